@@ -1,0 +1,50 @@
+# Front door: every target drives CMake. `make verify-claims` and `make test` install what is
+# missing first (scripts/install-deps), so both work on a fresh Debian machine.
+BUILD      ?= build
+SAN_BUILD  ?= build-sanitize
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+RZBENCH_ARGS ?=
+
+.PHONY: all deps deps-build configure build test test-sanitize verify-claims bench format format-check clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+deps-build:
+	scripts/install-deps --build-only
+
+configure:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: deps-build
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DRZ_WERROR=ON $(CMAKE_ARGS)
+	cmake --build $(BUILD) -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+test-sanitize: deps-build
+	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DRZ_WERROR=ON -DRZ_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS)
+
+verify-claims: deps build
+	scripts/fetch-data
+	$(BUILD)/rzbench verify $(RZBENCH_ARGS)
+
+bench: build
+	$(BUILD)/rzbench verify --format md $(RZBENCH_ARGS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)

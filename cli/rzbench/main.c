@@ -1,0 +1,236 @@
+/* rzbench: runs claim specs and writes reports.
+ *   rzbench list
+ *   rzbench claim ID [options]
+ *   rzbench verify [options]
+ * Exit codes: 0 the run completed (whatever the verdicts), 1 failure (or FALSIFIED with --strict),
+ * 2 usage error. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/claim.h"
+#include "harness/report.h"
+#include "harness/stats.h"
+
+static const char usage_text[] =
+    "usage: rzbench COMMAND [OPTIONS]\n\n"
+    "commands:\n"
+    "  list                 the claims, one line each\n"
+    "  claim ID [OPTIONS]   run one claim (e.g. P1) and write reports/ID.*\n"
+    "  verify [OPTIONS]     run every claim (what `make verify-claims` runs), reports/verify.*\n\n"
+    "`rzbench COMMAND --help` describes a command.\n";
+
+static const char run_help[] =
+    "options:\n"
+    "  --runs N          repeated runs (default: the claim's, usually 10)\n"
+    "  --iterations N    samples per run (default: the claim's)\n"
+    "  --warmup N        untimed calls before each run (default: the claim's)\n"
+    "  --batch K         calls per batched sample (default: the claim's)\n"
+    "  --format F        what to print on stdout: md (default), csv or json\n"
+    "  --out DIR         where reports go (default: reports)\n"
+    "  --cpu N           core to pin the measuring thread to (default: the last core)\n"
+    "  --strict          exit 1 when a verdict is FALSIFIED\n\n"
+    "Every run writes DIR/NAME.samples.csv, .summary.csv, .verdicts.csv, .json and .html,\n"
+    "atomically. Progress goes to stderr when it is a terminal. Exit codes: 0 the run completed\n"
+    "whatever the verdicts, 1 failure or --strict with a FALSIFIED verdict, 2 usage error.\n";
+
+typedef struct {
+    rzb_options run;
+    const char *format;
+    const char *out_dir;
+    int cpu;
+    bool strict;
+} cli_options;
+
+/* Parses a non-negative integer option value; returns false with a message on bad input. */
+static bool parse_count(const char *opt, const char *text, long min, long long *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > INT_MAX) {
+        fprintf(stderr, "rzbench: %s: expected an integer from %ld to %d, got '%s'\n", opt, min,
+                INT_MAX, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Parses options from argv[first..]; returns 0 on success, 2 on a usage error, -1 after --help. */
+static int parse_options(int argc, char **argv, int first, cli_options *o, const char **positional,
+                         const char *command_help) {
+    *o = (cli_options){.run = {.warmup = -1, .progress = isatty(2)},
+                       .format = "md",
+                       .out_dir = "reports",
+                       .cpu = -1};
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        long long v;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(command_help, stdout);
+            fputs(run_help, stdout);
+            return -1;
+        } else if (!strcmp(a, "--strict")) {
+            o->strict = true;
+        } else if (a[0] == '-' && a[1] == '-' && i + 1 == argc) {
+            fprintf(stderr, "rzbench: %s: missing value or unknown option\n", a);
+            return 2;
+        } else if (!strcmp(a, "--runs")) {
+            if (!parse_count(a, argv[++i], 1, &v)) return 2;
+            o->run.runs = (int)v;
+        } else if (!strcmp(a, "--iterations")) {
+            if (!parse_count(a, argv[++i], 1, &v)) return 2;
+            o->run.iterations = (int)v;
+        } else if (!strcmp(a, "--warmup")) {
+            if (!parse_count(a, argv[++i], 0, &v)) return 2;
+            o->run.warmup = (int)v;
+        } else if (!strcmp(a, "--batch")) {
+            if (!parse_count(a, argv[++i], 1, &v)) return 2;
+            o->run.batch = (uint64_t)v;
+        } else if (!strcmp(a, "--cpu")) {
+            if (!parse_count(a, argv[++i], 0, &v)) return 2;
+            o->cpu = (int)v;
+        } else if (!strcmp(a, "--format")) {
+            o->format = argv[++i];
+            if (strcmp(o->format, "md") && strcmp(o->format, "csv") && strcmp(o->format, "json")) {
+                fprintf(stderr, "rzbench: --format: expected md, csv or json, got '%s'\n",
+                        o->format);
+                return 2;
+            }
+        } else if (!strcmp(a, "--out")) {
+            o->out_dir = argv[++i];
+        } else if (a[0] == '-') {
+            fprintf(stderr, "rzbench: unknown option '%s' (see --help)\n", a);
+            return 2;
+        } else if (positional && !*positional) {
+            *positional = a;
+        } else {
+            fprintf(stderr, "rzbench: unexpected argument '%s' (see --help)\n", a);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static void command_line(int argc, char **argv, char *out, size_t cap) {
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < argc && used < cap; i++)
+        used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? " " : "", argv[i]);
+}
+
+/* Runs the claims, applies Holm across them, writes and prints the report. */
+static int run_claims(const rzb_claim *const *claims, size_t n, const char *name,
+                      const cli_options *o, const char *command) {
+    rzb_pin pin;
+    rzb_pin_init(&pin, o->cpu);
+    rzb_result *results = calloc(n, sizeof *results);
+    for (size_t i = 0; i < n; i++) {
+        rzb_claim_run(claims[i], &o->run, &pin, &results[i]);
+        if (o->run.progress)
+            fprintf(stderr, "\r\033[K%s: %s (%.1f s)\n", claims[i]->id,
+                    rzb_verdict_name(results[i].verdict), results[i].wall_s);
+    }
+    double p[64], adj[64];
+    int idx[64], k = 0;
+    for (size_t i = 0; i < n && k < 64; i++)
+        if (results[i].cmp.present && !isnan(results[i].cmp.p)) {
+            idx[k] = (int)i;
+            p[k++] = results[i].cmp.p;
+        }
+    if (k > 1) {
+        rzb_holm(p, (size_t)k, adj);
+        for (int j = 0; j < k; j++)
+            rzb_result_apply_holm(&results[idx[j]], adj[j]);
+    }
+    rzb_fingerprint fp;
+    rzb_fingerprint_collect(&fp, &pin);
+    rzb_report rep = {
+        .name = name, .command = command, .fp = &fp, .results = results, .n_results = (int)n};
+    char err[1024];
+    int rc = 0;
+    if (!rzb_report_write(&rep, o->out_dir, err, sizeof err)) {
+        fprintf(stderr, "rzbench: %s\n", err);
+        rc = 1;
+    }
+    rzb_report_print(&rep, o->format, stdout);
+    if (!rc)
+        fprintf(
+            stderr,
+            "rzbench: reports written to %s/%s.{html,json,summary.csv,verdicts.csv,samples.csv}\n",
+            o->out_dir, name);
+    for (size_t i = 0; i < n; i++) {
+        if (o->strict && results[i].verdict == RZB_FALSIFIED) rc = 1;
+        rzb_result_free(&results[i]);
+    }
+    free(results);
+    rzb_pin_fini(&pin);
+    return rc;
+}
+
+static int cmd_list(int argc, char **argv) {
+    if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+        puts("usage: rzbench list\n\nLists every claim: id, title, and the claim as published.");
+        return 0;
+    }
+    if (argc > 2) {
+        fprintf(stderr, "rzbench list: unexpected argument '%s'\n", argv[2]);
+        return 2;
+    }
+    for (size_t i = 0; i < rzb_n_claims; i++)
+        printf("%-4s %-45s %s\n", rzb_claims[i]->id, rzb_claims[i]->title,
+               rzb_claims[i]->statement);
+    return 0;
+}
+
+static int cmd_claim(int argc, char **argv, const char *command) {
+    cli_options o;
+    const char *id = NULL;
+    int rc =
+        parse_options(argc, argv, 2, &o, &id,
+                      "usage: rzbench claim ID [OPTIONS]\n\nRuns one claim (see `rzbench "
+                      "list`) and prints its verdict with the numbers measured in this run.\n\n");
+    if (rc) return rc < 0 ? 0 : rc;
+    if (!id) {
+        fprintf(stderr, "rzbench claim: expected a claim id, e.g. P1 (see `rzbench list`)\n");
+        return 2;
+    }
+    const rzb_claim *c = rzb_claim_find(id);
+    if (!c) {
+        fprintf(stderr, "rzbench claim: unknown claim id '%s' (see `rzbench list`)\n", id);
+        return 2;
+    }
+    return run_claims(&c, 1, c->id, &o, command);
+}
+
+static int cmd_verify(int argc, char **argv, const char *command) {
+    cli_options o;
+    int rc = parse_options(argc, argv, 2, &o, NULL,
+                           "usage: rzbench verify [OPTIONS]\n\nRuns every claim, applies Holm's "
+                           "correction across their p-values, and writes reports/verify.*\n\n");
+    if (rc) return rc < 0 ? 0 : rc;
+    return run_claims(rzb_claims, rzb_n_claims, "verify", &o, command);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return 2;
+    }
+    char command[1024];
+    command_line(argc, argv, command, sizeof command);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "list")) return cmd_list(argc, argv);
+    if (!strcmp(cmd, "claim")) return cmd_claim(argc, argv, command);
+    if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv, command);
+    fprintf(stderr, "rzbench: unknown command '%s'\n\n%s", cmd, usage_text);
+    return 2;
+}

@@ -1,0 +1,21 @@
+# cmake -P script: writes OUT only when its content changes, so unchanged builds stay reproducible.
+execute_process(COMMAND git -C ${SRC} rev-parse HEAD OUTPUT_VARIABLE commit
+                OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  set(commit "unknown")
+endif()
+execute_process(COMMAND git -C ${SRC} status --porcelain --untracked-files=no OUTPUT_VARIABLE dirty
+                OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(dirty)
+  set(dirty_flag 1)
+else()
+  set(dirty_flag 0)
+endif()
+string(STRIP "${FLAGS}" FLAGS)
+set(content "#define RZ_GIT_COMMIT \"${commit}\"\n#define RZ_GIT_DIRTY ${dirty_flag}\n#define RZ_BUILD_FLAGS \"${FLAGS}\"\n#define RZ_BUILD_TYPE \"${TYPE}\"\n#define RZ_SOURCE_DIR \"${SRC}\"\n")
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT "${old}" STREQUAL "${content}")
+  file(WRITE ${OUT} "${content}")
+endif()

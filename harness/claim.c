@@ -1,0 +1,66 @@
+#include "harness/claim.h"
+
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "build_info.h"
+#include "harness/timer.h"
+
+const rzb_claim *rzb_claim_find(const char *id) {
+    for (size_t i = 0; i < rzb_n_claims; i++)
+        if (!strcasecmp(rzb_claims[i]->id, id)) return rzb_claims[i];
+    return NULL;
+}
+
+static void self_dir(char *out, size_t cap) {
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = 0;
+    snprintf(out, cap, "%s", n > 0 ? dirname(exe) : ".");
+}
+
+void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb_result *r) {
+    rzb_context ctx = {
+        .id = c->id,
+        .runs = opt->runs > 0 ? opt->runs : c->default_runs,
+        .iterations = opt->iterations > 0 ? opt->iterations : c->default_iterations,
+        .warmup = opt->warmup >= 0 ? opt->warmup : c->default_warmup,
+        .batch = opt->batch > 0 ? opt->batch : c->default_batch,
+        .progress = opt->progress,
+        .pin = pin,
+    };
+    char dir[4096];
+    self_dir(dir, sizeof dir);
+    snprintf(ctx.rz_bin, sizeof ctx.rz_bin, "%s/rz", dir);
+    const char *scripts = getenv("RZB_SCRIPTS_DIR");
+    if (scripts)
+        snprintf(ctx.scripts_dir, sizeof ctx.scripts_dir, "%s", scripts);
+    else
+        snprintf(ctx.scripts_dir, sizeof ctx.scripts_dir, "%s/scripts", RZ_SOURCE_DIR);
+    const char *py = getenv("RZB_PYTHON");
+    snprintf(ctx.python, sizeof ctx.python, "%s", py && *py ? py : "python3");
+
+    memset(r, 0, sizeof *r);
+    r->claim = c;
+    r->verdict = RZB_INCONCLUSIVE;
+    uint64_t t0 = rzb_now_ns();
+    c->run(&ctx, r);
+    r->wall_s = (double)(rzb_now_ns() - t0) / 1e9;
+    for (int i = 0; i < r->n_series; i++)
+        rzb_series_finish(&r->series[i]);
+}
+
+void rzb_progress(const rzb_context *ctx, const char *fmt, ...) {
+    if (!ctx->progress) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "\r\033[K%s: ", ctx->id);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fflush(stderr);
+}

@@ -1,0 +1,63 @@
+/* rzb_claim: one falsifiable claim as an executable spec. Each claims/NAME.c defines
+ * `const rzb_claim rzb_claim_NAME` with the text fields filled in like the table in DESIGN.md and
+ * a run function that measures, compares and sets the verdict. The registry (rzb_claims) is
+ * generated from the files in claims/. */
+#ifndef RZB_CLAIM_H
+#define RZB_CLAIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/pin.h"
+#include "harness/result.h"
+
+typedef struct {
+    int runs;       /* 0: the claim's default */
+    int iterations; /* samples per run; 0: the claim's default */
+    int warmup;     /* untimed calls before each run; -1: the claim's default */
+    uint64_t batch; /* calls per batched sample; 0: the claim's default */
+    bool progress;  /* print progress to stderr (only when it is a TTY) */
+} rzb_options;
+
+/* What a claim's run function gets: resolved options, the pinned measuring thread, and paths. */
+typedef struct {
+    const char *id; /* the claim's id, for progress lines */
+    int runs, iterations, warmup;
+    uint64_t batch;
+    bool progress;
+    rzb_pin *pin;
+    char rz_bin[4096];      /* the `rz` executable beside rzbench */
+    char scripts_dir[4096]; /* scripts/ of the source tree */
+    char python[256];       /* interpreter for baseline helpers ($RZB_PYTHON or python3) */
+} rzb_context;
+
+struct rzb_claim {
+    const char *id;
+    const char *title;
+    const char *statement; /* the claim as published */
+    const char *source;
+    const char *workload;
+    const char *baseline;
+    const char *threshold;
+    const char *test;
+    const char *verdict_rule;
+    int default_runs, default_iterations, default_warmup;
+    uint64_t default_batch;
+    void (*run)(const rzb_context *ctx, rzb_result *r);
+};
+
+extern const rzb_claim *const rzb_claims[];
+extern const size_t rzb_n_claims;
+
+/* The claim with this id (case-insensitive), or NULL. */
+const rzb_claim *rzb_claim_find(const char *id);
+
+/* Resolves options against the claim's defaults and runs it, timing the whole run. */
+void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb_result *r);
+
+/* Prints "ID: message" to stderr when ctx->progress is set. */
+void rzb_progress(const rzb_context *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

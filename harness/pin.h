@@ -1,0 +1,33 @@
+/* rzb_pin: binds the measuring thread (and baseline helper processes) to one core with hwloc.
+ * Contract: rzb_pin_init loads the topology and binds the calling thread to a single PU of the
+ * chosen core (the last core by default, away from where interrupts usually land), then verifies
+ * the binding with hwloc_get_last_cpu_location. `enforced` says whether the OS honoured it and
+ * `detail` says what happened in words; a failed binding is reported, never fatal. */
+#ifndef RZB_PIN_H
+#define RZB_PIN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct {
+    void *topology; /* hwloc_topology_t */
+    void *cpuset;   /* hwloc_bitmap_t of the chosen PU */
+    int n_cores, n_pus;
+    int pu;          /* OS index of the chosen PU, -1 when none */
+    int observed_pu; /* where the thread last ran after binding */
+    bool enforced;
+    char detail[256];
+} rzb_pin;
+
+/* core < 0 chooses the last core. */
+void rzb_pin_init(rzb_pin *p, int core);
+
+/* Binds another process (a baseline helper) to the same PU; returns true on success. */
+bool rzb_pin_process(rzb_pin *p, pid_t pid);
+
+/* The hwloc API version of the loaded library, e.g. "2.8.0". */
+const char *rzb_pin_hwloc_version(void);
+
+void rzb_pin_fini(rzb_pin *p);
+
+#endif

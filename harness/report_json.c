@@ -1,0 +1,145 @@
+/* JSON writer (cJSON): the fingerprint, each claim's spec, verdict, comparison, series summaries
+ * (and, in the full form, every raw sample), metrics, notes and counters. NaN becomes null. */
+#include "harness/report.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "harness/claim.h"
+
+static void add_num(cJSON *o, const char *k, double v) {
+    if (isnan(v) || isinf(v))
+        cJSON_AddNullToObject(o, k);
+    else
+        cJSON_AddNumberToObject(o, k, v);
+}
+
+static cJSON *summary_json(const rzb_summary *m) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "n", (double)m->n);
+    const struct {
+        const char *k;
+        double v;
+    } f[] = {{"mean", m->mean},     {"median", m->median}, {"sd", m->sd},   {"mad", m->mad},
+             {"p50", m->p50},       {"p95", m->p95},       {"p99", m->p99}, {"ci95_lo", m->ci_lo},
+             {"ci95_hi", m->ci_hi}, {"min", m->min},       {"max", m->max}, {"cv", m->cv}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        add_num(o, f[i].k, f[i].v);
+    cJSON_AddNumberToObject(o, "outliers_low", (double)m->outliers_low);
+    cJSON_AddNumberToObject(o, "outliers_high", (double)m->outliers_high);
+    return o;
+}
+
+static cJSON *series_json(const rzb_series *s, bool samples) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "label", s->label);
+    cJSON_AddStringToObject(o, "unit", s->unit);
+    cJSON_AddStringToObject(o, "method", s->method);
+    cJSON_AddItemToObject(o, "summary", summary_json(&s->summary));
+    add_num(o, "run_median_cv", s->run_median_cv);
+    if (samples) {
+        cJSON *v = cJSON_AddArrayToObject(o, "samples");
+        cJSON *run = cJSON_AddArrayToObject(o, "sample_run");
+        for (size_t i = 0; i < s->n; i++) {
+            cJSON_AddItemToArray(v, cJSON_CreateNumber(s->values[i]));
+            cJSON_AddItemToArray(run, cJSON_CreateNumber(s->run[i]));
+        }
+    }
+    return o;
+}
+
+static cJSON *spec_json(const rzb_claim *c) {
+    cJSON *o = cJSON_CreateObject();
+    const struct {
+        const char *k, *v;
+    } f[] = {{"statement", c->statement},      {"source", c->source},
+             {"workload", c->workload},        {"baseline", c->baseline},
+             {"threshold", c->threshold},      {"test", c->test},
+             {"verdict_rule", c->verdict_rule}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        cJSON_AddStringToObject(o, f[i].k, f[i].v);
+    return o;
+}
+
+static cJSON *comparison_json(const rzb_result *r) {
+    const rzb_comparison *c = &r->cmp;
+    if (!c->present) return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "fast", r->series[c->fast].label);
+    cJSON_AddStringToObject(o, "slow", r->series[c->slow].label);
+    add_num(o, "ratio", c->ratio);
+    add_num(o, "ratio_ci95_lo", c->lo);
+    add_num(o, "ratio_ci95_hi", c->hi);
+    add_num(o, "threshold", c->threshold);
+    add_num(o, "p_value", c->p);
+    add_num(o, "p_holm", c->p_holm);
+    add_num(o, "alpha", c->alpha);
+    add_num(o, "cohen_d", c->cohen_d);
+    return o;
+}
+
+static cJSON *counters_json(const rzb_counters *k) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "hardware", k->hw);
+    for (int i = 0; i < k->n_events && k->hw; i++)
+        cJSON_AddNumberToObject(o, k->event[i], (double)k->value[i]);
+    cJSON_AddNumberToObject(o, "minor_faults", (double)k->minor_faults);
+    cJSON_AddNumberToObject(o, "major_faults", (double)k->major_faults);
+    cJSON_AddNumberToObject(o, "voluntary_switches", (double)k->voluntary_switches);
+    cJSON_AddNumberToObject(o, "involuntary_switches", (double)k->involuntary_switches);
+    return o;
+}
+
+static cJSON *result_json(const rzb_result *r, bool samples) {
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", r->claim->id);
+    cJSON_AddStringToObject(o, "title", r->claim->title);
+    cJSON_AddStringToObject(o, "verdict", rzb_verdict_name(r->verdict));
+    cJSON_AddStringToObject(o, "reason", r->reason);
+    cJSON_AddItemToObject(o, "spec", spec_json(r->claim));
+    cJSON_AddItemToObject(o, "comparison", comparison_json(r));
+    cJSON *series = cJSON_AddArrayToObject(o, "series");
+    for (int i = 0; i < r->n_series; i++)
+        cJSON_AddItemToArray(series, series_json(&r->series[i], samples));
+    cJSON *metrics = cJSON_AddArrayToObject(o, "metrics");
+    for (int i = 0; i < r->n_metrics; i++) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "name", r->metrics[i].name);
+        add_num(m, "value", r->metrics[i].value);
+        cJSON_AddStringToObject(m, "unit", r->metrics[i].unit);
+        cJSON_AddItemToArray(metrics, m);
+    }
+    cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+    for (int i = 0; i < r->n_notes; i++)
+        cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
+    cJSON_AddItemToObject(o, "counters", counters_json(&r->counters));
+    add_num(o, "wall_s", r->wall_s);
+    return o;
+}
+
+static bool write_json(const rzb_report *rep, FILE *out, bool samples) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "report", rep->name);
+    cJSON_AddStringToObject(root, "command", rep->command ? rep->command : "");
+    cJSON *fp = cJSON_AddObjectToObject(root, "environment");
+    for (int i = 0; i < rep->fp->n; i++)
+        cJSON_AddStringToObject(fp, rep->fp->key[i], rep->fp->value[i]);
+    cJSON *results = cJSON_AddArrayToObject(root, "results");
+    for (int i = 0; i < rep->n_results; i++)
+        cJSON_AddItemToArray(results, result_json(&rep->results[i], samples));
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) return false;
+    bool ok = fputs(text, out) >= 0 && fputc('\n', out) != EOF;
+    free(text);
+    return ok && !ferror(out);
+}
+
+bool rzb_report_json(const rzb_report *rep, FILE *out) {
+    return write_json(rep, out, true);
+}
+
+bool rzb_report_json_brief(const rzb_report *rep, FILE *out) {
+    return write_json(rep, out, false);
+}

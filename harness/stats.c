@@ -1,0 +1,154 @@
+#include "harness/stats.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double *sorted_copy(const double *x, size_t n) {
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c) abort();
+    memcpy(c, x, n * sizeof *c);
+    gsl_sort(c, 1, n);
+    return c;
+}
+
+double rzb_median(const double *x, size_t n) {
+    if (!n) return NAN;
+    double *c = sorted_copy(x, n);
+    double m = gsl_stats_median_from_sorted_data(c, 1, n);
+    free(c);
+    return m;
+}
+
+void rzb_summarize(const double *x, size_t n, rzb_summary *s) {
+    memset(s, 0, sizeof *s);
+    s->n = n;
+    if (!n) {
+        s->mean = s->sd = s->median = s->mad = s->p50 = s->p95 = s->p99 = NAN;
+        s->min = s->max = s->ci_lo = s->ci_hi = s->q1 = s->q3 = s->cv = NAN;
+        return;
+    }
+    double *c = sorted_copy(x, n);
+    s->mean = gsl_stats_mean(c, 1, n);
+    s->sd = n > 1 ? gsl_stats_sd_m(c, 1, n, s->mean) : 0.0;
+    s->median = s->p50 = gsl_stats_median_from_sorted_data(c, 1, n);
+    s->p95 = gsl_stats_quantile_from_sorted_data(c, 1, n, 0.95);
+    s->p99 = gsl_stats_quantile_from_sorted_data(c, 1, n, 0.99);
+    s->q1 = gsl_stats_quantile_from_sorted_data(c, 1, n, 0.25);
+    s->q3 = gsl_stats_quantile_from_sorted_data(c, 1, n, 0.75);
+    s->min = c[0];
+    s->max = c[n - 1];
+    double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * s->sd / sqrt((double)n) : 0;
+    s->ci_lo = s->mean - half;
+    s->ci_hi = s->mean + half;
+    s->cv = s->mean != 0 ? s->sd / s->mean : NAN;
+    double iqr = s->q3 - s->q1;
+    for (size_t i = 0; i < n; i++) {
+        s->outliers_low += c[i] < s->q1 - 1.5 * iqr;
+        s->outliers_high += c[i] > s->q3 + 1.5 * iqr;
+    }
+    for (size_t i = 0; i < n; i++)
+        c[i] = fabs(c[i] - s->median);
+    gsl_sort(c, 1, n);
+    s->mad = 1.4826 * gsl_stats_median_from_sorted_data(c, 1, n);
+    free(c);
+}
+
+static double *logs(const double *x, size_t n) {
+    double *l = malloc((n ? n : 1) * sizeof *l);
+    if (!l) abort();
+    for (size_t i = 0; i < n; i++)
+        l[i] = log(x[i]);
+    return l;
+}
+
+rzb_ttest rzb_welch_log(const double *a, size_t na, const double *b, size_t nb) {
+    rzb_ttest r = {NAN, NAN, NAN};
+    if (na < 2 || nb < 2) return r;
+    double *la = logs(a, na), *lb = logs(b, nb);
+    double ma = gsl_stats_mean(la, 1, na), mb = gsl_stats_mean(lb, 1, nb);
+    double va = gsl_stats_variance_m(la, 1, na, ma) / na;
+    double vb = gsl_stats_variance_m(lb, 1, nb, mb) / nb;
+    free(la);
+    free(lb);
+    double se = sqrt(va + vb);
+    if (se == 0) {
+        r.t = ma == mb ? 0 : copysign(INFINITY, ma - mb);
+        r.df = (double)(na + nb - 2);
+        r.p = ma == mb ? 1.0 : 0.0;
+        return r;
+    }
+    r.t = (ma - mb) / se;
+    r.df = (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
+    r.p = 2.0 * gsl_cdf_tdist_Q(fabs(r.t), r.df);
+    return r;
+}
+
+double rzb_cohen_d_log(const double *a, size_t na, const double *b, size_t nb) {
+    if (na < 2 || nb < 2) return NAN;
+    double *la = logs(a, na), *lb = logs(b, nb);
+    double ma = gsl_stats_mean(la, 1, na), mb = gsl_stats_mean(lb, 1, nb);
+    double va = gsl_stats_variance_m(la, 1, na, ma), vb = gsl_stats_variance_m(lb, 1, nb, mb);
+    free(la);
+    free(lb);
+    double pooled = sqrt(((na - 1) * va + (nb - 1) * vb) / (double)(na + nb - 2));
+    return pooled > 0 ? (mb - ma) / pooled : (mb == ma ? 0 : copysign(INFINITY, mb - ma));
+}
+
+static double resampled_median(const double *x, size_t n, double *scratch, gsl_rng *rng) {
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = x[gsl_rng_uniform_int(rng, n)];
+    return gsl_stats_median(scratch, 1, n);
+}
+
+rzb_ratio rzb_bootstrap_ratio(const double *slow, size_t ns, const double *fast, size_t nf,
+                              int resamples, uint64_t seed) {
+    rzb_ratio r = {NAN, NAN, NAN};
+    if (!ns || !nf || resamples < 10) return r;
+    r.ratio = rzb_median(slow, ns) / rzb_median(fast, nf);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, (unsigned long)seed);
+    double *scratch = malloc((ns > nf ? ns : nf) * sizeof *scratch);
+    double *ratios = malloc((size_t)resamples * sizeof *ratios);
+    if (!scratch || !ratios) abort();
+    for (int b = 0; b < resamples; b++) {
+        double ms = resampled_median(slow, ns, scratch, rng);
+        double mf = resampled_median(fast, nf, scratch, rng);
+        ratios[b] = ms / mf;
+    }
+    gsl_sort(ratios, 1, (size_t)resamples);
+    r.lo = gsl_stats_quantile_from_sorted_data(ratios, 1, (size_t)resamples, 0.025);
+    r.hi = gsl_stats_quantile_from_sorted_data(ratios, 1, (size_t)resamples, 0.975);
+    free(scratch);
+    free(ratios);
+    gsl_rng_free(rng);
+    return r;
+}
+
+void rzb_holm(const double *p, size_t n, double *adjusted) {
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order) abort();
+    gsl_sort_index(order, p, 1, n);
+    double running = 0;
+    for (size_t k = 0; k < n; k++) {
+        double v = (double)(n - k) * p[order[k]];
+        if (v > 1) v = 1;
+        if (v < running) v = running; /* adjusted p-values never decrease along the order */
+        running = v;
+        adjusted[order[k]] = v;
+    }
+    free(order);
+}
+
+const char *rzb_p_text(double p, char buf[32]) {
+    if (p == 0)
+        snprintf(buf, 32, "< 1e-300");
+    else
+        snprintf(buf, 32, "%.2g", p);
+    return buf;
+}

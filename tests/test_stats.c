@@ -1,0 +1,71 @@
+/* Statistics: values checked against independent computations (Python, by hand). */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "harness/stats.h"
+
+static const double a[] = {1.1, 1.3, 0.9, 1.2, 1.0, 1.15, 1.05};
+static const double b[] = {2.0, 2.4, 1.9, 2.2, 2.6, 2.1};
+
+Test(stats, summary_of_known_data) {
+    const double x[] = {5, 1, 9, 3, 7, 2, 8, 4, 6, 100};
+    rzb_summary s;
+    rzb_summarize(x, 10, &s);
+    cr_expect_eq(s.n, 10);
+    cr_expect_float_eq(s.mean, 14.5, 1e-12);
+    cr_expect_float_eq(s.median, 5.5, 1e-12);
+    cr_expect_float_eq(s.sd, 30.152390728873666, 1e-9);
+    cr_expect_float_eq(s.mad, 3.7065, 1e-9);
+    cr_expect_float_eq(s.min, 1, 0);
+    cr_expect_float_eq(s.max, 100, 0);
+    cr_expect_eq(s.outliers_high, 1, "100 lies beyond q3 + 1.5 IQR");
+    cr_expect_eq(s.outliers_low, 0);
+    cr_expect(s.ci_lo < s.mean && s.mean < s.ci_hi);
+    cr_expect_float_eq(x[0], 5, 0, "input left in its order");
+}
+
+Test(stats, welch_on_log_times_matches_reference) {
+    rzb_ttest t = rzb_welch_log(a, 7, b, 6);
+    cr_expect_float_eq(t.t, -10.48280070376288, 1e-9);
+    cr_expect_float_eq(t.df, 10.82547319288841, 1e-9);
+    cr_expect(fabs(t.p - 5.2843e-07) / 5.2843e-07 < 1e-3, "p = %g", t.p);
+}
+
+Test(stats, cohen_d_on_log_times) {
+    cr_expect_float_eq(rzb_cohen_d_log(a, 7, b, 6), 5.811822926530646, 1e-9);
+}
+
+Test(stats, bootstrap_ratio_brackets_the_estimate_and_is_deterministic) {
+    rzb_ratio r1 = rzb_bootstrap_ratio(b, 6, a, 7, 2000, 42);
+    rzb_ratio r2 = rzb_bootstrap_ratio(b, 6, a, 7, 2000, 42);
+    cr_expect_float_eq(r1.ratio, 2.15 / 1.1, 1e-12);
+    cr_expect(r1.lo <= r1.ratio && r1.ratio <= r1.hi, "[%g, %g] around %g", r1.lo, r1.hi, r1.ratio);
+    cr_expect(r1.lo > 1.5 && r1.hi < 2.6);
+    cr_expect_float_eq(r1.lo, r2.lo, 0);
+    cr_expect_float_eq(r1.hi, r2.hi, 0);
+}
+
+Test(stats, holm_adjustment) {
+    const double p[] = {0.01, 0.04, 0.03, 0.005};
+    double adj[4];
+    rzb_holm(p, 4, adj);
+    /* sorted: 0.005*4=0.02, 0.01*3=0.03, 0.03*2=0.06, 0.04*1=0.04 -> monotone 0.06 */
+    cr_expect_float_eq(adj[3], 0.02, 1e-12);
+    cr_expect_float_eq(adj[0], 0.03, 1e-12);
+    cr_expect_float_eq(adj[2], 0.06, 1e-12);
+    cr_expect_float_eq(adj[1], 0.06, 1e-12);
+}
+
+Test(stats, identical_samples_give_p_one) {
+    rzb_ttest t = rzb_welch_log(a, 7, a, 7);
+    cr_expect_float_eq(t.p, 1.0, 1e-12);
+    cr_expect_float_eq(rzb_cohen_d_log(a, 7, a, 7), 0.0, 1e-12);
+}
+
+Test(stats, empty_and_tiny_inputs) {
+    rzb_summary s;
+    rzb_summarize(NULL, 0, &s);
+    cr_expect(isnan(s.mean));
+    rzb_ttest t = rzb_welch_log(a, 1, b, 6);
+    cr_expect(isnan(t.p));
+}
