@@ -1,5 +1,4 @@
 /* Claim P1: rz predicts 9.6x faster than PyTorch on CPU (MNIST logistic regression, batch 1). */
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +6,7 @@
 #include "harness/claim.h"
 #include "harness/data.h"
 #include "harness/runner.h"
-#include "harness/subprocess.h"
+#include "harness/baseline.h"
 #include "harness/timer.h"
 #include "engine/models/logreg.h"
 
@@ -26,46 +25,16 @@ static void predict_body(void *ctx, uint64_t calls) {
         c->sink = rz_logreg_predict_with(c->model, c->backend, c->x);
 }
 
-/* Asks the PyTorch helper for one run and appends its samples; false on a protocol error. */
-static bool torch_run(rzb_child *helper, int count, int warmup, uint64_t batch, int run,
-                      rzb_series *out) {
-    char request[96];
-    snprintf(request, sizeof request, "run %d %d %llu", count, warmup, (unsigned long long)batch);
-    const char *line = rzb_child_ask(helper, request);
-    cJSON *reply = line ? cJSON_Parse(line) : NULL;
-    cJSON *samples = cJSON_GetObjectItem(reply, "samples_ns");
-    bool ok = cJSON_IsArray(samples) && cJSON_GetArraySize(samples) == count;
-    for (cJSON *v = ok ? samples->child : NULL; v; v = v->next)
-        rzb_series_push(out, run, v->valuedouble);
-    cJSON_Delete(reply);
-    return ok;
-}
-
-/* Starts the helper and reads its greeting; on failure fills `why` and returns false. */
-static bool torch_start(const rzb_context *ctx, const char *model, rzb_child *helper, rzb_result *r,
-                        char *why, size_t cap) {
-    char script[4200];
-    snprintf(script, sizeof script, "%s/baselines/torch_logreg.py", ctx->scripts_dir);
-    char *argv[] = {(char *)ctx->python, script, (char *)model, NULL};
-    if (!rzb_child_start(argv, helper, why, cap)) return false;
-    rzb_pin_process(ctx->pin, helper->pid);
-    const char *line = rzb_child_read(helper);
-    cJSON *hello = line ? cJSON_Parse(line) : NULL;
-    if (!cJSON_IsTrue(cJSON_GetObjectItem(hello, "ready"))) {
-        cJSON_Delete(hello);
-        char tail[300];
-        rzb_child_finish(helper, tail, sizeof tail);
-        snprintf(why, cap, "PyTorch baseline unavailable (%s %s): %s", ctx->python, script,
-                 tail[0] ? tail : "no greeting");
-        return false;
-    }
-    rzb_result_note(r, "baseline: PyTorch %s on Python %s, torch threads %d, inference mode",
-                    cJSON_GetStringValue(cJSON_GetObjectItem(hello, "torch")),
-                    cJSON_GetStringValue(cJSON_GetObjectItem(hello, "python")),
-                    (int)cJSON_GetNumberValue(cJSON_GetObjectItem(hello, "threads")));
-    rzb_result_metric(r, "PyTorch p for the P1 input",
-                      cJSON_GetNumberValue(cJSON_GetObjectItem(hello, "p")), "probability");
-    cJSON_Delete(hello);
+/* Starts the PyTorch helper and records its versions; false with the reason in `why`. */
+static bool torch_start(const rzb_context *ctx, const char *model, rzb_baseline *torch,
+                        rzb_result *r, char *why, size_t cap) {
+    char *args[] = {(char *)model, NULL};
+    if (!rzb_baseline_start(torch, ctx, "torch_logreg.py", args, why, cap)) return false;
+    rzb_result_note(r, "baseline: PyTorch %s on Python %s, torch threads %.0f, inference mode",
+                    rzb_baseline_info(torch, "torch"), rzb_baseline_info(torch, "python"),
+                    rzb_baseline_number(torch, "threads"));
+    rzb_result_metric(r, "PyTorch p for the P1 input", rzb_baseline_number(torch, "p"),
+                      "probability");
     return true;
 }
 
@@ -100,7 +69,7 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_series *rz_batch = rzb_result_series(r, "rz predict (batched)", "ns", method);
     rzb_series *torch_batch = rzb_result_series(r, "PyTorch predict (batched)", "ns", method);
 
-    rzb_child helper;
+    rzb_baseline helper;
     char torch_why[1024] = "";
     bool torch = torch_start(ctx, model_path, &helper, r, torch_why, sizeof torch_why);
     int batched_samples = ctx->iterations / 100 > 0 ? ctx->iterations / 100 : 1;
@@ -112,22 +81,22 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         rzb_counters_start(&counters);
         rzb_sample_run(&per_call, predict_body, &pc, run_i, rz_call);
         rzb_counters_stop(&counters);
-        r->counters.minor_faults += counters.minor_faults;
-        r->counters.voluntary_switches += counters.voluntary_switches;
-        r->counters.involuntary_switches += counters.involuntary_switches;
-        r->counters.hw = counters.hw;
+        rzb_counters_add(&r->counters, &counters);
         rzb_sample_run(&batched, predict_body, &pc, run_i, rz_batch);
         if (!torch) continue;
         rzb_progress(ctx, "run %d/%d: PyTorch", run_i + 1, ctx->runs);
-        if (!torch_run(&helper, ctx->iterations, ctx->warmup, 1, run_i, torch_call) ||
-            !torch_run(&helper, batched_samples, 0, ctx->batch, run_i, torch_batch)) {
+        char per_call_req[64], batched_req[64];
+        snprintf(per_call_req, sizeof per_call_req, "run %d %d 1", ctx->iterations, ctx->warmup);
+        snprintf(batched_req, sizeof batched_req, "run %d 0 %llu", batched_samples,
+                 (unsigned long long)ctx->batch);
+        if (!rzb_baseline_sample(&helper, per_call_req, ctx->iterations, 1, run_i, torch_call) ||
+            !rzb_baseline_sample(&helper, batched_req, batched_samples, 1, run_i, torch_batch)) {
             snprintf(torch_why, sizeof torch_why, "PyTorch helper stopped answering in run %d",
                      run_i + 1);
             torch = false;
         }
     }
-    if (torch) rzb_child_ask(&helper, "quit");
-    if (helper.pid) rzb_child_finish(&helper, NULL, 0);
+    rzb_baseline_stop(&helper);
     rzb_result_metric(r, "timer overhead (one clock pair)", rzb_timer_overhead_ns(), "ns");
     rzb_result_metric(r, "published rz latency", 0.52, "us");
     rzb_result_metric(r, "published PyTorch latency", 5.00, "us");

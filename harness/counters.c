@@ -89,3 +89,16 @@ void rzb_counters_stop(rzb_counters *c) {
     c->voluntary_switches = now[2] - c->ru_start[2];
     c->involuntary_switches = now[3] - c->ru_start[3];
 }
+
+void rzb_counters_add(rzb_counters *total, const rzb_counters *one) {
+    total->hw = one->hw;
+    total->n_events = one->n_events;
+    for (int i = 0; i < one->n_events; i++) {
+        memcpy(total->event[i], one->event[i], sizeof total->event[i]);
+        total->value[i] += one->value[i];
+    }
+    total->minor_faults += one->minor_faults;
+    total->major_faults += one->major_faults;
+    total->voluntary_switches += one->voluntary_switches;
+    total->involuntary_switches += one->involuntary_switches;
+}

@@ -30,4 +30,7 @@ const char *rzb_counters_papi_version(void);
 void rzb_counters_start(rzb_counters *c);
 void rzb_counters_stop(rzb_counters *c);
 
+/* Adds the counts of one measured region to a running total. */
+void rzb_counters_add(rzb_counters *total, const rzb_counters *one);
+
 #endif
