@@ -37,4 +37,8 @@ int rzb_child_finish(rzb_child *c, char *stderr_tail, size_t cap);
  * killed by a signal, -2 when it could not start. */
 int rzb_time_process(char *const argv[], uint64_t *ns, char *out, size_t cap);
 
+/* Runs argv to completion with stdout and stderr appended to log_path; returns the exit status,
+ * -1 when killed by a signal, -2 when it could not start. */
+int rzb_run_logged(char *const argv[], const char *log_path);
+
 #endif
