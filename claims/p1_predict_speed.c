@@ -4,26 +4,12 @@
 #include <stdlib.h>
 
 #include "harness/claim.h"
-#include "harness/data.h"
+#include "claims/workloads/logreg_predict.h"
 #include "harness/runner.h"
 #include "harness/baseline.h"
 #include "harness/timer.h"
-#include "engine/models/logreg.h"
 
 enum { RZ_CALL, TORCH_CALL, RZ_BATCH, TORCH_BATCH };
-
-typedef struct {
-    const rz_logreg *model;
-    const rz_backend *backend;
-    const float *x;
-    volatile float sink;
-} predict_ctx;
-
-static void predict_body(void *ctx, uint64_t calls) {
-    predict_ctx *c = ctx;
-    for (uint64_t i = 0; i < calls; i++)
-        c->sink = rz_logreg_predict_with(c->model, c->backend, c->x);
-}
 
 /* Starts the PyTorch helper and records its versions; false with the reason in `why`. */
 static bool torch_start(const rzb_context *ctx, const char *model, rzb_baseline *torch,
@@ -39,26 +25,14 @@ static bool torch_start(const rzb_context *ctx, const char *model, rzb_baseline 
 }
 
 static void run(const rzb_context *ctx, rzb_result *r) {
-    char model_path[4096], why[1024];
-    if (!rzb_data_find("models/mnist_784x2.apr", model_path, sizeof model_path, why, sizeof why)) {
-        rzb_result_verdict(r, RZB_SKIPPED, "model missing: %s", why);
-        return;
-    }
-    rz_logreg model;
-    rz_error err;
-    if (rz_logreg_load(model_path, &model, &err)) {
-        rzb_result_verdict(r, RZB_SKIPPED, "model unreadable: %s", err.msg);
-        return;
-    }
-    float *x = malloc(model.n_features * sizeof *x);
-    rz_logreg_demo_input(x, model.n_features);
-    predict_ctx pc = {.model = &model, .backend = rz_backend_active(), .x = x};
-    float p = rz_logreg_predict(&model, x);
+    rzb_logreg_workload w;
+    if (!rzb_logreg_workload_open(&w, r)) return;
+    float p = rz_logreg_predict(&w.model, w.x);
     rzb_result_metric(r, "rz p for the P1 input", p, "probability");
     rzb_result_note(r,
                     "model: %s (real weights, %zu features); rz backend %s; input x[j] = (j %% "
                     "256) / 255",
-                    model_path, model.n_features, pc.backend->name);
+                    w.path, w.model.n_features, w.backend->name);
 
     rzb_series *rz_call = rzb_result_series(r, "rz predict", "ns", "per call, timer included");
     rzb_series *torch_call =
@@ -71,7 +45,7 @@ static void run(const rzb_context *ctx, rzb_result *r) {
 
     rzb_baseline helper;
     char torch_why[1024] = "";
-    bool torch = torch_start(ctx, model_path, &helper, r, torch_why, sizeof torch_why);
+    bool torch = torch_start(ctx, w.path, &helper, r, torch_why, sizeof torch_why);
     int batched_samples = ctx->iterations / 100 > 0 ? ctx->iterations / 100 : 1;
     rzb_sampling per_call = {ctx->warmup, ctx->iterations, 1};
     rzb_sampling batched = {0, batched_samples, ctx->batch};
@@ -79,10 +53,10 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     for (int run_i = 0; run_i < ctx->runs; run_i++) {
         rzb_progress(ctx, "run %d/%d: rz", run_i + 1, ctx->runs);
         rzb_counters_start(&counters);
-        rzb_sample_run(&per_call, predict_body, &pc, run_i, rz_call);
+        rzb_sample_run(&per_call, rzb_logreg_workload_body, &w, run_i, rz_call);
         rzb_counters_stop(&counters);
         rzb_counters_add(&r->counters, &counters);
-        rzb_sample_run(&batched, predict_body, &pc, run_i, rz_batch);
+        rzb_sample_run(&batched, rzb_logreg_workload_body, &w, run_i, rz_batch);
         if (!torch) continue;
         rzb_progress(ctx, "run %d/%d: PyTorch", run_i + 1, ctx->runs);
         char per_call_req[64], batched_req[64];
@@ -122,8 +96,7 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         if (r->series[i].run_median_cv > 0.10)
             rzb_result_note(r, "warning: %s run medians vary by %.0f%% (CV): noisy machine",
                             r->series[i].label, 100 * r->series[i].run_median_cv);
-    free(x);
-    rz_logreg_free(&model);
+    rzb_logreg_workload_close(&w);
 }
 
 const rzb_claim rzb_claim_p1_predict_speed = {
