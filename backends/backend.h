@@ -2,7 +2,8 @@
  * Contract: one table per ISA (scalar reference, AVX2, AVX-512). rz_backend_select picks one
  * once at start, from a name, from RZ_BACKEND=scalar|avx2|avx512, or from CPUID (the widest ISA the
  * CPU and OS support). It is the only mutable global state in librz. Every fast kernel must agree
- * with the scalar one within the tolerance its test states. */
+ * with the scalar one within the tolerance its test states; the to_float kernels are bit-identical
+ * to the scalar reference (no FMA, the same operation order per element). */
 #ifndef RZ_BACKENDS_BACKEND_H
 #define RZ_BACKENDS_BACKEND_H
 
@@ -10,15 +11,28 @@
 #include <stddef.h>
 
 #include "engine/core/status.h"
+#include "engine/types/types.h"
 
 typedef enum { RZ_ISA_SCALAR, RZ_ISA_AVX2, RZ_ISA_AVX512, RZ_ISA_COUNT } rz_isa;
 
-typedef struct {
+typedef struct rz_backend rz_backend;
+
+struct rz_backend {
     const char *name;
     rz_isa isa;
     /* sum over i < n of a[i] * b[i]; any alignment, any n */
     float (*dot_f32)(const float *a, const float *b, size_t n);
-} rz_backend;
+    /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
+     * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
+    void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);
+    /* y[r] = sum over c < cols of W[r][c] * x[c] for r < rows; W holds rows rows of cols
+     * elements of ggml type `type` (cols a multiple of its block size), rows back to back. NULL
+     * where this ISA has no kernel of its own (rz_backend_matvec then uses rz_matvec_ref). */
+    void (*matvec)(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
+                   int64_t rows, int64_t cols);
+};
+
+typedef void (*rz_to_float_fn)(const void *src, float *dst, int64_t n);
 
 extern const rz_backend rz_backend_scalar;
 extern const rz_backend rz_backend_avx2;
@@ -39,5 +53,18 @@ rz_status rz_backend_select(const char *name, rz_error *err);
 
 /* The active table; the best ISA when rz_backend_select was never called. */
 const rz_backend *rz_backend_active(void);
+
+/* be's dequantization kernel for type, else the scalar reference; NULL when rz cannot
+ * dequantize the type (unknown id). */
+rz_to_float_fn rz_backend_to_float(const rz_backend *be, uint32_t type);
+
+/* The reference matvec (backends/scalar/matvec.c): each row dequantized with be's to_float and
+ * dotted with x by be->dot_f32. The type must be one rz_backend_to_float knows. */
+void rz_matvec_ref(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
+                   int64_t rows, int64_t cols);
+
+/* be->matvec, else rz_matvec_ref. */
+void rz_backend_matvec(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
+                       int64_t rows, int64_t cols);
 
 #endif

@@ -2,6 +2,7 @@
 #include <immintrin.h>
 
 #include "backends/backend.h"
+#include "backends/avx2/dequant.h"
 
 static float hsum256(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -32,4 +33,16 @@ const rz_backend rz_backend_avx2 = {
     .name = "avx2",
     .isa = RZ_ISA_AVX2,
     .dot_f32 = dot_f32,
+    .to_float =
+        {
+            [RZ_TYPE_F16] = rz_avx2_f16_to_float,
+            [RZ_TYPE_BF16] = rz_avx2_bf16_to_float,
+            [RZ_TYPE_Q4_0] = rz_avx2_q4_0_to_float,
+            [RZ_TYPE_Q4_1] = rz_avx2_q4_1_to_float,
+            [RZ_TYPE_Q8_0] = rz_avx2_q8_0_to_float,
+            [RZ_TYPE_Q4_K] = rz_avx2_q4_k_to_float,
+            [RZ_TYPE_Q5_K] = rz_avx2_q5_k_to_float,
+            [RZ_TYPE_Q6_K] = rz_avx2_q6_k_to_float,
+            [RZ_TYPE_Q8_K] = rz_avx2_q8_k_to_float,
+        },
 };

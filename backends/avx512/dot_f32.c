@@ -2,6 +2,7 @@
 #include <immintrin.h>
 
 #include "backends/backend.h"
+#include "backends/avx512/dequant.h"
 
 static float dot_f32(const float *a, const float *b, size_t n) {
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
@@ -28,4 +29,16 @@ const rz_backend rz_backend_avx512 = {
     .name = "avx512",
     .isa = RZ_ISA_AVX512,
     .dot_f32 = dot_f32,
+    .to_float =
+        {
+            [RZ_TYPE_F16] = rz_avx512_f16_to_float,
+            [RZ_TYPE_BF16] = rz_avx512_bf16_to_float,
+            [RZ_TYPE_Q4_0] = rz_avx512_q4_0_to_float,
+            [RZ_TYPE_Q4_1] = rz_avx512_q4_1_to_float,
+            [RZ_TYPE_Q8_0] = rz_avx512_q8_0_to_float,
+            [RZ_TYPE_Q4_K] = rz_avx512_q4_k_to_float,
+            [RZ_TYPE_Q5_K] = rz_avx512_q5_k_to_float,
+            [RZ_TYPE_Q6_K] = rz_avx512_q6_k_to_float,
+            [RZ_TYPE_Q8_K] = rz_avx512_q8_k_to_float,
+        },
 };

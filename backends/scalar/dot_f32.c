@@ -1,5 +1,6 @@
 /* Scalar reference kernels: plain C in index order, the yardstick for every SIMD kernel. */
 #include "backends/backend.h"
+#include "engine/types/kernels.h"
 
 static float dot_f32(const float *a, const float *b, size_t n) {
     float sum = 0.0f;
@@ -12,4 +13,17 @@ const rz_backend rz_backend_scalar = {
     .name = "scalar",
     .isa = RZ_ISA_SCALAR,
     .dot_f32 = dot_f32,
+    .to_float =
+        {
+            [RZ_TYPE_F32] = rz_f32_to_float,
+            [RZ_TYPE_F16] = rz_f16_to_float,
+            [RZ_TYPE_BF16] = rz_bf16_to_float,
+            [RZ_TYPE_Q4_0] = rz_q4_0_to_float,
+            [RZ_TYPE_Q4_1] = rz_q4_1_to_float,
+            [RZ_TYPE_Q8_0] = rz_q8_0_to_float,
+            [RZ_TYPE_Q4_K] = rz_q4_k_to_float,
+            [RZ_TYPE_Q5_K] = rz_q5_k_to_float,
+            [RZ_TYPE_Q6_K] = rz_q6_k_to_float,
+            [RZ_TYPE_Q8_K] = rz_q8_k_to_float,
+        },
 };

@@ -6,16 +6,16 @@
 #include "engine/types/kernels.h"
 
 static const rz_type_traits table[RZ_TYPE_ID_LIMIT] = {
-    [RZ_TYPE_F32] = {"f32", 1, 4, false, NULL, NULL},
-    [RZ_TYPE_F16] = {"f16", 1, 2, false, NULL, NULL},
-    [RZ_TYPE_BF16] = {"bf16", 1, 2, false, NULL, NULL},
-    [RZ_TYPE_Q4_0] = {"q4_0", 32, 18, true, NULL, NULL},
-    [RZ_TYPE_Q4_1] = {"q4_1", 32, 20, true, NULL, NULL},
-    [RZ_TYPE_Q8_0] = {"q8_0", 32, 34, true, NULL, NULL},
-    [RZ_TYPE_Q4_K] = {"q4_K", 256, 144, true, NULL, NULL},
-    [RZ_TYPE_Q5_K] = {"q5_K", 256, 176, true, NULL, NULL},
-    [RZ_TYPE_Q6_K] = {"q6_K", 256, 210, true, NULL, NULL},
-    [RZ_TYPE_Q8_K] = {"q8_K", 256, 292, true, NULL, NULL},
+    [RZ_TYPE_F32] = {"f32", 1, 4, false, rz_f32_to_float, rz_f32_from_float},
+    [RZ_TYPE_F16] = {"f16", 1, 2, false, rz_f16_to_float, rz_f16_from_float},
+    [RZ_TYPE_BF16] = {"bf16", 1, 2, false, rz_bf16_to_float, rz_bf16_from_float},
+    [RZ_TYPE_Q4_0] = {"q4_0", 32, 18, true, rz_q4_0_to_float, rz_q4_0_from_float},
+    [RZ_TYPE_Q4_1] = {"q4_1", 32, 20, true, rz_q4_1_to_float, rz_q4_1_from_float},
+    [RZ_TYPE_Q8_0] = {"q8_0", 32, 34, true, rz_q8_0_to_float, rz_q8_0_from_float},
+    [RZ_TYPE_Q4_K] = {"q4_K", 256, 144, true, rz_q4_k_to_float, rz_q4_k_from_float},
+    [RZ_TYPE_Q5_K] = {"q5_K", 256, 176, true, rz_q5_k_to_float, rz_q5_k_from_float},
+    [RZ_TYPE_Q6_K] = {"q6_K", 256, 210, true, rz_q6_k_to_float, rz_q6_k_from_float},
+    [RZ_TYPE_Q8_K] = {"q8_K", 256, 292, true, rz_q8_k_to_float, rz_q8_k_from_float},
 };
 
 /* ggml's names for every id up to 39, so messages can name types rz does not support. */
