@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 RZBENCH_ARGS ?=
 
-.PHONY: all deps deps-build configure build test test-sanitize verify-claims bench format format-check clean
+.PHONY: all deps deps-build configure build test test-sanitize verify-claims bench format format-check clean fuzz
 
 all: build
 
@@ -45,6 +45,11 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+# libFuzzer targets (clang; not part of the default build), FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)

@@ -4,5 +4,13 @@
 #define RZ_CLI_COMMANDS_H
 
 int rz_cmd_predict(int argc, char **argv);
+int rz_cmd_inspect(int argc, char **argv);
+int rz_cmd_tensor(int argc, char **argv);
+int rz_cmd_synth(int argc, char **argv);
+int rz_cmd_quantize(int argc, char **argv);
+int rz_cmd_convert(int argc, char **argv);
+int rz_cmd_tokenize(int argc, char **argv);
+int rz_cmd_detokenize(int argc, char **argv);
+int rz_cmd_run(int argc, char **argv);
 
 #endif

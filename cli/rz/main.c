@@ -10,6 +10,14 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"predict", rz_cmd_predict, "run an APR model (logistic regression) on one input vector"},
+    {"inspect", rz_cmd_inspect, "show a GGUF, safetensors or APR file's metadata and tensors"},
+    {"tensor", rz_cmd_tensor, "write one tensor of a GGUF or safetensors file as raw float32"},
+    {"synth", rz_cmd_synth, "write a random-weight GGUF with the shapes of a real model"},
+    {"quantize", rz_cmd_quantize, "re-encode a GGUF model's tensors (llama-quantize's choices)"},
+    {"convert", rz_cmd_convert, "convert a llama2.c or Hugging Face llama checkpoint to GGUF"},
+    {"tokenize", rz_cmd_tokenize, "print the token ids of a text with a GGUF vocabulary"},
+    {"detokenize", rz_cmd_detokenize, "print the text of token ids with a GGUF vocabulary"},
+    {"run", rz_cmd_run, "generate text with a llama-family GGUF model (llama, gemma3)"},
 };
 
 static void usage(FILE *out) {

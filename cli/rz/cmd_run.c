@@ -1,0 +1,179 @@
+/* rz run MODEL.gguf -p TEXT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [-t N]
+ *        [--ctx N] [--backend NAME] */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/rz/commands.h"
+#include "engine/generate/generate.h"
+#include "engine/tokenizer/gguf_vocab.h"
+
+static const char help[] =
+    "usage: rz run MODEL.gguf -p TEXT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P]\n"
+    "              [-t N] [--ctx N] [--backend scalar|avx2|avx512]\n\n"
+    "Generates text with a llama-family GGUF model (general.architecture llama or gemma3),\n"
+    "streaming it to stdout. Prompt and decode speed and the time to the first token go to\n"
+    "stderr. Special tokens written in the prompt (e.g. <|im_start|>) are parsed.\n\n"
+    "  -p, --prompt TEXT  the prompt\n"
+    "  -n N               tokens to generate at most (default 128); stops early at the\n"
+    "                     model's end-of-generation token\n"
+    "  --temp T           temperature (default 0.8); 0 picks the most likely token\n"
+    "  --top-k K          sample among the K most likely tokens (default 40; 0: all)\n"
+    "  --top-p P          then among the smallest set of probability P (default 0.95)\n"
+    "  --seed S           random seed (default: from the clock, printed on stderr)\n"
+    "  -t, --threads N    threads for the matrix-vector products (default 1)\n"
+    "  --ctx N            KV cache positions (default: the model's context, at most 4096)\n"
+    "  --backend B        kernel table (default: $RZ_BACKEND, else the widest the CPU supports)\n";
+
+typedef struct {
+    const char *model, *prompt, *backend;
+    long n_predict, top_k, threads, ctx;
+    double temp, top_p;
+    unsigned long long seed;
+    int seeded;
+} run_args;
+
+/* Parses text as a number in [lo, hi]; prints the error and returns -1 otherwise. */
+static int number(const char *opt, const char *text, double lo, double hi, double *out) {
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "rz run: %s: expected a number in [%g, %g], got '%s'\n", opt, lo, hi, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_option(run_args *a, const char *opt, const char *val) {
+    double v;
+    if (!strcmp(opt, "-p") || !strcmp(opt, "--prompt")) {
+        a->prompt = val;
+        return 0;
+    }
+    if (!strcmp(opt, "--backend")) {
+        a->backend = val;
+        return 0;
+    }
+    if (!strcmp(opt, "--temp")) return number(opt, val, 0, 1e6, &a->temp);
+    if (!strcmp(opt, "--top-p")) return number(opt, val, 1e-9, 1, &a->top_p);
+    if (!strcmp(opt, "--seed")) {
+        if (number(opt, val, 0, 1.8e19, &v)) return -1;
+        a->seed = strtoull(val, NULL, 10);
+        a->seeded = 1;
+        return 0;
+    }
+    long *slot = !strcmp(opt, "-n")                                ? &a->n_predict
+                 : !strcmp(opt, "--top-k")                         ? &a->top_k
+                 : !strcmp(opt, "-t") || !strcmp(opt, "--threads") ? &a->threads
+                 : !strcmp(opt, "--ctx")                           ? &a->ctx
+                                                                   : NULL;
+    double lo = slot == &a->threads || slot == &a->ctx ? 1 : 0;
+    if (!slot || number(opt, val, lo, slot == &a->threads ? 1024 : 1 << 30, &v)) {
+        if (!slot) fprintf(stderr, "rz run: unknown option '%s'\n\n%s", opt, help);
+        return -1;
+    }
+    *slot = (long)v;
+    return 0;
+}
+
+/* 0 to run, 1 when --help was printed, 2 on a usage error. */
+static int parse_args(int argc, char **argv, run_args *a) {
+    *a = (run_args){.n_predict = 128, .top_k = 40, .threads = 1, .temp = 0.8, .top_p = 0.95};
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            fputs(help, stdout);
+            return 1;
+        } else if (arg[0] == '-' && i + 1 < argc) {
+            if (parse_option(a, arg, argv[++i])) return 2;
+        } else if (arg[0] == '-') {
+            fprintf(stderr, "rz run: option '%s' needs a value\n\n%s", arg, help);
+            return 2;
+        } else if (!a->model) {
+            a->model = arg;
+        } else {
+            fprintf(stderr, "rz run: unexpected argument '%s'\n\n%s", arg, help);
+            return 2;
+        }
+    }
+    if (!a->model || !a->prompt) {
+        fprintf(stderr, "rz run: expected MODEL.gguf and -p TEXT\n\n%s", help);
+        return 2;
+    }
+    if (!a->seeded) a->seed = (unsigned long long)time(NULL);
+    return 0;
+}
+
+static void write_piece(void *ctx, const char *piece, size_t len) {
+    fwrite(piece, 1, len, ctx);
+    fflush(ctx);
+}
+
+static void report(const rz_generate_stats *s, const run_args *a, const char *backend) {
+    fprintf(stderr, "\n\nrz run: backend %s, %ld thread%s, seed %llu\n", backend, a->threads,
+            a->threads == 1 ? "" : "s", a->seed);
+    fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s)\n", s->n_prompt, s->prompt_s,
+            s->prompt_s > 0 ? s->n_prompt / s->prompt_s : 0.0);
+    fprintf(stderr, "decode: %d tokens in %.3f s (%.1f tokens/s)%s\n", s->n_decoded, s->decode_s,
+            s->decode_s > 0 ? s->n_decoded / s->decode_s : 0.0,
+            s->stopped ? ", stopped at end of generation" : "");
+    fprintf(stderr, "time to first token: %.1f ms\n", 1e3 * s->first_s);
+}
+
+static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_vocab *v) {
+    rz_error err;
+    rz_llama_state state;
+    rz_sampler sampler;
+    long ctx = a->ctx ? a->ctx : m->config.context_length < 4096 ? m->config.context_length : 4096;
+    rz_sampler_params sp = {(float)a->temp, (int)a->top_k, (float)a->top_p, a->seed};
+    if (rz_llama_state_new(&m->config, (int)ctx, rz_backend_active(), (int)a->threads, &state,
+                           &err)) {
+        fprintf(stderr, "rz run: %s\n", err.msg);
+        return 1;
+    }
+    if (rz_sampler_new(&sp, m->config.vocab_size, &sampler, &err)) {
+        fprintf(stderr, "rz run: %s\n", err.msg);
+        rz_llama_state_free(&state);
+        return 2;
+    }
+    rz_generator g = {m, &state, v, &sampler, write_piece, stdout};
+    rz_generate_stats stats;
+    rz_status st = rz_generate(&g, a->prompt, (int)a->n_predict, &stats, &err);
+    if (st)
+        fprintf(stderr, "\nrz run: %s\n", err.msg);
+    else
+        report(&stats, a, state.be->name);
+    rz_sampler_free(&sampler);
+    rz_llama_state_free(&state);
+    return st ? 1 : 0;
+}
+
+int rz_cmd_run(int argc, char **argv) {
+    run_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc) return rc == 1 ? 0 : 2;
+    rz_error err;
+    if (rz_backend_select(a.backend, &err)) {
+        fprintf(stderr, "rz run: %s\n", err.msg);
+        return 2;
+    }
+    rz_llama_model m;
+    rz_tok_vocab v;
+    if (rz_llama_model_open(a.model, &m, &err)) {
+        fprintf(stderr, "rz run: %s\n", err.msg);
+        return 1;
+    }
+    if (rz_tok_vocab_from_gguf(&m.gguf, &v, &err)) {
+        fprintf(stderr, "rz run: %s\n", err.msg);
+        rz_llama_model_close(&m);
+        return 1;
+    }
+    rc = generate(&a, &m, &v);
+    rz_tok_vocab_free(&v);
+    rz_llama_model_close(&m);
+    return rc;
+}

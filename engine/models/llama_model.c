@@ -1,0 +1,26 @@
+#include "engine/models/llama_model.h"
+
+#include <string.h>
+
+rz_status rz_llama_model_from_gguf(rz_gguf *g, rz_llama_model *m, rz_error *err) {
+    memset(m, 0, sizeof *m);
+    m->gguf = *g;
+    rz_status st = rz_llama_config_read(&m->gguf, &m->config, err);
+    if (!st) st = rz_llama_weights_bind(&m->gguf, &m->config, &m->weights, err);
+    if (st) rz_llama_model_close(m);
+    return st;
+}
+
+rz_status rz_llama_model_open(const char *path, rz_llama_model *m, rz_error *err) {
+    rz_gguf g;
+    memset(m, 0, sizeof *m);
+    rz_status st = rz_gguf_open(path, &g, err);
+    if (st) return st;
+    return rz_llama_model_from_gguf(&g, m, err);
+}
+
+void rz_llama_model_close(rz_llama_model *m) {
+    rz_llama_weights_free(&m->weights);
+    rz_gguf_close(&m->gguf);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,52 @@
+/* rz_llama_weights: pointers to a llama-family model's tensors inside an open GGUF (zero copy).
+ * Contract: rz_llama_weights_bind checks every tensor the config implies: present, 2-D matrices
+ * of shape [cols, rows] as GGUF stores them (cols contiguous, a whole number of the type's
+ * blocks, a type rz can dequantize), norm vectors F32 of the expected length. A failure names
+ * the tensor, its type or shape, and what was expected. output.weight is optional: without it
+ * the output projection is token_embd.weight (tied embeddings). The weights borrow the GGUF's
+ * memory, so the GGUF must stay open while they are used. */
+#ifndef RZ_MODELS_LLAMA_WEIGHTS_H
+#define RZ_MODELS_LLAMA_WEIGHTS_H
+
+#include <stdint.h>
+
+#include "engine/core/status.h"
+#include "engine/formats/gguf.h"
+#include "engine/models/llama_config.h"
+
+/* A row-major matrix: rows of cols elements of a ggml type, each row_bytes long. */
+typedef struct {
+    uint32_t type;
+    const void *data;
+    int64_t rows, cols;
+    uint64_t row_bytes;
+} rz_llama_matrix;
+
+typedef struct {
+    const float *attn_norm;   /* [dim] */
+    const float *q_norm;      /* [head_dim], has_qk_norm only */
+    const float *k_norm;      /* [head_dim], has_qk_norm only */
+    const float *attn_post;   /* [dim], has_post_norms only */
+    const float *ffn_norm;    /* [dim] */
+    const float *ffn_post;    /* [dim], has_post_norms only */
+    rz_llama_matrix wq;       /* [n_heads * head_dim] x dim */
+    rz_llama_matrix wk;       /* [n_kv_heads * head_dim] x dim */
+    rz_llama_matrix wv;       /* [n_kv_heads * head_dim_v] x dim */
+    rz_llama_matrix wo;       /* dim x [n_heads * head_dim_v] */
+    rz_llama_matrix ffn_gate; /* hidden_dim x dim */
+    rz_llama_matrix ffn_up;   /* hidden_dim x dim */
+    rz_llama_matrix ffn_down; /* dim x hidden_dim */
+} rz_llama_layer;
+
+typedef struct {
+    rz_llama_matrix token_embd; /* vocab_size x dim */
+    rz_llama_matrix output;     /* vocab_size x dim; token_embd when tied */
+    const float *output_norm;   /* [dim] */
+    rz_llama_layer *layers;     /* n_layers, owned */
+} rz_llama_weights;
+
+rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_llama_weights *w,
+                                rz_error *err);
+void rz_llama_weights_free(rz_llama_weights *w);
+
+#endif

@@ -1,0 +1,28 @@
+/* Growable arrays the tokenizer API fills: token ids and bytes.
+ * Contract: a zero-initialised value is empty and valid; appends grow geometrically and fail only
+ * with RZ_ENOMEM (leaving the contents intact); the caller frees with the matching _free. */
+#ifndef RZ_TOKENIZER_BUF_H
+#define RZ_TOKENIZER_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/core/status.h"
+
+typedef struct {
+    int32_t *ids;
+    size_t n, cap;
+} rz_tok_ids;
+
+typedef struct {
+    char *data; /* NUL-terminated after any successful append */
+    size_t len, cap;
+} rz_tok_bytes;
+
+rz_status rz_tok_ids_push(rz_tok_ids *v, int32_t id, rz_error *err);
+void rz_tok_ids_free(rz_tok_ids *v);
+
+rz_status rz_tok_bytes_append(rz_tok_bytes *b, const void *data, size_t len, rz_error *err);
+void rz_tok_bytes_free(rz_tok_bytes *b);
+
+#endif

@@ -1,0 +1,252 @@
+/* The llama-family forward pass on tiny synthetic models built in memory with the GGUF writer
+ * (float32 weights from a fixed generator), against a naive double-precision reference written
+ * here from the published architectures: llama (GQA, RoPE on adjacent pairs, SwiGLU) and gemma3
+ * (head size != dim / heads, Q/K norms, post-norms, GeGLU, scaled embeddings, NEOX RoPE,
+ * sliding-window layers with their own RoPE base). Also the config and weight checks' messages,
+ * the reference matvec on quantized rows, and threads giving the same logits. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/models/llama_forward.h"
+#include "tests/support/tiny_llama.h"
+
+/* ---- the naive reference, in double ---- */
+
+static void ref_rms(double *out, const double *x, const float *w, int n, double eps) {
+    double ss = 0;
+    for (int i = 0; i < n; i++)
+        ss += x[i] * x[i];
+    double scale = 1.0 / sqrt(ss / n + eps);
+    for (int i = 0; i < n; i++)
+        out[i] = x[i] * scale * w[i];
+}
+
+static void ref_matvec(const float *w, const double *x, double *y, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+        double sum = 0;
+        for (int c = 0; c < cols; c++)
+            sum += (double)w[(size_t)r * cols + c] * x[c];
+        y[r] = sum;
+    }
+}
+
+/* Rotates each head: adjacent pairs (llama) or halves (gemma3). */
+static void ref_rope(double *x, int heads, int hd, int pos, double base, bool neox) {
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < hd / 2; i++) {
+            double th = pos * pow(base, -2.0 * i / hd), c = cos(th), s = sin(th);
+            int a = neox ? i : 2 * i, b = neox ? i + hd / 2 : 2 * i + 1;
+            double x0 = x[h * hd + a], x1 = x[h * hd + b];
+            x[h * hd + a] = x0 * c - x1 * s;
+            x[h * hd + b] = x0 * s + x1 * c;
+        }
+}
+
+enum { MAXP = 16, MAXD = 128 };
+
+/* Logits of every position of tokens[0..n). */
+static void reference(const rzt_llama_tensors *t, const int32_t *tokens, int n,
+                      double logits[][64]) {
+    const rzt_llama_shape *s = &t->s;
+    const bool gemma = s->window > 0;
+    const int hd = s->head_dim, q_dim = s->heads * hd, kv_dim = s->kv_heads * hd;
+    static double K[8][MAXP][MAXD], V[8][MAXP][MAXD];
+    char n_[64];
+#define W(x, l) (snprintf(n_, sizeof n_, "blk.%d." x ".weight", l), rzt_llama_tensor(t, n_))
+    for (int p = 0; p < n; p++) {
+        double x[MAXD], h[MAXD], q[MAXD], o[MAXD], tmp[MAXD], g[MAXD], u[MAXD];
+        for (int i = 0; i < s->dim; i++)
+            x[i] = rzt_llama_tensor(t, "token_embd.weight")[tokens[p] * s->dim + i] *
+                   (gemma ? sqrt(s->dim) : 1.0);
+        for (int l = 0; l < s->layers; l++) {
+            bool local = gemma && l % s->pattern < s->pattern - 1;
+            double base = local ? s->base_local : s->base;
+            ref_rms(h, x, W("attn_norm", l), s->dim, s->eps);
+            ref_matvec(W("attn_q", l), h, q, q_dim, s->dim);
+            ref_matvec(W("attn_k", l), h, K[l][p], kv_dim, s->dim);
+            ref_matvec(W("attn_v", l), h, V[l][p], kv_dim, s->dim);
+            if (gemma) {
+                for (int i = 0; i < s->heads; i++)
+                    ref_rms(q + i * hd, q + i * hd, W("attn_q_norm", l), hd, s->eps);
+                for (int i = 0; i < s->kv_heads; i++)
+                    ref_rms(K[l][p] + i * hd, K[l][p] + i * hd, W("attn_k_norm", l), hd, s->eps);
+            }
+            ref_rope(q, s->heads, hd, p, base, gemma);
+            ref_rope(K[l][p], s->kv_heads, hd, p, base, gemma);
+            int first = local && p >= s->window ? p - s->window + 1 : 0;
+            for (int i = 0; i < s->heads; i++) {
+                int kvh = i / (s->heads / s->kv_heads);
+                double sc[MAXP], max = -INFINITY, sum = 0;
+                for (int j = first; j <= p; j++) {
+                    sc[j] = 0;
+                    for (int d = 0; d < hd; d++)
+                        sc[j] += q[i * hd + d] * K[l][j][kvh * hd + d];
+                    sc[j] /= sqrt(hd);
+                    max = fmax(max, sc[j]);
+                }
+                for (int j = first; j <= p; j++)
+                    sum += sc[j] = exp(sc[j] - max);
+                for (int d = 0; d < hd; d++) {
+                    o[i * hd + d] = 0;
+                    for (int j = first; j <= p; j++)
+                        o[i * hd + d] += sc[j] / sum * V[l][j][kvh * hd + d];
+                }
+            }
+            ref_matvec(W("attn_output", l), o, tmp, s->dim, q_dim);
+            if (gemma) ref_rms(tmp, tmp, W("post_attention_norm", l), s->dim, s->eps);
+            for (int i = 0; i < s->dim; i++)
+                x[i] += tmp[i];
+            ref_rms(h, x, W("ffn_norm", l), s->dim, s->eps);
+            ref_matvec(W("ffn_gate", l), h, g, s->hidden, s->dim);
+            ref_matvec(W("ffn_up", l), h, u, s->hidden, s->dim);
+            for (int i = 0; i < s->hidden; i++) {
+                double a = g[i];
+                double act = gemma
+                                 ? 0.5 * a * (1 + tanh(sqrt(2 / M_PI) * (a + 0.044715 * a * a * a)))
+                                 : a / (1 + exp(-a));
+                g[i] = act * u[i];
+            }
+            ref_matvec(W("ffn_down", l), g, tmp, s->dim, s->hidden);
+            if (gemma) ref_rms(tmp, tmp, W("post_ffw_norm", l), s->dim, s->eps);
+            for (int i = 0; i < s->dim; i++)
+                x[i] += tmp[i];
+        }
+        ref_rms(h, x, rzt_llama_tensor(t, "output_norm.weight"), s->dim, s->eps);
+        ref_matvec(rzt_llama_tensor(t, "token_embd.weight"), h, logits[p], s->vocab, s->dim);
+    }
+#undef W
+}
+
+static void open_model(const uint8_t *buf, size_t len, rz_llama_model *m) {
+    rz_gguf g;
+    rz_error err;
+    cr_assert_eq(rz_gguf_parse(buf, len, "synthetic", &g, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_model_from_gguf(&g, m, &err), RZ_OK, "%s", err.msg);
+}
+
+static void check_against_reference(const rzt_llama_shape *s, int threads) {
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(s, &t, "", &len);
+    rz_llama_model m;
+    rz_llama_state st;
+    rz_error err;
+    open_model(buf, len, &m);
+    cr_assert_eq(m.config.vocab_size, s->vocab);
+    cr_assert_eq(rz_llama_state_new(&m.config, 12, NULL, threads, &st, &err), RZ_OK, "%s", err.msg);
+    const int32_t tokens[10] = {1, 7, 3, 39, 0, 22, 22, 5, 17, 30};
+    static double want[10][64];
+    reference(&t, tokens, 10, want);
+    for (int p = 0; p < 10; p++) {
+        cr_assert_eq(rz_llama_forward(&m, &st, tokens[p], p, &err), RZ_OK, "%s", err.msg);
+        double scale = 0;
+        for (int i = 0; i < s->vocab; i++)
+            scale = fmax(scale, fabs(want[p][i]));
+        for (int i = 0; i < s->vocab; i++)
+            cr_assert_leq(fabs(st.logits[i] - want[p][i]), 1e-4 * scale,
+                          "%s pos %d logit %d: rz %g, reference %g", s->arch, p, i, st.logits[i],
+                          want[p][i]);
+    }
+    rz_llama_state_free(&st);
+    rz_llama_model_close(&m);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}
+
+Test(llama_forward, llama_matches_reference) {
+    check_against_reference(&rzt_tiny_llama, 1);
+}
+Test(llama_forward, gemma3_matches_reference) {
+    check_against_reference(&rzt_tiny_gemma3, 1);
+}
+Test(llama_forward, threads_match_reference) {
+    check_against_reference(&rzt_tiny_llama, 3);
+}
+
+Test(llama_forward, config_from_metadata) {
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(&rzt_tiny_gemma3, &t, "", &len);
+    rz_llama_model m;
+    open_model(buf, len, &m);
+    const rz_llama_config *c = &m.config;
+    cr_expect_eq(c->arch, RZ_ARCH_GEMMA3);
+    cr_expect_eq(c->head_dim, 16);
+    cr_expect_eq(c->rope_mode, RZ_ROPE_NEOX);
+    cr_expect_eq(c->ffn_act, RZ_FFN_GEGLU);
+    cr_expect(c->layer_is_local[0] && !c->layer_is_local[1] && c->layer_is_local[2]);
+    cr_expect_float_eq(c->embed_scale, sqrtf(32.0f), 1e-6);
+    cr_expect_float_eq(c->rope_base_local, 10000.0f, 1e-3);
+    cr_expect_float_eq(c->final_softcap, 0.0f, 1e-9, "no soft-capping with sliding windows");
+    cr_expect_eq(m.weights.output.data, m.weights.token_embd.data, "tied embeddings");
+    rz_llama_model_close(&m);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}
+
+Test(llama_forward, missing_tensor_is_named) {
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(&rzt_tiny_llama, &t, "blk.1.attn_q.weight", &len);
+    rz_gguf g;
+    rz_llama_model m;
+    rz_error err;
+    cr_assert_eq(rz_gguf_parse(buf, len, "synthetic", &g, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_model_from_gguf(&g, &m, &err), RZ_EFORMAT);
+    cr_expect(strstr(err.msg, "blk.1.attn_q.weight is missing"), "%s", err.msg);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}
+
+Test(llama_forward, bad_arguments_fail) {
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(&rzt_tiny_llama, &t, "", &len);
+    rz_llama_model m;
+    rz_llama_state st;
+    rz_error err;
+    open_model(buf, len, &m);
+    cr_assert_eq(rz_llama_state_new(&m.config, 4, NULL, 1, &st, &err), RZ_OK);
+    cr_expect_eq(rz_llama_forward(&m, &st, 40, 0, &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "token 40"), "%s", err.msg);
+    cr_expect_eq(rz_llama_forward(&m, &st, 1, 4, &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "position 4"), "%s", err.msg);
+    cr_expect_eq(rz_llama_state_new(&m.config, 0, NULL, 1, &st, &err), RZ_EINVAL);
+    rz_llama_model_close(&m);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}
+
+/* The reference matvec dequantizes rows exactly as to_float does. */
+Test(llama_forward, matvec_ref_quantized_rows) {
+    enum { ROWS = 5, COLS = 2048 + 256 };
+    const uint32_t types[] = {RZ_TYPE_Q8_0, RZ_TYPE_Q4_K, RZ_TYPE_Q6_K, RZ_TYPE_F16};
+    static float w[ROWS * COLS], x[COLS], row[COLS], y[ROWS];
+    static uint8_t q[ROWS * COLS * 4];
+    uint64_t rng = 7;
+    for (int i = 0; i < ROWS * COLS; i++)
+        w[i] = rzt_weight(&rng, 2.0f);
+    for (int i = 0; i < COLS; i++)
+        x[i] = rzt_weight(&rng, 2.0f);
+    for (size_t k = 0; k < sizeof types / sizeof *types; k++) {
+        const rz_type_traits *tt = rz_type_get(types[k]);
+        uint64_t rb;
+        cr_assert(tt && tt->from_float && rz_type_row_bytes(types[k], COLS, &rb));
+        for (int r = 0; r < ROWS; r++)
+            tt->from_float(w + r * COLS, q + r * rb, COLS);
+        rz_matvec_ref(&rz_backend_scalar, types[k], q, x, y, ROWS, COLS);
+        for (int r = 0; r < ROWS; r++) {
+            tt->to_float(q + r * rb, row, COLS);
+            double want = 0, mag = 0;
+            for (int i = 0; i < COLS; i++) {
+                want += (double)row[i] * x[i];
+                mag += fabs((double)row[i] * x[i]);
+            }
+            cr_expect_leq(fabs(y[r] - want), 1e-5 * mag, "%s row %d: %g vs %g", tt->name, r, y[r],
+                          want);
+        }
+    }
+}
