@@ -250,3 +250,26 @@ Test(llama_forward, matvec_ref_quantized_rows) {
         }
     }
 }
+
+/* Rows split across threads are computed exactly as on one thread: identical logits. */
+Test(llama_forward, threads_are_bit_identical) {
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(&rzt_tiny_gemma3, &t, "", &len);
+    rz_llama_model m;
+    rz_llama_state one, many;
+    rz_error err;
+    open_model(buf, len, &m);
+    cr_assert_eq(rz_llama_state_new(&m.config, 8, NULL, 1, &one, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_new(&m.config, 8, NULL, 4, &many, &err), RZ_OK);
+    for (int p = 0; p < 8; p++) {
+        cr_assert_eq(rz_llama_forward(&m, &one, (p * 13) % 40, p, &err), RZ_OK);
+        cr_assert_eq(rz_llama_forward(&m, &many, (p * 13) % 40, p, &err), RZ_OK);
+        cr_assert_arr_eq(one.logits, many.logits, sizeof(float) * 40, "position %d", p);
+    }
+    rz_llama_state_free(&one);
+    rz_llama_state_free(&many);
+    rz_llama_model_close(&m);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}

@@ -1,5 +1,6 @@
 /* Tensor types against outside oracles: gguf-py (tests/oracles/gguf_quants.py) dequantizes every
- * type to within 1 ulp of rz and quantizes q4_0, q4_1, q8_0, f16 and bf16 to the same bytes;
+ * type to within 1 ulp of rz and quantizes q4_0, q4_1, q5_0, q5_1, q8_0, f16 and bf16 to the same
+ * bytes;
  * llama.cpp's ggml_quantize_chunk (tests/oracles/ggml_quantize.py, when llama-cpp-python is
  * installed) quantizes no better than rz. Each skips when its Python side is missing. */
 #include <criterion/criterion.h>
@@ -88,8 +89,8 @@ static uint8_t *sample_blocks(rz_type type, size_t *len) {
     return q;
 }
 
-static const rz_type dequantizable[] = {RZ_TYPE_F16,  RZ_TYPE_BF16, RZ_TYPE_Q4_0,
-                                        RZ_TYPE_Q4_1, RZ_TYPE_Q8_0, RZ_TYPE_Q4_K,
+static const rz_type dequantizable[] = {RZ_TYPE_F16,  RZ_TYPE_BF16, RZ_TYPE_Q4_0, RZ_TYPE_Q4_1,
+                                        RZ_TYPE_Q5_0, RZ_TYPE_Q5_1, RZ_TYPE_Q8_0, RZ_TYPE_Q4_K,
                                         RZ_TYPE_Q5_K, RZ_TYPE_Q6_K, RZ_TYPE_Q8_K};
 
 Test(oracle, dequantization_matches_gguf_py) {
@@ -144,8 +145,8 @@ static float *sample_weights(void) {
 }
 
 Test(oracle, quantization_is_byte_identical_to_gguf_py) {
-    static const rz_type exact[] = {RZ_TYPE_F16, RZ_TYPE_BF16, RZ_TYPE_Q4_0, RZ_TYPE_Q4_1,
-                                    RZ_TYPE_Q8_0};
+    static const rz_type exact[] = {RZ_TYPE_F16,  RZ_TYPE_BF16, RZ_TYPE_Q4_0, RZ_TYPE_Q4_1,
+                                    RZ_TYPE_Q5_0, RZ_TYPE_Q5_1, RZ_TYPE_Q8_0};
     float *x = sample_weights();
     int compared = 0;
     for (size_t k = 0; k < sizeof exact / sizeof exact[0]; k++) {
@@ -233,8 +234,9 @@ static bool compare_with_llama_cpp(rz_type type, const float *x, const char *dat
  * five scales with outliers and on the hard test weights. The 32-element types must give the
  * same bytes. */
 Test(oracle, quantization_error_no_worse_than_llama_cpp) {
-    static const rz_type types[] = {RZ_TYPE_Q4_0, RZ_TYPE_Q4_1, RZ_TYPE_Q8_0, RZ_TYPE_Q4_K,
-                                    RZ_TYPE_Q5_K, RZ_TYPE_Q6_K, RZ_TYPE_Q8_K};
+    static const rz_type types[] = {RZ_TYPE_Q4_0, RZ_TYPE_Q4_1, RZ_TYPE_Q5_0, RZ_TYPE_Q5_1,
+                                    RZ_TYPE_Q8_0, RZ_TYPE_Q8_1, RZ_TYPE_Q4_K, RZ_TYPE_Q5_K,
+                                    RZ_TYPE_Q6_K, RZ_TYPE_Q8_K};
     float *scaled = malloc(N * sizeof *scaled), *hard = malloc(N * sizeof *hard);
     uint64_t s = 11;
     for (int64_t i = 0; i < N; i++)

@@ -1,8 +1,10 @@
-/* Tensor types, properties that need no oracle: names and row sizes, exhaustive f16/bf16
+/* Tensor types, properties that need no oracle: names, row sizes and the sizes of the types rz
+ * only sizes (against ggml's type_traits table), exhaustive f16/bf16
  * round trips, f32 -> f16 rounding against the compiler's _Float16, round-trip error bounds of
  * every quantizer on hard data, and that whole rows of any block count stay inside their bytes. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +12,11 @@
 #include "engine/types/types.h"
 #include "tests/support/types_data.h"
 
+/* The types rz converts both ways. */
 static const rz_type all_types[] = {RZ_TYPE_F32,  RZ_TYPE_F16,  RZ_TYPE_BF16, RZ_TYPE_Q4_0,
-                                    RZ_TYPE_Q4_1, RZ_TYPE_Q8_0, RZ_TYPE_Q4_K, RZ_TYPE_Q5_K,
-                                    RZ_TYPE_Q6_K, RZ_TYPE_Q8_K};
+                                    RZ_TYPE_Q4_1, RZ_TYPE_Q5_0, RZ_TYPE_Q5_1, RZ_TYPE_Q8_0,
+                                    RZ_TYPE_Q8_1, RZ_TYPE_Q4_K, RZ_TYPE_Q5_K, RZ_TYPE_Q6_K,
+                                    RZ_TYPE_Q8_K};
 enum { N_TYPES = sizeof all_types / sizeof all_types[0] };
 
 Test(types, names_resolve_in_any_case) {
@@ -21,7 +25,10 @@ Test(types, names_resolve_in_any_case) {
     cr_expect_eq(rz_type_from_name("q6_k"), RZ_TYPE_Q6_K);
     cr_expect_eq(rz_type_from_name("BF16"), RZ_TYPE_BF16);
     cr_expect_eq(rz_type_from_name("f32"), RZ_TYPE_F32);
-    cr_expect_eq(rz_type_from_name("q5_0"), -1, "known to ggml, not supported by rz");
+    cr_expect_eq(rz_type_from_name("Q5_1"), RZ_TYPE_Q5_1);
+    cr_expect_eq(rz_type_from_name("IQ4_XS"), RZ_TYPE_IQ4_XS, "size-only types resolve too");
+    cr_expect_eq(rz_type_from_name("q4_2"), -1, "removed from ggml");
+    cr_expect_eq(rz_type_from_name("q4_0_4_4"), -1, "removed from ggml");
     cr_expect_eq(rz_type_from_name(""), -1);
     cr_expect_eq(rz_type_from_name("q4_K "), -1);
     for (int i = 0; i < N_TYPES; i++)
@@ -29,7 +36,8 @@ Test(types, names_resolve_in_any_case) {
     cr_expect_str_eq(rz_type_ggml_name(6), "q5_0");
     cr_expect_str_eq(rz_type_ggml_name(39), "mxfp4");
     cr_expect_str_eq(rz_type_ggml_name(40), "unknown");
-    cr_expect_null(rz_type_get(6));
+    cr_expect_str_eq(rz_type_ggml_name(4), "q4_2");
+    cr_expect_null(rz_type_get(4));
     cr_expect_null(rz_type_get(RZ_TYPE_ID_LIMIT));
     cr_expect_null(rz_type_get(UINT32_MAX));
 }
@@ -41,7 +49,10 @@ Test(types, row_bytes_checks_blocks_and_overflow) {
     cr_expect(rz_type_row_bytes(RZ_TYPE_F32, 0, &bytes) && bytes == 0);
     cr_expect(!rz_type_row_bytes(RZ_TYPE_Q4_0, 33, &bytes), "not whole blocks");
     cr_expect(!rz_type_row_bytes(RZ_TYPE_Q8_K, 255, &bytes));
-    cr_expect(!rz_type_row_bytes(7, 32, &bytes), "q5_1 is not supported");
+    cr_expect(rz_type_row_bytes(RZ_TYPE_Q5_1, 64, &bytes) && bytes == 48);
+    cr_expect(rz_type_row_bytes(RZ_TYPE_IQ2_XXS, 512, &bytes) && bytes == 132, "size only");
+    cr_expect(!rz_type_row_bytes(RZ_TYPE_IQ2_XXS, 32, &bytes));
+    cr_expect(!rz_type_row_bytes(5, 32, &bytes), "q4_3 was removed from ggml");
     cr_expect(!rz_type_row_bytes(RZ_TYPE_ID_LIMIT + 1, 32, &bytes));
     cr_expect(rz_type_row_bytes(RZ_TYPE_F32, UINT64_C(1) << 61, &bytes) && bytes == UINT64_C(1)
                                                                                         << 63);
@@ -59,7 +70,68 @@ Test(types, every_type_has_both_conversions) {
         cr_expect_not_null(t->to_float, "%s", t->name);
         cr_expect_not_null(t->from_float, "%s", t->name);
         cr_expect_eq(t->quantized, t->block_size > 1, "%s", t->name);
+        cr_expect(rz_type_convertible(all_types[i]), "%s", t->name);
     }
+}
+
+/* ggml's type_traits (blck_size, type_size) for ids 0..39; {0, 0} for ids ggml removed. */
+static const uint32_t ggml_sizes[40][2] = {
+    {1, 4},    {1, 2},    {32, 18},  {32, 20},   {0, 0},     {0, 0},     {32, 22},   {32, 24},
+    {32, 34},  {32, 36},  {256, 84}, {256, 110}, {256, 144}, {256, 176}, {256, 210}, {256, 292},
+    {256, 66}, {256, 74}, {256, 98}, {256, 50},  {32, 18},   {256, 110}, {256, 82},  {256, 136},
+    {1, 1},    {1, 2},    {1, 4},    {1, 8},     {1, 8},     {256, 56},  {1, 2},     {0, 0},
+    {0, 0},    {0, 0},    {256, 54}, {256, 66},  {0, 0},     {0, 0},     {0, 0},     {32, 17}};
+
+Test(types, every_ggml_type_has_its_size) {
+    for (uint32_t id = 0; id < RZ_TYPE_ID_LIMIT; id++) {
+        const rz_type_traits *t = rz_type_get(id);
+        if (id >= 40 || !ggml_sizes[id][0]) {
+            cr_expect_null(t, "id %u (%s) is not a ggml type", id, rz_type_ggml_name(id));
+            cr_expect_not(rz_type_convertible(id), "id %u", id);
+            continue;
+        }
+        cr_assert_not_null(t, "id %u (%s)", id, rz_type_ggml_name(id));
+        cr_expect_str_eq(t->name, rz_type_ggml_name(id));
+        cr_expect_eq(t->block_size, ggml_sizes[id][0], "%s", t->name);
+        cr_expect_eq(t->block_bytes, ggml_sizes[id][1], "%s", t->name);
+        cr_expect_eq(!t->to_float, !t->from_float, "%s: both conversions or neither", t->name);
+        cr_expect_eq(rz_type_convertible(id), t->to_float != NULL, "%s", t->name);
+        cr_expect_eq(rz_type_from_name(t->name), (int)id, "%s", t->name);
+    }
+}
+
+Test(types, size_only_types_are_sized_but_not_convertible) {
+    static const struct {
+        rz_type type;
+        const char *name;
+        uint32_t block_size, block_bytes;
+    } spot[] = {{RZ_TYPE_Q2_K, "q2_K", 256, 84},
+                {RZ_TYPE_Q3_K, "q3_K", 256, 110},
+                {RZ_TYPE_IQ2_XXS, "iq2_xxs", 256, 66},
+                {RZ_TYPE_IQ4_NL, "iq4_nl", 32, 18},
+                {RZ_TYPE_IQ4_XS, "iq4_xs", 256, 136},
+                {RZ_TYPE_I8, "i8", 1, 1},
+                {RZ_TYPE_F64, "f64", 1, 8},
+                {RZ_TYPE_IQ1_M, "iq1_m", 256, 56},
+                {RZ_TYPE_TQ1_0, "tq1_0", 256, 54},
+                {RZ_TYPE_MXFP4, "mxfp4", 32, 17}};
+    for (size_t i = 0; i < sizeof spot / sizeof spot[0]; i++) {
+        const rz_type_traits *t = rz_type_get(spot[i].type);
+        cr_assert_not_null(t, "%s", spot[i].name);
+        cr_expect_str_eq(t->name, spot[i].name);
+        cr_expect_eq(t->block_size, spot[i].block_size, "%s", spot[i].name);
+        cr_expect_eq(t->block_bytes, spot[i].block_bytes, "%s", spot[i].name);
+        cr_expect_null(t->to_float, "%s", spot[i].name);
+        cr_expect_null(t->from_float, "%s", spot[i].name);
+        cr_expect_not(rz_type_convertible(spot[i].type), "%s", spot[i].name);
+        uint64_t bytes = 0;
+        cr_expect(rz_type_row_bytes(spot[i].type, 3 * (uint64_t)t->block_size, &bytes) &&
+                      bytes == 3 * (uint64_t)t->block_bytes,
+                  "%s", spot[i].name);
+    }
+    for (uint32_t id = 31; id <= 38; id++)
+        if (id < 34 || id > 35) cr_expect_null(rz_type_get(id), "removed id %u", id);
+    cr_expect(rz_type_convertible(RZ_TYPE_Q5_0) && rz_type_convertible(RZ_TYPE_Q8_1));
 }
 
 static int is_nan_f16(uint16_t h) {
@@ -156,7 +228,8 @@ static float f16_err(float s) {
  * storing the scales as f16 adds (scale error times the largest sub-scale and level). */
 static float bound(rz_type type, const float *x, const float *super) {
     switch (type) {
-    case RZ_TYPE_Q8_0: {
+    case RZ_TYPE_Q8_0:
+    case RZ_TYPE_Q8_1: {
         float d = stats(x, 32).amax / 127;
         return 0.5f * d + 127 * f16_err(d);
     }
@@ -164,10 +237,15 @@ static float bound(rz_type type, const float *x, const float *super) {
         float d = stats(x, 32).amax / 8; /* the positive side stops at level 7: one step */
         return d + 8 * f16_err(d);
     }
-    case RZ_TYPE_Q4_1: {
+    case RZ_TYPE_Q5_0: {
+        float d = stats(x, 32).amax / 16; /* the positive side stops at level 15: one step */
+        return d + 16 * f16_err(d);
+    }
+    case RZ_TYPE_Q4_1:
+    case RZ_TYPE_Q5_1: {
         group_stats g = stats(x, 32);
-        float d = (g.max - g.min) / 15;
-        return 0.5f * d + 15 * f16_err(d) + f16_err(g.min);
+        float levels = type == RZ_TYPE_Q4_1 ? 15 : 31, d = (g.max - g.min) / levels;
+        return 0.5f * d + levels * f16_err(d) + f16_err(g.min);
     }
     case RZ_TYPE_Q8_K:
         return 0.5f * stats(super, 256).amax / 127 * (1 + 0x1p-20f);
@@ -187,8 +265,9 @@ static float bound(rz_type type, const float *x, const float *super) {
 }
 
 Test(types, quantizers_stay_within_their_error_bounds) {
-    const rz_type quantized[] = {RZ_TYPE_Q4_0, RZ_TYPE_Q4_1, RZ_TYPE_Q8_0, RZ_TYPE_Q4_K,
-                                 RZ_TYPE_Q5_K, RZ_TYPE_Q6_K, RZ_TYPE_Q8_K};
+    const rz_type quantized[] = {RZ_TYPE_Q4_0, RZ_TYPE_Q4_1, RZ_TYPE_Q5_0, RZ_TYPE_Q5_1,
+                                 RZ_TYPE_Q8_0, RZ_TYPE_Q8_1, RZ_TYPE_Q4_K, RZ_TYPE_Q5_K,
+                                 RZ_TYPE_Q6_K, RZ_TYPE_Q8_K};
     enum { N = 256 * 40 };
     float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     uint8_t *q = malloc(N * 2);
@@ -209,6 +288,28 @@ Test(types, quantizers_stay_within_their_error_bounds) {
     free(x);
     free(y);
     free(q);
+}
+
+/* q8_1's s is d times the sum of the block's quants, rounded to f16 (ggml's dot kernels rely on
+ * it). */
+Test(types, q8_1_stores_the_scaled_sum) {
+    enum { N = 32 * 64 };
+    float x[N];
+    uint8_t q[N / 32 * 36];
+    rzt_fill_weights(x, N, 7);
+    rz_type_get(RZ_TYPE_Q8_1)->from_float(x, q, N);
+    for (int i = 0; i < N / 32; i++) {
+        const uint8_t *b = q + 36 * i;
+        int sum = 0;
+        for (int j = 0; j < 32; j++)
+            sum += (int8_t)b[4 + j];
+        uint16_t s = (uint16_t)(b[2] | b[3] << 8);
+        float d = rz_f16_to_f32((uint16_t)(b[0] | b[1] << 8));
+        float want = (float)sum * d, got = rz_f16_to_f32(s);
+        bool ok = isinf(got) ? fabsf(want) > 65000.0f
+                             : fabsf(got - want) <= abs(sum) * f16_err(d) + f16_err(want);
+        cr_expect(ok, "block %d: s %g, sum %d, d %g", i, got, sum, d);
+    }
 }
 
 Test(types, float_formats_round_within_half_an_ulp) {

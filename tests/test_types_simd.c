@@ -1,7 +1,8 @@
 /* SIMD dequantization: on every ISA this CPU runs, each to_float kernel of the backend table is
  * bit-identical to the scalar reference (tolerance zero: the kernels use no FMA), on random
  * blocks, on quantized weights, and for f16/bf16 on every length up to 100 (all tails, NaNs
- * included). rz_backend_to_float falls back to scalar for types an ISA leaves out. */
+ * included). rz_backend_to_float falls back to scalar for types an ISA leaves out, and gives NULL
+ * for the types rz only sizes. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ Test(simd, dequantization_is_bit_identical_to_scalar) {
     }
     cr_log_info("%d SIMD ISAs, %d kernels compared", isas, kernels);
     if (!isas) cr_skip_test("this CPU runs no SIMD backend");
-    cr_expect_geq(kernels, 5 * isas, "at least f16, q4_0, q8_0, q4_K and q6_K per ISA");
+    cr_expect_geq(kernels, 11 * isas, "f16, bf16, q4_0, q4_1, q5_0, q5_1, q8_0 and q4_K..q8_K");
 }
 
 Test(simd, float_formats_every_tail) {
@@ -83,7 +84,7 @@ Test(simd, to_float_falls_back_to_scalar) {
         for (uint32_t type = 0; type < RZ_TYPE_ID_LIMIT; type++) {
             const rz_type_traits *t = rz_type_get(type);
             rz_to_float_fn fn = rz_backend_to_float(be, type);
-            if (!t) {
+            if (!t || !t->to_float) {
                 cr_expect_null(fn, "%s: type %u", be->name, type);
                 continue;
             }
@@ -96,5 +97,10 @@ Test(simd, to_float_falls_back_to_scalar) {
     for (uint32_t type = 0; type < RZ_TYPE_ID_LIMIT; type++) {
         const rz_type_traits *t = rz_type_get(type);
         cr_expect(rz_backend_scalar.to_float[type] == (t ? t->to_float : NULL), "type %u", type);
+        for (int isa = RZ_ISA_AVX2; isa < RZ_ISA_COUNT; isa++) {
+            const rz_backend *be = isa == RZ_ISA_AVX2 ? &rz_backend_avx2 : &rz_backend_avx512;
+            cr_expect_not_null(be->to_float[RZ_TYPE_Q5_0], "%s has a q5_0 kernel", be->name);
+            cr_expect_not_null(be->to_float[RZ_TYPE_Q5_1], "%s has a q5_1 kernel", be->name);
+        }
     }
 }

@@ -86,6 +86,50 @@ void rz_avx2_q4_1_to_float(const void *src, float *dst, int64_t n) {
     }
 }
 
+/* Byte j of the result is 0x10 when bit j of qh is set, else 0: the fifth bits of q5_0/q5_1. */
+static inline __m256i fifth_bits(uint32_t qh) {
+    const __m256i spread =
+        _mm256_setr_epi64x(0, 0x0101010101010101, 0x0202020202020202, 0x0303030303030303);
+    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201);
+    __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), spread);
+    return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(v, bit), bit),
+                            _mm256_set1_epi8(0x10));
+}
+
+/* The 32 five-bit levels of a q5_0/q5_1 block, element j in byte j. */
+static inline __m256i levels5(const uint8_t *qh, const uint8_t *qs) {
+    const __m128i mask = _mm_set1_epi8(0x0f);
+    __m128i raw = _mm_loadu_si128((const __m128i *)qs);
+    __m128i lo = _mm_and_si128(raw, mask), hi = _mm_and_si128(_mm_srli_epi16(raw, 4), mask);
+    __m256i q = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+    return _mm256_or_si256(q, fifth_bits(rz_le32(qh)));
+}
+
+void rz_avx2_q5_0_to_float(const void *src, float *dst, int64_t n) {
+    const uint8_t *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_0_BYTES, dst += RZ_QK) {
+        const __m256 d = _mm256_set1_ps(rz_load_f16(b));
+        __m256i q = _mm256_sub_epi8(levels5(b + RZ_Q5_0_QH, b + RZ_Q5_0_QS), _mm256_set1_epi8(16));
+        store_i8x16(dst, _mm256_castsi256_si128(q), d);
+        store_i8x16(dst + 16, _mm256_extracti128_si256(q, 1), d);
+    }
+}
+
+void rz_avx2_q5_1_to_float(const void *src, float *dst, int64_t n) {
+    const uint8_t *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_1_BYTES, dst += RZ_QK) {
+        const __m256 d = _mm256_set1_ps(rz_load_f16(b));
+        const __m256 m = _mm256_set1_ps(rz_load_f16(b + RZ_Q5_1_M));
+        __m256i q = levels5(b + RZ_Q5_1_QH, b + RZ_Q5_1_QS);
+        __m128i half[2] = {_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1)};
+        for (int k = 0; k < 4; k++) {
+            __m128i qk = k & 1 ? _mm_srli_si128(half[k >> 1], 8) : half[k >> 1];
+            __m256 f = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(qk));
+            _mm256_storeu_ps(dst + 8 * k, _mm256_add_ps(_mm256_mul_ps(f, d), m));
+        }
+    }
+}
+
 void rz_avx2_q8_0_to_float(const void *src, float *dst, int64_t n) {
     const uint8_t *b = src;
     for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q8_0_BYTES, dst += RZ_QK) {

@@ -9,6 +9,8 @@ void rz_avx2_f16_to_float(const void *src, float *dst, int64_t n);
 void rz_avx2_bf16_to_float(const void *src, float *dst, int64_t n);
 void rz_avx2_q4_0_to_float(const void *src, float *dst, int64_t n);
 void rz_avx2_q4_1_to_float(const void *src, float *dst, int64_t n);
+void rz_avx2_q5_0_to_float(const void *src, float *dst, int64_t n);
+void rz_avx2_q5_1_to_float(const void *src, float *dst, int64_t n);
 void rz_avx2_q8_0_to_float(const void *src, float *dst, int64_t n);
 void rz_avx2_q4_k_to_float(const void *src, float *dst, int64_t n);
 void rz_avx2_q5_k_to_float(const void *src, float *dst, int64_t n);

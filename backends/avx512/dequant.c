@@ -73,6 +73,39 @@ void rz_avx512_q4_1_to_float(const void *src, float *dst, int64_t n) {
     }
 }
 
+/* The 32 five-bit levels of a q5_0/q5_1 block, element j in byte j: bit j of qh adds 0x10. */
+static inline __m256i levels5(const uint8_t *qh, const uint8_t *qs) {
+    const __m128i mask = _mm_set1_epi8(0x0f);
+    __m128i raw = _mm_loadu_si128((const __m128i *)qs);
+    __m128i lo = _mm_and_si128(raw, mask), hi = _mm_and_si128(_mm_srli_epi16(raw, 4), mask);
+    __m256i q = _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
+    return _mm256_mask_add_epi8(q, (__mmask32)rz_le32(qh), q, _mm256_set1_epi8(0x10));
+}
+
+void rz_avx512_q5_0_to_float(const void *src, float *dst, int64_t n) {
+    const uint8_t *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_0_BYTES, dst += RZ_QK) {
+        const __m512 d = _mm512_set1_ps(rz_load_f16(b));
+        __m256i q = _mm256_sub_epi8(levels5(b + RZ_Q5_0_QH, b + RZ_Q5_0_QS), _mm256_set1_epi8(16));
+        store_i8(dst, _mm256_castsi256_si128(q), d);
+        store_i8(dst + 16, _mm256_extracti128_si256(q, 1), d);
+    }
+}
+
+void rz_avx512_q5_1_to_float(const void *src, float *dst, int64_t n) {
+    const uint8_t *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_1_BYTES, dst += RZ_QK) {
+        const __m512 d = _mm512_set1_ps(rz_load_f16(b));
+        const __m512 m = _mm512_set1_ps(rz_load_f16(b + RZ_Q5_1_M));
+        __m256i q = levels5(b + RZ_Q5_1_QH, b + RZ_Q5_1_QS);
+        __m128i half[2] = {_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1)};
+        for (int h = 0; h < 2; h++) {
+            __m512 f = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(half[h]));
+            _mm512_storeu_ps(dst + 16 * h, _mm512_add_ps(_mm512_mul_ps(f, d), m));
+        }
+    }
+}
+
 void rz_avx512_q8_0_to_float(const void *src, float *dst, int64_t n) {
     const uint8_t *b = src;
     for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q8_0_BYTES, dst += RZ_QK) {

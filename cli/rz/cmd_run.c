@@ -1,6 +1,7 @@
 /* rz run MODEL.gguf -p TEXT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [-t N]
  *        [--ctx N] [--backend NAME] */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,8 @@ static const char help[] =
 
 typedef struct {
     const char *model, *prompt, *backend;
-    long n_predict, top_k, threads, ctx;
+    long long n_predict, top_k, threads, ctx, seed;
     double temp, top_p;
-    unsigned long long seed;
     int seeded;
 } run_args;
 
@@ -40,7 +40,7 @@ static int number(const char *opt, const char *text, double lo, double hi, doubl
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || *end || errno || v < lo || v > hi) {
+    if (end == text || *end || errno || !(v >= lo && v <= hi)) {
         fprintf(stderr, "rz run: %s: expected a number in [%g, %g], got '%s'\n", opt, lo, hi, text);
         return -1;
     }
@@ -48,8 +48,22 @@ static int number(const char *opt, const char *text, double lo, double hi, doubl
     return 0;
 }
 
+/* Parses text as an integer in [lo, hi]; prints the error and returns -1 otherwise. */
+static int integer(const char *opt, const char *text, long long lo, long long hi, long long *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end == text || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "rz run: %s: expected an integer in [%lld, %lld], got '%s'\n", opt, lo, hi,
+                text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static int parse_option(run_args *a, const char *opt, const char *val) {
-    double v;
+    const long long big = 1 << 30;
     if (!strcmp(opt, "-p") || !strcmp(opt, "--prompt")) {
         a->prompt = val;
         return 0;
@@ -60,24 +74,17 @@ static int parse_option(run_args *a, const char *opt, const char *val) {
     }
     if (!strcmp(opt, "--temp")) return number(opt, val, 0, 1e6, &a->temp);
     if (!strcmp(opt, "--top-p")) return number(opt, val, 1e-9, 1, &a->top_p);
+    if (!strcmp(opt, "-n")) return integer(opt, val, 0, big, &a->n_predict);
+    if (!strcmp(opt, "--top-k")) return integer(opt, val, 0, big, &a->top_k);
+    if (!strcmp(opt, "-t") || !strcmp(opt, "--threads"))
+        return integer(opt, val, 1, 1024, &a->threads);
+    if (!strcmp(opt, "--ctx")) return integer(opt, val, 1, big, &a->ctx);
     if (!strcmp(opt, "--seed")) {
-        if (number(opt, val, 0, 1.8e19, &v)) return -1;
-        a->seed = strtoull(val, NULL, 10);
         a->seeded = 1;
-        return 0;
+        return integer(opt, val, 0, LLONG_MAX, &a->seed);
     }
-    long *slot = !strcmp(opt, "-n")                                ? &a->n_predict
-                 : !strcmp(opt, "--top-k")                         ? &a->top_k
-                 : !strcmp(opt, "-t") || !strcmp(opt, "--threads") ? &a->threads
-                 : !strcmp(opt, "--ctx")                           ? &a->ctx
-                                                                   : NULL;
-    double lo = slot == &a->threads || slot == &a->ctx ? 1 : 0;
-    if (!slot || number(opt, val, lo, slot == &a->threads ? 1024 : 1 << 30, &v)) {
-        if (!slot) fprintf(stderr, "rz run: unknown option '%s'\n\n%s", opt, help);
-        return -1;
-    }
-    *slot = (long)v;
-    return 0;
+    fprintf(stderr, "rz run: unknown option '%s'\n\n%s", opt, help);
+    return -1;
 }
 
 /* 0 to run, 1 when --help was printed, 2 on a usage error. */
@@ -104,7 +111,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
         fprintf(stderr, "rz run: expected MODEL.gguf and -p TEXT\n\n%s", help);
         return 2;
     }
-    if (!a->seeded) a->seed = (unsigned long long)time(NULL);
+    if (!a->seeded) a->seed = (long long)time(NULL);
     return 0;
 }
 
@@ -114,7 +121,7 @@ static void write_piece(void *ctx, const char *piece, size_t len) {
 }
 
 static void report(const rz_generate_stats *s, const run_args *a, const char *backend) {
-    fprintf(stderr, "\n\nrz run: backend %s, %ld thread%s, seed %llu\n", backend, a->threads,
+    fprintf(stderr, "\n\nrz run: backend %s, %lld thread%s, seed %lld\n", backend, a->threads,
             a->threads == 1 ? "" : "s", a->seed);
     fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s)\n", s->n_prompt, s->prompt_s,
             s->prompt_s > 0 ? s->n_prompt / s->prompt_s : 0.0);
@@ -128,8 +135,10 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
     rz_error err;
     rz_llama_state state;
     rz_sampler sampler;
-    long ctx = a->ctx ? a->ctx : m->config.context_length < 4096 ? m->config.context_length : 4096;
-    rz_sampler_params sp = {(float)a->temp, (int)a->top_k, (float)a->top_p, a->seed};
+    long long ctx = a->ctx                            ? a->ctx
+                    : m->config.context_length < 4096 ? m->config.context_length
+                                                      : 4096;
+    rz_sampler_params sp = {(float)a->temp, (int)a->top_k, (float)a->top_p, (uint64_t)a->seed};
     if (rz_llama_state_new(&m->config, (int)ctx, rz_backend_active(), (int)a->threads, &state,
                            &err)) {
         fprintf(stderr, "rz run: %s\n", err.msg);

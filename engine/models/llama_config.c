@@ -104,12 +104,16 @@ static rz_status read_common(meta *m, rz_llama_config *c, rz_error *err) {
     st = opt_int(m, "attention.head_count_kv", 1, c->n_heads, &c->n_kv_heads, err);
     if (!st) st = opt_int(m, "attention.key_length", 1, big, &c->head_dim, err);
     if (st) return st;
+    if (!rz_gguf_find(m->g, arch_key(m, "attention.key_length")) && c->dim % c->n_heads)
+        return rz_fail(err, RZ_EFORMAT,
+                       "%s: embedding_length %d is not a multiple of %d heads "
+                       "and attention.key_length is absent",
+                       m->g->source, c->dim, c->n_heads);
     c->head_dim_v = c->head_dim;
     c->rope_dims = c->head_dim;
-    c->context_length = 2048;
     st = opt_int(m, "attention.value_length", 1, big, &c->head_dim_v, err);
     if (!st) st = opt_int(m, "rope.dimension_count", 2, c->head_dim, &c->rope_dims, err);
-    if (!st) st = opt_int(m, "context_length", 1, INT32_MAX, &c->context_length, err);
+    if (!st) st = need_int(m, "context_length", 1, INT32_MAX, &c->context_length, err);
     if (st) return st;
     if (c->n_heads % c->n_kv_heads)
         return rz_fail(err, RZ_EFORMAT, "%s: %d heads are not a multiple of %d KV heads",
@@ -131,14 +135,15 @@ static rz_status read_common(meta *m, rz_llama_config *c, rz_error *err) {
 }
 
 /* llama.cpp's gemma3: sliding window on 5 of every 6 layers, local RoPE base 10000 and scale 1,
- * Q scaled by 1/sqrt(head_dim), embeddings by sqrt(dim); no final soft-capping in the
- * sliding-window graph, 30 (or the key) otherwise. */
+ * Q scaled by 1/sqrt(head_dim) (by 1/sqrt(dim / heads) for the 62-layer 27B), embeddings by
+ * sqrt(dim); no final soft-capping in the sliding-window graph, 30 (or the key) otherwise. */
 static rz_status read_gemma3(meta *m, rz_llama_config *c, rz_error *err) {
     c->rope_mode = RZ_ROPE_NEOX;
     c->ffn_act = RZ_FFN_GEGLU;
     c->has_post_norms = true;
     c->has_qk_norm = true;
     c->embed_scale = sqrtf((float)c->dim);
+    if (c->n_layers == 62) c->attn_scale = 1.0f / sqrtf((float)(c->dim / c->n_heads));
     c->rope_base_local = 10000.0f;
     c->rope_scale_local = 1.0f;
     rz_status st = opt_int(m, "attention.sliding_window", 0, INT32_MAX, &c->sliding_window, err);

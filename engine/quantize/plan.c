@@ -7,8 +7,6 @@
 
 #include "engine/types/types.h"
 
-enum { GGML_Q5_0 = 6, GGML_Q5_1 = 7 }; /* ggml ids of llama.cpp's fallbacks rz may lack */
-
 static const rz_quant_spec specs[] = {
     {"F32", RZ_FTYPE_ALL_F32, RZ_TYPE_F32},
     {"F16", RZ_FTYPE_MOSTLY_F16, RZ_TYPE_F16},
@@ -68,7 +66,7 @@ static bool is_quantized(uint32_t type) {
 
 static uint32_t block_of(uint32_t type) {
     const rz_type_traits *t = rz_type_get(type);
-    return t ? t->block_size : (type == GGML_Q5_0 || type == GGML_Q5_1 ? 32 : 1);
+    return t ? t->block_size : 1;
 }
 
 static uint32_t mixture(const rz_quant_plan *p, const char *name, const uint64_t *dims,
@@ -99,8 +97,8 @@ static uint32_t mixture(const rz_quant_plan *p, const char *name, const uint64_t
 
 static uint32_t fallback(uint32_t type, uint64_t ncols, bool *substituted) {
     if (ncols % block_of(type) == 0) return type;
-    uint32_t next = type == RZ_TYPE_Q4_K   ? GGML_Q5_0
-                    : type == RZ_TYPE_Q5_K ? GGML_Q5_1
+    uint32_t next = type == RZ_TYPE_Q4_K   ? RZ_TYPE_Q5_0
+                    : type == RZ_TYPE_Q5_K ? RZ_TYPE_Q5_1
                                            : RZ_TYPE_Q8_0;
     const rz_type_traits *t = rz_type_get(next);
     if (!t || !t->from_float) {

@@ -5,7 +5,7 @@
 #define RZ_TYPES_BLOCKS_H
 
 enum {
-    RZ_QK = 32,   /* elements per block of q4_0, q4_1, q8_0 */
+    RZ_QK = 32,   /* elements per block of q4_0, q4_1, q5_0, q5_1, q8_0, q8_1 */
     RZ_QK_K = 256 /* elements per super-block of the K-quants */
 };
 
@@ -15,8 +15,18 @@ enum { RZ_Q4_0_QS = 2, RZ_Q4_0_BYTES = 18 };
 /* q4_1: d @0, m @2, qs[16] @4 (nibbles as q4_0); x = d*q + m */
 enum { RZ_Q4_1_M = 2, RZ_Q4_1_QS = 4, RZ_Q4_1_BYTES = 20 };
 
+/* q5_0: d @0, qh @2 (a little-endian u32: bit j is bit 4 of element j), qs[16] @6 (the low
+ * nibbles, ordered as q4_0); x = d*(q-16) */
+enum { RZ_Q5_0_QH = 2, RZ_Q5_0_QS = 6, RZ_Q5_0_BYTES = 22 };
+
+/* q5_1: d @0, m @2, qh @4 (as q5_0), qs[16] @8; x = d*q + m */
+enum { RZ_Q5_1_M = 2, RZ_Q5_1_QH = 4, RZ_Q5_1_QS = 8, RZ_Q5_1_BYTES = 24 };
+
 /* q8_0: d @0, int8 qs[32] @2; x = d*q */
 enum { RZ_Q8_0_QS = 2, RZ_Q8_0_BYTES = 34 };
+
+/* q8_1: d @0, s @2 (d times the sum of the quants), int8 qs[32] @4; x = d*q */
+enum { RZ_Q8_1_S = 2, RZ_Q8_1_QS = 4, RZ_Q8_1_BYTES = 36 };
 
 /* q4_K: d @0, dmin @2, scales[12] @4 (eight 6-bit scales and mins, see rz_kq_scale_min),
  * qs[128] @16: each 64 elements take 32 bytes, low nibbles first then high nibbles;

@@ -1,6 +1,7 @@
-/* Scalar reference conversions for every tensor type, one file per type family
- * (float.c: f32/f16/bf16; q4_0.c, q4_1.c, q8_0.c; q4_k.c, q5_k.c, q6_k.c, q8_k.c). n is a multiple
- * of the type's block size. Block layouts follow ggml exactly (little-endian, f16 scales). */
+/* Scalar reference conversions for every tensor type rz converts, one file per type family
+ * (float.c: f32/f16/bf16; q4_0.c, q4_1.c, q5_0.c, q5_1.c, q8_0.c, q8_1.c; q4_k.c, q5_k.c, q6_k.c,
+ * q8_k.c). n is a multiple of the type's block size. Block layouts follow ggml exactly
+ * (little-endian, f16 scales). */
 #ifndef RZ_TYPES_KERNELS_H
 #define RZ_TYPES_KERNELS_H
 
@@ -15,7 +16,10 @@ RZ_DECLARE_TYPE(f16)
 RZ_DECLARE_TYPE(bf16)
 RZ_DECLARE_TYPE(q4_0)
 RZ_DECLARE_TYPE(q4_1)
+RZ_DECLARE_TYPE(q5_0)
+RZ_DECLARE_TYPE(q5_1)
 RZ_DECLARE_TYPE(q8_0)
+RZ_DECLARE_TYPE(q8_1)
 RZ_DECLARE_TYPE(q4_k)
 RZ_DECLARE_TYPE(q5_k)
 RZ_DECLARE_TYPE(q6_k)

@@ -4,8 +4,8 @@
 usage: ggml_quantize.py TYPE IN OUT
 
 Reads little-endian float32 from IN (a multiple of 256 values), quantizes it to TYPE (q4_0,
-q4_K, ...) with ggml's reference quantizer (no importance matrix; quantize_row_q8_K_ref for
-q8_K), writes the blocks to OUT and
+q4_K, ...) with ggml's reference quantizer (no importance matrix; quantize_row_q8_1_ref and
+quantize_row_q8_K_ref for q8_1 and q8_K), writes the blocks to OUT and
 prints "rmse VALUE" as ggml's own dequantization measures it. Exit status 77 means llama-cpp-python
 (its libggml) or numpy is not installed, so the caller skips.
 """
@@ -16,8 +16,9 @@ import os
 import sys
 
 SKIP = 77
-TYPES = {"f16": 1, "q4_0": 2, "q4_1": 3, "q8_0": 8, "q4_k": 12, "q5_k": 13, "q6_k": 14,
-         "q8_k": 15, "bf16": 30}
+TYPES = {"f16": 1, "q4_0": 2, "q4_1": 3, "q5_0": 6, "q5_1": 7, "q8_0": 8, "q8_1": 9, "q4_k": 12,
+         "q5_k": 13, "q6_k": 14, "q8_k": 15, "bf16": 30}
+ROW_REF = {"q8_1": "quantize_row_q8_1_ref", "q8_k": "quantize_row_q8_K_ref"}
 
 
 def load_ggml():
@@ -55,8 +56,8 @@ def main(argv):
     lib.ggml_row_size.argtypes = [ctypes.c_int, ctypes.c_int64]
     row = lib.ggml_row_size(gtype, n_per_row)
     out = np.zeros(row * nrows, dtype=np.uint8)
-    if name.lower() == "q8_k":  # activations only: ggml_quantize_chunk refuses it
-        fn = lib.quantize_row_q8_K_ref
+    if name.lower() in ROW_REF:  # activations only: ggml_quantize_chunk refuses them
+        fn = getattr(lib, ROW_REF[name.lower()])
         fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]
         fn(x.ctypes.data, out.ctypes.data, x.size)
     else:

@@ -73,12 +73,15 @@ void rzt_fill_blocks(uint32_t type, void *dst, int64_t n_blocks, uint64_t seed) 
     for (int64_t i = 0; i < n_blocks; i++, b += t->block_bytes) {
         switch (type) {
         case RZ_TYPE_Q4_1:
+        case RZ_TYPE_Q5_1:
+        case RZ_TYPE_Q8_1:
         case RZ_TYPE_Q4_K:
         case RZ_TYPE_Q5_K:
             put_scale(b + 2, &s);
             put_scale(b, &s);
             break;
         case RZ_TYPE_Q4_0:
+        case RZ_TYPE_Q5_0:
         case RZ_TYPE_Q8_0:
             put_scale(b, &s);
             break;

@@ -112,7 +112,7 @@ def cases():
     yield "tensor_dims_product_overflow", file(KVS, [tinfo("a", [1 << 32, 1 << 32], 0, 0)], DATA), "tensor 'a': dim 1: 4294967296 makes the element count overflow"
     yield "tensor_size_overflow", file(KVS, [tinfo("a", [1 << 62], 0, 0)], DATA), "tensor 'a': type f32: size of 4611686018427387904 elements overflows"
     yield "tensor_type_unknown", file(KVS, [tinfo("a", [4], 99, 0)], DATA), "tensor 'a': type: tensor type 99 (unknown) is not supported"
-    yield "tensor_type_q5_0_unsupported", file(KVS, [tinfo("a", [32], 6, 0)], DATA), "tensor 'a': type: tensor type 6 (q5_0) is not supported"
+    yield "tensor_type_q4_2_removed", file(KVS, [tinfo("a", [32], 4, 0)], DATA), "tensor 'a': type: tensor type 4 (q4_2) is not supported"
     yield "tensor_dim0_not_block_multiple", file(KVS, [tinfo("a", [33], 8, 0)], DATA), "tensor 'a': type q8_0: dim 0 is 33, expected a multiple of the block size 32"
     yield "tensor_offset_misaligned", file(KVS, [tinfo("a", [4], 0, 4), TENSORS[1]], DATA), "tensor 'a': offset: expected a multiple of the alignment 32, got 4"
     yield "tensor_data_beyond_eof", file(KVS, TENSORS, DATA[:-4]), "tensor 'b': offset: 32 + 32 bytes after the data section at 288 run past the end of the file"

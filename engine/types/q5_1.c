@@ -1,0 +1,54 @@
+/* q5_1: 32 elements as 5-bit levels above a minimum (x = d*q + m, f16 d and m); the fifth bits
+ * sit together in qh. The quantizer is ggml's quantize_row_q5_1_ref (d = (max-min)/31);
+ * byte-identical to gguf-py. */
+#include <float.h>
+#include <math.h>
+
+#include "engine/core/le.h"
+#include "engine/types/blocks.h"
+#include "engine/types/half.h"
+#include "engine/types/kernels.h"
+
+void rz_q5_1_to_float(const void *src, float *dst, int64_t n) {
+    const uint8_t *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_1_BYTES, dst += RZ_QK) {
+        const float d = rz_load_f16(b), m = rz_load_f16(b + RZ_Q5_1_M);
+        const uint32_t qh = rz_le32(b + RZ_Q5_1_QH);
+        const uint8_t *qs = b + RZ_Q5_1_QS;
+        for (int j = 0; j < RZ_QK / 2; j++) {
+            const int lo = (qs[j] & 0xf) | (int)((qh >> j) & 1) << 4;
+            const int hi = (qs[j] >> 4) | (int)((qh >> (j + RZ_QK / 2)) & 1) << 4;
+            dst[j] = (float)lo * d + m;
+            dst[j + RZ_QK / 2] = (float)hi * d + m;
+        }
+    }
+}
+
+/* Level of v = (x-min)*id + 0.5 truncated into [0, 31]; NaN and inf stay defined. */
+static uint8_t level(float v) {
+    return (uint8_t)fminf(31.0f, fmaxf(0.0f, v));
+}
+
+void rz_q5_1_from_float(const float *src, void *dst, int64_t n) {
+    uint8_t *b = dst;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_1_BYTES, src += RZ_QK) {
+        float min = FLT_MAX, max = -FLT_MAX;
+        for (int j = 0; j < RZ_QK; j++) {
+            if (src[j] < min) min = src[j];
+            if (src[j] > max) max = src[j];
+        }
+        const float d = (max - min) / 31, id = d != 0 ? 1.0f / d : 0.0f;
+        rz_store_f16(b, d);
+        rz_store_f16(b + RZ_Q5_1_M, min);
+        uint8_t *qs = b + RZ_Q5_1_QS;
+        uint32_t qh = 0;
+        for (int j = 0; j < RZ_QK / 2; j++) {
+            const uint8_t lo = level((src[j] - min) * id + 0.5f);
+            const uint8_t hi = level((src[j + RZ_QK / 2] - min) * id + 0.5f);
+            qs[j] = (uint8_t)((lo & 0xf) | (hi & 0xf) << 4);
+            qh |= (uint32_t)(lo >> 4) << j | (uint32_t)(hi >> 4) << (j + RZ_QK / 2);
+        }
+        for (int k = 0; k < 4; k++)
+            b[RZ_Q5_1_QH + k] = (uint8_t)(qh >> 8 * k);
+    }
+}
