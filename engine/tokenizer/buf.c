@@ -40,3 +40,15 @@ void rz_tok_bytes_free(rz_tok_bytes *b) {
     free(b->data);
     *b = (rz_tok_bytes){0};
 }
+
+int rz_tok_reserve(void **p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * elem);
+    if (!q) return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}

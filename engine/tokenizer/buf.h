@@ -19,6 +19,10 @@ typedef struct {
     size_t len, cap;
 } rz_tok_bytes;
 
+/* Grows *p (an array of elements of size elem, capacity *cap) to hold at least `need` elements,
+ * doubling from 64; returns -1 (leaving *p intact) when realloc fails, else 0. */
+int rz_tok_reserve(void **p, size_t *cap, size_t need, size_t elem);
+
 rz_status rz_tok_ids_push(rz_tok_ids *v, int32_t id, rz_error *err);
 void rz_tok_ids_free(rz_tok_ids *v);
 

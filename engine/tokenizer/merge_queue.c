@@ -2,23 +2,12 @@
 
 #include <stdlib.h>
 
+#include "engine/tokenizer/buf.h"
 #include "engine/tokenizer/utf8.h"
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
 
 rz_status rz_tok_merger_reset(rz_tok_merger *m, const char *text, size_t n, rz_error *err) {
     m->n_sym = m->n_heap = 0;
-    if (grow((void **)&m->sym, &m->sym_cap, n + 1, sizeof *m->sym))
+    if (rz_tok_reserve((void **)&m->sym, &m->sym_cap, n + 1, sizeof *m->sym))
         return rz_fail(err, RZ_ENOMEM, "tokenizer: out of memory for %zu symbols", n);
     for (size_t off = 0; off < n;) {
         size_t len = rz_tok_utf8_len((uint8_t)text[off]);
@@ -37,7 +26,7 @@ static int before(const rz_tok_bigram *a, const rz_tok_bigram *b) {
 
 rz_status rz_tok_merger_push(rz_tok_merger *m, double key, int32_t left, int32_t right,
                              rz_error *err) {
-    if (grow((void **)&m->heap, &m->heap_cap, m->n_heap + 1, sizeof *m->heap))
+    if (rz_tok_reserve((void **)&m->heap, &m->heap_cap, m->n_heap + 1, sizeof *m->heap))
         return rz_fail(err, RZ_ENOMEM, "tokenizer: out of memory for the merge queue");
     rz_tok_bigram b = {key, left, right, m->sym[left].n, m->sym[right].n};
     size_t i = m->n_heap++;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/tokenizer/pretok_table.h"
+#include "engine/tokenizer/buf.h"
 #include "engine/tokenizer/utf8.h"
 
 /* Unicode White_Space, the set llama.cpp's \s stands for (PCRE2's also has U+180E). */
@@ -114,25 +115,13 @@ void rz_tok_words_free(rz_tok_words *w) {
     memset(w, 0, sizeof *w);
 }
 
-static int reserve(void **p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (!q) return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 /* Decodes text into w->cps and re-encodes it into w->enc (w->boff: byte offset of each code
  * point). Surrogates, which PCRE2 cannot take, are written as U+FFFF into the match copy only:
  * both have three bytes and neither is a letter, number, mark, punctuation or space. */
 static int decode(rz_tok_words *w, const uint8_t *text, size_t n, size_t *n_cp) {
-    if (reserve((void **)&w->cps, &w->cps_cap, n + 1, sizeof *w->cps) ||
-        reserve((void **)&w->boff, &w->boff_cap, n + 1, sizeof *w->boff) ||
-        reserve((void **)&w->enc, &w->enc_cap, 2 * (4 * n + 4), 1))
+    if (rz_tok_reserve((void **)&w->cps, &w->cps_cap, n + 1, sizeof *w->cps) ||
+        rz_tok_reserve((void **)&w->boff, &w->boff_cap, n + 1, sizeof *w->boff) ||
+        rz_tok_reserve((void **)&w->enc, &w->enc_cap, 2 * (4 * n + 4), 1))
         return -1;
     size_t pos = 0, k = 0, o = 0;
     while (pos < n) {
@@ -159,7 +148,7 @@ static size_t cp_at(const rz_tok_words *w, size_t *cursor, size_t b) {
 
 static int add_cut(rz_tok_words *w, size_t *n, size_t cut) {
     if (*n && w->cuts2[*n - 1] == cut) return 0;
-    if (reserve((void **)&w->cuts2, &w->cuts2_cap, *n + 1, sizeof *w->cuts2)) return -1;
+    if (rz_tok_reserve((void **)&w->cuts2, &w->cuts2_cap, *n + 1, sizeof *w->cuts2)) return -1;
     w->cuts2[(*n)++] = cut;
     return 0;
 }
@@ -207,8 +196,8 @@ static rz_status apply(const pcre2_code *code, rz_tok_words *w, size_t n_cuts, s
 
 static rz_status emit_words(rz_tok_words *w, size_t n_cuts, bool byte_encode, rz_error *err) {
     size_t total = w->boff[w->cuts[n_cuts - 1]] - w->boff[w->cuts[0]];
-    if (reserve((void **)&w->buf, &w->buf_cap, 2 * total + 1, 1) ||
-        reserve((void **)&w->start, &w->start_cap, n_cuts + 1, sizeof *w->start))
+    if (rz_tok_reserve((void **)&w->buf, &w->buf_cap, 2 * total + 1, 1) ||
+        rz_tok_reserve((void **)&w->start, &w->start_cap, n_cuts + 1, sizeof *w->start))
         return rz_fail(err, RZ_ENOMEM, "tokenizer: out of memory");
     size_t o = 0, k = 0;
     for (size_t c = 0; c + 1 < n_cuts; c++) {
@@ -234,10 +223,11 @@ rz_status rz_tok_pretok_split(const rz_tok_pretok *p, const uint8_t *text, size_
     w->n_words = 0;
     if (!w->match && !(w->match = pcre2_match_data_create(16, NULL)))
         return rz_fail(err, RZ_ENOMEM, "tokenizer: out of memory");
-    if (decode(w, text, n, &n_cp) || reserve((void **)&w->cuts, &w->cuts_cap, 2, sizeof *w->cuts))
+    if (decode(w, text, n, &n_cp) ||
+        rz_tok_reserve((void **)&w->cuts, &w->cuts_cap, 2, sizeof *w->cuts))
         return rz_fail(err, RZ_ENOMEM, "tokenizer: out of memory for %zu bytes of text", n);
     if (!n_cp) {
-        if (reserve((void **)&w->start, &w->start_cap, 1, sizeof *w->start))
+        if (rz_tok_reserve((void **)&w->start, &w->start_cap, 1, sizeof *w->start))
             return rz_fail(err, RZ_ENOMEM, "tokenizer: out of memory");
         w->start[0] = 0;
         return RZ_OK;

@@ -1,5 +1,5 @@
 """Reads an aprender LogisticRegression APR v1 file (layout in ../shared/README.md) for the
-PyTorch baselines, independently of rz's C reader. Returns (weights, intercept)."""
+PyTorch baselines, independently of rz's C reader, and builds the PyTorch model they time."""
 import struct
 import zlib
 
@@ -21,3 +21,21 @@ def read_logreg(path):
     weights = list(struct.unpack_from(f"<{n}f", data, p + 9))
     (intercept,) = struct.unpack_from("<f", data, p + 9 + 4 * n)
     return weights, intercept
+
+
+def torch_model(path):
+    """nn.Linear(n, 2) holding the APR weights (row 1 = w, b; row 0 = -w, -b, so
+    sigmoid(out)[1] = p), one thread, and realizar's P1 input x[j] = (j % 256) / 255."""
+    import torch
+
+    torch.set_num_threads(1)
+    weights, intercept = read_logreg(path)
+    n = len(weights)
+    model = torch.nn.Linear(n, 2)
+    with torch.no_grad():
+        w = torch.tensor(weights, dtype=torch.float32)
+        model.weight.copy_(torch.stack([-w, w]))
+        model.bias.copy_(torch.tensor([-intercept, intercept], dtype=torch.float32))
+    model.eval()
+    x = torch.tensor([[(j % 256) / 255.0 for j in range(n)]], dtype=torch.float32)
+    return model, x

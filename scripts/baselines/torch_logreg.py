@@ -13,22 +13,13 @@ import platform
 import sys
 import time
 
-from apr_logreg import read_logreg
+from apr_logreg import torch_model
 
 
 def main():
     import torch
 
-    torch.set_num_threads(1)
-    weights, intercept = read_logreg(sys.argv[1])
-    n = len(weights)
-    model = torch.nn.Linear(n, 2)
-    with torch.no_grad():
-        w = torch.tensor(weights, dtype=torch.float32)
-        model.weight.copy_(torch.stack([-w, w]))
-        model.bias.copy_(torch.tensor([-intercept, intercept], dtype=torch.float32))
-    model.eval()
-    x = torch.tensor([[(j % 256) / 255.0 for j in range(n)]], dtype=torch.float32)
+    model, x = torch_model(sys.argv[1])
     clock = time.perf_counter_ns
 
     with torch.inference_mode():
