@@ -273,3 +273,36 @@ Test(llama_forward, threads_are_bit_identical) {
     rzt_llama_tensors_free(&t);
     free(buf);
 }
+
+Test(llama_forward, wrong_shape_is_named) {
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(&rzt_tiny_llama, &t, "", &len);
+    rz_gguf g;
+    rz_llama_model m;
+    rz_error err;
+    cr_assert_eq(rz_gguf_parse(buf, len, "synthetic", &g, &err), RZ_OK, "%s", err.msg);
+    for (uint64_t i = 0; i < g.n_tensors; i++)
+        if (rz_gguf_str_eq(g.tensors[i].name, "blk.0.ffn_up.weight")) g.tensors[i].dims[1] = 47;
+    cr_assert_eq(rz_llama_model_from_gguf(&g, &m, &err), RZ_EFORMAT);
+    cr_expect(strstr(err.msg, "blk.0.ffn_up.weight: shape [32, 47] (2 dims): expected [32, 48]"),
+              "%s", err.msg);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}
+
+Test(llama_forward, unknown_architecture_fails) {
+    rzt_llama_tensors t;
+    rzt_llama_shape s = rzt_tiny_llama;
+    s.arch = "mamba";
+    size_t len;
+    uint8_t *buf = rzt_llama_image(&s, &t, "", &len);
+    rz_gguf g;
+    rz_llama_model m;
+    rz_error err;
+    cr_assert_eq(rz_gguf_parse(buf, len, "synthetic", &g, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_model_from_gguf(&g, &m, &err), RZ_EUNSUPPORTED);
+    cr_expect(strstr(err.msg, "'mamba': expected llama or gemma3"), "%s", err.msg);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}

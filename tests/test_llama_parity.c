@@ -103,7 +103,7 @@ static void logits_match(const char *name, const char *path, const int32_t *prom
         worst = fmax(worst, rel_error(s.logits, want, ref.n_vocab));
     }
     double agreement = (double)agree / ref.n_positions;
-    fprintf(stderr, "%s: top-1 agreement %d/%d (%.1f%%), max relative logit error %.4f\n", name,
+    fprintf(stderr, "%s: top-1 agreement %d/%d (%.1f%%), max relative logit error %.2e\n", name,
             agree, ref.n_positions, 100 * agreement, worst);
     cr_expect_geq(agreement, 0.9, "%s: top-1 agreement %.3f", name, agreement);
     cr_expect_lt(worst, 0.15, "%s: max relative logit error %.4f", name, worst);
