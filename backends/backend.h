@@ -48,7 +48,8 @@ const rz_backend *rz_backend_for(rz_isa isa);
 rz_isa rz_backend_best_isa(void);
 
 /* Selects the active table: `name` if non-NULL, else $RZ_BACKEND if set, else the best ISA.
- * Fails with RZ_EINVAL for an unknown name and RZ_EUNSUPPORTED for an ISA the CPU lacks. */
+ * Fails with RZ_EINVAL for an unknown name and RZ_EUNSUPPORTED for an ISA the CPU lacks, and
+ * for "cuda" (the CUDA backend runs whole models: backends/cuda/cuda_backend.h). */
 rz_status rz_backend_select(const char *name, rz_error *err);
 
 /* The active table; the best ISA when rz_backend_select was never called. */
@@ -62,6 +63,12 @@ rz_to_float_fn rz_backend_to_float(const rz_backend *be, uint32_t type);
  * dotted with x by be->dot_f32. The type must be one rz_backend_to_float knows. */
 void rz_matvec_ref(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
                    int64_t rows, int64_t cols);
+
+/* The quantized matvec (backends/matvec_q.c), every table's `matvec`: x quantized once to the
+ * type's partner (backends/vec_dot.h), each row dotted by be's ISA kernel; rz_matvec_ref for the
+ * types no kernel handles. */
+void rz_matvec_quantized(const rz_backend *be, uint32_t type, const void *w, const float *x,
+                         float *y, int64_t rows, int64_t cols);
 
 /* be->matvec, else rz_matvec_ref. */
 void rz_backend_matvec(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,

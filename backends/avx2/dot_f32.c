@@ -33,6 +33,7 @@ const rz_backend rz_backend_avx2 = {
     .name = "avx2",
     .isa = RZ_ISA_AVX2,
     .dot_f32 = dot_f32,
+    .matvec = rz_matvec_quantized,
     .to_float =
         {
             [RZ_TYPE_F16] = rz_avx2_f16_to_float,

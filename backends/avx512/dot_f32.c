@@ -29,6 +29,7 @@ const rz_backend rz_backend_avx512 = {
     .name = "avx512",
     .isa = RZ_ISA_AVX512,
     .dot_f32 = dot_f32,
+    .matvec = rz_matvec_quantized,
     .to_float =
         {
             [RZ_TYPE_F16] = rz_avx512_f16_to_float,

@@ -13,6 +13,7 @@ const rz_backend rz_backend_scalar = {
     .name = "scalar",
     .isa = RZ_ISA_SCALAR,
     .dot_f32 = dot_f32,
+    .matvec = rz_matvec_quantized,
     .to_float =
         {
             [RZ_TYPE_F32] = rz_f32_to_float,

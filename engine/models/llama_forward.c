@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/matvec_threads.h"
 #include "engine/models/llama_ops.h"
 
 rz_status rz_llama_state_new(const rz_llama_config *c, int n_ctx, const rz_backend *be,
@@ -56,24 +57,9 @@ void rz_llama_state_free(rz_llama_state *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* One matrix-vector product, its rows split evenly across the pool's threads. */
-typedef struct {
-    const rz_backend *be;
-    const rz_llama_matrix *w;
-    const float *x;
-    float *y;
-} matvec_job;
-
-static void matvec_part(void *ctx, int i, int n) {
-    const matvec_job *j = ctx;
-    int64_t r0 = j->w->rows * i / n, r1 = j->w->rows * (i + 1) / n;
-    const uint8_t *rows = (const uint8_t *)j->w->data + (uint64_t)r0 * j->w->row_bytes;
-    if (r1 > r0) rz_backend_matvec(j->be, j->w->type, rows, j->x, j->y + r0, r1 - r0, j->w->cols);
-}
-
+/* One matrix-vector product: x quantized once, rows split across the pool's threads. */
 static void matvec(rz_llama_state *s, const rz_llama_matrix *w, const float *x, float *y) {
-    matvec_job j = {s->be, w, x, y};
-    rz_pool_run(s->pool, matvec_part, &j);
+    rz_matvec_mt(s->be, s->pool, w->type, w->data, x, y, w->rows, w->cols);
 }
 
 /* Causal attention of every query head over positions first..pos of this layer's cache; the

@@ -1,0 +1,57 @@
+/* Dot kernels for the decode matvec: a row of weights of one type times the activations
+ * quantized once to that type's partner ("vec-dot") type, as llama.cpp pairs them: q8_0 blocks
+ * for q4_0, q4_1, q5_0, q5_1 and q8_0; q8_K super-blocks (with bsums) for q4_K, q5_K and q6_K;
+ * the float activations themselves for f32, f16 and bf16.
+ * Contract: a rz_vec_dot_fn(w, xq, n) returns the sum over i < n of w[i] * x[i]; n is a multiple
+ * of the weight type's block size, w holds n / block_size blocks (any alignment) and xq the n
+ * activations as rz_vec_dot_quantize writes them (4-byte aligned). The scalar kernels
+ * (backends/scalar/vec_dot_*.c) define the arithmetic: per block (or 32/16-element group) an exact
+ * int32 dot of the quants with the offsets, mins and q6_K's -32 folded in as integers; then the
+ * float scales and a float sum in block order. The AVX2 and AVX-512 kernels compute the same
+ * integer sums exactly and differ only in the order of the float products and sums
+ * (tests/test_matvec.c states the tolerance). */
+#ifndef RZ_BACKENDS_VEC_DOT_H
+#define RZ_BACKENDS_VEC_DOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backends/backend.h"
+#include "engine/types/blocks.h"
+
+typedef float (*rz_vec_dot_fn)(const void *w, const void *xq, int64_t n);
+
+/* The partner type of weight type `type` (RZ_TYPE_Q8_0, RZ_TYPE_Q8_K or RZ_TYPE_F32), or -1
+ * when no ISA has a dot kernel for it. */
+int rz_vec_dot_type(uint32_t type);
+
+/* The dot kernels of an ISA, indexed by weight type (NULL where the ISA has none). */
+const rz_vec_dot_fn *rz_vec_dot_table(rz_isa isa);
+
+/* Activations of partner type q8_0 (n elements, nb = n / 32 blocks): the nb q8_0 blocks, zero
+ * bytes up to a multiple of 64, then padded(n) = nb rounded up to 8 f32 scales (each block's f16
+ * d, widened exactly) and padded(n) f32 sums (d times the sum of the block's quants), both zero
+ * past nb, so the SIMD kernels read them 8 at a time. The scalar kernels use the blocks only. */
+static inline int64_t rz_vec_dot_q8_0_padded(int64_t n) {
+    return (n / RZ_QK + 7) / 8 * 8;
+}
+
+/* The byte offset of the f32 scales. */
+static inline size_t rz_vec_dot_q8_0_tail(int64_t n) {
+    return (size_t)((n / RZ_QK * RZ_Q8_0_BYTES + 63) & ~63);
+}
+
+/* Bytes that n activations take in partner type vdt (n a multiple of its block size). */
+size_t rz_vec_dot_x_bytes(int vdt, int64_t n);
+
+/* Quantizes n activations to partner type vdt with isa's quantizer (all ISAs write the same
+ * bytes: rz_q8_0_from_float plus the scales and sums above, rz_q8_k_from_float; f32 is copied).
+ * The caller must have checked that the CPU runs isa. */
+void rz_vec_dot_quantize(rz_isa isa, int vdt, const float *x, void *xq, int64_t n);
+
+/* y[r - r0] = dot(row r of w, xq) for r0 <= r < r1; rows of `cols` elements, row_bytes apart.
+ * Prefetches the rows 8 KiB ahead of the one it dots (within [r0, r1)). */
+void rz_vec_dot_rows(rz_vec_dot_fn dot, const void *w, size_t row_bytes, const void *xq, float *y,
+                     int64_t r0, int64_t r1, int64_t cols);
+
+#endif

@@ -1,0 +1,338 @@
+/* The decode matvec (backends/vec_dot.h, backends/matvec_threads.h).
+ * The tables hold each ISA's named kernels, and the q8_0 activation layout adds up.
+ * 0. Every ISA's activation quantizer writes the scalar one's bytes exactly.
+ * 1. Every SIMD dot kernel agrees with the scalar reference on random blocks and on quantized
+ *    weights, for several block counts. The integer block sums are exact in both; only the order
+ *    of the float scale products and sums differs, so the tolerance is 1e-5 of M, the sum over
+ *    elements of |x| times the magnitudes of the two parts of the weight (scale part and min
+ *    part, each summed in float): a few float roundings per block (2^-24 each) over at most a
+ *    few hundred blocks, far below what any wrong quant or scale would change.
+ * 2. rz_matvec_quantized (every table's matvec), rz_matvec_mt (no pool, pools of 2 and 3) and
+ *    rz_matmul_mt equal the row-by-row dot exactly, for rows that are no multiple of the chunk.
+ * 3. The quantized matvec stays within the error that quantizing x explains of rz_matvec_ref,
+ *    which dots dequantized weights with float x: |x - x8| <= d/2 + 127*|d - f16(d)| per element,
+ *    bounded by 0.6 * amax(block) / 127 + 127 * 2^-24 (the f16 scale's relative and subnormal
+ *    rounding), summed with |w|, plus 1e-5 of sum |w||x| for the float sums. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "backends/matvec_threads.h"
+#include "backends/avx2/vec_dot.h"
+#include "backends/avx512/vec_dot.h"
+#include "backends/scalar/vec_dot.h"
+#include "backends/vec_dot.h"
+#include "engine/core/pool.h"
+#include "engine/types/half.h"
+#include "engine/types/kernels.h"
+#include "tests/support/types_data.h"
+
+static const uint32_t types[] = {RZ_TYPE_F32,  RZ_TYPE_F16,  RZ_TYPE_BF16, RZ_TYPE_Q4_0,
+                                 RZ_TYPE_Q4_1, RZ_TYPE_Q5_0, RZ_TYPE_Q5_1, RZ_TYPE_Q8_0,
+                                 RZ_TYPE_Q4_K, RZ_TYPE_Q5_K, RZ_TYPE_Q6_K};
+enum { N_TYPES = sizeof types / sizeof types[0] };
+
+static size_t bytes_of(uint32_t type, int64_t n) {
+    const rz_type_traits *t = rz_type_get(type);
+    return (size_t)(n / t->block_size) * t->block_bytes;
+}
+
+/* n weights of type: random blocks (seed odd; quantized types only) or quantized floats. */
+static void *make_weights(uint32_t type, int64_t n, uint64_t seed) {
+    uint8_t *w = malloc(bytes_of(type, n));
+    if (rz_type_get(type)->quantized && seed % 2) {
+        rzt_fill_blocks(type, w, n / rz_type_get(type)->block_size, seed);
+    } else {
+        float *f = malloc((size_t)n * sizeof *f);
+        rzt_fill_weights(f, n, seed);
+        rz_type_get(type)->from_float(f, w, n);
+        free(f);
+    }
+    return w;
+}
+
+/* M of the header: sum of |x| * (|scale part| + |min part|) of each weight, the min part
+ * found by dequantizing a copy whose min scale (at byte 2 in q4_1, q5_1, q4_K, q5_K) is zero,
+ * or for q4_0 and q5_0 the offset times d (the kernels may subtract it in float). */
+static double magnitude(uint32_t type, const void *w, const float *x, int64_t n) {
+    const rz_type_traits *t = rz_type_get(type);
+    const size_t bytes = bytes_of(type, n);
+    uint8_t *w0 = malloc(bytes);
+    memcpy(w0, w, bytes);
+    if (type == RZ_TYPE_Q4_1 || type == RZ_TYPE_Q5_1 || type == RZ_TYPE_Q4_K ||
+        type == RZ_TYPE_Q5_K)
+        for (size_t b = 0; b < bytes; b += t->block_bytes)
+            w0[b + 2] = w0[b + 3] = 0;
+    float *f = malloc((size_t)n * sizeof *f), *f0 = malloc((size_t)n * sizeof *f0);
+    t->to_float(w, f, n);
+    t->to_float(w0, f0, n);
+    const int offset = type == RZ_TYPE_Q4_0 ? 8 : type == RZ_TYPE_Q5_0 ? 16 : 0;
+    double m = 0;
+    for (int64_t i = 0; i < n; i++) {
+        const double d =
+            offset ? fabs(rz_load_f16((const uint8_t *)w + i / 32 * t->block_bytes)) : 0;
+        m += (fabs(f0[i]) + fabs((double)f[i] - f0[i]) + offset * d) * fabs(x[i]);
+    }
+    free(w0);
+    free(f);
+    free(f0);
+    return m;
+}
+
+/* The activations as the kernels see them: quantized, then dequantized. */
+static void *quantize_x(uint32_t type, const float *x, int64_t n, float *seen) {
+    const int vdt = rz_vec_dot_type(type);
+    void *xq = malloc(rz_vec_dot_x_bytes(vdt, n));
+    rz_vec_dot_quantize(RZ_ISA_SCALAR, vdt, x, xq, n);
+    if (vdt == RZ_TYPE_Q8_0)
+        rz_q8_0_to_float(xq, seen, n);
+    else if (vdt == RZ_TYPE_Q8_K)
+        rz_q8_k_to_float(xq, seen, n);
+    else
+        memcpy(seen, x, (size_t)n * sizeof *x);
+    return xq;
+}
+
+#define RZ_EXPECT_TABLE(ISA, isa)                                                                  \
+    do {                                                                                           \
+        const rz_vec_dot_fn *t = rz_vec_dot_table(RZ_ISA_##ISA);                                   \
+        cr_expect_eq(t, rz_##isa##_vec_dot);                                                       \
+        cr_expect_eq(t[RZ_TYPE_F32], rz_##isa##_vec_dot_f32);                                      \
+        cr_expect_eq(t[RZ_TYPE_F16], rz_##isa##_vec_dot_f16);                                      \
+        cr_expect_eq(t[RZ_TYPE_BF16], rz_##isa##_vec_dot_bf16);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q4_0], rz_##isa##_vec_dot_q4_0);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q4_1], rz_##isa##_vec_dot_q4_1);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q5_0], rz_##isa##_vec_dot_q5_0);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q5_1], rz_##isa##_vec_dot_q5_1);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q8_0], rz_##isa##_vec_dot_q8_0);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q4_K], rz_##isa##_vec_dot_q4_k);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q5_K], rz_##isa##_vec_dot_q5_k);                                    \
+        cr_expect_eq(t[RZ_TYPE_Q6_K], rz_##isa##_vec_dot_q6_k);                                    \
+        cr_expect_null(t[RZ_TYPE_Q8_1]);                                                           \
+    } while (0)
+
+Test(matvec, tables_and_layouts) {
+    RZ_EXPECT_TABLE(SCALAR, scalar);
+    RZ_EXPECT_TABLE(AVX2, avx2);
+    RZ_EXPECT_TABLE(AVX512, avx512);
+    cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q4_1), RZ_TYPE_Q8_0);
+    cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q6_K), RZ_TYPE_Q8_K);
+    cr_expect_eq(rz_vec_dot_type(RZ_TYPE_BF16), RZ_TYPE_F32);
+    cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q8_1), -1);
+    for (int64_t n = 32; n <= 32 * 20; n += 32) {
+        const int64_t nb = n / 32, padded = rz_vec_dot_q8_0_padded(n);
+        cr_expect(padded >= nb && padded < nb + 8 && padded % 8 == 0);
+        cr_expect(rz_vec_dot_q8_0_tail(n) % 64 == 0 && rz_vec_dot_q8_0_tail(n) >= (size_t)nb * 34);
+        cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, n),
+                     rz_vec_dot_q8_0_tail(n) + 8 * (size_t)padded);
+    }
+    cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 512), 2 * 292);
+    cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_F32, 10), 40);
+    /* The quantizers by name: the table-free entry points rz_vec_dot_quantize dispatches to. */
+    float x[256];
+    rzt_fill_weights(x, 256, 3);
+    uint8_t a[292], b[292];
+    rz_scalar_quantize_q8_k(x, a, 256);
+    rz_q8_k_from_float(x, b, 256);
+    cr_expect(!memcmp(a, b, sizeof a));
+    if (rz_backend_for(RZ_ISA_AVX2)) {
+        rz_avx2_quantize_q8_k(x, b, 256);
+        cr_expect(!memcmp(a, b, sizeof a));
+    }
+    if (rz_backend_for(RZ_ISA_AVX512)) {
+        rz_avx512_quantize_q8_k(x, b, 256);
+        cr_expect(!memcmp(a, b, sizeof a));
+    }
+    const size_t q0 = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, 256);
+    uint8_t *c = malloc(q0), *e = malloc(q0);
+    rz_scalar_quantize_q8_0(x, c, 256);
+    if (rz_backend_for(RZ_ISA_AVX2)) {
+        rz_avx2_quantize_q8_0(x, e, 256);
+        cr_expect(!memcmp(c, e, q0));
+    }
+    if (rz_backend_for(RZ_ISA_AVX512)) {
+        rz_avx512_quantize_q8_0(x, e, 256);
+        cr_expect(!memcmp(c, e, q0));
+    }
+    free(c);
+    free(e);
+}
+
+Test(matvec, activation_quantizers_are_byte_identical) {
+    static const int vdts[] = {RZ_TYPE_Q8_0, RZ_TYPE_Q8_K};
+    for (int isa = RZ_ISA_AVX2; isa < RZ_ISA_COUNT; isa++) {
+        if (!rz_backend_for((rz_isa)isa)) continue;
+        for (int v = 0; v < 2; v++) {
+            for (int64_t n = 256; n <= 256 * 11; n += 256 + (vdts[v] == RZ_TYPE_Q8_0 ? 32 : 0)) {
+                for (uint64_t seed = 1; seed <= 10; seed++) {
+                    float *x = malloc((size_t)n * sizeof *x);
+                    rzt_fill_weights(x, n, seed + (uint64_t)n);
+                    const size_t bytes = rz_vec_dot_x_bytes(vdts[v], n);
+                    uint8_t *want = malloc(bytes), *got = malloc(bytes);
+                    memset(got, 0xa5, bytes);
+                    rz_vec_dot_quantize(RZ_ISA_SCALAR, vdts[v], x, want, n);
+                    rz_vec_dot_quantize((rz_isa)isa, vdts[v], x, got, n);
+                    for (size_t i = 0; i < bytes; i++)
+                        cr_assert_eq(got[i], want[i], "isa %d type %d n=%lld seed %llu: byte %zu",
+                                     isa, vdts[v], (long long)n, (unsigned long long)seed, i);
+                    free(x);
+                    free(want);
+                    free(got);
+                }
+            }
+        }
+    }
+}
+
+Test(matvec, simd_dots_match_the_scalar_reference) {
+    int isas = 0, cases = 0;
+    for (int isa = RZ_ISA_AVX2; isa < RZ_ISA_COUNT; isa++) {
+        if (!rz_backend_for((rz_isa)isa)) continue;
+        isas++;
+        const rz_vec_dot_fn *simd = rz_vec_dot_table((rz_isa)isa);
+        const rz_vec_dot_fn *ref = rz_vec_dot_table(RZ_ISA_SCALAR);
+        for (int ti = 0; ti < N_TYPES; ti++) {
+            const uint32_t type = types[ti];
+            cr_assert(simd[type] && ref[type], "%s has no kernel", rz_type_get(type)->name);
+            const int64_t bs = rz_type_get(type)->quantized ? rz_type_get(type)->block_size : 1;
+            for (int64_t blocks = 1; blocks <= 40; blocks += blocks < 10 ? 1 : 13) {
+                for (uint64_t seed = 1; seed <= 4; seed++) {
+                    const int64_t n = blocks * bs;
+                    void *w = make_weights(type, n, seed + 10 * (uint64_t)blocks);
+                    float *x = malloc((size_t)n * sizeof *x), *seen = malloc((size_t)n * 4);
+                    rzt_fill_weights(x, n, seed * 7 + (uint64_t)blocks);
+                    void *xq = quantize_x(type, x, n, seen);
+                    const float want = ref[type](w, xq, n), got = simd[type](w, xq, n);
+                    const double tol = 1e-5 * magnitude(type, w, seen, n) + 1e-35;
+                    cr_assert(fabs((double)got - want) <= tol,
+                              "isa %d %s n=%lld seed %llu: %.9g, scalar %.9g (tolerance %.3g)", isa,
+                              rz_type_get(type)->name, (long long)n, (unsigned long long)seed, got,
+                              want, tol);
+                    cases++;
+                    free(w);
+                    free(x);
+                    free(seen);
+                    free(xq);
+                }
+            }
+        }
+    }
+    cr_log_info("%d SIMD ISAs, %d dot cases", isas, cases);
+    if (!isas) cr_skip_test("this CPU runs no SIMD backend");
+}
+
+static void expect_same_rows(const float *got, const float *want, int64_t rows, const char *what,
+                             const rz_backend *be, uint32_t type) {
+    for (int64_t r = 0; r < rows; r++)
+        cr_assert(!memcmp(&got[r], &want[r], sizeof *got), "%s %s %s: row %lld is %a, want %a",
+                  what, be->name, rz_type_get(type)->name, (long long)r, got[r], want[r]);
+}
+
+Test(matvec, threads_and_batches_equal_the_row_dots) {
+    rz_pool *pools[2];
+    cr_assert_eq(rz_pool_new(2, &pools[0], NULL), RZ_OK);
+    cr_assert_eq(rz_pool_new(3, &pools[1], NULL), RZ_OK);
+    const int64_t rows = 37, tokens = 5;
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        const rz_backend *be = rz_backend_for((rz_isa)isa);
+        if (!be) continue;
+        cr_assert_eq(be->matvec, rz_matvec_quantized);
+        for (int ti = 0; ti < N_TYPES; ti++) {
+            const uint32_t type = types[ti];
+            const int64_t cols = 3 * 256;
+            const size_t row_bytes = bytes_of(type, cols);
+            uint8_t *w = make_weights(type, rows * cols, 3);
+            float *X = malloc((size_t)(tokens * cols) * sizeof *X);
+            float *want = malloc((size_t)(tokens * rows) * sizeof *want);
+            float *got = malloc((size_t)(tokens * rows) * sizeof *got);
+            rzt_fill_weights(X, tokens * cols, 5);
+            for (int64_t t = 0; t < tokens; t++) {
+                float *seen = malloc((size_t)cols * sizeof *seen);
+                void *xq = quantize_x(type, X + t * cols, cols, seen);
+                for (int64_t r = 0; r < rows; r++)
+                    want[t * rows + r] =
+                        rz_vec_dot_table(be->isa)[type](w + r * row_bytes, xq, cols);
+                free(seen);
+                free(xq);
+            }
+            rz_backend_matvec(be, type, w, X, got, rows, cols);
+            expect_same_rows(got, want, rows, "matvec", be, type);
+            for (int p = -1; p < 2; p++) {
+                memset(got, 0, (size_t)(tokens * rows) * sizeof *got);
+                rz_matvec_mt(be, p < 0 ? NULL : pools[p], type, w, X, got, rows, cols);
+                expect_same_rows(got, want, rows, "matvec_mt", be, type);
+                memset(got, 0, (size_t)(tokens * rows) * sizeof *got);
+                rz_matmul_mt(be, p < 0 ? NULL : pools[p], type, w, X, got, rows, cols, tokens);
+                expect_same_rows(got, want, tokens * rows, "matmul_mt", be, type);
+            }
+            free(w);
+            free(X);
+            free(want);
+            free(got);
+        }
+    }
+    rz_pool_free(pools[0]);
+    rz_pool_free(pools[1]);
+}
+
+Test(matvec, types_without_a_kernel_use_the_reference) {
+    rz_pool *pool;
+    cr_assert_eq(rz_pool_new(2, &pool, NULL), RZ_OK);
+    const int64_t rows = 20, cols = 64;
+    uint8_t *w = make_weights(RZ_TYPE_Q8_1, rows * cols, 1);
+    float x[64], want[20], got[20];
+    rzt_fill_weights(x, cols, 2);
+    const rz_backend *be = rz_backend_active();
+    rz_matvec_ref(be, RZ_TYPE_Q8_1, w, x, want, rows, cols);
+    rz_matvec_quantized(be, RZ_TYPE_Q8_1, w, x, got, rows, cols);
+    expect_same_rows(got, want, rows, "quantized", be, RZ_TYPE_Q8_1);
+    rz_matvec_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols);
+    expect_same_rows(got, want, rows, "matvec_mt", be, RZ_TYPE_Q8_1);
+    rz_matmul_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols, 1);
+    expect_same_rows(got, want, rows, "matmul_mt", be, RZ_TYPE_Q8_1);
+    free(w);
+    rz_pool_free(pool);
+}
+
+/* The per-element activation error bound of the header, for element i. */
+static double x_error(uint32_t type, const float *x, int64_t i) {
+    const int vdt = rz_vec_dot_type(type);
+    if (vdt == RZ_TYPE_F32) return 0;
+    const int64_t bs = vdt == RZ_TYPE_Q8_0 ? 32 : 256, b0 = i / bs * bs;
+    double amax = 0;
+    for (int64_t j = b0; j < b0 + bs; j++)
+        amax = fmax(amax, fabs(x[j]));
+    return 0.6 * amax / 127 + 127 * 0x1p-24;
+}
+
+Test(matvec, quantized_matvec_is_within_the_activation_error_of_float) {
+    const int64_t rows = 19, cols = 2 * 256;
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        const rz_backend *be = rz_backend_for((rz_isa)isa);
+        if (!be) continue;
+        for (int ti = 0; ti < N_TYPES; ti++) {
+            const uint32_t type = types[ti];
+            const rz_type_traits *t = rz_type_get(type);
+            uint8_t *w = make_weights(type, rows * cols, 2);
+            float x[2 * 256], want[19], got[19], row[2 * 256];
+            rzt_fill_weights(x, cols, 9);
+            rz_matvec_ref(be, type, w, x, want, rows, cols);
+            rz_matvec_quantized(be, type, w, x, got, rows, cols);
+            for (int64_t r = 0; r < rows; r++) {
+                t->to_float(w + r * bytes_of(type, cols), row, cols);
+                double bound = 0, mag = 0;
+                for (int64_t c = 0; c < cols; c++) {
+                    bound += fabs(row[c]) * x_error(type, x, c);
+                    mag += fabs(row[c]) * fabs(x[c]);
+                }
+                bound += 1e-5 * mag;
+                cr_assert(fabs((double)got[r] - want[r]) <= bound,
+                          "%s %s row %lld: %.9g, float %.9g (bound %.3g)", be->name, t->name,
+                          (long long)r, got[r], want[r], bound);
+            }
+            free(w);
+        }
+    }
+}
