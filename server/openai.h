@@ -1,0 +1,28 @@
+/* The OpenAI-compatible JSON of /v1/completions and /v1/chat/completions: the request's fields
+ * parsed into a job, and the response written as one body or as server-sent events.
+ * Request fields: prompt (a string or an array of one string) or messages (a non-empty array of
+ * {"role", "content": string}), max_tokens (chat also max_completion_tokens), temperature, top_p,
+ * top_k, seed, stream, n (1 only), model (any: the server has one), stop (null only: stop
+ * sequences are not supported). Unknown fields are ignored, as OpenAI's API does.
+ * Contract: rz_srv_openai_parse formats the chat prompt, counts the prompt's tokens, and refuses
+ * (400 context_length_exceeded, naming the limit) a prompt that with max_tokens does not fit the
+ * context of n_ctx tokens. rz_srv_openai_chunk and _finish are called with the job's mu held. */
+#ifndef RZ_SERVER_OPENAI_H
+#define RZ_SERVER_OPENAI_H
+
+#include "server/fault.h"
+#include "server/job.h"
+#include "server/model.h"
+
+/* A job ready to queue (id, created and model_id left to the caller), or NULL and f. */
+rz_srv_job *rz_srv_openai_parse(const char *body, size_t len, rz_srv_job_kind kind,
+                                const rz_srv_model *m, int n_ctx, rz_srv_fault *f);
+
+/* Streaming: appends one event carrying text (valid UTF-8) to j->out. */
+rz_status rz_srv_openai_chunk(rz_srv_job *j, const char *text, rz_error *err);
+
+/* The end: streaming, the last event (finish reason and usage, or the error) and "data: [DONE]";
+ * otherwise the whole body (status 200, or 500 with gen_err's message) in j->out. */
+void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err);
+
+#endif

@@ -1,0 +1,125 @@
+#include "server/workers.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+static void on_piece(void *ctx, const char *piece, size_t len) {
+    rz_srv_job_piece(ctx, piece, len);
+}
+
+/* Whether the client of a job about to start has closed its connection (the peer's end of
+ * stream is waiting on the socket). A suspended connection is not watched by libmicrohttpd, so
+ * without this every abandoned request in the queue would still be generated in full. */
+static bool client_gone(rz_srv_job *j) {
+    bool gone = j->stream; /* a stream whose response was already freed */
+    pthread_mutex_lock(&j->mu);
+    if (j->conn) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(j->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        char b;
+        gone = ci && recv(ci->connect_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    }
+    pthread_mutex_unlock(&j->mu);
+    return gone;
+}
+
+/* Runs one job; busy_workers counts it until its last byte is ready. */
+static void run_job(rz_srv_worker *wk, rz_srv_job *j) {
+    rz_srv_workers *w = wk->pool;
+    rz_sampler sampler;
+    rz_generate_stats stats = {0};
+    rz_error err;
+    atomic_fetch_add(&w->metrics->busy_workers, 1);
+    rz_status st = rz_sampler_new(&j->sampling, w->model->llama.config.vocab_size, &sampler, &err);
+    if (!st) {
+        rz_generator g = {&w->model->llama, &wk->state, &w->model->vocab, &sampler, on_piece, j};
+        st = rz_generate(&g, j->prompt, j->n_predict, &stats, &err);
+        rz_sampler_free(&sampler);
+    }
+    if (!st) rz_srv_metrics_generation(w->metrics, &stats);
+    atomic_fetch_sub(&w->metrics->busy_workers, 1);
+    rz_srv_job_finish(j, st, &err, &stats);
+}
+
+static void *worker_main(void *arg) {
+    rz_srv_worker *wk = arg;
+    rz_srv_workers *w = wk->pool;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (!w->head && !w->stopping)
+            pthread_cond_wait(&w->cv, &w->mu);
+        rz_srv_job *j = w->head;
+        if (j) {
+            w->head = j->next;
+            if (!w->head) w->tail = NULL;
+            w->depth--;
+        }
+        pthread_mutex_unlock(&w->mu);
+        if (!j) return NULL;
+        atomic_fetch_sub(&w->metrics->queue_depth, 1);
+        if (client_gone(j))
+            rz_srv_job_abandon(j);
+        else
+            run_job(wk, j);
+        rz_srv_job_unref(j);
+    }
+}
+
+rz_status rz_srv_workers_start(rz_srv_workers *w, const rz_srv_model *m, rz_srv_metrics *metrics,
+                               int n_workers, int n_threads, int n_ctx, int max_queue,
+                               rz_error *err) {
+    *w = (rz_srv_workers){.model = m, .metrics = metrics, .max_queue = max_queue};
+    w->workers = calloc((size_t)n_workers, sizeof *w->workers);
+    if (!w->workers) return rz_fail(err, RZ_ENOMEM, "out of memory for %d workers", n_workers);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    rz_status st = RZ_OK;
+    for (int i = 0; i < n_workers && !st; i++) {
+        rz_srv_worker *wk = &w->workers[i];
+        wk->pool = w;
+        st = rz_llama_state_new(&m->llama.config, n_ctx, NULL, n_threads, &wk->state, err);
+        if (!st && pthread_create(&wk->thread, NULL, worker_main, wk)) {
+            rz_llama_state_free(&wk->state);
+            st = rz_fail(err, RZ_ENOMEM, "cannot start generation worker %d", i);
+        }
+        if (!st) w->n_workers++;
+    }
+    if (st) rz_srv_workers_stop(w);
+    return st;
+}
+
+bool rz_srv_workers_push(rz_srv_workers *w, rz_srv_job *j) {
+    pthread_mutex_lock(&w->mu);
+    bool ok = !w->stopping && w->depth < w->max_queue;
+    if (ok) {
+        atomic_fetch_add(&j->refs, 1);
+        j->next = NULL;
+        if (w->tail)
+            w->tail->next = j;
+        else
+            w->head = j;
+        w->tail = j;
+        w->depth++;
+        atomic_fetch_add(&w->metrics->queue_depth, 1);
+        pthread_cond_signal(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return ok;
+}
+
+void rz_srv_workers_stop(rz_srv_workers *w) {
+    if (!w->workers) return;
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    for (int i = 0; i < w->n_workers; i++) {
+        pthread_join(w->workers[i].thread, NULL);
+        rz_llama_state_free(&w->workers[i].state);
+    }
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    free(w->workers);
+    w->workers = NULL;
+}

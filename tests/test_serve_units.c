@@ -1,0 +1,226 @@
+/* The server's pieces without HTTP: chat template detection and formatting (ChatML, Gemma), the
+ * UTF-8 cleaning of streamed text, the /v1/predict fast parser against strtod, JSON field errors,
+ * error bodies, and the Prometheus rendering of the metrics. */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/chat_template.h"
+#include "server/fault.h"
+#include "server/job.h"
+#include "server/json_field.h"
+#include "server/metrics.h"
+#include "server/predict_input.h"
+
+static char *format(rz_chat_kind k, const rz_chat_message *m, size_t n) {
+    rz_tok_bytes out = {0};
+    rz_error err;
+    cr_assert_eq(rz_chat_format(k, m, n, &out, &err), RZ_OK, "%s", err.msg);
+    return out.data;
+}
+
+Test(serve_units, chat_detect) {
+    rz_chat_kind k;
+    rz_error err;
+    const char *smol = "{% for message in messages %}{{'<|im_start|>' + message['role']}}";
+    cr_expect_eq(rz_chat_detect(smol, strlen(smol), "llama", &k, &err), RZ_OK);
+    cr_expect_eq(k, RZ_CHAT_CHATML);
+    const char *gemma = "{{ bos_token }}{% for m in messages %}<start_of_turn>{{ role }}";
+    cr_expect_eq(rz_chat_detect(gemma, strlen(gemma), "gemma3", &k, &err), RZ_OK);
+    cr_expect_eq(k, RZ_CHAT_GEMMA);
+    cr_expect_eq(rz_chat_detect(NULL, 0, "gemma3", &k, &err), RZ_OK);
+    cr_expect_eq(k, RZ_CHAT_GEMMA, "no template: by architecture");
+    cr_expect_eq(rz_chat_detect(NULL, 0, "llama", &k, &err), RZ_OK);
+    cr_expect_eq(k, RZ_CHAT_CHATML, "no template: llama.cpp's default");
+    cr_expect_eq(rz_chat_detect(NULL, 0, NULL, &k, &err), RZ_OK);
+    cr_expect_eq(k, RZ_CHAT_CHATML);
+    const char *mistral = "{% for m in messages %}[INST] {{ m.content }} [/INST]{% endfor %}";
+    cr_expect_eq(rz_chat_detect(mistral, 10, "llama", &k, &err), RZ_EUNSUPPORTED);
+    cr_expect(strstr(err.msg, "unknown template") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "'{% for m i'") != NULL, "quotes only len bytes: %s", err.msg);
+    cr_expect_str_eq(rz_chat_kind_name(RZ_CHAT_GEMMA), "gemma");
+    cr_expect_str_eq(rz_chat_kind_name(RZ_CHAT_CHATML), "chatml");
+}
+
+Test(serve_units, chatml_format) {
+    rz_chat_message m[] = {
+        {"system", "Be brief."}, {"user", "Hi"}, {"assistant", "Hello!"}, {"user", " 2+2? "}};
+    char *s = format(RZ_CHAT_CHATML, m, 4);
+    cr_expect_str_eq(s, "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+                        "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\n 2+2? "
+                        "<|im_end|>\n<|im_start|>assistant\n");
+    free(s);
+}
+
+Test(serve_units, gemma_format) {
+    rz_chat_message m[] = {
+        {"system", "Be brief.\n"}, {"user", " Hi "}, {"assistant", "Hello!"}, {"user", "2+2?"}};
+    char *s = format(RZ_CHAT_GEMMA, m, 4);
+    cr_expect_str_eq(s, "<start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\n"
+                        "Hello!<end_of_turn>\n<start_of_turn>user\n2+2?<end_of_turn>\n"
+                        "<start_of_turn>model\n");
+    free(s);
+    rz_chat_message bad[] = {{"user", "x"}, {"tool", "y"}};
+    rz_tok_bytes out = {0};
+    rz_error err;
+    cr_expect_eq(rz_chat_format(RZ_CHAT_GEMMA, bad, 2, &out, &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "messages[1].role") != NULL, "%s", err.msg);
+    rz_tok_bytes_free(&out);
+}
+
+/* Feeds pieces through the cleaner and returns everything it let out. */
+static char *clean(const char *const *pieces, const size_t *lens, int n) {
+    rz_srv_job *j = rz_srv_job_new(RZ_JOB_COMPLETION, false, NULL);
+    rz_tok_bytes out = {0};
+    rz_error err;
+    for (int i = 0; i < n; i++)
+        cr_assert_eq(rz_srv_job_clean_utf8(j, pieces[i], lens[i], false, &out, &err), RZ_OK);
+    cr_assert_eq(rz_srv_job_clean_utf8(j, "", 0, true, &out, &err), RZ_OK);
+    rz_srv_job_unref(j);
+    if (!out.data) return strdup("");
+    return out.data;
+}
+
+Test(serve_units, utf8_cleaning) {
+    const char *euro[] = {"a\xe2", "\x82",
+                          "\xac"
+                          "b"}; /* U+20AC split over three pieces */
+    size_t euro_len[] = {2, 1, 2};
+    char *s = clean(euro, euro_len, 3);
+    cr_expect_str_eq(s, "a\xe2\x82\xac"
+                        "b");
+    free(s);
+    const char *broken[] = {"x\xe2\x82", "y", "\xff", "\xc0\xaf", "\xed\xa0\x80"};
+    size_t broken_len[] = {3, 1, 1, 2, 3};
+    s = clean(broken, broken_len, 5);
+    cr_expect_str_eq(s, "x\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf"
+                        "\xbd\xef\xbf\xbd");
+    free(s);
+    const char *tail[] = {"ok\xf0\x9f"}; /* cut off at the end: flushed as U+FFFD */
+    size_t tail_len[] = {4};
+    s = clean(tail, tail_len, 1);
+    cr_expect_str_eq(s, "ok\xef\xbf\xbd");
+    free(s);
+    const char *nul[] = {"a\0b"};
+    size_t nul_len[] = {3};
+    s = clean(nul, nul_len, 1);
+    cr_expect_str_eq(s, "a\xef\xbf\xbd"
+                        "b");
+    free(s);
+}
+
+Test(serve_units, predict_fast_parser_matches_strtod) {
+    float x[4], y;
+    const char *ok = " {\n\"input\" : [0.5, -1e-3, 12345.678, 0.003922] } ";
+    cr_assert(rz_srv_predict_fast(ok, strlen(ok), x, 4));
+    const char *texts[] = {"0.5", "-1e-3", "12345.678", "0.003922"};
+    for (int i = 0; i < 4; i++)
+        cr_expect_eq(x[i], (float)strtod(texts[i], NULL), "%s", texts[i]);
+    unsigned long long rng = 88172645463325252ull;
+    for (int i = 0; i < 20000; i++) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        char num[64], body[128];
+        snprintf(num, sizeof num, "%.*g", 1 + (int)(rng % 17), (double)(int64_t)rng * 1e-12);
+        snprintf(body, sizeof body, "{\"input\":[%s]}", num);
+        if (!rz_srv_predict_fast(body, strlen(body), &y, 1)) continue;
+        cr_assert_eq(y, (float)strtod(num, NULL), "%s", num);
+    }
+    const char *fallbacks[] = {
+        "{\"input\":[1,2,3]}",                      /* 3 numbers, not 4 */
+        "{\"input\":[1,2,3,4,5]}",                  /* 5 */
+        "{\"model\":\"m\",\"input\":[1,2,3,4]}",    /* another key */
+        "{\"input\":[1,2,3,\"4\"]}",                /* a string */
+        "{\"input\":[1,2,3,1e400]}",                /* outside the exact range */
+        "{\"input\":[1,2,3,12345678901234567890]}", /* 20 digits */
+        "{\"input\":[1,2,3,01]}",                   /* leading zero */
+        "{\"input\":[1,2,3,.5]}",                   /* no integer part */
+        "{\"input\":[1,2,3,4]} x",                  /* trailing bytes */
+        "{\"input\":[1,2,3,4]",                     /* unterminated */
+    };
+    for (size_t i = 0; i < sizeof fallbacks / sizeof *fallbacks; i++)
+        cr_expect(!rz_srv_predict_fast(fallbacks[i], strlen(fallbacks[i]), x, 4), "%s",
+                  fallbacks[i]);
+}
+
+Test(serve_units, json_fields) {
+    rz_srv_fault f;
+    cr_expect_null(rz_srv_json_object("{\"a\": ", 6, &f));
+    cr_expect_eq(f.status, 400);
+    cr_expect_str_eq(f.code, "invalid_json");
+    cr_expect(strstr(f.message, "of 6") != NULL, "%s", f.message);
+    cr_expect_null(rz_srv_json_object("[]", 2, &f));
+    cr_expect_str_eq(f.code, "wrong_type");
+    const char *body = "{\"s\": \"x\", \"b\": true, \"n\": 2.5, \"i\": 7, \"a\": [1], \"z\": null}";
+    cJSON *o = rz_srv_json_object(body, strlen(body), &f);
+    cr_assert_not_null(o);
+    const char *s = NULL;
+    bool b = false;
+    double n = 0;
+    long long i = 0;
+    const cJSON *a = NULL;
+    cr_expect(rz_srv_json_string(o, "s", true, &s, &f) && !strcmp(s, "x"));
+    cr_expect(rz_srv_json_string(o, "z", false, &s, &f), "null counts as absent");
+    cr_expect(!rz_srv_json_string(o, "zz", true, &s, &f) && !strcmp(f.code, "missing_field"));
+    cr_expect(!rz_srv_json_string(o, "b", true, &s, &f) && !strcmp(f.code, "wrong_type"));
+    cr_expect(rz_srv_json_bool(o, "b", &b, &f) && b);
+    cr_expect(!rz_srv_json_bool(o, "i", &b, &f) && !strcmp(f.code, "wrong_type"));
+    cr_expect(rz_srv_json_number(o, "n", 0, 3, &n, &f) && n == 2.5);
+    cr_expect(!rz_srv_json_number(o, "n", 0, 1, &n, &f) && !strcmp(f.code, "out_of_range"));
+    cr_expect(rz_srv_json_int(o, "i", 0, 10, &i, &f) && i == 7);
+    cr_expect(!rz_srv_json_int(o, "n", 0, 10, &i, &f) && !strcmp(f.code, "wrong_type"));
+    cr_expect(!rz_srv_json_int(o, "i", 8, 10, &i, &f) && !strcmp(f.code, "out_of_range"));
+    cr_expect(rz_srv_json_array(o, "a", &a, &f) && cJSON_GetArraySize(a) == 1);
+    cr_expect(!rz_srv_json_array(o, "s", &a, &f) && !strcmp(f.code, "wrong_type"));
+    cJSON_Delete(o);
+}
+
+Test(serve_units, fault_body) {
+    rz_srv_fault f;
+    cr_expect(!rz_srv_fail(&f, 404, "unknown_route", "no route for %s", "/x\"y"));
+    char *text = rz_srv_fault_json(&f);
+    cr_expect_str_eq(text, "{\"error\":{\"message\":\"no route for /x\\\"y\",\"type\":"
+                           "\"not_found_error\",\"code\":\"unknown_route\"}}");
+    free(text);
+    cr_expect_str_eq(rz_srv_fault_type(413), "invalid_request_error");
+    cr_expect_str_eq(rz_srv_fault_type(503), "server_error");
+}
+
+Test(serve_units, metrics_render) {
+    rz_srv_metrics m;
+    memset(&m, 0, sizeof m);
+    cr_expect_eq(rz_srv_route_of("/v1/chat/completions"), RZ_ROUTE_CHAT);
+    cr_expect_eq(rz_srv_route_of("/v1/chat"), RZ_ROUTE_OTHER);
+    cr_expect_str_eq(rz_srv_route_path(RZ_ROUTE_PREDICT), "/v1/predict");
+    rz_srv_metrics_request(&m, RZ_ROUTE_HEALTH, 200, 50000);   /* 50 us */
+    rz_srv_metrics_request(&m, RZ_ROUTE_HEALTH, 200, 2000000); /* 2 ms */
+    rz_srv_metrics_request(&m, RZ_ROUTE_OTHER, 404, 1000);
+    rz_srv_metrics_request(&m, RZ_ROUTE_PREDICT, 418, 1000);
+    rz_generate_stats g = {.n_prompt = 10, .n_generated = 20, .prompt_s = 0.5, .decode_s = 2};
+    rz_srv_metrics_generation(&m, &g);
+    rz_tok_bytes out = {0};
+    rz_error err;
+    cr_assert_eq(rz_srv_metrics_render(&m, &out, &err), RZ_OK);
+    const char *want[] = {
+        "rz_http_requests_total{route=\"/health\",status=\"200\"} 2\n",
+        "rz_http_requests_total{route=\"other\",status=\"404\"} 1\n",
+        "rz_http_requests_total{route=\"/v1/predict\",status=\"other\"} 1\n",
+        "rz_http_request_duration_seconds_bucket{route=\"/health\",le=\"0.0001\"} 1\n",
+        "rz_http_request_duration_seconds_bucket{route=\"/health\",le=\"0.001\"} 1\n",
+        "rz_http_request_duration_seconds_bucket{route=\"/health\",le=\"0.0025\"} 2\n",
+        "rz_http_request_duration_seconds_bucket{route=\"/health\",le=\"+Inf\"} 2\n",
+        "rz_http_request_duration_seconds_sum{route=\"/health\"} 0.002050000\n",
+        "rz_http_request_duration_seconds_count{route=\"/health\"} 2\n",
+        "rz_prompt_tokens_total 10\n",
+        "rz_generated_tokens_total 20\n",
+        "rz_decode_tokens_per_second 10.000\n",
+        "rz_prompt_tokens_per_second 20.000\n",
+        "rz_queue_depth 0\n",
+        "# TYPE rz_http_request_duration_seconds histogram\n",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        cr_expect(strstr(out.data, want[i]) != NULL, "missing %s", want[i]);
+    cr_expect(strstr(out.data, "route=\"/metrics\",status") == NULL, "zero counts are left out");
+    rz_tok_bytes_free(&out);
+}
