@@ -1,0 +1,37 @@
+/* The A1 workload: a TinyLlama-1.1B-shape pair of weights, 2048 x 2048 (attention) then
+ * 5632 x 2048 (FFN), random values quantized to one type, through the engine's threaded
+ * products (backends/matvec_threads.h).
+ * Contract: rzb_layer_pair_make holds `copies` identical copies back to back, so decode-shape
+ * products can walk a working set larger than the caches; false when the type cannot be
+ * quantized or memory runs out (nothing stays allocated). rzb_layer_pair_product runs both
+ * products on copy c (c < copies): Y = X W^T for n_tokens > 1 (X n_tokens x 2048), else
+ * y = W x; y holds n_tokens x 5632 floats. */
+#ifndef RZB_WORKLOAD_LAYER_PAIR_H
+#define RZB_WORKLOAD_LAYER_PAIR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/core/pool.h"
+
+enum { RZB_PAIR_DIM = 2048, RZB_PAIR_HIDDEN = 5632 };
+
+typedef struct {
+    uint32_t type;
+    uint8_t *data;
+    size_t attn_bytes, pair_bytes; /* one copy: the attention matrix, both matrices */
+    int copies;
+} rzb_layer_pair;
+
+bool rzb_layer_pair_make(rzb_layer_pair *p, uint32_t type, int copies);
+
+void rzb_layer_pair_product(const rzb_layer_pair *p, rz_pool *pool, int c, const float *x, float *y,
+                            int n_tokens);
+
+void rzb_layer_pair_free(rzb_layer_pair *p);
+
+/* n floats uniform in [-0.05, 0.05) from a fixed xorshift seed; NULL when out of memory. */
+float *rzb_random_floats(size_t n, uint64_t seed);
+
+#endif
