@@ -1,0 +1,25 @@
+# RZ_CUDA: build the CUDA backend (backends/cuda). Default ON when a CUDA compiler is found
+# (nvcc on PATH, $CUDACXX, or /usr/local/cuda/bin/nvcc), else OFF. Code is built for sm_90 with
+# PTX embedded for newer GPUs; a machine without a GPU still compiles and links it. Included
+# only for full builds (not RZ_MINIMAL).
+include(CheckLanguage)
+if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
+  set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc CACHE FILEPATH "CUDA compiler")
+endif()
+check_language(CUDA)
+if(CMAKE_CUDA_COMPILER)
+  set(RZ_CUDA_DEFAULT ON)
+else()
+  set(RZ_CUDA_DEFAULT OFF)
+endif()
+option(RZ_CUDA "Build the CUDA backend (needs nvcc)" ${RZ_CUDA_DEFAULT})
+if(RZ_CUDA)
+  if(NOT CMAKE_CUDA_COMPILER)
+    message(FATAL_ERROR "RZ_CUDA=ON but no CUDA compiler found: install the CUDA toolkit or set CUDACXX")
+  endif()
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+    set(CMAKE_CUDA_ARCHITECTURES 90-real 90-virtual)
+  endif()
+  enable_language(CUDA)
+  find_package(CUDAToolkit REQUIRED)
+endif()
