@@ -18,6 +18,7 @@ static const struct {
     {"tokenize", rz_cmd_tokenize, "print the token ids of a text with a GGUF vocabulary"},
     {"detokenize", rz_cmd_detokenize, "print the text of token ids with a GGUF vocabulary"},
     {"run", rz_cmd_run, "generate text with a llama-family GGUF model (llama, gemma3)"},
+    {"perplexity", rz_cmd_perplexity, "perplexity and KL divergence over a text, as llama.cpp"},
     {"serve", rz_cmd_serve, "serve a model over HTTP (OpenAI-compatible, /v1/predict, /metrics)"},
 };
 
