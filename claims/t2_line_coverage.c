@@ -15,10 +15,23 @@ static double gcovr_lines(const char *dir, char *summary, size_t cap) {
     snprintf(filter_backends, sizeof filter_backends, "%s/backends/", RZ_SOURCE_DIR);
     snprintf(filter_harness, sizeof filter_harness, "%s/harness/", RZ_SOURCE_DIR);
     snprintf(filter_claims, sizeof filter_claims, "%s/claims/", RZ_SOURCE_DIR);
-    char *argv[] = {"gcovr",           "-r",           RZ_SOURCE_DIR, (char *)dir,
-                    "--filter",        filter_engine,  "--filter",    filter_backends,
-                    "--filter",        filter_harness, "--filter",    filter_claims,
-                    "--print-summary", "-o",           "/dev/null",   NULL};
+    char *argv[] = {"gcovr",
+                    "-r",
+                    RZ_SOURCE_DIR,
+                    (char *)dir,
+                    "--filter",
+                    filter_engine,
+                    "--filter",
+                    filter_backends,
+                    "--filter",
+                    filter_harness,
+                    "--filter",
+                    filter_claims,
+                    "--gcov-ignore-parse-errors",
+                    "--print-summary",
+                    "-o",
+                    "/dev/null",
+                    NULL};
     uint64_t ns;
     if (rzb_time_process(argv, &ns, summary, cap) != 0) return -1;
     const char *lines = strstr(summary, "lines: ");
