@@ -274,6 +274,75 @@ Test(llama_forward, threads_are_bit_identical) {
     free(buf);
 }
 
+/* Logits of every position, one token at a time (want) against batches of uneven sizes with
+ * all logits returned, and against rz_llama_forward_prompt over more than one batch: the same
+ * bits, as the batched products and attention run each token's arithmetic unchanged. */
+static void check_batches(const rzt_llama_shape *shape, int threads) {
+    enum { CTX = 80, N = 70, VOCAB = 40 };
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(shape, &t, "", &len);
+    rz_llama_model m;
+    rz_llama_state one, batched;
+    rz_error err;
+    open_model(buf, len, &m);
+    cr_assert_eq(rz_llama_state_new(&m.config, CTX, NULL, 1, &one, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_new(&m.config, CTX, NULL, threads, &batched, &err), RZ_OK);
+    cr_assert_eq(batched.n_batch, RZ_LLAMA_BATCH);
+    int32_t tokens[N];
+    static float want[N][VOCAB], got[N][VOCAB];
+    for (int p = 0; p < N; p++) {
+        tokens[p] = (p * 17 + 3) % VOCAB;
+        cr_assert_eq(rz_llama_forward(&m, &one, tokens[p], p, &err), RZ_OK, "%s", err.msg);
+        memcpy(want[p], one.logits, sizeof want[p]);
+    }
+    const int sizes[] = {1, 5, 64};
+    for (int p = 0, k = 0; p < N; k++) {
+        const int n = sizes[k % 3] < N - p ? sizes[k % 3] : N - p;
+        cr_assert_eq(rz_llama_forward_batch(&m, &batched, tokens + p, n, p, got[p], &err), RZ_OK,
+                     "%s", err.msg);
+        p += n;
+    }
+    for (int p = 0; p < N; p++)
+        cr_assert_arr_eq(got[p], want[p], sizeof want[p], "%s position %d", shape->arch, p);
+    cr_assert_eq(rz_llama_forward_prompt(&m, &batched, tokens, N, 0, &err), RZ_OK, "%s", err.msg);
+    cr_assert_arr_eq(batched.logits, want[N - 1], sizeof want[N - 1]);
+    rz_llama_state_free(&one);
+    rz_llama_state_free(&batched);
+    rz_llama_model_close(&m);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}
+
+Test(llama_forward, llama_batches_are_bit_identical) {
+    check_batches(&rzt_tiny_llama, 1);
+}
+Test(llama_forward, gemma3_batches_are_bit_identical) {
+    check_batches(&rzt_tiny_gemma3, 3);
+}
+
+Test(llama_forward, bad_batches_fail) {
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *buf = rzt_llama_image(&rzt_tiny_llama, &t, "", &len);
+    rz_llama_model m;
+    rz_llama_state st;
+    rz_error err;
+    open_model(buf, len, &m);
+    cr_assert_eq(rz_llama_state_new(&m.config, 6, NULL, 1, &st, &err), RZ_OK);
+    const int32_t tokens[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    static float logits[8 * 40];
+    cr_expect_eq(rz_llama_forward_batch(&m, &st, tokens, 7, 0, logits, &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "batch of 7 tokens: expected 1..6"), "%s", err.msg);
+    cr_expect_eq(rz_llama_forward_batch(&m, &st, tokens, 3, 4, logits, &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "positions 4..6: expected 0..5"), "%s", err.msg);
+    cr_expect_eq(rz_llama_forward_prompt(&m, &st, tokens, 0, 0, &err), RZ_EINVAL);
+    rz_llama_state_free(&st);
+    rz_llama_model_close(&m);
+    rzt_llama_tensors_free(&t);
+    free(buf);
+}
+
 Test(llama_forward, wrong_shape_is_named) {
     rzt_llama_tensors t;
     size_t len;

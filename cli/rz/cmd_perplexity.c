@@ -23,8 +23,8 @@ static const char help[] =
     "  -f, --file FILE          the text (e.g. WikiText-2's wiki.test.raw)\n"
     "  -c, --ctx-size N         tokens per chunk (default 512; even, >= 4)\n"
     "  --chunks N               score at most N chunks (default: all)\n"
-    "  -b, --batch-size N       accepted for llama.cpp compatibility; rz evaluates the chunk\n"
-    "                           through its forward pass and the figures do not depend on it\n"
+    "  -b, --batch-size N       tokens per forward batch (default 64, at most the chunk); the\n"
+    "                           figures do not depend on it, the speed and memory do\n"
     "  -t, --threads N          threads for the matrix-vector products (default 1)\n"
     "  --format F               text (default), csv or json\n"
     "  --kl-divergence-base F   without --kl-divergence: also save this model's log-probabilities\n"
@@ -106,7 +106,7 @@ static int check_args(const ppl_args *a) {
 
 /* 0 to run, 1 when --help was printed, 2 on a usage error. */
 static int parse_args(int argc, char **argv, ppl_args *a) {
-    *a = (ppl_args){.n_ctx = 512, .batch = 512, .threads = 1};
+    *a = (ppl_args){.n_ctx = 512, .batch = RZ_LLAMA_BATCH, .threads = 1};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -203,7 +203,9 @@ static int evaluate(const ppl_args *a, const rz_llama_model *m, const rz_tok_voc
         }
     }
     const int n_ctx = a->kld ? base.n_ctx : job.plan.n_ctx;
-    if (!st) st = rz_llama_state_new(&m->config, n_ctx, NULL, (int)a->threads, &s, &err);
+    if (!st)
+        st = rz_llama_state_new_batched(&m->config, n_ctx, (int)a->batch, NULL, (int)a->threads, &s,
+                                        &err);
     int rc = st ? 1 : finish(a, &job, &s, tokens.n);
     if (st) fprintf(stderr, "rz perplexity: %s\n", err.msg);
     rz_llama_state_free(&s);

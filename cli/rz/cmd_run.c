@@ -120,9 +120,11 @@ static void write_piece(void *ctx, const char *piece, size_t len) {
     fflush(ctx);
 }
 
-static void report(const rz_generate_stats *s, const run_args *a, const char *backend) {
-    fprintf(stderr, "\n\nrz run: backend %s, %lld thread%s, seed %lld\n", backend, a->threads,
-            a->threads == 1 ? "" : "s", a->seed);
+static void report(const rz_generate_stats *s, const run_args *a, const rz_llama_state *st) {
+    fprintf(stderr, "\n\nrz run: backend %s, %lld thread%s", st->be->name, a->threads,
+            a->threads == 1 ? "" : "s");
+    if (a->threads > 1) fprintf(stderr, " (%d pinned to cores by hwloc)", st->pinned);
+    fprintf(stderr, ", seed %lld\n", a->seed);
     fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s)\n", s->n_prompt, s->prompt_s,
             s->prompt_s > 0 ? s->n_prompt / s->prompt_s : 0.0);
     fprintf(stderr, "decode: %d tokens in %.3f s (%.1f tokens/s)%s\n", s->n_decoded, s->decode_s,
@@ -155,7 +157,7 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
     if (st)
         fprintf(stderr, "\nrz run: %s\n", err.msg);
     else
-        report(&stats, a, state.be->name);
+        report(&stats, a, &state);
     rz_sampler_free(&sampler);
     rz_llama_state_free(&state);
     return st ? 1 : 0;

@@ -4,39 +4,53 @@
 #include <string.h>
 
 #include "backends/matvec_threads.h"
+#include "engine/core/pool_pin.h"
+#include "engine/models/llama_attention.h"
 #include "engine/models/llama_ops.h"
+
+static float *floats(size_t rows, size_t cols) {
+    return calloc(rows * cols, sizeof(float));
+}
 
 rz_status rz_llama_state_new(const rz_llama_config *c, int n_ctx, const rz_backend *be,
                              int n_threads, rz_llama_state *s, rz_error *err) {
+    return rz_llama_state_new_batched(c, n_ctx, RZ_LLAMA_BATCH, be, n_threads, s, err);
+}
+
+rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_batch,
+                                     const rz_backend *be, int n_threads, rz_llama_state *s,
+                                     rz_error *err) {
     memset(s, 0, sizeof *s);
     if (n_ctx < 1) return rz_fail(err, RZ_EINVAL, "context of %d positions: expected >= 1", n_ctx);
+    if (n_batch < 1) return rz_fail(err, RZ_EINVAL, "batch of %d tokens: expected >= 1", n_batch);
+    n_threads = n_threads < 1 ? 1 : n_threads;
+    if (n_threads > 1) {
+        rz_status st = rz_pool_new(n_threads, &s->pool, err);
+        if (st) return st;
+        s->pinned = rz_pool_pin(s->pool);
+    }
     s->be = be ? be : rz_backend_active();
     s->n_ctx = n_ctx;
-    const size_t q_dim = (size_t)c->n_heads * c->head_dim;
-    const size_t att_dim = (size_t)c->n_heads * c->head_dim_v;
+    s->n_batch = n_ctx < n_batch ? n_ctx : n_batch;
+    const size_t nb = (size_t)s->n_batch;
     const size_t k_cache = (size_t)c->n_layers * n_ctx * c->n_kv_heads * c->head_dim;
     const size_t v_cache = (size_t)c->n_layers * n_ctx * c->n_kv_heads * c->head_dim_v;
-    s->x = calloc((size_t)c->dim, sizeof(float));
-    s->xb = calloc((size_t)c->dim, sizeof(float));
-    s->xb2 = calloc((size_t)c->dim, sizeof(float));
-    s->q = calloc(q_dim, sizeof(float));
-    s->att = calloc(att_dim, sizeof(float));
-    s->scores = calloc((size_t)n_ctx, sizeof(float));
-    s->hb = calloc((size_t)c->hidden_dim, sizeof(float));
-    s->hb2 = calloc((size_t)c->hidden_dim, sizeof(float));
-    s->logits = calloc((size_t)c->vocab_size, sizeof(float));
-    s->key_cache = calloc(k_cache, sizeof(float));
-    s->value_cache = calloc(v_cache, sizeof(float));
+    s->x = floats(nb, (size_t)c->dim);
+    s->xb = floats(nb, (size_t)c->dim);
+    s->xb2 = floats(nb, (size_t)c->dim);
+    s->q = floats(nb, (size_t)c->n_heads * c->head_dim);
+    s->att = floats(nb, (size_t)c->n_heads * c->head_dim_v);
+    s->scores = floats((size_t)n_threads, (size_t)n_ctx);
+    s->hb = floats(nb, (size_t)c->hidden_dim);
+    s->hb2 = floats(nb, (size_t)c->hidden_dim);
+    s->logits = floats(1, (size_t)c->vocab_size);
+    s->key_cache = floats(k_cache, 1);
+    s->value_cache = floats(v_cache, 1);
     if (!s->x || !s->xb || !s->xb2 || !s->q || !s->att || !s->scores || !s->hb || !s->hb2 ||
         !s->logits || !s->key_cache || !s->value_cache) {
         rz_llama_state_free(s);
         return rz_fail(err, RZ_ENOMEM, "out of memory for a %d-position state (KV cache %zu MiB)",
                        n_ctx, (k_cache + v_cache) * sizeof(float) >> 20);
-    }
-    if (n_threads > 1) {
-        rz_status st = rz_pool_new(n_threads, &s->pool, err);
-        if (st) rz_llama_state_free(s);
-        return st;
     }
     return RZ_OK;
 }
@@ -57,130 +71,166 @@ void rz_llama_state_free(rz_llama_state *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* One matrix-vector product: x quantized once, rows split across the pool's threads. */
-static void matvec(rz_llama_state *s, const rz_llama_matrix *w, const float *x, float *y) {
-    rz_matvec_mt(s->be, s->pool, w->type, w->data, x, y, w->rows, w->cols);
+/* Y[t] = W X[t] for n tokens, rows split across the pool's threads. */
+static void project(rz_llama_state *s, const rz_llama_matrix *w, const float *X, float *Y, int n) {
+    if (n == 1)
+        rz_matvec_mt(s->be, s->pool, w->type, w->data, X, Y, w->rows, w->cols);
+    else
+        rz_matmul_mt(s->be, s->pool, w->type, w->data, X, Y, w->rows, w->cols, n);
 }
 
-/* Causal attention of every query head over positions first..pos of this layer's cache; the
- * output of head h lands in s->att[h * head_dim_v]. */
-static void attend(const rz_llama_config *c, rz_llama_state *s, const float *k_layer,
-                   const float *v_layer, int first, int pos) {
-    const int kv_dim = c->n_kv_heads * c->head_dim, v_dim = c->n_kv_heads * c->head_dim_v;
-    const int group = c->n_heads / c->n_kv_heads, n = pos - first + 1;
-    for (int h = 0; h < c->n_heads; h++) {
-        const float *q = s->q + (size_t)h * c->head_dim;
-        const int kvh = h / group;
-        for (int t = 0; t < n; t++) {
-            const float *k = k_layer + (size_t)(first + t) * kv_dim + (size_t)kvh * c->head_dim;
-            s->scores[t] = s->be->dot_f32(q, k, (size_t)c->head_dim) * c->attn_scale;
-        }
-        rz_softmax(s->scores, n);
-        float *out = s->att + (size_t)h * c->head_dim_v;
-        memset(out, 0, (size_t)c->head_dim_v * sizeof(float));
-        for (int t = 0; t < n; t++) {
-            const float *v = v_layer + (size_t)(first + t) * v_dim + (size_t)kvh * c->head_dim_v;
-            const float a = s->scores[t];
-            for (int i = 0; i < c->head_dim_v; i++)
-                out[i] += a * v[i];
-        }
-    }
+/* out[t] = rmsnorm(x[t]) for n rows of dim floats; out may alias x. */
+static void norm_rows(float *out, const float *x, const float *weight, int n, int dim, float eps) {
+    for (int t = 0; t < n; t++)
+        rz_rmsnorm(out + (size_t)t * dim, x + (size_t)t * dim, weight, dim, eps);
 }
 
-/* x += attention block of layer l (Q/K/V projections, optional Q/K norms, RoPE, cache write,
- * attention, output projection, optional post-norm). */
-static void attention_block(const rz_llama_model *m, rz_llama_state *s, int l, int pos) {
-    const rz_llama_config *c = &m->config;
-    const rz_llama_layer *L = &m->weights.layers[l];
-    const int kv_dim = c->n_kv_heads * c->head_dim, v_dim = c->n_kv_heads * c->head_dim_v;
-    float *k_layer = s->key_cache + (size_t)l * s->n_ctx * kv_dim;
-    float *v_layer = s->value_cache + (size_t)l * s->n_ctx * v_dim;
-    float *k = k_layer + (size_t)pos * kv_dim, *v = v_layer + (size_t)pos * v_dim;
+/* x[t] += y[t] for n rows of dim floats, after y's optional post-norm. */
+static void add_rows(float *x, float *y, const float *post_norm, int n, int dim, float eps) {
+    if (post_norm) norm_rows(y, y, post_norm, n, dim, eps);
+    for (size_t i = 0; i < (size_t)n * dim; i++)
+        x[i] += y[i];
+}
 
-    rz_rmsnorm(s->xb, s->x, L->attn_norm, c->dim, c->norm_eps);
-    matvec(s, &L->wq, s->xb, s->q);
-    matvec(s, &L->wk, s->xb, k);
-    matvec(s, &L->wv, s->xb, v);
-    if (c->has_qk_norm) {
-        for (int h = 0; h < c->n_heads; h++)
-            rz_rmsnorm(s->q + (size_t)h * c->head_dim, s->q + (size_t)h * c->head_dim, L->q_norm,
-                       c->head_dim, c->norm_eps);
-        for (int h = 0; h < c->n_kv_heads; h++)
-            rz_rmsnorm(k + (size_t)h * c->head_dim, k + (size_t)h * c->head_dim, L->k_norm,
-                       c->head_dim, c->norm_eps);
-    }
-    const bool local = c->sliding_window > 0 && c->layer_is_local[l];
+/* Per-head Q/K norms (when the model has them) and RoPE of n tokens' q and k. */
+static void position_qk(const rz_llama_config *c, const rz_llama_layer *L, bool local, float *q,
+                        float *k, int n, int pos0) {
     const float base = local ? c->rope_base_local : c->rope_base;
     const float scale = local ? c->rope_scale_local : c->rope_scale;
-    rz_rope(s->q, c->n_heads, c->head_dim, c->rope_dims, pos, base, scale, c->rope_mode);
-    rz_rope(k, c->n_kv_heads, c->head_dim, c->rope_dims, pos, base, scale, c->rope_mode);
-
-    const int first = local && pos >= c->sliding_window ? pos - c->sliding_window + 1 : 0;
-    attend(c, s, k_layer, v_layer, first, pos);
-    matvec(s, &L->wo, s->att, s->xb2);
-    if (c->has_post_norms) rz_rmsnorm(s->xb2, s->xb2, L->attn_post, c->dim, c->norm_eps);
-    for (int i = 0; i < c->dim; i++)
-        s->x[i] += s->xb2[i];
+    for (int t = 0; t < n; t++) {
+        float *qt = q + (size_t)t * c->n_heads * c->head_dim;
+        float *kt = k + (size_t)t * c->n_kv_heads * c->head_dim;
+        if (c->has_qk_norm) {
+            norm_rows(qt, qt, L->q_norm, c->n_heads, c->head_dim, c->norm_eps);
+            norm_rows(kt, kt, L->k_norm, c->n_kv_heads, c->head_dim, c->norm_eps);
+        }
+        rz_rope(qt, c->n_heads, c->head_dim, c->rope_dims, pos0 + t, base, scale, c->rope_mode);
+        rz_rope(kt, c->n_kv_heads, c->head_dim, c->rope_dims, pos0 + t, base, scale, c->rope_mode);
+    }
 }
 
-/* x += gated feed-forward block of layer l, with its optional post-norm. */
-static void ffn_block(const rz_llama_model *m, rz_llama_state *s, int l) {
+/* x += attention block of layer l for n tokens at pos0.. (Q/K/V projections with K and V
+ * written straight into the cache, Q/K norms, RoPE, attention, output projection, post-norm). */
+static void attention_block(const rz_llama_model *m, rz_llama_state *s, int l, int n, int pos0) {
     const rz_llama_config *c = &m->config;
     const rz_llama_layer *L = &m->weights.layers[l];
-    rz_rmsnorm(s->xb, s->x, L->ffn_norm, c->dim, c->norm_eps);
-    matvec(s, &L->ffn_gate, s->xb, s->hb);
-    matvec(s, &L->ffn_up, s->xb, s->hb2);
-    rz_glu(s->hb, s->hb2, c->hidden_dim, c->ffn_act);
-    matvec(s, &L->ffn_down, s->hb, s->xb2);
-    if (c->has_post_norms) rz_rmsnorm(s->xb2, s->xb2, L->ffn_post, c->dim, c->norm_eps);
-    for (int i = 0; i < c->dim; i++)
-        s->x[i] += s->xb2[i];
+    const int kv_dim = c->n_kv_heads * c->head_dim, v_dim = c->n_kv_heads * c->head_dim_v;
+    const float *k_layer = s->key_cache + (size_t)l * s->n_ctx * kv_dim;
+    const float *v_layer = s->value_cache + (size_t)l * s->n_ctx * v_dim;
+    float *k = s->key_cache + ((size_t)l * s->n_ctx + (size_t)pos0) * kv_dim;
+    float *v = s->value_cache + ((size_t)l * s->n_ctx + (size_t)pos0) * v_dim;
+    const bool local = c->sliding_window > 0 && c->layer_is_local[l];
+
+    norm_rows(s->xb, s->x, L->attn_norm, n, c->dim, c->norm_eps);
+    project(s, &L->wq, s->xb, s->q, n);
+    project(s, &L->wk, s->xb, k, n);
+    project(s, &L->wv, s->xb, v, n);
+    position_qk(c, L, local, s->q, k, n, pos0);
+    rz_attention_job job = {.c = c,
+                            .be = s->be,
+                            .q = s->q,
+                            .k_layer = k_layer,
+                            .v_layer = v_layer,
+                            .att = s->att,
+                            .scores = s->scores,
+                            .n_ctx = s->n_ctx,
+                            .n = n,
+                            .pos0 = pos0,
+                            .window = local ? c->sliding_window : 0};
+    rz_llama_attend(s->pool, &job);
+    project(s, &L->wo, s->att, s->xb2, n);
+    add_rows(s->x, s->xb2, c->has_post_norms ? L->attn_post : NULL, n, c->dim, c->norm_eps);
 }
 
-/* Runs token at pos through every layer, leaving the residual stream in s->x. */
-static rz_status run_layers(const rz_llama_model *m, rz_llama_state *s, int32_t token, int pos,
-                            rz_error *err) {
+/* x += gated feed-forward block of layer l for n tokens, with its optional post-norm. */
+static void ffn_block(const rz_llama_model *m, rz_llama_state *s, int l, int n) {
+    const rz_llama_config *c = &m->config;
+    const rz_llama_layer *L = &m->weights.layers[l];
+    norm_rows(s->xb, s->x, L->ffn_norm, n, c->dim, c->norm_eps);
+    project(s, &L->ffn_gate, s->xb, s->hb, n);
+    project(s, &L->ffn_up, s->xb, s->hb2, n);
+    rz_glu(s->hb, s->hb2, n * c->hidden_dim, c->ffn_act);
+    project(s, &L->ffn_down, s->hb, s->xb2, n);
+    add_rows(s->x, s->xb2, c->has_post_norms ? L->ffn_post : NULL, n, c->dim, c->norm_eps);
+}
+
+/* Checks the batch and loads its token embeddings into s->x. */
+static rz_status embed(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens, int n,
+                       int pos0, rz_error *err) {
     const rz_llama_config *c = &m->config;
     const rz_llama_matrix *embd = &m->weights.token_embd;
-    if (token < 0 || token >= c->vocab_size)
-        return rz_fail(err, RZ_EINVAL, "token %d: expected 0..%d", token, c->vocab_size - 1);
-    if (pos < 0 || pos >= s->n_ctx)
-        return rz_fail(err, RZ_EINVAL, "position %d: expected 0..%d (the context size)", pos,
+    if (n < 1 || n > s->n_batch)
+        return rz_fail(err, RZ_EINVAL, "batch of %d tokens: expected 1..%d", n, s->n_batch);
+    if (n == 1 && (pos0 < 0 || pos0 >= s->n_ctx))
+        return rz_fail(err, RZ_EINVAL, "position %d: expected 0..%d (the context size)", pos0,
                        s->n_ctx - 1);
-    const uint8_t *row = (const uint8_t *)embd->data + (uint64_t)token * embd->row_bytes;
-    rz_backend_to_float(s->be, embd->type)(row, s->x, c->dim);
-    if (c->embed_scale != 1.0f)
-        for (int i = 0; i < c->dim; i++)
-            s->x[i] *= c->embed_scale;
-    for (int l = 0; l < c->n_layers; l++) {
-        attention_block(m, s, l, pos);
-        ffn_block(m, s, l);
+    if (pos0 < 0 || pos0 > s->n_ctx - n)
+        return rz_fail(err, RZ_EINVAL, "positions %d..%d: expected 0..%d (the context size)", pos0,
+                       pos0 + n - 1, s->n_ctx - 1);
+    for (int t = 0; t < n; t++) {
+        if (tokens[t] < 0 || tokens[t] >= c->vocab_size)
+            return rz_fail(err, RZ_EINVAL, "token %d: expected 0..%d", tokens[t],
+                           c->vocab_size - 1);
+        const uint8_t *row = (const uint8_t *)embd->data + (uint64_t)tokens[t] * embd->row_bytes;
+        float *x = s->x + (size_t)t * c->dim;
+        rz_backend_to_float(s->be, embd->type)(row, x, c->dim);
+        if (c->embed_scale != 1.0f)
+            for (int i = 0; i < c->dim; i++)
+                x[i] *= c->embed_scale;
     }
     return RZ_OK;
 }
 
-/* Final norm, output projection and soft-capping of s->x into s->logits. */
-static void output(const rz_llama_model *m, rz_llama_state *s) {
+/* Final norm, output projection and soft-capping of n rows of s->x into logits. */
+static void output(const rz_llama_model *m, rz_llama_state *s, const float *x, int n,
+                   float *logits) {
     const rz_llama_config *c = &m->config;
-    rz_rmsnorm(s->x, s->x, m->weights.output_norm, c->dim, c->norm_eps);
-    matvec(s, &m->weights.output, s->x, s->logits);
-    if (c->final_softcap > 0.0f) rz_softcap(s->logits, c->vocab_size, c->final_softcap);
+    norm_rows(s->xb, x, m->weights.output_norm, n, c->dim, c->norm_eps);
+    project(s, &m->weights.output, s->xb, logits, n);
+    if (c->final_softcap > 0.0f) rz_softcap(logits, n * c->vocab_size, c->final_softcap);
+}
+
+/* Runs n tokens at pos0.. through every layer, leaving their residual streams in s->x. */
+static rz_status run_layers(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens,
+                            int n, int pos0, rz_error *err) {
+    rz_status st = embed(m, s, tokens, n, pos0, err);
+    for (int l = 0; !st && l < m->config.n_layers; l++) {
+        attention_block(m, s, l, n, pos0);
+        ffn_block(m, s, l, n);
+    }
+    return st;
+}
+
+/* The last token's logits of a batch of n into s->logits. */
+static void output_last(const rz_llama_model *m, rz_llama_state *s, int n) {
+    output(m, s, s->x + (size_t)(n - 1) * m->config.dim, 1, s->logits);
+}
+
+rz_status rz_llama_forward_batch(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens,
+                                 int n, int pos0, float *logits, rz_error *err) {
+    rz_status st = run_layers(m, s, tokens, n, pos0, err);
+    if (st) return st;
+    if (logits)
+        output(m, s, s->x, n, logits);
+    else
+        output_last(m, s, n);
+    return RZ_OK;
 }
 
 rz_status rz_llama_forward(const rz_llama_model *m, rz_llama_state *s, int32_t token, int pos,
                            rz_error *err) {
-    rz_status st = run_layers(m, s, token, pos, err);
-    if (!st) output(m, s);
-    return st;
+    return rz_llama_forward_batch(m, s, &token, 1, pos, NULL, err);
 }
 
 rz_status rz_llama_forward_prompt(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens,
                                   int n, int pos0, rz_error *err) {
     if (n < 1) return rz_fail(err, RZ_EINVAL, "prompt of %d tokens: expected >= 1", n);
-    for (int i = 0; i < n; i++) {
-        rz_status st = run_layers(m, s, tokens[i], pos0 + i, err);
+    int b = 0;
+    for (int i = 0; i < n; i += b) {
+        b = n - i < s->n_batch ? n - i : s->n_batch;
+        rz_status st = run_layers(m, s, tokens + i, b, pos0 + i, err);
         if (st) return st;
     }
-    output(m, s);
+    output_last(m, s, b);
     return RZ_OK;
 }

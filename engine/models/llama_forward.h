@@ -1,11 +1,17 @@
-/* The llama-family forward pass: one token at a time against a float32 KV cache.
- * Contract: rz_llama_state_new sizes every buffer for the model's config and a context of n_ctx
- * positions (1 <= n_ctx); nothing is allocated afterwards. rz_llama_forward runs token at
- * position pos (0 <= pos < n_ctx; positions 0..pos-1 must already be in the cache) and leaves
- * the vocab_size logits in s->logits. rz_llama_forward_prompt runs n tokens at positions
- * pos0..pos0+n-1 and leaves the logits of the last one. Matrix-vector products go through the
- * state's backend (rz_backend_matvec), split across n_threads threads by rows. A state belongs
- * to one caller at a time; several states may share one model. */
+/* The llama-family forward pass over a float32 KV cache, a batch of tokens at a time.
+ * Contract: rz_llama_state_new sizes every buffer for the model's config, a context of n_ctx
+ * positions (1 <= n_ctx) and batches of n_batch = min(n_ctx, RZ_LLAMA_BATCH) tokens
+ * (rz_llama_state_new_batched: min(n_ctx, n_batch), n_batch >= 1); nothing is allocated
+ * afterwards. rz_llama_forward_batch runs n tokens (1 <= n <= n_batch) at positions
+ * pos0..pos0+n-1 (pos0 + n <= n_ctx; positions 0..pos0-1 must already be in the cache); with
+ * logits NULL it leaves the last token's vocab_size logits in s->logits, otherwise it writes every
+ * token's logits to logits[t * vocab_size]. rz_llama_forward is a batch of one token;
+ * rz_llama_forward_prompt runs any number of tokens in batches and leaves the last one's logits.
+ * Weight products go through the state's backend (one token: rz_matvec_mt; several:
+ * rz_matmul_mt, which reads each weight byte once per batch), attention through
+ * rz_llama_attend; both split over n_threads threads. The logits of a token do not depend on
+ * how its prompt was batched nor on the thread count: they are bit-identical. A state belongs to
+ * one caller at a time; several states may share one model. */
 #ifndef RZ_MODELS_LLAMA_FORWARD_H
 #define RZ_MODELS_LLAMA_FORWARD_H
 
@@ -16,18 +22,21 @@
 #include "engine/core/status.h"
 #include "engine/models/llama_model.h"
 
+enum { RZ_LLAMA_BATCH = 64 };
+
 typedef struct {
     const rz_backend *be;
-    rz_pool *pool; /* NULL: one thread */
-    int n_ctx;
-    float *x;           /* residual stream [dim] */
-    float *xb;          /* normed input of a block [dim] */
-    float *xb2;         /* block output [dim] */
-    float *q;           /* [n_heads * head_dim] */
-    float *att;         /* attention output [n_heads * head_dim_v] */
-    float *scores;      /* one head's scores [n_ctx] */
-    float *hb;          /* FFN gate [hidden_dim] */
-    float *hb2;         /* FFN up [hidden_dim] */
+    rz_pool *pool; /* NULL: one thread; else its threads pinned to cores (rz_pool_pin) */
+    int pinned;    /* threads hwloc bound */
+    int n_ctx, n_batch;
+    float *x;           /* residual stream [n_batch][dim] */
+    float *xb;          /* normed input of a block [n_batch][dim] */
+    float *xb2;         /* block output [n_batch][dim] */
+    float *q;           /* [n_batch][n_heads * head_dim] */
+    float *att;         /* attention output [n_batch][n_heads * head_dim_v] */
+    float *scores;      /* per thread [n_threads][n_ctx] */
+    float *hb;          /* FFN gate [n_batch][hidden_dim] */
+    float *hb2;         /* FFN up [n_batch][hidden_dim] */
     float *logits;      /* [vocab_size] */
     float *key_cache;   /* [n_layers][n_ctx][n_kv_heads * head_dim] */
     float *value_cache; /* [n_layers][n_ctx][n_kv_heads * head_dim_v] */
@@ -36,10 +45,16 @@ typedef struct {
 /* be NULL: the active backend. n_threads < 1 is taken as 1. */
 rz_status rz_llama_state_new(const rz_llama_config *c, int n_ctx, const rz_backend *be,
                              int n_threads, rz_llama_state *s, rz_error *err);
+rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_batch,
+                                     const rz_backend *be, int n_threads, rz_llama_state *s,
+                                     rz_error *err);
 void rz_llama_state_free(rz_llama_state *s);
 
 rz_status rz_llama_forward(const rz_llama_model *m, rz_llama_state *s, int32_t token, int pos,
                            rz_error *err);
+
+rz_status rz_llama_forward_batch(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens,
+                                 int n, int pos0, float *logits, rz_error *err);
 
 rz_status rz_llama_forward_prompt(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens,
                                   int n, int pos0, rz_error *err);

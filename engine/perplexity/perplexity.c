@@ -27,10 +27,10 @@ static rz_status check(const rz_ppl_job *job, const rz_ppl_plan *plan, rz_error 
     return RZ_OK;
 }
 
-/* Scores position j of chunk c (logits in the state) against the next token. */
+/* Scores position j of chunk c (its logits) against the next token. */
 static rz_status score(const rz_ppl_job *job, const rz_ppl_plan *plan, int c, int j,
-                       const int32_t *chunk, double *scratch, rz_ppl_result *out, rz_error *err) {
-    const float *logits = job->state->logits;
+                       const int32_t *chunk, const float *logits, double *scratch,
+                       rz_ppl_result *out, rz_error *err) {
     const int n_vocab = job->model->config.vocab_size;
     const int64_t i = (int64_t)c * rz_ppl_scored(plan) + (j - plan->first);
     double log_p;
@@ -47,21 +47,31 @@ static rz_status score(const rz_ppl_job *job, const rz_ppl_plan *plan, int c, in
     return RZ_OK;
 }
 
+/* Positions 0..n_ctx-2 of chunk c in batches of the state's size: a batch wholly before `first`
+ * only fills the cache, any other returns every position's logits and scores those from first. */
 static rz_status run_chunk(const rz_ppl_job *job, const rz_ppl_plan *plan, int c, int32_t *chunk,
-                           double *scratch, rz_ppl_result *out, rz_error *err) {
+                           float *logits, double *scratch, rz_ppl_result *out, rz_error *err) {
     const rz_llama_model *m = job->model;
     rz_llama_state *s = job->state;
-    rz_status st = rz_llama_forward_prompt(m, s, chunk, plan->first, 0, err);
-    for (int j = plan->first; !st && j < plan->n_ctx - 1; j++) {
-        st = rz_llama_forward(m, s, chunk[j], j, err);
-        if (!st) st = score(job, plan, c, j, chunk, scratch, out, err);
+    const int n_vocab = m->config.vocab_size, end = plan->n_ctx - 1;
+    rz_status st = RZ_OK;
+    for (int p = 0; !st && p < end; p += s->n_batch) {
+        const int n = end - p < s->n_batch ? end - p : s->n_batch;
+        if (p + n <= plan->first) {
+            st = rz_llama_forward_prompt(m, s, chunk + p, n, p, err);
+            continue;
+        }
+        st = rz_llama_forward_batch(m, s, chunk + p, n, p, logits, err);
+        for (int j = p > plan->first ? p : plan->first; !st && j < p + n; j++)
+            st = score(job, plan, c, j, chunk, logits + (size_t)(j - p) * n_vocab, scratch, out,
+                       err);
     }
-    out->n_evaluated += plan->n_ctx - 1;
+    out->n_evaluated += end;
     return st;
 }
 
-static rz_status alloc_result(const rz_ppl_plan *plan, int n_vocab, rz_ppl_result *out,
-                              int32_t **chunk, double **scratch, rz_error *err) {
+static rz_status alloc_result(const rz_ppl_plan *plan, int n_vocab, int n_batch, rz_ppl_result *out,
+                              int32_t **chunk, float **logits, double **scratch, rz_error *err) {
     *out = (rz_ppl_result){.plan = *plan};
     out->n_scored = (int64_t)plan->n_chunks * rz_ppl_scored(plan);
     out->nll = malloc((size_t)out->n_scored * sizeof *out->nll);
@@ -69,8 +79,10 @@ static rz_status alloc_result(const rz_ppl_plan *plan, int n_vocab, rz_ppl_resul
     out->running = malloc((size_t)plan->n_chunks * sizeof *out->running);
     *chunk = malloc((size_t)plan->n_ctx * sizeof **chunk);
     *scratch = malloc((size_t)n_vocab * sizeof **scratch);
-    if (out->nll && out->chunk_ppl && out->running && *chunk && *scratch) return RZ_OK;
+    *logits = malloc((size_t)n_batch * n_vocab * sizeof **logits);
+    if (out->nll && out->chunk_ppl && out->running && *chunk && *scratch && *logits) return RZ_OK;
     free(*chunk);
+    free(*logits);
     free(*scratch);
     rz_ppl_result_free(out);
     return rz_fail(err, RZ_ENOMEM, "out of memory for %d chunks of %d tokens", plan->n_chunks,
@@ -82,8 +94,11 @@ rz_status rz_ppl_run(const rz_ppl_job *job, rz_ppl_result *out, rz_error *err) {
     const int32_t *tokens = job->compare ? job->compare->tokens : job->tokens;
     rz_status st = check(job, &plan, err);
     int32_t *chunk;
+    float *logits;
     double *scratch;
-    if (!st) st = alloc_result(&plan, job->model->config.vocab_size, out, &chunk, &scratch, err);
+    if (!st)
+        st = alloc_result(&plan, job->model->config.vocab_size, job->state->n_batch, out, &chunk,
+                          &logits, &scratch, err);
     if (st) return st;
     const double t0 = now_s();
     rz_ppl_acc all = {0};
@@ -93,7 +108,7 @@ rz_status rz_ppl_run(const rz_ppl_job *job, rz_ppl_result *out, rz_error *err) {
         if (job->record)
             memcpy(job->record->tokens + (size_t)c * plan.n_ctx, chunk,
                    (size_t)plan.n_ctx * sizeof *chunk);
-        st = run_chunk(job, &plan, c, chunk, scratch, out, err);
+        st = run_chunk(job, &plan, c, chunk, logits, scratch, out, err);
         if (st) break;
         rz_ppl_acc one = {0};
         for (int k = 0; k < n; k++) {
@@ -111,6 +126,7 @@ rz_status rz_ppl_run(const rz_ppl_job *job, rz_ppl_result *out, rz_error *err) {
     out->ppl = rz_ppl_acc_ppl(&all);
     out->ppl_err = rz_ppl_acc_err(&all);
     free(chunk);
+    free(logits);
     free(scratch);
     if (st) rz_ppl_result_free(out);
     return st;

@@ -1,0 +1,42 @@
+/* rz_llama_attend (engine/models/llama_attention.h). */
+#include "engine/models/llama_attention.h"
+
+#include <string.h>
+
+#include "engine/models/llama_ops.h"
+
+/* Head h of token t: softmax(q.k * scale) over its positions, then the weighted sum of values. */
+static void attend_one(const rz_attention_job *j, int t, int h, float *scores) {
+    const rz_llama_config *c = j->c;
+    const int kv_dim = c->n_kv_heads * c->head_dim, v_dim = c->n_kv_heads * c->head_dim_v;
+    const int kvh = h / (c->n_heads / c->n_kv_heads), pos = j->pos0 + t;
+    const int first = j->window > 0 && pos >= j->window ? pos - j->window + 1 : 0;
+    const int n = pos - first + 1;
+    const float *q = j->q + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim;
+    for (int i = 0; i < n; i++) {
+        const float *k = j->k_layer + (size_t)(first + i) * kv_dim + (size_t)kvh * c->head_dim;
+        scores[i] = j->be->dot_f32(q, k, (size_t)c->head_dim) * c->attn_scale;
+    }
+    rz_softmax(scores, n);
+    float *out = j->att + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim_v;
+    memset(out, 0, (size_t)c->head_dim_v * sizeof(float));
+    for (int i = 0; i < n; i++) {
+        const float *v = j->v_layer + (size_t)(first + i) * v_dim + (size_t)kvh * c->head_dim_v;
+        const float a = scores[i];
+        for (int d = 0; d < c->head_dim_v; d++)
+            out[d] += a * v[d];
+    }
+}
+
+/* Thread i of n takes items [items * i / n, items * (i + 1) / n), item = t * n_heads + h. */
+static void attend_part(void *ctx, int i, int n) {
+    const rz_attention_job *j = ctx;
+    const long items = (long)j->n * j->c->n_heads;
+    float *scores = j->scores + (size_t)i * j->n_ctx;
+    for (long it = items * i / n; it < items * (i + 1) / n; it++)
+        attend_one(j, (int)(it / j->c->n_heads), (int)(it % j->c->n_heads), scores);
+}
+
+void rz_llama_attend(rz_pool *pool, const rz_attention_job *job) {
+    rz_pool_run(pool, attend_part, (void *)job);
+}
