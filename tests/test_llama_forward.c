@@ -329,7 +329,10 @@ Test(llama_forward, bad_batches_fail) {
     rz_llama_state st;
     rz_error err;
     open_model(buf, len, &m);
-    cr_assert_eq(rz_llama_state_new(&m.config, 6, NULL, 1, &st, &err), RZ_OK);
+    cr_expect_eq(rz_llama_state_new_batched(&m.config, 6, 0, NULL, 1, &st, &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "batch of 0 tokens: expected >= 1"), "%s", err.msg);
+    cr_assert_eq(rz_llama_state_new_batched(&m.config, 6, 100, NULL, 1, &st, &err), RZ_OK);
+    cr_assert_eq(st.n_batch, 6, "at most the context");
     const int32_t tokens[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     static float logits[8 * 40];
     cr_expect_eq(rz_llama_forward_batch(&m, &st, tokens, 7, 0, logits, &err), RZ_EINVAL);
