@@ -1,97 +1,24 @@
 /* AVX2 dots of the K-quants with q8_K activations, 32 elements per step: maddubs gives int16
  * pair sums (|pair| <= 2*63*128, no saturation), madd with the group scales as int16 gives int32
  * lanes; the mins (q4_K, q5_K) and q6_K's -32 come from the bsums by one madd per super-block.
- * Each super-block's int32 lanes are scaled once in float. */
+ * Each super-block's int32 lanes are scaled once in float. q4_K and q5_K are
+ * backends/x86/vec_dot_k_body.h over this file's step. */
 #include <immintrin.h>
-#include <string.h>
 
 #include "backends/avx2/vec_dot.h"
 #include "engine/types/blocks.h"
 
-/* out[0..count) = d_x * the count (1 or 2) f16 at p (d, dmin); the caller broadcasts them from
- * memory. */
-static inline void scale_pair(const uint8_t *p, int count, const uint8_t *y, float out[2]) {
-    uint16_t h[2] = {0, 0};
-    memcpy(h, p, 2 * (size_t)count);
-    const __m128 d = _mm_cvtph_ps(_mm_cvtsi32_si128((int)(h[0] | (uint32_t)h[1] << 16)));
-    _mm_storel_pi((__m64 *)out, _mm_mul_ps(d, _mm_broadcast_ss((const float *)y)));
-}
-
-static inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-static inline __m256i load(const uint8_t *p) {
-    return _mm256_loadu_si256((const __m256i *)p);
-}
-
-/* The 8 scales then 8 mins of the 12-byte q4_K / q5_K table at s, as rz_kq_scale_min reads
- * them, computed in a vector register from a 16-byte load (the 4 bytes after the table belong
- * to the block): sc[0..4) = s[0..4] & 63, sc[4..8) = (s[8..12] & 15) | (s[0..4] >> 6) << 4,
- * m[0..4) = s[4..8] & 63, m[4..8) = (s[8..12] >> 4) | (s[4..8] >> 6) << 4. */
-static inline __m128i unpack_scales(const uint8_t *s) {
-    const __m128i v = _mm_loadu_si128((const __m128i *)s);
-    const __m128i a =
-        _mm_shuffle_epi8(v, _mm_setr_epi8(0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 8, 9, 10, 11));
-    const __m128i b =
-        _mm_shuffle_epi8(v, _mm_setr_epi8(-1, -1, -1, -1, 0, 1, 2, 3, -1, -1, -1, -1, 4, 5, 6, 7));
-    const __m128i t = _mm_blend_epi32(a, _mm_srli_epi16(a, 4), 0x8);
-    const __m128i low =
-        _mm_and_si128(t, _mm_setr_epi32(0x3f3f3f3f, 0x0f0f0f0f, 0x3f3f3f3f, 0x0f0f0f0f));
-    return _mm_or_si128(low, _mm_and_si128(_mm_srli_epi16(b, 2), _mm_set1_epi8(0x30)));
-}
-
-/* int32 lanes of sum over 32 elements of sc_g * u * s: byte g of the scales (in both lanes of
- * sb) spread to every int16 lane by one byte shuffle */
-static inline __m256i step(__m256i u, const uint8_t *y, __m256i sb, int g) {
+/* acc plus the int32 lanes of sum over 32 elements of sc_g * u * y: byte g of the scales (in both
+ * lanes of sb) spread to every int16 lane by one byte shuffle */
+static inline __m256i step(__m256i acc, __m256i u, const uint8_t *y, __m256i sb, int g) {
     const __m256i spread = _mm256_set1_epi16((short)(0x8000 | g));
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, load(y)), _mm256_shuffle_epi8(sb, spread));
+    return _mm256_add_epi32(
+        acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, _mm256_loadu_si256((const __m256i *)y)),
+                               _mm256_shuffle_epi8(sb, spread)));
 }
 
-/* q4_K (qh 0) and q5_K: the scaled level sums and, in *mins, sum over groups of m_g * bsums. */
-static float dot_affine(const uint8_t *b, size_t bytes, size_t qs, size_t qh, const uint8_t *y,
-                        int64_t n) {
-    const __m256i mask = _mm256_set1_epi8(0x0f), bit = _mm256_set1_epi8(0x10);
-    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += bytes, y += RZ_Q8_K_BYTES) {
-        const __m128i sm = unpack_scales(b + RZ_Q4_K_SCALES);
-        const __m256i sb = _mm256_broadcastsi128_si256(sm);
-        const uint8_t *yq = y + RZ_Q8_K_QS;
-        __m256i hb = qh ? load(b + qh) : _mm256_setzero_si256();
-        __m256i isum = _mm256_setzero_si256();
-        for (int k = 0; k < 4; k++) {
-            const __m256i q = load(b + qs + 32 * k);
-            __m256i lo = _mm256_and_si256(q, mask);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
-            if (qh) { /* hb holds qh >> 2k: bit 0 goes to the low nibbles, bit 1 to the high */
-                lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(hb, 4), bit));
-                hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(hb, 3), bit));
-                hb = _mm256_srli_epi16(hb, 2);
-            }
-            isum = _mm256_add_epi32(isum, step(lo, yq + 64 * k, sb, 2 * k));
-            isum = _mm256_add_epi32(isum, step(hi, yq + 64 * k + 32, sb, 2 * k + 1));
-        }
-        const __m256i mdup = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(
-            sm, _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15)));
-        const __m256i msum = _mm256_madd_epi16(load(y + RZ_Q8_K_BSUMS), mdup);
-        float dd[2];
-        scale_pair(b, 2, y, dd);
-        acc = _mm256_fmadd_ps(_mm256_broadcast_ss(dd), _mm256_cvtepi32_ps(isum), acc);
-        accm = _mm256_fmadd_ps(_mm256_broadcast_ss(dd + 1), _mm256_cvtepi32_ps(msum), accm);
-    }
-    return hsum(acc) - hsum(accm);
-}
-
-float rz_avx2_vec_dot_q4_k(const void *w, const void *xq, int64_t n) {
-    return dot_affine(w, RZ_Q4_K_BYTES, RZ_Q4_K_QS, 0, xq, n);
-}
-
-float rz_avx2_vec_dot_q5_k(const void *w, const void *xq, int64_t n) {
-    return dot_affine(w, RZ_Q5_K_BYTES, RZ_Q5_K_QS, RZ_Q5_K_QH, xq, n);
-}
+#define RZ_X86_DOT(type) rz_avx2_vec_dot_##type
+#include "backends/x86/vec_dot_k_body.h"
 
 /* Per 128 elements: 64 ql bytes A (32) and B (32) and 32 qh bytes Q give the four 32-element
  * steps A&15 | (Q&3)<<4, B&15 | (Q>>2&3)<<4, A>>4 | (Q>>4&3)<<4, B>>4 | (Q>>6&3)<<4. */
@@ -105,9 +32,9 @@ float rz_avx2_vec_dot_q6_k(const void *w, const void *xq, int64_t n) {
         const uint8_t *yq = y + RZ_Q8_K_QS;
         __m256i isum = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
-            const __m256i A = load(b + 64 * h), B = load(b + 64 * h + 32);
+            const __m256i A = load256(b + 64 * h), B = load256(b + 64 * h + 32);
             const __m256i sh = _mm256_broadcastsi128_si256(sc16[h]);
-            const __m256i Q = load(b + RZ_Q6_K_QH + 32 * h);
+            const __m256i Q = load256(b + RZ_Q6_K_QH + 32 * h);
             const __m256i q[4] = {
                 _mm256_or_si256(_mm256_and_si256(A, mask),
                                 _mm256_and_si256(_mm256_slli_epi16(Q, 4), two)),
@@ -127,16 +54,16 @@ float rz_avx2_vec_dot_q6_k(const void *w, const void *xq, int64_t n) {
                                          4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2,
                                          4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3,
                                          4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3));
-                const __m256i p = _mm256_maddubs_epi16(q[k], load(yq + 128 * h + 32 * k));
+                const __m256i p = _mm256_maddubs_epi16(q[k], load256(yq + 128 * h + 32 * k));
                 isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, s));
             }
         }
         const __m256i s16 = _mm256_set_m128i(sc16[1], sc16[0]);
-        const __m256i corr = _mm256_madd_epi16(load(y + RZ_Q8_K_BSUMS), s16);
+        const __m256i corr = _mm256_madd_epi16(load256(y + RZ_Q8_K_BSUMS), s16);
         isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(corr, 5));
         float dd[2];
         scale_pair(b + RZ_Q6_K_D, 1, y, dd);
         acc = _mm256_fmadd_ps(_mm256_broadcast_ss(dd), _mm256_cvtepi32_ps(isum), acc);
     }
-    return hsum(acc);
+    return rz_x86_hsum256(acc);
 }

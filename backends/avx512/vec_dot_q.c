@@ -9,17 +9,6 @@
 #include "backends/avx512/vec_dot.h"
 #include "engine/types/blocks.h"
 
-static inline __m256i x_quants(const uint8_t *y) {
-    return _mm256_loadu_si256((const __m256i *)(y + RZ_Q8_0_QS));
-}
-
-/* The 32 nibbles of 16 bytes, element j in byte j: low nibbles, then high nibbles. */
-static inline __m256i nibbles(const uint8_t *qs) {
-    const __m256i t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)qs));
-    const __m256i both = _mm256_blend_epi32(t, _mm256_srli_epi16(t, 4), 0xf0);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
-}
-
 /* u plus 16 in byte j where bit j of the little-endian u32 at qh is set. */
 static inline __m256i add_fifth_bits(__m256i u, const uint8_t *qh) {
     uint32_t h;

@@ -1,8 +1,21 @@
 /* The part of the 32-element block dots (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 weights with Q8_0
  * activations) that AVX2 and AVX-512 share. Included once by backends/avx2/vec_dot_q.c and once by
  * backends/avx512/vec_dot_q.c, each compiled with its own ISA flags, after the file has defined its
- * ISA's x_quants, nibbles, add_fifth_bits and dot_u8, and RZ_X86_DOT(type) naming its public
- * functions (rz_avx2_vec_dot_q4_0, rz_avx512_vec_dot_q4_0, ...). */
+ * ISA's add_fifth_bits and dot_u8, and RZ_X86_DOT(type) naming its public functions
+ * (rz_avx2_vec_dot_q4_0, rz_avx512_vec_dot_q4_0, ...). */
+#include "backends/x86/hsum.h"
+
+static inline __m256i x_quants(const uint8_t *y) {
+    return _mm256_loadu_si256((const __m256i *)(y + RZ_Q8_0_QS));
+}
+
+/* The 32 nibbles of 16 bytes, element j in byte j: low nibbles, then high nibbles. */
+static inline __m256i nibbles(const uint8_t *qs) {
+    const __m256i t = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)qs));
+    const __m256i both = _mm256_blend_epi32(t, _mm256_srli_epi16(t, 4), 0xf0);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
+}
+
 /* Signed x signed: |w| as the unsigned operand, y with w's sign as the signed one (|y| <= 127
  * for quantized activations, so the sign flip cannot overflow). */
 static inline __m256i dot_i8(__m256i w, __m256i s) {
@@ -19,13 +32,6 @@ static inline __m256 widen8(const uint8_t *p, size_t stride, int cnt) {
         half[k / 4] |= (uint64_t)h << (16 * (k % 4));
     }
     return _mm256_cvtph_ps(_mm_set_epi64x((long long)half[1], (long long)half[0]));
-}
-
-static inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 /* acc plus one block's int32 lanes times its scale product *s; `type` is a constant after
@@ -89,7 +95,7 @@ static inline float dot_blocks(const uint8_t *w, size_t bytes, uint32_t type, co
                 acc0 = block(b + k * bytes, type, y + k * RZ_Q8_0_BYTES, s + k, acc0);
         }
     }
-    return hsum(_mm256_add_ps(_mm256_add_ps(acc0, acc1), accm));
+    return rz_x86_hsum256(_mm256_add_ps(_mm256_add_ps(acc0, acc1), accm));
 }
 float RZ_X86_DOT(q4_0)(const void *w, const void *xq, int64_t n) {
     return dot_blocks(w, RZ_Q4_0_BYTES, RZ_TYPE_Q4_0, xq, n);

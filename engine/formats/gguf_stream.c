@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/types/types.h"
-
 struct rz_gguf_stream {
     int fd;
     bool created; /* tmp exists */
@@ -63,32 +61,14 @@ static void put64(uint8_t *p, uint64_t v) {
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Validates one tensor and returns its data size. */
+/* Validates one tensor (a name unique among the first index, then rz_gguf_tensor_data_size) and
+ * returns its data size. */
 static rz_status tensor_size(const rz_gguf_stream_tensor *t, const rz_gguf_stream_tensor *all,
                              size_t index, uint64_t *size, rz_error *err) {
     for (size_t j = 0; j < index; j++)
         if (!strcmp(all[j].name, t->name))
             return rz_fail(err, RZ_EINVAL, "gguf stream: tensor '%s': duplicate name", t->name);
-    if (t->n_dims == 0 || t->n_dims > RZ_GGUF_MAX_DIMS)
-        return rz_fail(err, RZ_EINVAL, "gguf stream: tensor '%s': n_dims: expected 1 to %d, got %u",
-                       t->name, RZ_GGUF_MAX_DIMS, t->n_dims);
-    const rz_type_traits *tr = rz_type_get(t->type);
-    if (!tr)
-        return rz_fail(err, RZ_EINVAL, "gguf stream: tensor '%s': type %u (%s) is not supported",
-                       t->name, t->type, rz_type_ggml_name(t->type));
-    uint64_t n = 1;
-    for (uint32_t d = 0; d < t->n_dims; d++) {
-        if (t->dims[d] && n > (uint64_t)INT64_MAX / t->dims[d])
-            return rz_fail(err, RZ_EINVAL, "gguf stream: tensor '%s': element count overflows",
-                           t->name);
-        n *= t->dims[d];
-    }
-    if (t->dims[0] % tr->block_size || !rz_type_row_bytes(t->type, n, size))
-        return rz_fail(err, RZ_EINVAL,
-                       "gguf stream: tensor '%s': dim 0 (%llu) is not a multiple of the %s block "
-                       "size %u",
-                       t->name, (ull)t->dims[0], tr->name, tr->block_size);
-    return RZ_OK;
+    return rz_gguf_tensor_data_size("gguf stream", t->name, t->type, t->n_dims, t->dims, size, err);
 }
 
 /* The key/value section of kv (without padding) in a malloc'd buffer, and the alignment. */

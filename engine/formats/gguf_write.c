@@ -190,33 +190,42 @@ rz_status rz_gguf_writer_add_array(rz_gguf_writer *w, const char *key, rz_gguf_t
     return rz_gguf_writer_add_kv(w, key, &val, err);
 }
 
+rz_status rz_gguf_tensor_data_size(const char *who, const char *name, uint32_t type,
+                                   uint32_t n_dims, const uint64_t *dims, uint64_t *size,
+                                   rz_error *err) {
+    if (n_dims == 0 || n_dims > RZ_GGUF_MAX_DIMS)
+        return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': n_dims: expected 1 to %d, got %u", who,
+                       name, RZ_GGUF_MAX_DIMS, n_dims);
+    const rz_type_traits *t = rz_type_get(type);
+    if (!t)
+        return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': type %u (%s) is not supported", who, name,
+                       type, rz_type_ggml_name(type));
+    uint64_t n = 1;
+    for (uint32_t d = 0; d < n_dims; d++) {
+        if (dims[d] > (uint64_t)INT64_MAX || (dims[d] && n > (uint64_t)INT64_MAX / dims[d]))
+            return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': dim %u: element count overflows", who,
+                           name, d);
+        n *= dims[d];
+    }
+    if (dims[0] % t->block_size || !rz_type_row_bytes(type, n, size))
+        return rz_fail(err, RZ_EINVAL,
+                       "%s: tensor '%s': dim 0 (%llu) is not a multiple of the %s block size %u",
+                       who, name, (unsigned long long)dims[0], t->name, t->block_size);
+    return RZ_OK;
+}
+
 static rz_status check_tensor(const rz_gguf_writer *w, const char *name, uint32_t type,
                               uint32_t n_dims, const uint64_t *dims, uint64_t size, rz_error *err) {
     for (size_t i = 0; i < w->n_tensors; i++)
         if (!strcmp(w->tensors[i].name, name))
             return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': duplicate name", W, name);
-    if (n_dims == 0 || n_dims > RZ_GGUF_MAX_DIMS)
-        return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': n_dims: expected 1 to %d, got %u", W, name,
-                       RZ_GGUF_MAX_DIMS, n_dims);
-    const rz_type_traits *t = rz_type_get(type);
-    if (!t)
-        return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': type %u (%s) is not supported", W, name,
-                       type, rz_type_ggml_name(type));
-    uint64_t n = 1;
-    for (uint32_t d = 0; d < n_dims; d++) {
-        if (dims[d] > (uint64_t)INT64_MAX || (dims[d] && n > (uint64_t)INT64_MAX / dims[d]))
-            return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': dim %u: element count overflows", W,
-                           name, d);
-        n *= dims[d];
-    }
     uint64_t need;
-    if (dims[0] % t->block_size || !rz_type_row_bytes(type, n, &need))
-        return rz_fail(err, RZ_EINVAL,
-                       "%s: tensor '%s': dim 0 (%llu) is not a multiple of the %s block size %u", W,
-                       name, (unsigned long long)dims[0], t->name, t->block_size);
+    rz_status st = rz_gguf_tensor_data_size(W, name, type, n_dims, dims, &need, err);
+    if (st) return st;
     if (need != size)
         return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': expected %llu bytes of %s data, got %llu",
-                       W, name, (unsigned long long)need, t->name, (unsigned long long)size);
+                       W, name, (unsigned long long)need, rz_type_get(type)->name,
+                       (unsigned long long)size);
     return RZ_OK;
 }
 

@@ -37,6 +37,14 @@ rz_status rz_gguf_writer_add_tensor(rz_gguf_writer *w, const char *name, uint32_
                                     uint32_t n_dims, const uint64_t *dims, const void *data,
                                     uint64_t size, rz_error *err);
 
+/* The checks add_tensor makes of a tensor's shape and type (1 to RZ_GGUF_MAX_DIMS dims, a
+ * supported type, an element count within int64, dims[0] a whole number of blocks), for writers
+ * that take tensors otherwise (gguf_stream.h); *size gets the bytes of its data. Error messages
+ * start with who. */
+rz_status rz_gguf_tensor_data_size(const char *who, const char *name, uint32_t type,
+                                   uint32_t n_dims, const uint64_t *dims, uint64_t *size,
+                                   rz_error *err);
+
 rz_status rz_gguf_writer_write(const rz_gguf_writer *w, const char *path, rz_error *err);
 
 /* The file image in a malloc'd buffer (the caller frees *buf). */

@@ -122,6 +122,26 @@ void rz_kq_pack_scales(const uint8_t sc[8], const uint8_t m[8], uint8_t s[12]) {
     }
 }
 
+/* 16 when bit g of qh[l] is set (q5_K's fifth bit), else 0; 0 for q4_K (qh NULL). */
+static int fifth_bit(const uint8_t *qh, int l, int g) {
+    return qh ? ((qh[l] >> g) & 1) << 4 : 0;
+}
+
+void rz_kq_affine_to_float(const uint8_t *block, const uint8_t *ql, const uint8_t *qh, float *dst) {
+    const float d = rz_load_f16(block), dmin = rz_load_f16(block + 2);
+    for (int g = 0; g < 8; g += 2, ql += 32) {
+        uint8_t sc, m;
+        rz_kq_scale_min(block + 4, g, &sc, &m);
+        const float d1 = d * sc, m1 = dmin * m;
+        rz_kq_scale_min(block + 4, g + 1, &sc, &m);
+        const float d2 = d * sc, m2 = dmin * m;
+        for (int l = 0; l < 32; l++)
+            *dst++ = d1 * ((ql[l] & 0xf) | fifth_bit(qh, l, g)) - m1;
+        for (int l = 0; l < 32; l++)
+            *dst++ = d2 * ((ql[l] >> 4) | fifth_bit(qh, l, g + 1)) - m2;
+    }
+}
+
 void rz_kq_quantize_affine(const float *x, int nmax, float rmin, float rdelta, int nstep,
                            uint8_t *block, uint8_t L[256]) {
     float scales[8], mins[8], w[32], max_scale = 0, max_min = 0;

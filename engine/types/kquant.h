@@ -1,6 +1,7 @@
 /* Helpers shared by the K-quant reference quantizers (q4_K, q5_K, q6_K, q8_K): the same
- * algorithms as llama.cpp's reference quantizers, so files rz writes quantize no worse.
- * Contract: inputs are finite; n <= 32; L receives one level per element. */
+ * algorithms as llama.cpp's reference quantizers, so files rz writes quantize no worse; and the
+ * q4_K / q5_K super-block dequantizer. Contract: inputs are finite; n <= 32; L receives one level
+ * per element. */
 #ifndef RZ_TYPES_KQUANT_H
 #define RZ_TYPES_KQUANT_H
 
@@ -36,6 +37,12 @@ static inline void rz_kq_scale_min(const uint8_t *s, int j, uint8_t *sc, uint8_t
         *m = (uint8_t)((s[j + 4] >> 4) | ((s[j] >> 6) << 4));
     }
 }
+
+/* One q4_K / q5_K super-block to dst[0..256): d and dmin (f16) at block + 0 and 2, the packed
+ * scales at block + 4, 32 bytes of nibbles per 64 elements at ql (group g in the low nibbles,
+ * g + 1 in the high) and, for q5_K, the fifth bit of element l of group g as bit g of qh[l]
+ * (qh NULL for q4_K). Element = d*sc_g*q - dmin*m_g. */
+void rz_kq_affine_to_float(const uint8_t *block, const uint8_t *ql, const uint8_t *qh, float *dst);
 
 /* Packs eight 6-bit scales and mins into the 12-byte table rz_kq_scale_min reads. */
 void rz_kq_pack_scales(const uint8_t sc[8], const uint8_t m[8], uint8_t s[12]);

@@ -1,27 +1,15 @@
 /* q4_K: 256-element super-blocks of eight 32-element groups, each with a 6-bit scale and min
  * (x = d*sc*q - dmin*m, q in 0..15). The quantizer follows llama.cpp's quantize_row_q4_K_ref. */
+#include <stddef.h>
+
 #include "engine/types/blocks.h"
-#include "engine/types/half.h"
 #include "engine/types/kernels.h"
 #include "engine/types/kquant.h"
 
 void rz_q4_k_to_float(const void *src, float *dst, int64_t n) {
     const uint8_t *b = src;
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q4_K_BYTES) {
-        const float d = rz_load_f16(b), dmin = rz_load_f16(b + RZ_Q4_K_DMIN);
-        const uint8_t *q = b + RZ_Q4_K_QS;
-        for (int g = 0; g < 8; g += 2, q += 32) {
-            uint8_t sc, m;
-            rz_kq_scale_min(b + RZ_Q4_K_SCALES, g, &sc, &m);
-            const float d1 = d * sc, m1 = dmin * m;
-            rz_kq_scale_min(b + RZ_Q4_K_SCALES, g + 1, &sc, &m);
-            const float d2 = d * sc, m2 = dmin * m;
-            for (int l = 0; l < 32; l++)
-                *dst++ = d1 * (q[l] & 0xf) - m1;
-            for (int l = 0; l < 32; l++)
-                *dst++ = d2 * (q[l] >> 4) - m2;
-        }
-    }
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q4_K_BYTES, dst += RZ_QK_K)
+        rz_kq_affine_to_float(b, b + RZ_Q4_K_QS, NULL, dst);
 }
 
 void rz_q4_k_from_float(const float *src, void *dst, int64_t n) {
