@@ -5,12 +5,12 @@
 
 #include "backends/vec_dot.h"
 
-enum { STACK_X = 32768, L1_BLOCK = 16384 };
+enum { STACK_X = 32768 };
 
 typedef struct {
     const rz_backend *be;
     uint32_t type;
-    rz_vec_dot_fn dot;
+    rz_vec_kernel k;
     const uint8_t *w;
     size_t row_bytes;
     const void *xq; /* n_tokens rows of xq_bytes each (the float x when there is no kernel) */
@@ -33,8 +33,8 @@ static void matvec_part(void *ctx, int i, int n) {
     int64_t r0, r1;
     share(j->rows, i, n, &r0, &r1);
     if (r1 <= r0) return;
-    if (j->dot)
-        rz_vec_dot_rows(j->dot, j->w, j->row_bytes, j->xq, j->y + r0, r0, r1, j->cols);
+    if (j->k.dot)
+        rz_vec_dot_rows(&j->k, j->w, j->row_bytes, j->xq, 0, 1, j->y + r0, 0, r0, r1, j->cols);
     else
         rz_matvec_ref(j->be, j->type, j->w + (size_t)r0 * j->row_bytes, j->x, j->y + r0, r1 - r0,
                       j->cols);
@@ -51,11 +51,11 @@ static void run(rz_pool *pool, rz_pool_fn fn, job *j) {
 static bool plan(job *j, int *vdt) {
     uint64_t rb = 0;
     *vdt = rz_vec_dot_type(j->type);
-    j->dot = *vdt < 0 ? NULL : rz_vec_dot_table(j->be->isa)[j->type];
-    if (!rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb)) j->dot = NULL;
+    j->k = *vdt < 0 ? (rz_vec_kernel){NULL, NULL} : rz_vec_kernel_of(j->be->isa, j->type);
+    if (!rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb)) j->k.dot = NULL;
     j->row_bytes = (size_t)rb;
-    j->xq_bytes = j->dot ? rz_vec_dot_x_bytes(*vdt, j->cols) : 0;
-    return j->dot != NULL;
+    j->xq_bytes = j->k.dot ? rz_vec_dot_x_bytes(*vdt, j->cols) : 0;
+    return j->k.dot != NULL;
 }
 
 void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *x,
@@ -69,26 +69,21 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
         if (xq)
             rz_vec_dot_quantize(be->isa, vdt, x, xq, cols);
         else
-            j.dot = NULL;
+            j.k.dot = NULL;
     }
     j.xq = xq ? xq : x;
     run(pool, matvec_part, &j);
     if (xq != stack) free(xq);
 }
 
-/* Weight rows in blocks of about L1_BLOCK bytes; every token runs over a block before the next. */
+/* This thread's rows, every token over each tile of rows (rz_vec_dot_rows). */
 static void matmul_part(void *ctx, int i, int n) {
     const job *j = ctx;
     int64_t r0, r1;
     share(j->rows, i, n, &r0, &r1);
-    int64_t block = (int64_t)(L1_BLOCK / (j->row_bytes ? j->row_bytes : 1));
-    block = block < 1 ? 1 : block;
-    for (int64_t b0 = r0; b0 < r1; b0 += block) {
-        const int64_t b1 = b0 + block < r1 ? b0 + block : r1;
-        for (int64_t t = 0; t < j->n_tokens; t++)
-            rz_vec_dot_rows(j->dot, j->w, j->row_bytes, (const uint8_t *)j->xq + t * j->xq_bytes,
-                            j->y + t * j->rows + b0, b0, b1, j->cols);
-    }
+    if (r1 > r0)
+        rz_vec_dot_rows(&j->k, j->w, j->row_bytes, j->xq, j->xq_bytes, j->n_tokens, j->y + r0,
+                        (size_t)j->rows, r0, r1, j->cols);
 }
 
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,

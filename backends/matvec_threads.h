@@ -21,8 +21,8 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
                   float *y, int64_t rows, int64_t cols);
 
 /* Y = X W^T: Y[t][r] = sum over c of W[r][c] * X[t][c] for t < n_tokens, X and Y row-major
- * (n_tokens x cols and n_tokens x rows). Each thread walks its weight rows in blocks small
- * enough for L1 and runs every token over a block before the next, so each weight byte comes
+ * (n_tokens x cols and n_tokens x rows). Each thread runs every token over each tile of its
+ * weight rows (rz_vec_dot_rows, tile kernels where the ISA has them), so each weight byte comes
  * from memory once for all tokens. Falls back to rz_matvec_mt per token when the quantized X
  * cannot be allocated. */
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,

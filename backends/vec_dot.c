@@ -42,6 +42,18 @@ const rz_vec_dot_fn *rz_vec_dot_table(rz_isa isa) {
     }
 }
 
+rz_vec_kernel rz_vec_kernel_of(rz_isa isa, uint32_t type) {
+    if (type >= RZ_TYPE_ID_LIMIT) return (rz_vec_kernel){NULL, NULL};
+    switch (isa) {
+    case RZ_ISA_AVX512:
+        return (rz_vec_kernel){rz_avx512_vec_dot[type], rz_avx512_vec_tile[type]};
+    case RZ_ISA_AVX2:
+        return (rz_vec_kernel){rz_avx2_vec_dot[type], rz_avx2_vec_tile[type]};
+    default:
+        return (rz_vec_kernel){rz_scalar_vec_dot[type], NULL};
+    }
+}
+
 size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
     switch (vdt) {
     case RZ_TYPE_Q8_0:
@@ -78,16 +90,33 @@ void rz_vec_dot_quantize(rz_isa isa, int vdt, const float *x, void *xq, int64_t 
  * prefetcht1 (into L2) 8 KiB ahead was the best of 1-32 KiB and of the four hints. */
 enum { PREFETCH_AHEAD = 8192 };
 
-void rz_vec_dot_rows(rz_vec_dot_fn dot, const void *w, size_t row_bytes, const void *xq, float *y,
-                     int64_t r0, int64_t r1, int64_t cols) {
-    assert(r0 <= r1);
-    const uint8_t *base = (const uint8_t *)w + (size_t)r0 * row_bytes;
+/* Prefetches [at + PREFETCH_AHEAD, at + PREFETCH_AHEAD + span) of the total bytes at base. */
+static void prefetch(const uint8_t *base, size_t at, size_t span, size_t total) {
+    const size_t to = at + PREFETCH_AHEAD + span < total ? at + PREFETCH_AHEAD + span : total;
+    for (size_t p = at + PREFETCH_AHEAD; p < to; p += 64)
+        __builtin_prefetch(base + p, 0, 2);
+}
+
+void rz_vec_dot_rows(const rz_vec_kernel *k, const void *w, size_t row_bytes, const void *xq,
+                     size_t x_bytes, int64_t nt, float *y, size_t ldy, int64_t r0, int64_t r1,
+                     int64_t cols) {
+    assert(r0 <= r1 && k->dot);
+    const uint8_t *base = (const uint8_t *)w + (size_t)r0 * row_bytes, *x = xq;
     const size_t total = (size_t)(r1 - r0) * row_bytes;
-    for (size_t at = 0; at < total; at += row_bytes) {
-        const size_t to =
-            at + PREFETCH_AHEAD + row_bytes < total ? at + PREFETCH_AHEAD + row_bytes : total;
-        for (size_t p = at + PREFETCH_AHEAD; p < to; p += 64)
-            __builtin_prefetch(base + p, 0, 2);
-        *y++ = dot(base + at, xq, cols);
+    const rz_vec_tile_fn tile = nt > 1 ? k->tile : NULL;
+    const int64_t step = tile ? RZ_TILE_ROWS : 1;
+    for (int64_t r = 0; r < r1 - r0; r += step) {
+        const int64_t nr = r1 - r0 - r < step ? r1 - r0 - r : step;
+        const size_t at = (size_t)r * row_bytes;
+        prefetch(base, at, (size_t)nr * row_bytes, total);
+        for (int64_t t = 0; t < nt; t += tile ? RZ_TILE_TOKENS : 1) {
+            if (!tile) {
+                y[(size_t)t * ldy + (size_t)r] = k->dot(base + at, x + (size_t)t * x_bytes, cols);
+                continue;
+            }
+            const int64_t n = nt - t < RZ_TILE_TOKENS ? nt - t : RZ_TILE_TOKENS;
+            tile(base + at, row_bytes, (int)nr, x + (size_t)t * x_bytes, x_bytes, (int)n,
+                    y + (size_t)t * ldy + (size_t)r, ldy, cols);
+        }
     }
 }

@@ -21,12 +21,31 @@
 
 typedef float (*rz_vec_dot_fn)(const void *w, const void *xq, int64_t n);
 
+/* Tile kernels, for prompt processing: y[t * ldy + r] = dot(row r, token t) for r < nr and
+ * t < nt (nr, nt >= 1; nt <= RZ_TILE_TOKENS; any nr), rows row_bytes apart in w, tokens'
+ * activations x_bytes apart in xq. Each (row, token) pair is computed with the operations, in
+ * the order, of the ISA's dot kernel for the type, whatever nr and nt: the same bits. Each block
+ * of weights is unpacked once for all nt tokens. */
+enum { RZ_TILE_ROWS = 4, RZ_TILE_TOKENS = 4 };
+typedef void (*rz_vec_tile_fn)(const void *w, size_t row_bytes, int nr, const void *xq,
+                               size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+
+/* An ISA's kernels for one weight type: dot NULL where it has none; tile NULL where it has none
+ * (then rows are dotted one token at a time). */
+typedef struct {
+    rz_vec_dot_fn dot;
+    rz_vec_tile_fn tile;
+} rz_vec_kernel;
+
 /* The partner type of weight type `type` (RZ_TYPE_Q8_0, RZ_TYPE_Q8_K or RZ_TYPE_F32), or -1
  * when no ISA has a dot kernel for it. */
 int rz_vec_dot_type(uint32_t type);
 
 /* The dot kernels of an ISA, indexed by weight type (NULL where the ISA has none). */
 const rz_vec_dot_fn *rz_vec_dot_table(rz_isa isa);
+
+/* isa's kernels for weight type `type` (both NULL for ids past the table). */
+rz_vec_kernel rz_vec_kernel_of(rz_isa isa, uint32_t type);
 
 /* Activations of partner type q8_0 (n elements, nb = n / 32 blocks): the nb q8_0 blocks, zero
  * bytes up to a multiple of 64, then padded(n) = nb rounded up to 8 f32 scales (each block's f16
@@ -49,9 +68,12 @@ size_t rz_vec_dot_x_bytes(int vdt, int64_t n);
  * The caller must have checked that the CPU runs isa. */
 void rz_vec_dot_quantize(rz_isa isa, int vdt, const float *x, void *xq, int64_t n);
 
-/* y[r - r0] = dot(row r of w, xq) for r0 <= r < r1; rows of `cols` elements, row_bytes apart.
- * Prefetches the rows 8 KiB ahead of the one it dots (within [r0, r1)). */
-void rz_vec_dot_rows(rz_vec_dot_fn dot, const void *w, size_t row_bytes, const void *xq, float *y,
-                     int64_t r0, int64_t r1, int64_t cols);
+/* y[t * ldy + (r - r0)] = dot(row r of w, token t of xq) for r0 <= r < r1 and t < nt; rows of
+ * `cols` elements row_bytes apart, tokens x_bytes apart (k->dot non-NULL). With several tokens
+ * and a tile kernel it walks the rows in tiles of RZ_TILE_ROWS, each over every token; otherwise
+ * row by row with the dot kernel (the same bits either way); prefetching 8 KiB ahead. */
+void rz_vec_dot_rows(const rz_vec_kernel *k, const void *w, size_t row_bytes, const void *xq,
+                     size_t x_bytes, int64_t nt, float *y, size_t ldy, int64_t r0, int64_t r1,
+                     int64_t cols);
 
 #endif

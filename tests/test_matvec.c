@@ -8,7 +8,9 @@
  *    part, each summed in float): a few float roundings per block (2^-24 each) over at most a
  *    few hundred blocks, far below what any wrong quant or scale would change.
  * 2. rz_matvec_quantized (every table's matvec), rz_matvec_mt (no pool, pools of 2 and 3) and
- *    rz_matmul_mt equal the row-by-row dot exactly, for rows that are no multiple of the chunk.
+ *    rz_matmul_mt equal the row-by-row dot exactly, for rows that are no multiple of the chunk;
+ *    every tile kernel, of every shape, equals its dot exactly, for block counts that are no
+ *    multiple of 8.
  * 3. The quantized matvec stays within the error that quantizing x explains of rz_matvec_ref,
  *    which dots dequantized weights with float x: |x - x8| <= d/2 + 127*|d - f16(d)| per element,
  *    bounded by 0.6 * amax(block) / 127 + 127 * 2^-24 (the f16 scale's relative and subnormal
@@ -275,6 +277,52 @@ Test(matvec, threads_and_batches_equal_the_row_dots) {
     }
     rz_pool_free(pools[0]);
     rz_pool_free(pools[1]);
+}
+
+Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
+    enum { ROWS = 9, TOKENS = 4 };
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        if (!rz_backend_for((rz_isa)isa)) continue;
+        for (int ti = 0; ti < N_TYPES; ti++) {
+            const rz_vec_kernel k = rz_vec_kernel_of((rz_isa)isa, types[ti]);
+            if (!k.tile) continue;
+            cr_assert(k.dot, "a tile without a dot");
+            for (int64_t cols = 32; cols <= 19 * 32; cols += 3 * 32) {
+                const size_t row_bytes = bytes_of(types[ti], cols);
+                uint8_t *w = make_weights(types[ti], ROWS * cols, (uint64_t)cols);
+                float *X = malloc((size_t)(TOKENS * cols) * sizeof *X);
+                float *seen = malloc((size_t)cols * sizeof *seen);
+                rzt_fill_weights(X, TOKENS * cols, 7);
+                void *xq[TOKENS];
+                const size_t xb = rz_vec_dot_x_bytes(rz_vec_dot_type(types[ti]), cols);
+                uint8_t *xs = malloc(TOKENS * xb);
+                float want[TOKENS][ROWS], got[TOKENS * ROWS];
+                for (int t = 0; t < TOKENS; t++) {
+                    xq[t] = quantize_x(types[ti], X + t * cols, cols, seen);
+                    memcpy(xs + t * xb, xq[t], xb);
+                    for (int r = 0; r < ROWS; r++)
+                        want[t][r] = k.dot(w + r * row_bytes, xq[t], cols);
+                }
+                for (int nr = 1; nr <= ROWS; nr++)
+                    for (int nt = 1; nt <= TOKENS; nt++) {
+                        memset(got, 0, sizeof got);
+                        k.tile(w, row_bytes, nr, xs, xb, nt, got, ROWS, cols);
+                        for (int t = 0; t < nt; t++)
+                            for (int r = 0; r < nr; r++)
+                                cr_assert(!memcmp(&got[t * ROWS + r], &want[t][r], sizeof(float)),
+                                          "isa %d %s cols %lld tile %dx%d: (%d, %d) is %a, want %a",
+                                          isa, rz_type_get(types[ti])->name, (long long)cols, nr,
+                                          nt, r, t, got[t * ROWS + r], want[t][r]);
+                    }
+                for (int t = 0; t < TOKENS; t++)
+                    free(xq[t]);
+                free(xs);
+                free(seen);
+                free(X);
+                free(w);
+            }
+        }
+    }
 }
 
 Test(matvec, types_without_a_kernel_use_the_reference) {

@@ -21,4 +21,5 @@ static inline __m256i dot_u8(__m256i u, __m256i s) {
 }
 
 #define RZ_X86_DOT(type) rz_avx512_vec_dot_##type
+#define RZ_X86_TILE(type) rz_avx512_vec_tile_##type
 #include "backends/x86/vec_dot_q_body.h"

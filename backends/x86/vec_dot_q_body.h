@@ -1,8 +1,9 @@
-/* The part of the 32-element block dots (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 weights with Q8_0
- * activations) that AVX2 and AVX-512 share. Included once by backends/avx2/vec_dot_q.c and once by
- * backends/avx512/vec_dot_q.c, each compiled with its own ISA flags, after the file has defined its
- * ISA's add_fifth_bits and dot_u8, and RZ_X86_DOT(type) naming its public functions
- * (rz_avx2_vec_dot_q4_0, rz_avx512_vec_dot_q4_0, ...). */
+/* The tile and dot kernels of the 32-element block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 weights
+ * with Q8_0 activations) that AVX2 and AVX-512 share. Included once by backends/avx2/vec_dot_q.c
+ * and once by backends/avx512/vec_dot_q.c, each compiled with its own ISA flags, after the file
+ * has defined its ISA's add_fifth_bits and dot_u8, and RZ_X86_TILE(type) / RZ_X86_DOT(type)
+ * naming its public functions (rz_avx512_vec_tile_q4_0, rz_avx512_vec_dot_q4_0, ...). The dot
+ * of a type is its tile of one row and one token, so both give the same bits. */
 #include "backends/x86/hsum.h"
 
 static inline __m256i x_quants(const uint8_t *y) {
@@ -16,15 +17,10 @@ static inline __m256i nibbles(const uint8_t *qs) {
     return _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
 }
 
-/* Signed x signed: |w| as the unsigned operand, y with w's sign as the signed one (|y| <= 127
- * for quantized activations, so the sign flip cannot overflow). */
-static inline __m256i dot_i8(__m256i w, __m256i s) {
-    return dot_u8(_mm256_abs_epi8(w), _mm256_sign_epi8(s, w));
-}
-
 /* The 8 f16 values at p, p + stride, ... (the first cnt; zeros after), widened to f32: packed
- * in two integer registers, then one conversion (no store-to-load forwarding stall). */
-static inline __m256 widen8(const uint8_t *p, size_t stride, int cnt) {
+ * in two integer registers, then one conversion (no store-to-load forwarding stall). Called
+ * through widen8, which makes the usual cnt = 8 a constant so that the loop unrolls. */
+static inline __m256 widen8_n(const uint8_t *p, size_t stride, int cnt) {
     uint64_t half[2] = {0, 0};
     for (int k = 0; k < cnt; k++) {
         uint16_t h;
@@ -34,85 +30,172 @@ static inline __m256 widen8(const uint8_t *p, size_t stride, int cnt) {
     return _mm256_cvtph_ps(_mm_set_epi64x((long long)half[1], (long long)half[0]));
 }
 
-/* acc plus one block's int32 lanes times its scale product *s; `type` is a constant after
- * inlining, so each kernel keeps only its own unpacking. q4_0 and q5_0 leave their offsets to
- * the caller (unsigned levels here). */
-static inline __m256 block(const uint8_t *b, uint32_t type, const uint8_t *y, const float *s,
-                           __m256 acc) {
-    const __m256i x = x_quants(y);
-    __m256i isum;
-    switch (type) {
-    case RZ_TYPE_Q4_0:
-        isum = dot_u8(nibbles(b + RZ_Q4_0_QS), x);
-        break;
-    case RZ_TYPE_Q5_0:
-        isum = dot_u8(add_fifth_bits(nibbles(b + RZ_Q5_0_QS), b + RZ_Q5_0_QH), x);
-        break;
-    case RZ_TYPE_Q4_1:
-        isum = dot_u8(nibbles(b + RZ_Q4_1_QS), x);
-        break;
-    case RZ_TYPE_Q5_1:
-        isum = dot_u8(add_fifth_bits(nibbles(b + RZ_Q5_1_QS), b + RZ_Q5_1_QH), x);
-        break;
-    default:
-        isum = dot_i8(_mm256_loadu_si256((const __m256i *)(b + RZ_Q8_0_QS)), x);
-        break;
-    }
-    return _mm256_fmadd_ps(_mm256_broadcast_ss(s), _mm256_cvtepi32_ps(isum), acc);
+static inline __m256 widen8(const uint8_t *p, size_t stride, int cnt) {
+    return cnt == 8 ? widen8_n(p, stride, 8) : widen8_n(p, stride, cnt);
 }
 
-/* Chunks of 8 blocks. Per chunk: the scale products d_w * d_x (stored, read back per block by
- * broadcast loads), and the terms that need only the activation sums s_x = d_x * sum(q_x), as
- * 8-lane products: -offset * d_w * s_x for q4_0 / q5_0, m * s_x for q4_1 / q5_1. */
-static inline float dot_blocks(const uint8_t *w, size_t bytes, uint32_t type, const uint8_t *xq,
-                               int64_t n) {
+/* Block k's weights as the unsigned operand of dot_u8: the levels (offsets and mins left to the
+ * caller), or |w| for q8_0; `type` is a constant after inlining. */
+static inline __m256i levels(const uint8_t *b, uint32_t type) {
+    switch (type) {
+    case RZ_TYPE_Q4_0:
+        return nibbles(b + RZ_Q4_0_QS);
+    case RZ_TYPE_Q5_0:
+        return add_fifth_bits(nibbles(b + RZ_Q5_0_QS), b + RZ_Q5_0_QH);
+    case RZ_TYPE_Q4_1:
+        return nibbles(b + RZ_Q4_1_QS);
+    case RZ_TYPE_Q5_1:
+        return add_fifth_bits(nibbles(b + RZ_Q5_1_QS), b + RZ_Q5_1_QH);
+    default:
+        return _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)(b + RZ_Q8_0_QS)));
+    }
+}
+
+/* The int32 lanes of one block's dot: u the levels, x the activation quants; q8_0 moves its
+ * weights' signs onto x (|x| <= 127, so the flip cannot overflow). */
+static inline __m256i block_dot(__m256i u, const uint8_t *b, uint32_t type, __m256i x) {
+    if (type == RZ_TYPE_Q8_0)
+        x = _mm256_sign_epi8(x, _mm256_loadu_si256((const __m256i *)(b + RZ_Q8_0_QS)));
+    return dot_u8(u, x);
+}
+
+/* The factor of the activation sums s_x = d_x * sum(q_x) in the offset terms of 8 blocks at
+ * heads (d_w their scales): offset * d_w for q4_0 / q5_0 (offsets -8 / -16), the mins m for q4_1
+ * / q5_1; none for q8_0. */
+static inline __m256 offset_factor(const uint8_t *heads, size_t bytes, int cnt, __m256 d,
+                                   uint32_t type) {
+    switch (type) {
+    case RZ_TYPE_Q4_0:
+        return _mm256_mul_ps(d, _mm256_set1_ps(-8.0f));
+    case RZ_TYPE_Q5_0:
+        return _mm256_mul_ps(d, _mm256_set1_ps(-16.0f));
+    case RZ_TYPE_Q4_1:
+    case RZ_TYPE_Q5_1:
+        return widen8(heads + 2, bytes, cnt);
+    default:
+        return _mm256_setzero_ps();
+    }
+}
+
+/* Block k of a chunk (w and xq at the chunk's first block) for every pair of the tile:
+ * acc[r][t][a] += s[r][t][k] * (int32 lanes of the dot); a is a constant after inlining. */
+static inline __attribute__((always_inline)) void
+block_step(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, size_t bytes, uint32_t type,
+           int k, float s[RZ_TILE_ROWS][RZ_TILE_TOKENS][8],
+           __m256 acc[RZ_TILE_ROWS][RZ_TILE_TOKENS][2], const int a, const int NR, const int NT) {
+    __m256i u[RZ_TILE_ROWS];
+    for (int r = 0; r < NR; r++)
+        u[r] = levels(w + r * rb + k * bytes, type);
+    for (int t = 0; t < NT; t++) {
+        const __m256i x = x_quants(xq + t * xb + k * RZ_Q8_0_BYTES);
+        for (int r = 0; r < NR; r++) {
+            const __m256i isum = block_dot(u[r], w + r * rb + k * bytes, type, x);
+            acc[r][t][a] = _mm256_fmadd_ps(_mm256_broadcast_ss(&s[r][t][k]),
+                                           _mm256_cvtepi32_ps(isum), acc[r][t][a]);
+        }
+    }
+}
+
+/* A tile of NR rows x NT tokens (constants after inlining). Per pair, in chunks of 8 blocks:
+ * the scale products d_w * d_x stored per chunk and read back by broadcast loads; acc[k & 1] +=
+ * (d_w * d_x) * (int32 lanes of block k's dot) in a full chunk (acc[0] alone in a shorter last
+ * one); off += (offset factor) * s_x once per chunk; the result is the horizontal sum of
+ * (acc[0] + acc[1]) + off. Each row's scales are widened once per chunk, each block's weights
+ * unpacked once for the NT tokens, each token's quants loaded once for the NR rows. */
+static inline __attribute__((always_inline)) void
+tile_blocks(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, float *y, size_t ldy,
+            int64_t n, size_t bytes, uint32_t type, const int NR, const int NT) {
     const int64_t nb = n / RZ_QK;
-    const float *xd = (const float *)(xq + rz_vec_dot_q8_0_tail(n));
-    const float *xs = xd + rz_vec_dot_q8_0_padded(n);
-    const float offset = type == RZ_TYPE_Q4_0 ? -8.0f : type == RZ_TYPE_Q5_0 ? -16.0f : 0.0f;
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
-    float s[8];
+    const size_t tail = rz_vec_dot_q8_0_tail(n);
+    const int64_t padded = rz_vec_dot_q8_0_padded(n);
+    __m256 acc[RZ_TILE_ROWS][RZ_TILE_TOKENS][2], off[RZ_TILE_ROWS][RZ_TILE_TOKENS];
+    _Alignas(32) float s[RZ_TILE_ROWS][RZ_TILE_TOKENS][8];
+    for (int r = 0; r < NR; r++)
+        for (int t = 0; t < NT; t++)
+            acc[r][t][0] = acc[r][t][1] = off[r][t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i += 8) {
-        const uint8_t *b = w + i * bytes, *y = xq + i * RZ_Q8_0_BYTES;
         const int cnt = nb - i < 8 ? (int)(nb - i) : 8;
-        const __m256 dw = cnt == 8 ? widen8(b, bytes, 8) : widen8(b, bytes, cnt);
-        _mm256_storeu_ps(s, _mm256_mul_ps(dw, _mm256_loadu_ps(xd + i)));
-        if (offset != 0.0f)
-            accm = _mm256_fmadd_ps(_mm256_mul_ps(dw, _mm256_set1_ps(offset)),
-                                   _mm256_loadu_ps(xs + i), accm);
-        if (type == RZ_TYPE_Q4_1 || type == RZ_TYPE_Q5_1) {
-            const __m256 m = cnt == 8 ? widen8(b + 2, bytes, 8) : widen8(b + 2, bytes, cnt);
-            accm = _mm256_fmadd_ps(m, _mm256_loadu_ps(xs + i), accm);
+        for (int r = 0; r < NR; r++) {
+            const uint8_t *heads = w + r * rb + i * bytes;
+            const __m256 d = widen8(heads, bytes, cnt);
+            const __m256 f = offset_factor(heads, bytes, cnt, d, type);
+            for (int t = 0; t < NT; t++) {
+                const float *xd = (const float *)(xq + t * xb + tail) + i;
+                _mm256_store_ps(s[r][t], _mm256_mul_ps(d, _mm256_loadu_ps(xd)));
+                if (type != RZ_TYPE_Q8_0)
+                    off[r][t] = _mm256_fmadd_ps(f, _mm256_loadu_ps(xd + padded), off[r][t]);
+            }
         }
         if (cnt == 8) {
             for (int k = 0; k < 8; k += 2) {
-                acc0 = block(b + k * bytes, type, y + k * RZ_Q8_0_BYTES, s + k, acc0);
-                acc1 =
-                    block(b + (k + 1) * bytes, type, y + (k + 1) * RZ_Q8_0_BYTES, s + k + 1, acc1);
+                block_step(w + i * bytes, rb, xq + i * RZ_Q8_0_BYTES, xb, bytes, type, k, s, acc, 0,
+                           NR, NT);
+                block_step(w + i * bytes, rb, xq + i * RZ_Q8_0_BYTES, xb, bytes, type, k + 1, s,
+                           acc, 1, NR, NT);
             }
         } else {
             for (int k = 0; k < cnt; k++)
-                acc0 = block(b + k * bytes, type, y + k * RZ_Q8_0_BYTES, s + k, acc0);
+                block_step(w + i * bytes, rb, xq + i * RZ_Q8_0_BYTES, xb, bytes, type, k, s, acc, 0,
+                           NR, NT);
         }
     }
-    return rz_x86_hsum256(_mm256_add_ps(_mm256_add_ps(acc0, acc1), accm));
-}
-float RZ_X86_DOT(q4_0)(const void *w, const void *xq, int64_t n) {
-    return dot_blocks(w, RZ_Q4_0_BYTES, RZ_TYPE_Q4_0, xq, n);
-}
-
-float RZ_X86_DOT(q5_0)(const void *w, const void *xq, int64_t n) {
-    return dot_blocks(w, RZ_Q5_0_BYTES, RZ_TYPE_Q5_0, xq, n);
+    for (int r = 0; r < NR; r++)
+        for (int t = 0; t < NT; t++)
+            y[t * ldy + r] =
+                rz_x86_hsum256(_mm256_add_ps(_mm256_add_ps(acc[r][t][0], acc[r][t][1]), off[r][t]));
 }
 
-float RZ_X86_DOT(q4_1)(const void *w, const void *xq, int64_t n) {
-    return dot_blocks(w, RZ_Q4_1_BYTES, RZ_TYPE_Q4_1, xq, n);
+/* Any nr x nt (<= RZ_TILE_ROWS x RZ_TILE_TOKENS): full-height tiles, then one row at a time. */
+static inline __attribute__((always_inline)) void tile_any(const void *w, size_t rb, int nr,
+                                                           const void *xq, size_t xb, int nt,
+                                                           float *y, size_t ldy, int64_t n,
+                                                           size_t bytes, uint32_t type) {
+    for (int r = 0; r < nr;) {
+        const uint8_t *wr = (const uint8_t *)w + r * rb;
+        const int h = nr - r >= RZ_TILE_ROWS ? RZ_TILE_ROWS : 1;
+        switch (h * 8 + nt) {
+        case RZ_TILE_ROWS * 8 + 1:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 1);
+            break;
+        case RZ_TILE_ROWS * 8 + 2:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 2);
+            break;
+        case RZ_TILE_ROWS * 8 + 3:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 3);
+            break;
+        case RZ_TILE_ROWS * 8 + 4:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 4);
+            break;
+        case 8 + 1:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 1);
+            break;
+        case 8 + 2:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 2);
+            break;
+        case 8 + 3:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 3);
+            break;
+        default:
+            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 4);
+            break;
+        }
+        r += h;
+    }
 }
 
-float RZ_X86_DOT(q5_1)(const void *w, const void *xq, int64_t n) {
-    return dot_blocks(w, RZ_Q5_1_BYTES, RZ_TYPE_Q5_1, xq, n);
-}
+#define RZ_X86_BLOCK_KERNELS(name, TYPE)                                                           \
+    void RZ_X86_TILE(name)(const void *w, size_t rb, int nr, const void *xq, size_t xb, int nt,    \
+                           float *y, size_t ldy, int64_t n) {                                      \
+        tile_any(w, rb, nr, xq, xb, nt, y, ldy, n, RZ_##TYPE##_BYTES, RZ_TYPE_##TYPE);             \
+    }                                                                                              \
+    float RZ_X86_DOT(name)(const void *w, const void *xq, int64_t n) {                             \
+        float y;                                                                                   \
+        tile_blocks(w, 0, xq, 0, &y, 1, n, RZ_##TYPE##_BYTES, RZ_TYPE_##TYPE, 1, 1);               \
+        return y;                                                                                  \
+    }
 
-float RZ_X86_DOT(q8_0)(const void *w, const void *xq, int64_t n) {
-    return dot_blocks(w, RZ_Q8_0_BYTES, RZ_TYPE_Q8_0, xq, n);
-}
+RZ_X86_BLOCK_KERNELS(q4_0, Q4_0)
+RZ_X86_BLOCK_KERNELS(q4_1, Q4_1)
+RZ_X86_BLOCK_KERNELS(q5_0, Q5_0)
+RZ_X86_BLOCK_KERNELS(q5_1, Q5_1)
+RZ_X86_BLOCK_KERNELS(q8_0, Q8_0)
