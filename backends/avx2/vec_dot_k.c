@@ -18,6 +18,7 @@ static inline __m256i step(__m256i acc, __m256i u, const uint8_t *y, __m256i sb,
 }
 
 #define RZ_X86_DOT(type) rz_avx2_vec_dot_##type
+#define RZ_X86_TILE(type) rz_avx2_vec_tile_##type
 #include "backends/x86/vec_dot_k_body.h"
 
 /* Per 128 elements: 64 ql bytes A (32) and B (32) and 32 qh bytes Q give the four 32-element

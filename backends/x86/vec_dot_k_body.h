@@ -1,12 +1,14 @@
-/* The part of the K-quant dots with q8_K activations that AVX2 and AVX-512 share: the q4_K and
- * q5_K kernels whole, and for each file's own q6_K the helpers scale_pair and load256. Included
- * once by backends/avx2/vec_dot_k.c and once by backends/avx512/vec_dot_k.c, each compiled with
- * its own ISA flags, after the file has defined its ISA's step(acc, u, y, sb, g) (acc plus the
- * int32 lanes of sum over 32 elements of sc_g * u * y, sc_g being byte g of sb's lanes) and
- * RZ_X86_DOT(type) naming its public functions (rz_avx2_vec_dot_q4_k, ...). */
+/* The part of the K-quant kernels with q8_K activations that AVX2 and AVX-512 share: the q4_K and
+ * q5_K dot and tile kernels whole (the dot is the tile of one row and one token), and for each
+ * file's own q6_K the helpers scale_pair and load256. Included once by backends/avx2/vec_dot_k.c
+ * and once by backends/avx512/vec_dot_k.c, each compiled with its own ISA flags, after the file
+ * has defined its ISA's step(acc, u, y, sb, g) (acc plus the int32 lanes of sum over 32 elements
+ * of sc_g * u * y, sc_g being byte g of sb's lanes) and RZ_X86_DOT(type) / RZ_X86_TILE(type)
+ * naming its public functions (rz_avx2_vec_dot_q4_k, rz_avx2_vec_tile_q4_k, ...). */
 #include <string.h>
 
 #include "backends/x86/hsum.h"
+#include "backends/x86/tile_shapes.h"
 #include "engine/types/blocks.h"
 
 /* out[0..count) = d_x * the count (1 or 2) f16 at p (d, dmin); the caller broadcasts them from
@@ -38,45 +40,89 @@ static inline __m128i unpack_scales(const uint8_t *s) {
     return _mm_or_si128(low, _mm_and_si128(_mm_srli_epi16(b, 2), _mm_set1_epi8(0x30)));
 }
 
-/* q4_K (qh 0) and q5_K: step 2k / 2k+1 takes the low / high nibbles of qs[32k..32k+32), plus 16
- * where bit 2k / 2k+1 of qh[l] is set; the mins come in as sum over groups of m_g * bsums. */
-static float dot_affine(const uint8_t *b, size_t bytes, size_t qs, size_t qh, const uint8_t *y,
-                        int64_t n) {
+/* q4_K (qh 0) and q5_K, a tile of NR rows x NT tokens (constants after inlining). Per
+ * super-block and pair: the int32 lanes isum of sum over groups of sc_g * q * y (step 2k / 2k+1
+ * takes the low / high nibbles of qs[32k..32k+32), plus 16 where bit 2k / 2k+1 of qh[l] is set;
+ * integer, so exact in any order) and msum of the mins times the bsums; then acc += d * d_x *
+ * isum and accm += dmin * d_x * msum in float; the result is hsum(acc) - hsum(accm). Each row's
+ * 32 weights of a step are unpacked once for the NT tokens. */
+static inline __attribute__((always_inline)) void
+tile_affine(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, float *y, size_t ldy,
+            int64_t n, size_t bytes, size_t qs, size_t qh, const int NR, const int NT) {
     const __m256i mask = _mm256_set1_epi8(0x0f), bit = _mm256_set1_epi8(0x10);
-    __m256 acc = _mm256_setzero_ps(), accm = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += bytes, y += RZ_Q8_K_BYTES) {
-        const __m128i sm = unpack_scales(b + RZ_Q4_K_SCALES);
-        const __m256i sb = _mm256_broadcastsi128_si256(sm);
-        const uint8_t *yq = y + RZ_Q8_K_QS;
-        __m256i hb = qh ? load256(b + qh) : _mm256_setzero_si256();
-        __m256i isum = _mm256_setzero_si256();
-        for (int k = 0; k < 4; k++) {
-            const __m256i q = load256(b + qs + 32 * k);
-            __m256i lo = _mm256_and_si256(q, mask);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
-            if (qh) { /* hb holds qh >> 2k: bit 0 goes to the low nibbles, bit 1 to the high */
-                lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi16(hb, 4), bit));
-                hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_slli_epi16(hb, 3), bit));
-                hb = _mm256_srli_epi16(hb, 2);
-            }
-            isum = step(isum, lo, yq + 64 * k, sb, 2 * k);
-            isum = step(isum, hi, yq + 64 * k + 32, sb, 2 * k + 1);
+    __m256 acc[RZ_TILE_ROWS][RZ_TILE_TOKENS], accm[RZ_TILE_ROWS][RZ_TILE_TOKENS];
+    for (int r = 0; r < NR; r++)
+        for (int t = 0; t < NT; t++)
+            acc[r][t] = accm[r][t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / RZ_QK_K; i++) {
+        const uint8_t *b[RZ_TILE_ROWS], *yb[RZ_TILE_TOKENS];
+        __m128i sm[RZ_TILE_ROWS];
+        __m256i sb[RZ_TILE_ROWS], hb[RZ_TILE_ROWS], isum[RZ_TILE_ROWS][RZ_TILE_TOKENS];
+        for (int r = 0; r < NR; r++) {
+            b[r] = w + r * rb + i * bytes;
+            sm[r] = unpack_scales(b[r] + RZ_Q4_K_SCALES);
+            sb[r] = _mm256_broadcastsi128_si256(sm[r]);
+            hb[r] = qh ? load256(b[r] + qh) : _mm256_setzero_si256();
+            for (int t = 0; t < NT; t++)
+                isum[r][t] = _mm256_setzero_si256();
         }
-        const __m256i mdup = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(
-            sm, _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15)));
-        const __m256i msum = _mm256_madd_epi16(load256(y + RZ_Q8_K_BSUMS), mdup);
-        float dd[2];
-        scale_pair(b, 2, y, dd);
-        acc = _mm256_fmadd_ps(_mm256_broadcast_ss(dd), _mm256_cvtepi32_ps(isum), acc);
-        accm = _mm256_fmadd_ps(_mm256_broadcast_ss(dd + 1), _mm256_cvtepi32_ps(msum), accm);
+        for (int t = 0; t < NT; t++)
+            yb[t] = xq + t * xb + i * RZ_Q8_K_BYTES;
+        for (int k = 0; k < 4; k++) {
+            __m256i lo[RZ_TILE_ROWS], hi[RZ_TILE_ROWS];
+            for (int r = 0; r < NR; r++) {
+                const __m256i q = load256(b[r] + qs + 32 * k);
+                lo[r] = _mm256_and_si256(q, mask);
+                hi[r] = _mm256_and_si256(_mm256_srli_epi16(q, 4), mask);
+                if (qh) { /* hb holds qh >> 2k: bit 0 goes to the low nibbles, bit 1 to the high */
+                    lo[r] =
+                        _mm256_or_si256(lo[r], _mm256_and_si256(_mm256_slli_epi16(hb[r], 4), bit));
+                    hi[r] =
+                        _mm256_or_si256(hi[r], _mm256_and_si256(_mm256_slli_epi16(hb[r], 3), bit));
+                    hb[r] = _mm256_srli_epi16(hb[r], 2);
+                }
+            }
+            for (int t = 0; t < NT; t++)
+                for (int r = 0; r < NR; r++) {
+                    const uint8_t *yq = yb[t] + RZ_Q8_K_QS + 64 * k;
+                    isum[r][t] = step(isum[r][t], lo[r], yq, sb[r], 2 * k);
+                    isum[r][t] = step(isum[r][t], hi[r], yq + 32, sb[r], 2 * k + 1);
+                }
+        }
+        for (int r = 0; r < NR; r++) {
+            const __m256i mdup = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(
+                sm[r], _mm_setr_epi8(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15)));
+            for (int t = 0; t < NT; t++) {
+                const __m256i msum = _mm256_madd_epi16(load256(yb[t] + RZ_Q8_K_BSUMS), mdup);
+                float dd[2];
+                scale_pair(b[r], 2, yb[t], dd);
+                acc[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(dd), _mm256_cvtepi32_ps(isum[r][t]),
+                                            acc[r][t]);
+                accm[r][t] = _mm256_fmadd_ps(_mm256_broadcast_ss(dd + 1), _mm256_cvtepi32_ps(msum),
+                                             accm[r][t]);
+            }
+        }
     }
-    return rz_x86_hsum256(acc) - rz_x86_hsum256(accm);
+    for (int r = 0; r < NR; r++)
+        for (int t = 0; t < NT; t++)
+            y[t * ldy + r] = rz_x86_hsum256(acc[r][t]) - rz_x86_hsum256(accm[r][t]);
 }
 
-float RZ_X86_DOT(q4_k)(const void *w, const void *xq, int64_t n) {
-    return dot_affine(w, RZ_Q4_K_BYTES, RZ_Q4_K_QS, 0, xq, n);
-}
+#define RUN_AFFINE(r, NR, NT)                                                                      \
+    tile_affine(wb + (r)*rb, rb, xq, xb, y + (r), ldy, n, bytes, qs, qh, NR, NT)
 
-float RZ_X86_DOT(q5_k)(const void *w, const void *xq, int64_t n) {
-    return dot_affine(w, RZ_Q5_K_BYTES, RZ_Q5_K_QS, RZ_Q5_K_QH, xq, n);
-}
+#define RZ_X86_AFFINE_KERNELS(name, TYPE, QH)                                                      \
+    void RZ_X86_TILE(name)(const void *w, size_t rb, int nr, const void *xq, size_t xb, int nt,    \
+                           float *y, size_t ldy, int64_t n) {                                      \
+        const uint8_t *wb = w;                                                                     \
+        const size_t bytes = RZ_##TYPE##_BYTES, qs = RZ_##TYPE##_QS, qh = QH;                      \
+        RZ_X86_TILE_SHAPES(nr, nt, RUN_AFFINE)                                                     \
+    }                                                                                              \
+    float RZ_X86_DOT(name)(const void *w, const void *xq, int64_t n) {                             \
+        float y;                                                                                   \
+        tile_affine(w, 0, xq, 0, &y, 1, n, RZ_##TYPE##_BYTES, RZ_##TYPE##_QS, QH, 1, 1);           \
+        return y;                                                                                  \
+    }
+
+RZ_X86_AFFINE_KERNELS(q4_k, Q4_K, 0)
+RZ_X86_AFFINE_KERNELS(q5_k, Q5_K, RZ_Q5_K_QH)

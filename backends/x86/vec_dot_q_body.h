@@ -5,6 +5,7 @@
  * naming its public functions (rz_avx512_vec_tile_q4_0, rz_avx512_vec_dot_q4_0, ...). The dot
  * of a type is its tile of one row and one token, so both give the same bits. */
 #include "backends/x86/hsum.h"
+#include "backends/x86/tile_shapes.h"
 
 static inline __m256i x_quants(const uint8_t *y) {
     return _mm256_loadu_si256((const __m256i *)(y + RZ_Q8_0_QS));
@@ -145,48 +146,16 @@ tile_blocks(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, float *y,
                 rz_x86_hsum256(_mm256_add_ps(_mm256_add_ps(acc[r][t][0], acc[r][t][1]), off[r][t]));
 }
 
-/* Any nr x nt (<= RZ_TILE_ROWS x RZ_TILE_TOKENS): full-height tiles, then one row at a time. */
-static inline __attribute__((always_inline)) void tile_any(const void *w, size_t rb, int nr,
-                                                           const void *xq, size_t xb, int nt,
-                                                           float *y, size_t ldy, int64_t n,
-                                                           size_t bytes, uint32_t type) {
-    for (int r = 0; r < nr;) {
-        const uint8_t *wr = (const uint8_t *)w + r * rb;
-        const int h = nr - r >= RZ_TILE_ROWS ? RZ_TILE_ROWS : 1;
-        switch (h * 8 + nt) {
-        case RZ_TILE_ROWS * 8 + 1:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 1);
-            break;
-        case RZ_TILE_ROWS * 8 + 2:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 2);
-            break;
-        case RZ_TILE_ROWS * 8 + 3:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 3);
-            break;
-        case RZ_TILE_ROWS * 8 + 4:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, RZ_TILE_ROWS, 4);
-            break;
-        case 8 + 1:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 1);
-            break;
-        case 8 + 2:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 2);
-            break;
-        case 8 + 3:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 3);
-            break;
-        default:
-            tile_blocks(wr, rb, xq, xb, y + r, ldy, n, bytes, type, 1, 4);
-            break;
-        }
-        r += h;
-    }
-}
+#define RUN_BLOCKS(r, NR, NT)                                                                      \
+    tile_blocks(wb + (r)*rb, rb, xq, xb, y + (r), ldy, n, bytes, type, NR, NT)
 
 #define RZ_X86_BLOCK_KERNELS(name, TYPE)                                                           \
     void RZ_X86_TILE(name)(const void *w, size_t rb, int nr, const void *xq, size_t xb, int nt,    \
                            float *y, size_t ldy, int64_t n) {                                      \
-        tile_any(w, rb, nr, xq, xb, nt, y, ldy, n, RZ_##TYPE##_BYTES, RZ_TYPE_##TYPE);             \
+        const uint8_t *wb = w;                                                                     \
+        const size_t bytes = RZ_##TYPE##_BYTES;                                                    \
+        const uint32_t type = RZ_TYPE_##TYPE;                                                      \
+        RZ_X86_TILE_SHAPES(nr, nt, RUN_BLOCKS)                                                     \
     }                                                                                              \
     float RZ_X86_DOT(name)(const void *w, const void *xq, int64_t n) {                             \
         float y;                                                                                   \
