@@ -14,5 +14,5 @@ const rz_vec_tile_fn rz_avx512_vec_tile[RZ_TYPE_ID_LIMIT] = {
     [RZ_TYPE_Q4_0] = rz_avx512_vec_tile_q4_0, [RZ_TYPE_Q4_1] = rz_avx512_vec_tile_q4_1,
     [RZ_TYPE_Q5_0] = rz_avx512_vec_tile_q5_0, [RZ_TYPE_Q5_1] = rz_avx512_vec_tile_q5_1,
     [RZ_TYPE_Q8_0] = rz_avx512_vec_tile_q8_0, [RZ_TYPE_Q4_K] = rz_avx512_vec_tile_q4_k,
-    [RZ_TYPE_Q5_K] = rz_avx512_vec_tile_q5_k,
+    [RZ_TYPE_Q5_K] = rz_avx512_vec_tile_q5_k, [RZ_TYPE_Q6_K] = rz_avx512_vec_tile_q6_k,
 };

@@ -36,6 +36,8 @@ void rz_avx512_vec_tile_q4_k(const void *w, size_t row_bytes, int nr, const void
                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 void rz_avx512_vec_tile_q5_k(const void *w, size_t row_bytes, int nr, const void *xq,
                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+void rz_avx512_vec_tile_q6_k(const void *w, size_t row_bytes, int nr, const void *xq,
+                             size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 
 /* The activation layouts of backends/vec_dot.h for n elements. */
 void rz_avx512_quantize_q8_0(const float *x, void *xq, int64_t n);

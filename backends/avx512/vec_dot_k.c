@@ -42,11 +42,16 @@ static inline __m256i step(__m256i acc, __m256i u, const uint8_t *y, __m256i sb,
 #define RZ_X86_TILE(type) rz_avx512_vec_tile_##type
 #include "backends/x86/vec_dot_k_body.h"
 
-/* Per 128 elements: the 64 ql bytes AB and the 32 qh bytes Q (in both halves of a register)
- * give two 64-element steps: AB&15 with Q bits 0-1 (first 32) and 2-3 (next 32) as bits 4-5,
- * then AB>>4 with Q bits 4-5 and 6-7. Group g (16 elements) has int8 scale sc[g]. */
-float rz_avx512_vec_dot_q6_k(const void *w, const void *xq, int64_t n) {
-    const uint8_t *b = w, *y = xq;
+/* q6_K, a tile of NR rows x NT tokens (constants after inlining). Per 128 elements: the 64 ql
+ * bytes AB and the 32 qh bytes Q (in both halves of a register) give two 64-element steps:
+ * AB&15 with Q bits 0-1 (first 32) and 2-3 (next 32) as bits 4-5, then AB>>4 with Q bits 4-5 and
+ * 6-7. Group g (16 elements) has int8 scale sc[g]. Per super-block and pair the int32 lanes
+ * (exact), less 32 * the scaled bsums, times d * d_x into a float accumulator; the result is its
+ * sum. Each row's 64 weights of a step are unpacked once for the NT tokens. */
+static inline __attribute__((always_inline)) void tile_q6(const uint8_t *w, size_t rb,
+                                                          const uint8_t *xq, size_t xb, float *y,
+                                                          size_t ldy, int64_t n, const int NR,
+                                                          const int NT) {
     const __m512i mask = _mm512_set1_epi8(0x0f), two = _mm512_set1_epi8(0x30);
     const __m512i shift[2] = {
         _mm512_inserti64x4(_mm512_setzero_si512(), _mm256_set1_epi16(2), 1),
@@ -55,33 +60,72 @@ float rz_avx512_vec_dot_q6_k(const void *w, const void *xq, int64_t n) {
     __m512i idx[4];
     for (int v = 0; v < 4; v++)
         idx[v] = groups(4 * v);
-    __m512 acc = _mm512_setzero_ps();
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q6_K_BYTES, y += RZ_Q8_K_BYTES) {
-        const __m128i sc8 = _mm_loadu_si128((const __m128i *)(b + RZ_Q6_K_SCALES));
-        const __m256i s16 = _mm256_cvtepi8_epi16(sc8);
-        const uint8_t *yq = y + RZ_Q8_K_QS;
-        __m512i isum = _mm512_setzero_si512();
-        for (int h = 0; h < 2; h++) {
-            const __m512i ab = load512(b + 64 * h);
-            const __m512i Q = _mm512_broadcast_i64x4(
-                _mm256_loadu_si256((const __m256i *)(b + RZ_Q6_K_QH + 32 * h)));
-            const __m512i u[2] = {_mm512_and_si512(ab, mask),
-                                  _mm512_and_si512(_mm512_srli_epi16(ab, 4), mask)};
-            for (int s = 0; s < 2; s++) {
-                const __m512i hi =
-                    _mm512_and_si512(_mm512_slli_epi16(_mm512_srlv_epi16(Q, shift[s]), 4), two);
-                const __m512i p =
-                    _mm512_maddubs_epi16(_mm512_or_si512(u[s], hi), load512(yq + 128 * h + 64 * s));
-                isum = _mm512_dpwssd_epi32(isum, p, place(s16, idx[2 * h + s]));
-            }
+    __m512 acc[RZ_TILE_ROWS][RZ_TILE_TOKENS];
+    for (int r = 0; r < NR; r++)
+        for (int t = 0; t < NT; t++)
+            acc[r][t] = _mm512_setzero_ps();
+    for (int64_t i = 0; i < n / RZ_QK_K; i++) {
+        const uint8_t *b[RZ_TILE_ROWS], *yb[RZ_TILE_TOKENS];
+        __m256i s16[RZ_TILE_ROWS];
+        __m512i isum[RZ_TILE_ROWS][RZ_TILE_TOKENS];
+        for (int r = 0; r < NR; r++) {
+            b[r] = w + r * rb + i * RZ_Q6_K_BYTES;
+            s16[r] =
+                _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(b[r] + RZ_Q6_K_SCALES)));
+            for (int t = 0; t < NT; t++)
+                isum[r][t] = _mm512_setzero_si512();
         }
-        const __m256i corr =
-            _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(y + RZ_Q8_K_BSUMS)), s16);
-        isum = _mm512_sub_epi32(isum, _mm512_zextsi256_si512(_mm256_slli_epi32(corr, 5)));
-        float dd[2];
-        scale_pair(b + RZ_Q6_K_D, 1, y, dd);
-        acc =
-            _mm512_fmadd_ps(_mm512_broadcastss_ps(_mm_load_ss(dd)), _mm512_cvtepi32_ps(isum), acc);
+        for (int t = 0; t < NT; t++)
+            yb[t] = xq + t * xb + i * RZ_Q8_K_BYTES;
+        for (int h = 0; h < 2; h++) {
+            __m512i u[RZ_TILE_ROWS][2], Q[RZ_TILE_ROWS];
+            for (int r = 0; r < NR; r++) {
+                const __m512i ab = load512(b[r] + 64 * h);
+                Q[r] = _mm512_broadcast_i64x4(
+                    _mm256_loadu_si256((const __m256i *)(b[r] + RZ_Q6_K_QH + 32 * h)));
+                u[r][0] = _mm512_and_si512(ab, mask);
+                u[r][1] = _mm512_and_si512(_mm512_srli_epi16(ab, 4), mask);
+            }
+            for (int s = 0; s < 2; s++)
+                for (int r = 0; r < NR; r++) {
+                    const __m512i hi = _mm512_and_si512(
+                        _mm512_slli_epi16(_mm512_srlv_epi16(Q[r], shift[s]), 4), two);
+                    const __m512i q = _mm512_or_si512(u[r][s], hi);
+                    const __m512i sc = place(s16[r], idx[2 * h + s]);
+                    for (int t = 0; t < NT; t++) {
+                        const __m512i p =
+                            _mm512_maddubs_epi16(q, load512(yb[t] + RZ_Q8_K_QS + 128 * h + 64 * s));
+                        isum[r][t] = _mm512_dpwssd_epi32(isum[r][t], p, sc);
+                    }
+                }
+        }
+        for (int r = 0; r < NR; r++)
+            for (int t = 0; t < NT; t++) {
+                const __m256i corr = _mm256_madd_epi16(
+                    _mm256_loadu_si256((const __m256i *)(yb[t] + RZ_Q8_K_BSUMS)), s16[r]);
+                const __m512i v = _mm512_sub_epi32(
+                    isum[r][t], _mm512_zextsi256_si512(_mm256_slli_epi32(corr, 5)));
+                float dd[2];
+                scale_pair(b[r] + RZ_Q6_K_D, 1, yb[t], dd);
+                acc[r][t] = _mm512_fmadd_ps(_mm512_broadcastss_ps(_mm_load_ss(dd)),
+                                            _mm512_cvtepi32_ps(v), acc[r][t]);
+            }
     }
-    return _mm512_reduce_add_ps(acc);
+    for (int r = 0; r < NR; r++)
+        for (int t = 0; t < NT; t++)
+            y[t * ldy + r] = _mm512_reduce_add_ps(acc[r][t]);
+}
+
+#define RUN_Q6(r, NR, NT) tile_q6(wb + (r)*rb, rb, xq, xb, y + (r), ldy, n, NR, NT)
+
+void rz_avx512_vec_tile_q6_k(const void *w, size_t rb, int nr, const void *xq, size_t xb, int nt,
+                             float *y, size_t ldy, int64_t n) {
+    const uint8_t *wb = w;
+    RZ_X86_TILE_SHAPES(nr, nt, RUN_Q6)
+}
+
+float rz_avx512_vec_dot_q6_k(const void *w, const void *xq, int64_t n) {
+    float y;
+    tile_q6(w, 0, xq, 0, &y, 1, n, 1, 1);
+    return y;
 }
