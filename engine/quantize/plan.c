@@ -95,25 +95,19 @@ static uint32_t mixture(const rz_quant_plan *p, const char *name, const uint64_t
     return type;
 }
 
-static uint32_t fallback(uint32_t type, uint64_t ncols, bool *substituted) {
+static uint32_t fallback(uint32_t type, uint64_t ncols) {
     if (ncols % block_of(type) == 0) return type;
-    uint32_t next = type == RZ_TYPE_Q4_K   ? RZ_TYPE_Q5_0
-                    : type == RZ_TYPE_Q5_K ? RZ_TYPE_Q5_1
-                                           : RZ_TYPE_Q8_0;
-    const rz_type_traits *t = rz_type_get(next);
-    if (!t || !t->from_float) {
-        next = RZ_TYPE_Q8_0;
-        if (substituted) *substituted = true;
-    }
+    const uint32_t next = type == RZ_TYPE_Q4_K   ? RZ_TYPE_Q5_0
+                          : type == RZ_TYPE_Q5_K ? RZ_TYPE_Q5_1
+                                                 : RZ_TYPE_Q8_0;
     return ncols % block_of(next) ? RZ_TYPE_F16 : next;
 }
 
 uint32_t rz_quant_choose(const rz_quant_plan *p, const char *name, uint32_t n_dims,
-                         const uint64_t *dims, uint32_t src_type, bool *substituted) {
-    if (substituted) *substituted = false;
+                         const uint64_t *dims, uint32_t src_type) {
     if (!allows_quantization(name, n_dims)) return src_type;
     uint32_t type = p->spec->base_type;
     if (!is_quantized(type)) return type;
     if (!p->pure) type = mixture(p, name, dims, type);
-    return fallback(type, dims[0], substituted);
+    return fallback(type, dims[0]);
 }

@@ -12,9 +12,7 @@
  *    attn_v and ffn_down of layer i get Q6_K in *_M files when use_more_bits(i, n_layers);
  *    Q4_K_S gives attn_v of layers < 4 and ffn_down of layers < n/8 Q5_K;
  *  - then, when the row length is not a multiple of the chosen type's block, llama.cpp's fallback
- *    (Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0; F16 if still not a multiple). Where rz cannot
- *    encode llama.cpp's fallback type (Q5_0, Q5_1) it uses Q8_0 instead and says so through
- *    *substituted. */
+ *    (Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0; F16 if still not a multiple). */
 #ifndef RZ_QUANTIZE_PLAN_H
 #define RZ_QUANTIZE_PLAN_H
 
@@ -54,10 +52,9 @@ const rz_quant_spec *rz_quant_spec_find(const char *name);
 /* The names rz_quant_spec_find accepts, for help texts: NULL-terminated. */
 extern const char *const rz_quant_spec_names[];
 
-/* The type for a tensor of src_type; *substituted (may be NULL) is set true when rz used Q8_0
- * where llama.cpp would use a type rz cannot encode. */
+/* The type for a tensor of src_type. */
 uint32_t rz_quant_choose(const rz_quant_plan *p, const char *name, uint32_t n_dims,
-                         const uint64_t *dims, uint32_t src_type, bool *substituted);
+                         const uint64_t *dims, uint32_t src_type);
 
 /* llama.cpp's use_more_bits(i_layer, n_layers). */
 bool rz_quant_use_more_bits(int i_layer, int n_layers);

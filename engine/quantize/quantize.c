@@ -69,19 +69,17 @@ static uint32_t layer_count(const rz_gguf *g) {
 }
 
 static rz_status plan(const rz_gguf *g, const rz_quantize_options *o, rz_gguf_stream_tensor *list,
-                      char **names, rz_quantize_stats *stats, rz_error *err) {
+                      char **names, rz_error *err) {
     rz_quant_plan p = {o->spec, o->pure, layer_count(g),
                        rz_gguf_find_tensor(g, "output.weight") != NULL};
     for (uint64_t i = 0; i < g->n_tensors; i++) {
         const rz_gguf_tensor *t = &g->tensors[i];
         if (!(names[i] = dup_str(t->name)))
             return rz_fail(err, RZ_ENOMEM, "quantize: out of memory");
-        bool sub = false;
         list[i].name = names[i];
         list[i].n_dims = t->n_dims;
         memcpy(list[i].dims, t->dims, sizeof list[i].dims);
-        list[i].type = rz_quant_choose(&p, names[i], t->n_dims, t->dims, t->type, &sub);
-        stats->n_substituted += sub;
+        list[i].type = rz_quant_choose(&p, names[i], t->n_dims, t->dims, t->type);
         if (list[i].type != t->type) {
             const rz_type_traits *tr = rz_type_get(t->type);
             if (!tr || !tr->to_float)
@@ -129,7 +127,7 @@ rz_status rz_quantize_file(const char *in, const char *out, const rz_quantize_op
     rz_gguf_writer *w = NULL;
     rz_gguf_stream *s = NULL;
     if (!list || !names) st = rz_fail(err, RZ_ENOMEM, "quantize: out of memory");
-    if (!st) st = plan(&g, o, list, names, stats, err);
+    if (!st) st = plan(&g, o, list, names, err);
     if (!st) st = rz_gguf_writer_new(&w, err);
     if (!st) st = copy_kv(&g, o->spec, w, err);
     if (!st) st = rz_gguf_stream_begin(out, w, list, n, &s, err);

@@ -25,7 +25,7 @@ typedef struct {
 } rz_quantize_options;
 
 typedef struct {
-    size_t n_tensors, n_converted, n_substituted;
+    size_t n_tensors, n_converted;
     uint64_t bytes_in, bytes_out; /* tensor data */
     size_t per_type[64];          /* tensors written per ggml type id */
 } rz_quantize_stats;

@@ -47,14 +47,11 @@ static void plan_tensors(const rz_synth_options *o, const rz_llama_tensor *lt, s
                          rz_gguf_stream_tensor *out, rz_synth_stats *stats) {
     rz_quant_plan plan = {o->spec, o->pure, o->preset->hp.n_layers, !o->preset->hp.tied};
     for (size_t i = 0; i < n; i++) {
-        bool sub = false;
         out[i].name = lt[i].name;
         out[i].n_dims = lt[i].n_dims;
         out[i].dims[0] = lt[i].dims[0];
         out[i].dims[1] = lt[i].dims[1];
-        out[i].type =
-            rz_quant_choose(&plan, lt[i].name, lt[i].n_dims, lt[i].dims, RZ_TYPE_F32, &sub);
-        stats->n_substituted += sub;
+        out[i].type = rz_quant_choose(&plan, lt[i].name, lt[i].n_dims, lt[i].dims, RZ_TYPE_F32);
         stats->n_params += lt[i].dims[0] * lt[i].dims[1];
     }
 }

@@ -30,7 +30,7 @@ typedef struct {
 
 typedef struct {
     uint64_t n_params, bytes; /* elements and tensor-data bytes written */
-    size_t n_tensors, n_substituted;
+    size_t n_tensors;
 } rz_synth_stats;
 
 rz_status rz_synth_write(const char *path, const rz_synth_options *o, rz_synth_stats *stats,
