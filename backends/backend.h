@@ -22,6 +22,9 @@ struct rz_backend {
     rz_isa isa;
     /* sum over i < n of a[i] * b[i]; any alignment, any n */
     float (*dot_f32)(const float *a, const float *b, size_t n);
+    /* y[i] += a * x[i] for i < n; any alignment, any n (SIMD: one fused multiply-add per element,
+     * the scalar reference a product then a sum) */
+    void (*axpy_f32)(float a, const float *x, float *y, size_t n);
     /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
      * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
     void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);

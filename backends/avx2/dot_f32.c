@@ -1,5 +1,7 @@
-/* AVX2 + FMA kernels: four 8-lane accumulators hide FMA latency; the tail runs scalar. */
+/* AVX2 + FMA kernels: the dot's four 8-lane accumulators hide FMA latency, its tail runs scalar;
+ * axpy fuses each element's multiply-add, the tail by fmaf. */
 #include <immintrin.h>
+#include <math.h>
 
 #include "backends/backend.h"
 #include "backends/avx2/dequant.h"
@@ -23,10 +25,21 @@ static float dot_f32(const float *a, const float *b, size_t n) {
     return sum;
 }
 
+static void axpy_f32(float a, const float *x, float *y, size_t n) {
+    const __m256 va = _mm256_set1_ps(a);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i,
+                         _mm256_fmadd_ps(va, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++)
+        y[i] = fmaf(a, x[i], y[i]);
+}
+
 const rz_backend rz_backend_avx2 = {
     .name = "avx2",
     .isa = RZ_ISA_AVX2,
     .dot_f32 = dot_f32,
+    .axpy_f32 = axpy_f32,
     .matvec = rz_matvec_quantized,
     .to_float =
         {

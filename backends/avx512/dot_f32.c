@@ -1,4 +1,5 @@
-/* AVX-512 kernels: four 16-lane accumulators; the tail is a masked load, so no scalar loop. */
+/* AVX-512 kernels: the dot's four 16-lane accumulators, axpy's fused multiply-adds; tails are
+ * masked loads and stores, so no scalar loop. */
 #include <immintrin.h>
 
 #include "backends/backend.h"
@@ -25,10 +26,25 @@ static float dot_f32(const float *a, const float *b, size_t n) {
         _mm512_add_ps(_mm512_add_ps(acc0, acc1), _mm512_add_ps(acc2, acc3)));
 }
 
+static void axpy_f32(float a, const float *x, float *y, size_t n) {
+    const __m512 va = _mm512_set1_ps(a);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i,
+                         _mm512_fmadd_ps(va, _mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i)));
+    if (i < n) {
+        const __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(
+            y + i, m,
+            _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, y + i)));
+    }
+}
+
 const rz_backend rz_backend_avx512 = {
     .name = "avx512",
     .isa = RZ_ISA_AVX512,
     .dot_f32 = dot_f32,
+    .axpy_f32 = axpy_f32,
     .matvec = rz_matvec_quantized,
     .to_float =
         {

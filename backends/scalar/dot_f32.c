@@ -9,10 +9,16 @@ static float dot_f32(const float *a, const float *b, size_t n) {
     return sum;
 }
 
+static void axpy_f32(float a, const float *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
 const rz_backend rz_backend_scalar = {
     .name = "scalar",
     .isa = RZ_ISA_SCALAR,
     .dot_f32 = dot_f32,
+    .axpy_f32 = axpy_f32,
     .matvec = rz_matvec_quantized,
     .to_float =
         {

@@ -22,9 +22,7 @@ static void attend_one(const rz_attention_job *j, int t, int h, float *scores) {
     memset(out, 0, (size_t)c->head_dim_v * sizeof(float));
     for (int i = 0; i < n; i++) {
         const float *v = j->v_layer + (size_t)(first + i) * v_dim + (size_t)kvh * c->head_dim_v;
-        const float a = scores[i];
-        for (int d = 0; d < c->head_dim_v; d++)
-            out[d] += a * v[d];
+        j->be->axpy_f32(scores[i], v, out, (size_t)c->head_dim_v);
     }
 }
 

@@ -1,0 +1,38 @@
+/* The backends' axpy_f32 (y += a * x): the scalar reference is a product then a sum per element;
+ * each SIMD kernel is one fused multiply-add per element, so it equals fmaf exactly, and the
+ * scalar reference within the one extra rounding of the product. Lengths cover every tail. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "tests/support/tiny_llama.h"
+
+Test(axpy, simd_is_one_fma_per_element) {
+    enum { MAX = 70 };
+    float x[MAX], y0[MAX], want[MAX], got[MAX], ref[MAX];
+    uint64_t rng = 11;
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        const rz_backend *be = rz_backend_for((rz_isa)isa);
+        if (!be) continue;
+        cr_assert_not_null(be->axpy_f32, "%s has no axpy", be->name);
+        for (size_t n = 0; n <= MAX; n++) {
+            const float a = rzt_weight(&rng, 4.0f);
+            for (size_t i = 0; i < n; i++) {
+                x[i] = rzt_weight(&rng, 2.0f);
+                y0[i] = rzt_weight(&rng, 2.0f);
+            }
+            memcpy(got, y0, sizeof y0);
+            memcpy(ref, y0, sizeof y0);
+            be->axpy_f32(a, x, got, n);
+            rz_backend_scalar.axpy_f32(a, x, ref, n);
+            for (size_t i = 0; i < n; i++) {
+                want[i] = isa == RZ_ISA_SCALAR ? y0[i] + a * x[i] : fmaf(a, x[i], y0[i]);
+                cr_assert(!memcmp(&got[i], &want[i], sizeof got[i]),
+                          "%s n %zu element %zu: %a vs %a", be->name, n, i, got[i], want[i]);
+                cr_assert_leq(fabsf(got[i] - ref[i]), 1e-6f * (fabsf(a * x[i]) + fabsf(y0[i])),
+                              "%s vs scalar, n %zu element %zu", be->name, n, i);
+            }
+        }
+    }
+}
