@@ -1,9 +1,8 @@
-/* rz_pool: every share runs once per job; rz_pool_pin binds each thread to a CPU of its own
- * when there are enough. */
+/* rz_pool: every share runs once per job; rz_pool_pin binds each worker to one CPU and leaves
+ * the caller's binding alone. */
 #include <criterion/criterion.h>
 #include <sched.h>
 #include <stdatomic.h>
-#include <unistd.h>
 
 #include "engine/core/pool.h"
 #include "engine/core/pool_pin.h"
@@ -11,14 +10,15 @@
 typedef struct {
     atomic_int calls;
     int seen[8];
-    int cpu[8];
+    int allowed[8]; /* CPUs the thread may run on */
 } record;
 
 static void note(void *ctx, int i, int n) {
     record *r = ctx;
     atomic_fetch_add(&r->calls, 1);
     r->seen[i] = n;
-    r->cpu[i] = sched_getcpu();
+    cpu_set_t set;
+    r->allowed[i] = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : -1;
 }
 
 Test(pool, each_share_runs_once) {
@@ -38,15 +38,20 @@ Test(pool, each_share_runs_once) {
     cr_expect(strstr(err.msg, "thread count 0: expected 1..1024"), "%s", err.msg);
 }
 
-Test(pool, pinned_threads_get_cpus_of_their_own) {
-    const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+Test(pool, pinned_workers_leave_the_caller_unbound) {
+    cpu_set_t before, after;
+    cr_assert_eq(sched_getaffinity(0, sizeof before, &before), 0);
     rz_pool *p;
     rz_error err;
     cr_assert_eq(rz_pool_new(2, &p, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_pool_pin(p), 2, "hwloc binds both threads");
+    cr_assert_eq(rz_pool_pin(p), 1, "hwloc binds the one worker");
     record r = {0};
     rz_pool_run(p, note, &r);
-    if (cpus >= 2) cr_expect_neq(r.cpu[0], r.cpu[1], "both threads on CPU %d", r.cpu[0]);
+    cr_expect_eq(r.allowed[1], 1, "the worker runs on one CPU, not %d", r.allowed[1]);
+    cr_expect_eq(r.allowed[0], CPU_COUNT(&before), "the caller keeps its %d CPUs",
+                 CPU_COUNT(&before));
+    cr_assert_eq(sched_getaffinity(0, sizeof after, &after), 0);
+    cr_expect(CPU_EQUAL(&before, &after), "the caller's own binding is untouched");
     rz_pool_free(p);
-    cr_assert_eq(rz_pool_pin(NULL), 1, "no pool: the caller's thread alone");
+    cr_assert_eq(rz_pool_pin(NULL), 0, "no pool, no workers");
 }

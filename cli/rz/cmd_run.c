@@ -123,7 +123,7 @@ static void write_piece(void *ctx, const char *piece, size_t len) {
 static void report(const rz_generate_stats *s, const run_args *a, const rz_llama_state *st) {
     fprintf(stderr, "\n\nrz run: backend %s, %lld thread%s", st->be->name, a->threads,
             a->threads == 1 ? "" : "s");
-    if (a->threads > 1) fprintf(stderr, " (%d pinned to cores by hwloc)", st->pinned);
+    if (a->threads > 1) fprintf(stderr, " (workers pinned to cores by hwloc: %d)", st->pinned);
     fprintf(stderr, ", seed %lld\n", a->seed);
     fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s)\n", s->n_prompt, s->prompt_s,
             s->prompt_s > 0 ? s->n_prompt / s->prompt_s : 0.0);

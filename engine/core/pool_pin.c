@@ -20,16 +20,21 @@ typedef struct {
     hwloc_const_cpuset_t allowed;
     hwloc_obj_type_t unit;
     int n_units;
+    int skip; /* the unit the caller last ran on, or -1 */
     atomic_int bound;
 } pin_job;
 
+/* Worker i's unit: the units in order without the caller's, round robin. */
 static void pin_part(void *ctx, int i, int n) {
     (void)n;
     pin_job *j = ctx;
-    hwloc_obj_t obj = hwloc_get_obj_inside_cpuset_by_type(topology, j->allowed, j->unit,
-                                                          (unsigned)(i % j->n_units));
-    if (!obj) return;
-    hwloc_bitmap_t set = hwloc_bitmap_dup(obj->cpuset);
+    if (i == 0) return;
+    const int others = j->skip >= 0 && j->n_units > 1 ? j->n_units - 1 : j->n_units;
+    int u = (i - 1) % others;
+    if (j->skip >= 0 && j->n_units > 1 && u >= j->skip) u++;
+    hwloc_obj_t obj =
+        hwloc_get_obj_inside_cpuset_by_type(topology, j->allowed, j->unit, (unsigned)u);
+    hwloc_bitmap_t set = obj ? hwloc_bitmap_dup(obj->cpuset) : NULL;
     if (!set) return;
     hwloc_bitmap_and(set, set, j->allowed);
     hwloc_bitmap_singlify(set);
@@ -37,9 +42,23 @@ static void pin_part(void *ctx, int i, int n) {
     hwloc_bitmap_free(set);
 }
 
+/* The index among the allowed units of type `unit` of the one the calling thread last ran on. */
+static int caller_unit(hwloc_const_cpuset_t allowed, hwloc_obj_type_t unit, int n_units) {
+    hwloc_bitmap_t last = hwloc_bitmap_alloc();
+    int found = -1;
+    if (last && hwloc_get_last_cpu_location(topology, last, HWLOC_CPUBIND_THREAD) == 0)
+        for (int u = 0; u < n_units && found < 0; u++) {
+            hwloc_obj_t obj =
+                hwloc_get_obj_inside_cpuset_by_type(topology, allowed, unit, (unsigned)u);
+            if (obj && hwloc_bitmap_intersects(obj->cpuset, last)) found = u;
+        }
+    hwloc_bitmap_free(last);
+    return found;
+}
+
 int rz_pool_pin(rz_pool *p) {
     pthread_once(&topology_once, load_topology);
-    if (!topology) return 0;
+    if (!topology || rz_pool_size(p) < 2) return 0;
     pin_job j = {.allowed = hwloc_topology_get_allowed_cpuset(topology), .unit = HWLOC_OBJ_CORE};
     j.n_units = hwloc_get_nbobjs_inside_cpuset_by_type(topology, j.allowed, HWLOC_OBJ_CORE);
     if (j.n_units < rz_pool_size(p)) {
@@ -47,6 +66,7 @@ int rz_pool_pin(rz_pool *p) {
         j.n_units = hwloc_get_nbobjs_inside_cpuset_by_type(topology, j.allowed, HWLOC_OBJ_PU);
     }
     if (j.n_units < 1) return 0;
+    j.skip = caller_unit(j.allowed, j.unit, j.n_units);
     atomic_init(&j.bound, 0);
     rz_pool_run(p, pin_part, &j);
     return atomic_load(&j.bound);

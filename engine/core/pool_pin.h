@@ -1,9 +1,10 @@
-/* rz_pool_pin: binds the threads of a rz_pool to distinct cores with hwloc.
- * Contract: thread i of the pool (i = 0 is the caller's) is bound to the first PU of the
- * (i mod n)-th of the n cores the process may use (hwloc's allowed cpuset; PUs instead of
- * cores when the pool has more threads than there are cores). Returns how many threads the OS
- * bound, 0 when hwloc cannot load the topology. The caller's binding outlasts the call. The
- * topology is loaded once per process. */
+/* rz_pool_pin: binds the worker threads of a rz_pool to cores of their own with hwloc.
+ * Contract: worker i (1 <= i < n; thread 0 is the caller's, which stays unbound so that threads it
+ * starts later inherit no binding) is bound to the first PU of a core the process may use (hwloc's
+ * allowed cpuset), taking the cores in order and skipping the one the caller last ran on; PUs
+ * instead of cores when there are fewer cores than threads; round robin when there are fewer
+ * still. Returns how many workers the OS bound, 0 when hwloc cannot load the topology (or
+ * without workers). The topology is loaded once per process. */
 #ifndef RZ_CORE_POOL_PIN_H
 #define RZ_CORE_POOL_PIN_H
 

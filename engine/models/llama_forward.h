@@ -26,8 +26,8 @@ enum { RZ_LLAMA_BATCH = 64 };
 
 typedef struct {
     const rz_backend *be;
-    rz_pool *pool; /* NULL: one thread; else its threads pinned to cores (rz_pool_pin) */
-    int pinned;    /* threads hwloc bound */
+    rz_pool *pool; /* NULL: one thread; else its workers pinned to cores (rz_pool_pin) */
+    int pinned;    /* workers hwloc bound */
     int n_ctx, n_batch;
     float *x;           /* residual stream [n_batch][dim] */
     float *xb;          /* normed input of a block [n_batch][dim] */
