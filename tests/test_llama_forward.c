@@ -127,6 +127,25 @@ static void open_model(const uint8_t *buf, size_t len, rz_llama_model *m) {
     cr_assert_eq(rz_llama_model_from_gguf(&g, m, &err), RZ_OK, "%s", err.msg);
 }
 
+/* A tiny model built in memory, open. */
+typedef struct {
+    rzt_llama_tensors t;
+    uint8_t *buf;
+    rz_llama_model m;
+} tiny_model;
+
+static void tiny_open(tiny_model *f, const rzt_llama_shape *s) {
+    size_t len;
+    f->buf = rzt_llama_image(s, &f->t, "", &len);
+    open_model(f->buf, len, &f->m);
+}
+
+static void tiny_close(tiny_model *f) {
+    rz_llama_model_close(&f->m);
+    rzt_llama_tensors_free(&f->t);
+    free(f->buf);
+}
+
 static void check_against_reference(const rzt_llama_shape *s, int threads) {
     rzt_llama_tensors t;
     size_t len;
@@ -279,39 +298,35 @@ Test(llama_forward, threads_are_bit_identical) {
  * bits, as the batched products and attention run each token's arithmetic unchanged. */
 static void check_batches(const rzt_llama_shape *shape, int threads) {
     enum { CTX = 80, N = 70, VOCAB = 40 };
-    rzt_llama_tensors t;
-    size_t len;
-    uint8_t *buf = rzt_llama_image(shape, &t, "", &len);
-    rz_llama_model m;
+    tiny_model f;
     rz_llama_state one, batched;
     rz_error err;
-    open_model(buf, len, &m);
-    cr_assert_eq(rz_llama_state_new(&m.config, CTX, NULL, 1, &one, &err), RZ_OK);
-    cr_assert_eq(rz_llama_state_new(&m.config, CTX, NULL, threads, &batched, &err), RZ_OK);
+    tiny_open(&f, shape);
+    const rz_llama_model *m = &f.m;
+    cr_assert_eq(rz_llama_state_new(&m->config, CTX, NULL, 1, &one, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_new(&m->config, CTX, NULL, threads, &batched, &err), RZ_OK);
     cr_assert_eq(batched.n_batch, RZ_LLAMA_BATCH);
     int32_t tokens[N];
     static float want[N][VOCAB], got[N][VOCAB];
     for (int p = 0; p < N; p++) {
         tokens[p] = (p * 17 + 3) % VOCAB;
-        cr_assert_eq(rz_llama_forward(&m, &one, tokens[p], p, &err), RZ_OK, "%s", err.msg);
+        cr_assert_eq(rz_llama_forward(m, &one, tokens[p], p, &err), RZ_OK, "%s", err.msg);
         memcpy(want[p], one.logits, sizeof want[p]);
     }
     const int sizes[] = {1, 5, 64};
     for (int p = 0, k = 0; p < N; k++) {
         const int n = sizes[k % 3] < N - p ? sizes[k % 3] : N - p;
-        cr_assert_eq(rz_llama_forward_batch(&m, &batched, tokens + p, n, p, got[p], &err), RZ_OK,
+        cr_assert_eq(rz_llama_forward_batch(m, &batched, tokens + p, n, p, got[p], &err), RZ_OK,
                      "%s", err.msg);
         p += n;
     }
     for (int p = 0; p < N; p++)
         cr_assert_arr_eq(got[p], want[p], sizeof want[p], "%s position %d", shape->arch, p);
-    cr_assert_eq(rz_llama_forward_prompt(&m, &batched, tokens, N, 0, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_forward_prompt(m, &batched, tokens, N, 0, &err), RZ_OK, "%s", err.msg);
     cr_assert_arr_eq(batched.logits, want[N - 1], sizeof want[N - 1]);
     rz_llama_state_free(&one);
     rz_llama_state_free(&batched);
-    rz_llama_model_close(&m);
-    rzt_llama_tensors_free(&t);
-    free(buf);
+    tiny_close(&f);
 }
 
 Test(llama_forward, llama_batches_are_bit_identical) {
@@ -322,28 +337,24 @@ Test(llama_forward, gemma3_batches_are_bit_identical) {
 }
 
 Test(llama_forward, bad_batches_fail) {
-    rzt_llama_tensors t;
-    size_t len;
-    uint8_t *buf = rzt_llama_image(&rzt_tiny_llama, &t, "", &len);
-    rz_llama_model m;
+    tiny_model f;
     rz_llama_state st;
     rz_error err;
-    open_model(buf, len, &m);
-    cr_expect_eq(rz_llama_state_new_batched(&m.config, 6, 0, NULL, 1, &st, &err), RZ_EINVAL);
+    tiny_open(&f, &rzt_tiny_llama);
+    const rz_llama_model *m = &f.m;
+    cr_expect_eq(rz_llama_state_new_batched(&m->config, 6, 0, NULL, 1, &st, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "batch of 0 tokens: expected >= 1"), "%s", err.msg);
-    cr_assert_eq(rz_llama_state_new_batched(&m.config, 6, 100, NULL, 1, &st, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_new_batched(&m->config, 6, 100, NULL, 1, &st, &err), RZ_OK);
     cr_assert_eq(st.n_batch, 6, "at most the context");
     const int32_t tokens[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     static float logits[8 * 40];
-    cr_expect_eq(rz_llama_forward_batch(&m, &st, tokens, 7, 0, logits, &err), RZ_EINVAL);
+    cr_expect_eq(rz_llama_forward_batch(m, &st, tokens, 7, 0, logits, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "batch of 7 tokens: expected 1..6"), "%s", err.msg);
-    cr_expect_eq(rz_llama_forward_batch(&m, &st, tokens, 3, 4, logits, &err), RZ_EINVAL);
+    cr_expect_eq(rz_llama_forward_batch(m, &st, tokens, 3, 4, logits, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "positions 4..6: expected 0..5"), "%s", err.msg);
-    cr_expect_eq(rz_llama_forward_prompt(&m, &st, tokens, 0, 0, &err), RZ_EINVAL);
+    cr_expect_eq(rz_llama_forward_prompt(m, &st, tokens, 0, 0, &err), RZ_EINVAL);
     rz_llama_state_free(&st);
-    rz_llama_model_close(&m);
-    rzt_llama_tensors_free(&t);
-    free(buf);
+    tiny_close(&f);
 }
 
 Test(llama_forward, wrong_shape_is_named) {

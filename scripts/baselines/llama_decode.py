@@ -18,11 +18,10 @@ Before its first run the helper widens its CPU affinity to every CPU when T > 1 
 to one core, and llama.cpp's threads inherit the affinity when they start) and makes one untimed
 run of the prompt and one step, so the weights are resident and both graph shapes are built.
 """
-import ctypes
-import json
-import os
 import sys
 import time
+
+import llama_common
 
 
 def argmax(llama_cpp, np, ctx, n_vocab):
@@ -58,41 +57,17 @@ def main():
     import numpy as np
 
     path, threads, n_ctx = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    silent = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)(lambda *a: None)
-    llama_cpp.llama_log_set(silent, None)
-    llama_cpp.llama_backend_init()
-    mparams = llama_cpp.llama_model_default_params()
-    mparams.n_gpu_layers = 0
-    model = llama_cpp.llama_model_load_from_file(path.encode(), mparams)
-    if not model:
-        sys.stderr.write(f"llama.cpp could not load {path}\n")
-        sys.exit(1)
-    cparams = llama_cpp.llama_context_default_params()
-    cparams.n_ctx = n_ctx
-    cparams.n_batch = n_ctx
-    cparams.n_ubatch = n_ctx
-    cparams.n_threads = threads
-    cparams.n_threads_batch = threads
-    ctx = llama_cpp.llama_init_from_model(model, cparams)
-    if not ctx:
-        sys.stderr.write(f"llama.cpp could not make a context of {n_ctx} for {path}\n")
-        sys.exit(1)
+    llama_common.start(llama_cpp)
+    model = llama_common.load(llama_cpp, path, llama_common.cpu_params(llama_cpp))
+    ctx = llama_common.context(llama_cpp, model, path, threads, n_ctx)
     n_vocab = llama_cpp.llama_vocab_n_tokens(llama_cpp.llama_model_get_vocab(model))
-    info = llama_cpp.llama_print_system_info().decode(errors="replace").strip()
-    print(json.dumps({"ready": True, "llama_cpp": llama_cpp.__version__, "system_info": info,
-                      "threads": threads, "n_vocab": n_vocab}), flush=True)
-    warmed = False
-    for line in sys.stdin:
-        parts = line.split()
-        if not parts or parts[0] == "quit":
-            break
-        if not warmed:
-            if threads > 1:
-                os.sched_setaffinity(0, range(os.cpu_count()))
-            run(llama_cpp, np, ctx, n_vocab, int(parts[1]), 1)
-            warmed = True
-        samples = run(llama_cpp, np, ctx, n_vocab, int(parts[1]), int(parts[2]))
-        print(json.dumps({"samples_ns": samples}), flush=True)
+    ready = {"ready": True, "llama_cpp": llama_cpp.__version__,
+             "system_info": llama_common.system_info(llama_cpp), "threads": threads,
+             "n_vocab": n_vocab}
+    llama_common.serve(ready, threads,
+                       lambda w: run(llama_cpp, np, ctx, n_vocab, int(w[1]), 1),
+                       lambda w: {"samples_ns": run(llama_cpp, np, ctx, n_vocab, int(w[1]),
+                                                    int(w[2]))})
     llama_cpp.llama_free(ctx)
     llama_cpp.llama_model_free(model)
 

@@ -8,11 +8,12 @@ Protocol on stdin/stdout, one JSON object per line:
                         the file's pages are evicted (posix_fadvise DONTNEED) before each load
   "quit" or EOF     -> exit 0
 """
-import ctypes
 import json
 import os
 import sys
 import time
+
+import llama_common
 
 
 def evict(path):
@@ -27,19 +28,13 @@ def main():
     import llama_cpp
 
     path = sys.argv[1]
-    silent = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)(lambda *a: None)
-    llama_cpp.llama_log_set(silent, None)
-    llama_cpp.llama_backend_init()
-    params = llama_cpp.llama_model_default_params()
-    params.n_gpu_layers = 0
+    llama_common.start(llama_cpp)
+    params = llama_common.cpu_params(llama_cpp)
     params.use_mmap = True
-    model = llama_cpp.llama_model_load_from_file(path.encode(), params)
-    if not model:
-        sys.stderr.write(f"llama.cpp could not load {path}\n")
-        sys.exit(1)
+    model = llama_common.load(llama_cpp, path, params)
     llama_cpp.llama_model_free(model)
-    info = llama_cpp.llama_print_system_info().decode(errors="replace").strip()
-    print(json.dumps({"ready": True, "llama_cpp": llama_cpp.__version__, "system_info": info}), flush=True)
+    print(json.dumps({"ready": True, "llama_cpp": llama_cpp.__version__,
+                      "system_info": llama_common.system_info(llama_cpp)}), flush=True)
     for line in sys.stdin:
         parts = line.split()
         if not parts or parts[0] == "quit":

@@ -19,11 +19,10 @@ Protocol on stdin/stdout, one JSON object per line:
 Before its first run the helper widens its CPU affinity to every CPU when T > 1 (rzbench pins it
 to one core) and evaluates one untimed chunk.
 """
-import ctypes
-import json
-import os
 import sys
 import time
+
+import llama_common
 
 
 def score(np, logits, chunk, first):
@@ -57,22 +56,9 @@ def main():
     import numpy as np
 
     path, threads, n_ctx, text_path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    silent = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)(lambda *a: None)
-    llama_cpp.llama_log_set(silent, None)
-    llama_cpp.llama_backend_init()
-    mparams = llama_cpp.llama_model_default_params()
-    mparams.n_gpu_layers = 0
-    model = llama_cpp.llama_model_load_from_file(path.encode(), mparams)
-    if not model:
-        sys.stderr.write(f"llama.cpp could not load {path}\n")
-        sys.exit(1)
-    cparams = llama_cpp.llama_context_default_params()
-    cparams.n_ctx = cparams.n_batch = cparams.n_ubatch = n_ctx
-    cparams.n_threads = cparams.n_threads_batch = threads
-    ctx = llama_cpp.llama_init_from_model(model, cparams)
-    if not ctx:
-        sys.stderr.write(f"llama.cpp could not make a context of {n_ctx} for {path}\n")
-        sys.exit(1)
+    llama_common.start(llama_cpp)
+    model = llama_common.load(llama_cpp, path, llama_common.cpu_params(llama_cpp))
+    ctx = llama_common.context(llama_cpp, model, path, threads, n_ctx)
     vocab = llama_cpp.llama_model_get_vocab(model)
     n_vocab = llama_cpp.llama_vocab_n_tokens(vocab)
     text = open(text_path, "rb").read()
@@ -92,20 +78,12 @@ def main():
             chunk[0] = llama_cpp.llama_vocab_bos(vocab)
         chunks.append(chunk)
     batch = llama_cpp.llama_batch_init(n_ctx, 0, 1)
-    info = llama_cpp.llama_print_system_info().decode(errors="replace").strip()
-    print(json.dumps({"ready": True, "llama_cpp": llama_cpp.__version__, "system_info": info,
-                      "threads": threads, "n_chunks": len(chunks)}), flush=True)
-    warmed = False
-    for line in sys.stdin:
-        parts = line.split()
-        if not parts or parts[0] == "quit":
-            break
-        if not warmed:
-            if threads > 1:
-                os.sched_setaffinity(0, range(os.cpu_count()))
-            evaluate(llama_cpp, np, ctx, batch, chunks[0], n_vocab)
-            warmed = True
-        first, count = int(parts[1]), int(parts[2])
+    ready = {"ready": True, "llama_cpp": llama_cpp.__version__,
+             "system_info": llama_common.system_info(llama_cpp), "threads": threads,
+             "n_chunks": len(chunks)}
+
+    def handle(words):
+        first, count = int(words[1]), int(words[2])
         samples, nll, scored = [], 0.0, 0
         for c in range(first, first + count):
             t0 = time.perf_counter_ns()
@@ -113,7 +91,10 @@ def main():
             samples.append(time.perf_counter_ns() - t0)
             nll += s
             scored += k
-        print(json.dumps({"samples_ns": samples, "nll": nll, "count": scored}), flush=True)
+        return {"samples_ns": samples, "nll": nll, "count": scored}
+
+    llama_common.serve(ready, threads,
+                       lambda w: evaluate(llama_cpp, np, ctx, batch, chunks[0], n_vocab), handle)
     llama_cpp.llama_batch_free(batch)
     llama_cpp.llama_free(ctx)
     llama_cpp.llama_model_free(model)
