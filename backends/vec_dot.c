@@ -116,7 +116,7 @@ void rz_vec_dot_rows(const rz_vec_kernel *k, const void *w, size_t row_bytes, co
             }
             const int64_t n = nt - t < RZ_TILE_TOKENS ? nt - t : RZ_TILE_TOKENS;
             tile(base + at, row_bytes, (int)nr, x + (size_t)t * x_bytes, x_bytes, (int)n,
-                    y + (size_t)t * ldy + (size_t)r, ldy, cols);
+                 y + (size_t)t * ldy + (size_t)r, ldy, cols);
         }
     }
 }

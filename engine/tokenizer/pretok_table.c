@@ -36,6 +36,8 @@ enum {
     PRE_COUNT
 };
 
+/* clang-format keeps re-splitting these UTF-8 literals and never settles: left as written. */
+/* clang-format off */
 static const rz_tok_regex_set sets[PRE_COUNT] = {
     [PRE_DEFAULT] = {{"[\\p{P}\\$\\+<=>\\^~\\|]+", GPT2, "\\p{N}+", "[0-9][0-9][0-9]"}},
     [PRE_LLAMA3] = {{LLAMA3}},
@@ -81,6 +83,7 @@ static const rz_tok_regex_set sets[PRE_COUNT] = {
         {{CONTRACTIONS
           "|" LEAD "\\p{L}+|\\p{N}{1}| ?[^\\s\\p{L}\\p{N}\\r\\n]+|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"}},
 };
+/* clang-format on */
 
 /* Settings bits. */
 enum { KEEP_SPACES = 1, IGNORE_MERGES = 2, ADD_BOS = 4, ADD_SEP = 8, NO_BOS = 16 };
