@@ -18,6 +18,7 @@ typedef struct {
     const float *x;
     float *y;
     int64_t rows, cols, n_tokens;
+    int vdt; /* the activations' partner type */
 } job;
 
 /* Thread i of n gets rows [r0, r1): whole chunks, the remainder to the last thread. */
@@ -86,6 +87,14 @@ static void matmul_part(void *ctx, int i, int n) {
                         (size_t)j->rows, r0, r1, j->cols);
 }
 
+/* This thread's share of the tokens, quantized into their rows of xq. */
+static void quantize_part(void *ctx, int i, int n) {
+    const job *j = ctx;
+    for (int64_t t = j->n_tokens * i / n; t < j->n_tokens * (i + 1) / n; t++)
+        rz_vec_dot_quantize(j->be->isa, j->vdt, j->x + t * j->cols,
+                            (uint8_t *)j->xq + t * j->xq_bytes, j->cols);
+}
+
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,
                   float *Y, int64_t rows, int64_t cols, int64_t n_tokens) {
     job j = {
@@ -97,9 +106,8 @@ void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
             rz_matvec_mt(be, pool, type, w, X + t * cols, Y + t * rows, rows, cols);
         return;
     }
-    for (int64_t t = 0; t < n_tokens; t++)
-        rz_vec_dot_quantize(be->isa, vdt, X + t * cols, (uint8_t *)xq + t * j.xq_bytes, cols);
-    j.xq = xq;
+    j.xq = xq, j.x = X, j.vdt = vdt;
+    run(pool, quantize_part, &j);
     run(pool, matmul_part, &j);
     free(xq);
 }

@@ -2,8 +2,8 @@
  * kernels (backends/vec_dot.h).
  * Contract: W holds `rows` rows of `cols` elements of ggml type `type` (cols a multiple of its
  * block size), rows back to back. Activations are quantized once per call to the type's partner
- * type, on the calling thread; the rows are split over the pool's threads in chunks of
- * RZ_MATVEC_CHUNK rows (the last thread takes the remainder). pool may be NULL (the caller's
+ * type (rz_matvec_mt: on the calling thread); the rows are split over the pool's threads in chunks
+ * of RZ_MATVEC_CHUNK rows (the last thread takes the remainder). pool may be NULL (the caller's
  * thread does all the work). Types without a dot kernel fall back to rz_matvec_ref per chunk.
  * Results equal rz_matvec_quantized's exactly, whatever the thread count. */
 #ifndef RZ_BACKENDS_MATVEC_THREADS_H
@@ -23,8 +23,8 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
 /* Y = X W^T: Y[t][r] = sum over c of W[r][c] * X[t][c] for t < n_tokens, X and Y row-major
  * (n_tokens x cols and n_tokens x rows). Each thread runs every token over each tile of its
  * weight rows (rz_vec_dot_rows, tile kernels where the ISA has them), so each weight byte comes
- * from memory once for all tokens. Falls back to rz_matvec_mt per token when the quantized X
- * cannot be allocated. */
+ * from memory once for all tokens; the tokens are quantized first, split over the threads too.
+ * Falls back to rz_matvec_mt per token when the quantized X cannot be allocated. */
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,
                   float *Y, int64_t rows, int64_t cols, int64_t n_tokens);
 

@@ -142,14 +142,30 @@ static void attention_block(const rz_llama_model *m, rz_llama_state *s, int l, i
     add_rows(s->x, s->xb2, c->has_post_norms ? L->attn_post : NULL, n, c->dim, c->norm_eps);
 }
 
-/* x += gated feed-forward block of layer l for n tokens, with its optional post-norm. */
+typedef struct {
+    float *gate;
+    const float *up;
+    long n;
+    rz_ffn_act act;
+} glu_job;
+
+/* This thread's share of the elements of gate = act(gate) * up. */
+static void glu_part(void *ctx, int i, int n) {
+    const glu_job *j = ctx;
+    const long a = j->n * i / n, b = j->n * (i + 1) / n;
+    rz_glu(j->gate + a, j->up + a, (int)(b - a), j->act);
+}
+
+/* x += gated feed-forward block of layer l for n tokens, with its optional post-norm; the
+ * element-wise activation is split over the pool too. */
 static void ffn_block(const rz_llama_model *m, rz_llama_state *s, int l, int n) {
     const rz_llama_config *c = &m->config;
     const rz_llama_layer *L = &m->weights.layers[l];
     norm_rows(s->xb, s->x, L->ffn_norm, n, c->dim, c->norm_eps);
     project(s, &L->ffn_gate, s->xb, s->hb, n);
     project(s, &L->ffn_up, s->xb, s->hb2, n);
-    rz_glu(s->hb, s->hb2, n * c->hidden_dim, c->ffn_act);
+    glu_job glu = {s->hb, s->hb2, (long)n * c->hidden_dim, c->ffn_act};
+    rz_pool_run(s->pool, glu_part, &glu);
     project(s, &L->ffn_down, s->hb, s->xb2, n);
     add_rows(s->x, s->xb2, c->has_post_norms ? L->ffn_post : NULL, n, c->dim, c->norm_eps);
 }
