@@ -14,13 +14,12 @@
 
 enum { CTX = 512 };
 
-/* The model, a state pinned one thread per CPU, and the tokenized text cut into chunks. */
+/* The model, a state (its workers pinned to cores), and the tokenized text cut into chunks. */
 typedef struct {
     rz_llama_model model;
     rz_llama_state state;
     rz_tok_ids ids;
     rz_ppl_plan plan;
-    int placed;
     double nll;    /* sum of -log p over the timed chunks */
     int64_t count; /* their scored positions */
 } ppl_side;
@@ -48,7 +47,6 @@ static bool open_side(ppl_side *p, const char *model, const char *text, int thre
         snprintf(why, cap, "%s", err.msg);
         return false;
     }
-    p->placed = rzb_pool_pin(p->state.pool);
     return true;
 }
 
@@ -130,7 +128,7 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         rzb_result_series(r, "llama.cpp perplexity chunk", "ms", "512 tokens: forward + scoring");
     const bool ok = sample(ctx, &p, &ll, rz_s, ll_s, why, sizeof why);
     rzb_baseline_stop(&ll);
-    const int placed = p.placed, batch = p.state.n_batch;
+    const int pinned = p.state.pinned, batch = p.state.n_batch;
     const double ppl = exp(p.nll / (double)p.count);
     close_side(&p);
     if (!ok) {
@@ -146,8 +144,9 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_result_note(r, "model: %s", model);
     rzb_result_note(r, "text: %s, chunks of %d; sample i of run k: chunk k * iterations + i", text,
                     CTX);
-    rzb_result_note(r, "%d threads each: rz %d pinned, batches of %d; llama.cpp n_ubatch %d",
-                    threads, placed, batch, CTX);
+    rzb_result_note(r,
+                    "%d threads each: rz %d workers pinned, batches of %d; llama.cpp n_ubatch %d",
+                    threads, pinned, batch, CTX);
     rzb_result_note(r, "one sample = one chunk: rz_ppl_run (positions 0..510, logits from 256, "
                        "scoring in C) vs llama_decode of 512 tokens, every logit, numpy scoring");
     rzb_result_compare(r, 0, 1, 1.0, 0.001);

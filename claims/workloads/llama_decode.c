@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include "engine/generate/sampling.h"
-#include "harness/probe_threads.h"
 #include "harness/timer.h"
 
 static uint64_t matrix_bytes(const rz_llama_matrix *m) {
@@ -50,7 +49,6 @@ bool rzb_decode_open(rzb_decode *d, const char *path, int n_threads, int n_promp
         rzb_decode_close(d);
         return false;
     }
-    d->placed = rzb_pool_pin(d->state.pool);
     if (rz_llama_forward(&d->model, &d->state, d->prompt[0], 0, &err)) {
         snprintf(why, cap, "rz forward on %s: %s", path, err.msg);
         rzb_decode_close(d);

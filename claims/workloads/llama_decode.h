@@ -3,7 +3,7 @@
  * Contract: the prompt is n_prompt ids, id i = (1 + 7919 i) mod vocab_size (the llama.cpp helper
  * scripts/baselines/llama_decode.py builds the same ids), so no tokenizer is involved.
  * rzb_decode_open loads the model, makes a state for n_prompt + n_decode positions on n_threads
- * threads (spread one per CPU with rzb_pool_pin) through the active backend, and runs one
+ * threads (workers pinned to cores by the state, rz_pool_pin) through the active backend, runs one
  * untimed token so every weight page is resident. Each rzb_decode_run starts again from
  * position 0: it times the prompt plus the choice of the first token (time to first token),
  * then n_decode greedy steps, each a forward pass plus argmax. Nothing here exits or prints. */
@@ -19,7 +19,7 @@
 typedef struct {
     rz_llama_model model;
     rz_llama_state state;
-    int n_prompt, n_decode, n_threads, placed;
+    int n_prompt, n_decode, n_threads;
     int32_t *prompt;
     uint64_t file_bytes;
     uint64_t weight_bytes_per_token; /* matrix bytes one decode step reads (one embedding row) */
