@@ -47,22 +47,19 @@ static rz_status score(const rz_ppl_job *job, const rz_ppl_plan *plan, int c, in
     return RZ_OK;
 }
 
-/* Positions 0..n_ctx-2 of chunk c in batches of the state's size: a batch wholly before `first`
- * only fills the cache, any other returns every position's logits and scores those from first. */
+/* Chunk c: positions 0..first-1 only fill the cache (one rz_llama_forward_prompt, its own
+ * batches), then positions first..n_ctx-2 in batches of the state's size with every logit,
+ * each scored. */
 static rz_status run_chunk(const rz_ppl_job *job, const rz_ppl_plan *plan, int c, int32_t *chunk,
                            float *logits, double *scratch, rz_ppl_result *out, rz_error *err) {
     const rz_llama_model *m = job->model;
     rz_llama_state *s = job->state;
     const int n_vocab = m->config.vocab_size, end = plan->n_ctx - 1;
-    rz_status st = RZ_OK;
-    for (int p = 0; !st && p < end; p += s->n_batch) {
+    rz_status st = rz_llama_forward_prompt(m, s, chunk, plan->first, 0, err);
+    for (int p = plan->first; !st && p < end; p += s->n_batch) {
         const int n = end - p < s->n_batch ? end - p : s->n_batch;
-        if (p + n <= plan->first) {
-            st = rz_llama_forward_prompt(m, s, chunk + p, n, p, err);
-            continue;
-        }
         st = rz_llama_forward_batch(m, s, chunk + p, n, p, logits, err);
-        for (int j = p > plan->first ? p : plan->first; !st && j < p + n; j++)
+        for (int j = p; !st && j < p + n; j++)
             st = score(job, plan, c, j, chunk, logits + (size_t)(j - p) * n_vocab, scratch, out,
                        err);
     }

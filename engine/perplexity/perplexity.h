@@ -1,9 +1,10 @@
 /* rz_ppl_run: perplexity of a llama-family model over chunks of tokens, llama.cpp's method
  * (chunks.h cuts them, score.h scores them), optionally recording the base model's
  * log-probabilities for a KL-divergence run or comparing against such a record.
- * Contract: per chunk, positions 0..n_ctx-2 go through the forward pass in batches of the
- * state's n_batch (position n_ctx-1 is never needed: its logits predict nothing inside the
- * chunk); positions first..n_ctx-2 are each scored against the next token. The logits, hence
+ * Contract: per chunk, positions 0..first-1 go through rz_llama_forward_prompt, then positions
+ * first..n_ctx-2 through rz_llama_forward_batch in batches of the state's n_batch, each scored
+ * against the next token (position n_ctx-1 is never needed: its logits predict nothing inside
+ * the chunk). The logits, hence
  * the figures, are those of one position at a time (rz_llama_forward_batch's contract). The state
  * must hold at least plan.n_ctx positions. With compare set, the plan and the tokens come from
  * the record (job->plan and job->tokens are ignored) and every position's rz_kld_point is
