@@ -44,14 +44,10 @@ const rz_vec_dot_fn *rz_vec_dot_table(rz_isa isa) {
 
 rz_vec_kernel rz_vec_kernel_of(rz_isa isa, uint32_t type) {
     if (type >= RZ_TYPE_ID_LIMIT) return (rz_vec_kernel){NULL, NULL};
-    switch (isa) {
-    case RZ_ISA_AVX512:
-        return (rz_vec_kernel){rz_avx512_vec_dot[type], rz_avx512_vec_tile[type]};
-    case RZ_ISA_AVX2:
-        return (rz_vec_kernel){rz_avx2_vec_dot[type], rz_avx2_vec_tile[type]};
-    default:
-        return (rz_vec_kernel){rz_scalar_vec_dot[type], NULL};
-    }
+    const rz_vec_tile_fn *tiles = isa == RZ_ISA_AVX512 ? rz_avx512_vec_tile
+                                  : isa == RZ_ISA_AVX2 ? rz_avx2_vec_tile
+                                                       : NULL;
+    return (rz_vec_kernel){rz_vec_dot_table(isa)[type], tiles ? tiles[type] : NULL};
 }
 
 size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
