@@ -99,12 +99,10 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_result_note(r, "cold runs: %s",
                     cold_ok ? "posix_fadvise(DONTNEED) before each load"
                             : "unavailable (posix_fadvise refused)");
-    bool supported = true, falsified = false;
-    int primary_fast = -1, primary_slow = -1;
     for (int f = 0; f < 2; f++) {
         rzb_baseline llama;
         char *args[] = {files[f].path, NULL};
-        if (!rzb_baseline_start(&llama, ctx, "llama_load.py", args, why, sizeof why)) {
+        if (!rzb_baseline_start(&llama, ctx, "llama_load.py", args, NULL, why, sizeof why)) {
             rzb_result_verdict(r, RZB_SKIPPED, "baseline missing: llama.cpp: %s", why);
             return;
         }
@@ -119,38 +117,14 @@ static void run(const rzb_context *ctx, rzb_result *r) {
                 rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
                 return;
             }
-            rzb_series_finish(&r->series[fast]);
-            rzb_series_finish(&r->series[slow]);
-            rzb_result_compare(r, fast, slow, 1.0, 0.001);
-            char name[96];
-            snprintf(name, sizeof name, "%s %s: llama.cpp / rz load time", files[f].label,
+            char what[96];
+            snprintf(what, sizeof what, "%s %s: llama.cpp / rz load time", files[f].label,
                      cold ? "cold" : "warm");
-            rzb_result_metric(r, name, r->cmp.ratio, "x");
-            snprintf(name, sizeof name, "%s %s: CI95", files[f].label, cold ? "cold" : "warm");
-            rzb_result_metric(r, name, r->cmp.lo, "x (low)");
-            rzb_result_metric(r, name, r->cmp.hi, "x (high)");
-            supported = supported && r->cmp.lo >= 1.0 && r->cmp.p < 0.001;
-            falsified = falsified || r->cmp.hi < 1.0;
-            if (f == 1 && !cold) primary_fast = fast, primary_slow = slow;
+            rzb_result_compare(r, &r->series[fast], &r->series[slow], 1.0, 0.001, what);
         }
         rzb_baseline_stop(&llama);
     }
-    rzb_result_compare(r, primary_fast, primary_slow, 1.0, 0.001);
-    snprintf(r->cmp.what, sizeof r->cmp.what, "TinyLlama-1.1B-shape warm load ratio");
-    if (ctx->runs < 3)
-        rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %d (need at least 3)", ctx->runs);
-    else if (falsified)
-        rzb_result_verdict(r, RZB_FALSIFIED,
-                           "llama.cpp loads at least one file faster: a ratio's 95%% CI lies "
-                           "below 1 (see the metrics)");
-    else if (supported)
-        rzb_result_verdict(r, RZB_SUPPORTED,
-                           "rz loads every file at least as fast: each ratio's 95%% CI lies at or "
-                           "above 1 with p < 0.001 (see the metrics)");
-    else
-        rzb_result_verdict(r, RZB_INCONCLUSIVE,
-                           "at least one ratio's CI straddles 1 or its p >= 0.001 (see the "
-                           "metrics)");
+    rzb_result_judge(r);
 }
 
 const rzb_claim rzb_claim_a2_gguf_load = {

@@ -103,7 +103,7 @@ static bool serve(const rzb_context *ctx, const char *model, const char *extra_o
                   const char *extra_val, server *s, char *why, size_t cap) {
     char *argv[] = {(char *)ctx->rz_bin, "serve",           "-m", (char *)model, "--port", "0",
                     (char *)extra_opt,   (char *)extra_val, NULL};
-    if (!rzb_child_start(argv, &s->child, why, cap)) return false;
+    if (!rzb_child_start(argv, NULL, &s->child, why, cap)) return false;
     const char *line = rzb_child_read(&s->child);
     const char *colon = line ? strrchr(line, ':') : NULL;
     if (colon && sscanf(colon + 1, "%d", &s->port) == 1) return true;

@@ -15,10 +15,14 @@ enum { RZ_CALL, TORCH_CALL, RZ_BATCH, TORCH_BATCH };
 static bool torch_start(const rzb_context *ctx, const char *model, rzb_baseline *torch,
                         rzb_result *r, char *why, size_t cap) {
     char *args[] = {(char *)model, NULL};
-    if (!rzb_baseline_start(torch, ctx, "torch_logreg.py", args, why, cap)) return false;
-    rzb_result_note(r, "baseline: PyTorch %s on Python %s, torch threads %.0f, inference mode",
+    rzb_cpus one;
+    rzb_cpus_one(&one, ctx->pin->pu >= 0 ? ctx->pin->pu : 0);
+    if (!rzb_baseline_start(torch, ctx, "torch_logreg.py", args, &one, why, cap)) return false;
+    rzb_result_note(r,
+                    "baseline: PyTorch %s on Python %s, torch threads %.0f, inference mode, on "
+                    "CPU %s (the measuring thread's)",
                     rzb_baseline_info(torch, "torch"), rzb_baseline_info(torch, "python"),
-                    rzb_baseline_number(torch, "threads"));
+                    rzb_baseline_number(torch, "threads"), torch->cpus);
     rzb_result_metric(r, "PyTorch p for the P1 input", rzb_baseline_number(torch, "p"),
                       "probability");
     return true;
@@ -74,28 +78,17 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_result_metric(r, "timer overhead (one clock pair)", rzb_timer_overhead_ns(), "ns");
     rzb_result_metric(r, "published rz latency", 0.52, "us");
     rzb_result_metric(r, "published PyTorch latency", 5.00, "us");
-    for (int i = 0; i < r->n_series; i++)
-        rzb_series_finish(&r->series[i]);
-
     if (!torch) {
         rzb_result_verdict(r, RZB_SKIPPED, "baseline missing: %s", torch_why);
     } else {
-        rzb_ratio b = rzb_bootstrap_ratio(torch_batch->values, torch_batch->n, rz_batch->values,
-                                          rz_batch->n, 1000, 7);
+        rzb_paired b = rzb_series_ratio(rz_batch, torch_batch, 9.6, 0.001);
         rzb_result_metric(r, "speedup, batched timing", b.ratio, "x");
-        rzb_result_metric(r, "speedup, batched timing, CI95 low", b.lo, "x");
-        rzb_result_metric(r, "speedup, batched timing, CI95 high", b.hi, "x");
-        rzb_result_compare(r, RZ_CALL, TORCH_CALL, 9.6, 0.001);
-        if (ctx->runs < 3)
-            rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %d (need at least 3)",
-                               ctx->runs);
-        else
-            rzb_result_judge_ratio(r, "per-call speedup (PyTorch p50 / rz p50)");
+        rzb_result_metric(r, "speedup, batched timing, CI99.8 low", b.lo, "x");
+        rzb_result_metric(r, "speedup, batched timing, CI99.8 high", b.hi, "x");
+        rzb_result_compare(r, rz_call, torch_call, 9.6, 0.001,
+                           "per-call speedup (PyTorch / rz, per-run medians)");
+        rzb_result_judge(r);
     }
-    for (int i = 0; i < r->n_series; i++)
-        if (r->series[i].run_median_cv > 0.10)
-            rzb_result_note(r, "warning: %s run medians vary by %.0f%% (CV): noisy machine",
-                            r->series[i].label, 100 * r->series[i].run_median_cv);
     rzb_logreg_workload_close(&w);
 }
 
@@ -113,11 +106,12 @@ const rzb_claim rzb_claim_p1_predict_speed = {
                 "core and sampled in the same run, alternating runs with rz",
     .threshold = "speedup (PyTorch p50 / rz p50, per-call samples) >= 9.6x at alpha 0.001",
     .test = "per run: 50 warm-up calls, then per-call samples (timer included on both sides) and "
-            "batched samples (K calls per sample); Welch t-test on log-times, Cohen's d on "
-            "log-times, bootstrap 95% CI of the ratio of medians",
-    .verdict_rule = "SUPPORTED when the ratio's CI lower bound >= 9.6 and p < 0.001; FALSIFIED "
-                    "when its upper bound < 9.6; INCONCLUSIVE otherwise or with fewer than 3 "
-                    "runs; SKIPPED without the model or PyTorch",
+            "batched samples (K calls per sample); the unit of evidence is the run: per-run "
+            "medians, log-ratio per run, t with runs - 1 degrees of freedom; one-sided test of "
+            "ratio >= 9.6 at alpha 0.001, the level of each bound of the 99.8% CI",
+    .verdict_rule = "SUPPORTED when the ratio's CI lower bound >= 9.6 (one-sided p < 0.001); "
+                    "FALSIFIED when its upper bound < 9.6; INCONCLUSIVE otherwise or under the "
+                    "runner's rules (runs, noise, load); SKIPPED without the model or PyTorch",
     .default_runs = 10,
     .default_iterations = 10000,
     .default_warmup = 50,

@@ -9,8 +9,6 @@
 #include "harness/timer.h"
 #include "engine/models/logreg.h"
 
-enum { IN_PROCESS, RZ_PROCESS, TORCH_PROCESS };
-
 /* Loads the model and makes the first prediction; returns elapsed ns, 0 on failure. */
 static uint64_t load_and_predict(const char *path, float *x) {
     uint64_t t0 = rzb_now_ns();
@@ -80,8 +78,6 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         }
     }
     free(x);
-    for (int i = 0; i < r->n_series; i++)
-        rzb_series_finish(&r->series[i]);
     rzb_result_note(r, "model: %s; rz binary %s; every process run checked to print class 1", model,
                     ctx->rz_bin);
     rzb_result_note(r, "the verdict rests on the whole-process ratio (same method both sides); "
@@ -99,16 +95,14 @@ static void run(const rzb_context *ctx, rzb_result *r) {
                            ctx->python, script);
         return;
     }
-    rzb_ratio pub = rzb_bootstrap_ratio(torch->values, torch->n, in->values, in->n, 1000, 11);
+    rzb_paired pub = rzb_series_ratio(in, torch, 53000, 0.001);
     rzb_result_metric(r, "published-method ratio: PyTorch process / rz in-process", pub.ratio * 1e3,
                       "x");
-    rzb_result_metric(r, "published-method ratio, CI95 low", pub.lo * 1e3, "x");
-    rzb_result_metric(r, "published-method ratio, CI95 high", pub.hi * 1e3, "x");
-    rzb_result_compare(r, RZ_PROCESS, TORCH_PROCESS, 53000, 0.001);
-    if (ctx->runs < 3)
-        rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %d (need at least 3)", ctx->runs);
-    else
-        rzb_result_judge_ratio(r, "whole-process cold-start speedup (PyTorch p50 / rz p50)");
+    rzb_result_metric(r, "published-method ratio, CI99.8 low", pub.lo * 1e3, "x");
+    rzb_result_metric(r, "published-method ratio, CI99.8 high", pub.hi * 1e3, "x");
+    rzb_result_compare(r, rz, torch, 53000, 0.001,
+                       "whole-process cold-start speedup (PyTorch / rz, per-run medians)");
+    rzb_result_judge(r);
 }
 
 const rzb_claim rzb_claim_p2_cold_start = {

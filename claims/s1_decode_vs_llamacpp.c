@@ -54,7 +54,7 @@ static bool sample(const rzb_context *ctx, const model_file *f, int threads, rzb
     snprintf(request, sizeof request, "run %d %d", N_PROMPT, ctx->iterations);
     rzb_baseline ll;
     char *args[] = {(char *)f->path, t, n_ctx, NULL};
-    if (!rzb_baseline_start(&ll, ctx, "llama_decode.py", args, why, cap)) return false;
+    if (!rzb_baseline_start(&ll, ctx, "llama_decode.py", args, NULL, why, cap)) return false;
     double *ms = malloc((size_t)ctx->iterations * sizeof *ms), prompt_ms;
     bool ok = ms != NULL;
     rzb_series both;
@@ -135,7 +135,9 @@ static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, bool p
     samples_init(&fs, r, f, primary);
     bool ok = sample(ctx, f, threads, &d, &fs, why, sizeof why);
     if (ok) report_file(r, f, &d, &fs, gbs, t);
-    if (ok && primary) rzb_result_compare(r, fs.first + RZ_TOK, fs.first + LL_TOK, 1.0, 0.001);
+    if (ok && primary)
+        rzb_result_compare(r, fs.s[RZ_TOK], fs.s[LL_TOK], 1.0, 0.001,
+                           "decode: llama.cpp / rz time per token");
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
     samples_free(&fs);
     rzb_decode_close(&d);

@@ -6,22 +6,24 @@
 #include <string.h>
 
 bool rzb_baseline_start(rzb_baseline *b, const rzb_context *ctx, const char *script,
-                        char *const args[], char *why, size_t cap) {
+                        char *const args[], const rzb_cpus *cpus, char *why, size_t cap) {
     memset(b, 0, sizeof *b);
     char path[4200];
     snprintf(path, sizeof path, "%s/baselines/%s", ctx->scripts_dir, script);
     char *argv[16] = {(char *)ctx->python, path};
     for (int i = 0; args && args[i] && i < 13; i++)
         argv[i + 2] = args[i];
-    if (!rzb_child_start(argv, &b->child, why, cap)) return false;
-    rzb_pin_process(ctx->pin, b->child.pid);
+    if (!rzb_child_start(argv, cpus, &b->child, why, cap)) return false;
+    snprintf(b->cpus, sizeof b->cpus, "%s", b->child.cpus);
     const char *line = rzb_child_read(&b->child);
     cJSON *hello = line ? cJSON_Parse(line) : NULL;
     if (!cJSON_IsTrue(cJSON_GetObjectItem(hello, "ready"))) {
         cJSON_Delete(hello);
-        char tail[400];
-        rzb_child_finish(&b->child, tail, sizeof tail);
-        snprintf(why, cap, "%s %s: %s", ctx->python, path, tail[0] ? tail : "no greeting");
+        char tail[400], died[512] = "";
+        int status = rzb_child_finish(&b->child, tail, sizeof tail);
+        if (status > 128) rzb_signal_reason(status, died, sizeof died);
+        snprintf(why, cap, "%s %s: %s%s%s", ctx->python, path, died, died[0] && tail[0] ? "; " : "",
+                 tail[0] || died[0] ? tail : "exited without a greeting");
         return false;
     }
     b->greeting = hello;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "harness/load.h"
 #include "harness/timer.h"
 
 const rzb_claim *rzb_claim_find(const char *id) {
@@ -48,11 +49,20 @@ void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb
     memset(r, 0, sizeof *r);
     r->claim = c;
     r->verdict = RZB_INCONCLUSIVE;
-    uint64_t t0 = rzb_now_ns();
+    rzb_load load;
+    rzb_load_mark(&load);
     c->run(&ctx, r);
-    r->wall_s = (double)(rzb_now_ns() - t0) / 1e9;
+    double steal;
+    r->foreign_cpus = rzb_load_foreign_cpus(&load, &steal);
+    r->wall_s = (double)(rzb_now_ns() - load.wall_ns) / 1e9;
     for (int i = 0; i < r->n_series; i++)
         rzb_series_finish(&r->series[i]);
+    rzb_result_note(r,
+                    "load: %.2f CPUs busy outside rzbench and its children during the run, "
+                    "%.2f CPUs stolen by the hypervisor (runner's bound for a timing verdict: "
+                    "%.2f)",
+                    r->foreign_cpus, steal, RZB_MAX_FOREIGN_CPUS);
+    rzb_result_apply_run_rules(r);
 }
 
 void rzb_progress(const rzb_context *ctx, const char *fmt, ...) {

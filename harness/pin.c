@@ -40,11 +40,6 @@ void rzb_pin_init(rzb_pin *p, int core) {
              p->enforced ? "pinned" : "binding not enforced", core, p->pu, p->observed_pu);
 }
 
-bool rzb_pin_process(rzb_pin *p, pid_t pid) {
-    if (!p->topology || !p->cpuset) return false;
-    return hwloc_set_proc_cpubind(p->topology, pid, p->cpuset, 0) == 0;
-}
-
 const char *rzb_pin_hwloc_version(void) {
     static char v[32];
     unsigned api = hwloc_get_api_version();

@@ -1,4 +1,5 @@
-/* rzb_pin: binds the measuring thread (and baseline helper processes) to one core with hwloc.
+/* rzb_pin: binds the measuring thread to one core with hwloc (processes it starts get explicit
+ * CPU sets of their own: harness/subprocess.h).
  * Contract: rzb_pin_init loads the topology and binds the calling thread to a single PU of the
  * chosen core (the last core by default, away from where interrupts usually land), then verifies
  * the binding with hwloc_get_last_cpu_location. `enforced` says whether the OS honoured it and
@@ -21,9 +22,6 @@ typedef struct {
 
 /* core < 0 chooses the last core. */
 void rzb_pin_init(rzb_pin *p, int core);
-
-/* Binds another process (a baseline helper) to the same PU; returns true on success. */
-bool rzb_pin_process(rzb_pin *p, pid_t pid);
 
 /* The hwloc API version of the loaded library, e.g. "2.8.0". */
 const char *rzb_pin_hwloc_version(void);

@@ -78,8 +78,9 @@ bool rzb_report_summary_csv(const rzb_report *rep, FILE *out) {
 
 bool rzb_report_verdicts_csv(const rzb_report *rep, FILE *out) {
     static const char *const cols[] = {
-        "claim",         "title",         "verdict",   "reason",  "fast",   "slow",    "ratio",
-        "ratio_ci95_lo", "ratio_ci95_hi", "threshold", "p_value", "p_holm", "cohen_d", "wall_s"};
+        "claim",       "title",  "verdict",     "reason",      "fast",     "slow",
+        "runs",        "ratio",  "ratio_ci_lo", "ratio_ci_hi", "ci_level", "threshold",
+        "p_one_sided", "p_holm", "ratio_cv",    "cohen_d",     "wall_s"};
     header(out, cols, sizeof cols / sizeof cols[0]);
     for (int i = 0; i < rep->n_results; i++) {
         const rzb_result *r = &rep->results[i];
@@ -90,7 +91,8 @@ bool rzb_report_verdicts_csv(const rzb_report *rep, FILE *out) {
         text(out, r->reason, false);
         text(out, c->present ? r->series[c->fast].label : "", false);
         text(out, c->present ? r->series[c->slow].label : "", false);
-        const double v[] = {c->ratio, c->lo, c->hi, c->threshold, c->p, c->p_holm, c->cohen_d};
+        const double v[] = {c->runs,      c->ratio, c->lo,     c->hi,       1 - 2 * c->alpha,
+                            c->threshold, c->p,     c->p_holm, c->ratio_cv, c->cohen_d};
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
             num(out, c->present ? v[j] : NAN, false);
         num(out, r->wall_s, true);

@@ -73,7 +73,8 @@ static const char CSS[] =
     "svg text.sub{fill:#57606a}\n"
     "svg text.warn{fill:#cf222e}\n";
 
-static const char *const PALETTE[RZB_MAX_SERIES] = {
+enum { N_COLOURS = 8 };
+static const char *const PALETTE[N_COLOURS] = {
     "#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5",
 };
 
@@ -255,7 +256,8 @@ static void write_verdict_table(FILE *out, const rzb_report *rep) {
     fputs("<h2>Verdicts</h2>\n", out);
     write_tally(out, rep);
     fputs("<div class=\"wide\"><table>\n<tr><th>Claim</th><th>Title</th><th>Verdict</th>"
-          "<th>Ratio [95% CI]</th><th>Claimed</th><th>p</th><th>Cohen's d</th><th>Reason</th>"
+          "<th>Ratio [CI, from runs]</th><th>Claimed</th><th>one-sided p</th><th>Cohen's "
+          "d</th><th>Reason</th>"
           "</tr>\n",
           out);
     for (int i = 0; i < rep->n_results; i++)
@@ -350,7 +352,8 @@ static void write_series_table(FILE *out, const rzb_result *r) {
     if (r->n_series == 0) return;
     fputs("<h3>Series</h3>\n<div class=\"wide\"><table>\n<tr><th>Series</th><th>Method</th>"
           "<th>Unit</th><th>n</th><th>Mean</th><th>Median</th><th>SD</th><th>MAD</th>"
-          "<th>p50</th><th>p95</th><th>p99</th><th>95% CI of mean</th><th>Min</th><th>Max</th>"
+          "<th>p50</th><th>p95</th><th>p99</th><th>95% CI of mean (log "
+          "scale)</th><th>Min</th><th>Max</th>"
           "<th>Outliers low / high</th><th>CV of run medians</th></tr>\n",
           out);
     for (int i = 0; i < r->n_series; i++)
@@ -584,7 +587,7 @@ static void write_row(FILE *out, const plot *p, int k, double y) {
     histogram(p, k, &h);
     double base = y + ROW_H - 6;
     write_row_label(out, p->series[k], h.skipped, y);
-    write_bars(out, &p->axis, &h, base, PALETTE[k % RZB_MAX_SERIES]);
+    write_bars(out, &p->axis, &h, base, PALETTE[k % N_COLOURS]);
     write_markers(out, p, k, base - BAR_H - 4, base);
 }
 

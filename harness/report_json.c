@@ -38,6 +38,10 @@ static cJSON *series_json(const rzb_series *s, bool samples) {
     cJSON_AddStringToObject(o, "method", s->method);
     cJSON_AddItemToObject(o, "summary", summary_json(&s->summary));
     add_num(o, "run_median_cv", s->run_median_cv);
+    cJSON_AddNumberToObject(o, "runs", (double)s->runs);
+    add_num(o, "run_median_gmean", s->run_gmean);
+    add_num(o, "run_median_ci95_lo", s->run_lo);
+    add_num(o, "run_median_ci95_hi", s->run_hi);
     if (samples) {
         cJSON *v = cJSON_AddArrayToObject(o, "samples");
         cJSON *run = cJSON_AddArrayToObject(o, "sample_run");
@@ -62,19 +66,24 @@ static cJSON *spec_json(const rzb_claim *c) {
     return o;
 }
 
-static cJSON *comparison_json(const rzb_result *r) {
-    const rzb_comparison *c = &r->cmp;
+static cJSON *comparison_json(const rzb_result *r, const rzb_comparison *c) {
     if (!c->present) return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "what", c->what);
     cJSON_AddStringToObject(o, "fast", r->series[c->fast].label);
     cJSON_AddStringToObject(o, "slow", r->series[c->slow].label);
+    cJSON_AddStringToObject(o, "verdict", rzb_verdict_name(c->verdict));
+    cJSON_AddNumberToObject(o, "runs", c->runs);
     add_num(o, "ratio", c->ratio);
-    add_num(o, "ratio_ci95_lo", c->lo);
-    add_num(o, "ratio_ci95_hi", c->hi);
+    add_num(o, "ratio_ci_lo", c->lo);
+    add_num(o, "ratio_ci_hi", c->hi);
+    add_num(o, "ci_level", 1 - 2 * c->alpha);
     add_num(o, "threshold", c->threshold);
-    add_num(o, "p_value", c->p);
+    add_num(o, "p_one_sided", c->p);
+    add_num(o, "p_below_one_sided", c->p_below);
     add_num(o, "p_holm", c->p_holm);
     add_num(o, "alpha", c->alpha);
+    add_num(o, "ratio_cv", c->ratio_cv);
     add_num(o, "cohen_d", c->cohen_d);
     return o;
 }
@@ -98,7 +107,11 @@ static cJSON *result_json(const rzb_result *r, bool samples) {
     cJSON_AddStringToObject(o, "verdict", rzb_verdict_name(r->verdict));
     cJSON_AddStringToObject(o, "reason", r->reason);
     cJSON_AddItemToObject(o, "spec", spec_json(r->claim));
-    cJSON_AddItemToObject(o, "comparison", comparison_json(r));
+    cJSON_AddItemToObject(o, "comparison", comparison_json(r, &r->cmp));
+    cJSON *cmps = cJSON_AddArrayToObject(o, "comparisons");
+    for (int i = 0; i < r->n_cmps; i++)
+        cJSON_AddItemToArray(cmps, comparison_json(r, &r->cmps[i]));
+    add_num(o, "foreign_cpus", r->foreign_cpus);
     cJSON *series = cJSON_AddArrayToObject(o, "series");
     for (int i = 0; i < r->n_series; i++)
         cJSON_AddItemToArray(series, series_json(&r->series[i], samples));

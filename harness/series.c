@@ -27,28 +27,41 @@ void rzb_series_push(rzb_series *s, int run, double value) {
     s->n++;
 }
 
-void rzb_series_finish(rzb_series *s) {
-    rzb_summarize(s->values, s->n, &s->summary);
-    s->run_median_cv = NAN;
-    if (!s->n) return;
-    uint32_t runs = 0;
+size_t rzb_series_run_medians(const rzb_series *s, double *out, size_t cap) {
+    size_t runs = 0;
     for (size_t i = 0; i < s->n; i++)
         if (s->run[i] + 1 > runs) runs = s->run[i] + 1;
-    if (runs < 2) return;
-    double *medians = calloc(runs, sizeof *medians), *buf = malloc(s->n * sizeof *buf);
-    if (!medians || !buf) abort();
-    size_t used = 0;
-    for (uint32_t r = 0; r < runs; r++) {
+    if (runs > cap) runs = cap;
+    double *buf = malloc((s->n ? s->n : 1) * sizeof *buf);
+    if (!buf) abort();
+    for (size_t r = 0; r < runs; r++) {
         size_t k = 0;
         for (size_t i = 0; i < s->n; i++)
             if (s->run[i] == r) buf[k++] = s->values[i];
-        if (k) medians[used++] = rzb_median(buf, k);
+        out[r] = k ? rzb_median(buf, k) : NAN;
     }
-    rzb_summary ms;
-    rzb_summarize(medians, used, &ms);
-    s->run_median_cv = ms.cv;
-    free(medians);
     free(buf);
+    return runs;
+}
+
+void rzb_series_finish(rzb_series *s) {
+    rzb_summarize(s->values, s->n, &s->summary);
+    s->run_median_cv = s->run_gmean = s->run_lo = s->run_hi = NAN;
+    s->runs = 0;
+    if (!s->n) return;
+    double *medians = malloc(s->n * sizeof *medians);
+    if (!medians) abort();
+    size_t n = rzb_series_run_medians(s, medians, s->n), used = 0;
+    for (size_t r = 0; r < n; r++)
+        if (!isnan(medians[r])) medians[used++] = medians[r];
+    s->runs = used;
+    if (used >= 2) {
+        rzb_summary ms;
+        rzb_summarize(medians, used, &ms);
+        s->run_median_cv = ms.cv;
+        rzb_log_mean_ci(medians, used, 0.95, &s->run_gmean, &s->run_lo, &s->run_hi);
+    }
+    free(medians);
 }
 
 void rzb_series_free(rzb_series *s) {

@@ -43,9 +43,12 @@ void rzb_summarize(const double *x, size_t n, rzb_summary *s) {
     s->q3 = gsl_stats_quantile_from_sorted_data(c, 1, n, 0.75);
     s->min = c[0];
     s->max = c[n - 1];
-    double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * s->sd / sqrt((double)n) : 0;
-    s->ci_lo = s->mean - half;
-    s->ci_hi = s->mean + half;
+    double gmean,
+        half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * s->sd / sqrt((double)n) : 0;
+    if (!rzb_log_mean_ci(c, n, 0.95, &gmean, &s->ci_lo, &s->ci_hi)) {
+        s->ci_lo = s->mean - half;
+        s->ci_hi = s->mean + half;
+    }
     s->cv = s->mean != 0 ? s->sd / s->mean : NAN;
     double iqr = s->q3 - s->q1;
     for (size_t i = 0; i < n; i++) {
@@ -127,6 +130,60 @@ rzb_ratio rzb_bootstrap_ratio(const double *slow, size_t ns, const double *fast,
     free(scratch);
     free(ratios);
     gsl_rng_free(rng);
+    return r;
+}
+
+/* Mean and sd of log(x); false when n < 2 or a value is <= 0. */
+static bool log_moments(const double *x, size_t n, double *mean, double *sd) {
+    if (n < 2) return false;
+    double *l = malloc(n * sizeof *l);
+    if (!l) abort();
+    bool positive = true;
+    for (size_t i = 0; i < n; i++) {
+        positive = positive && x[i] > 0;
+        l[i] = positive ? log(x[i]) : 0;
+    }
+    *mean = gsl_stats_mean(l, 1, n);
+    *sd = gsl_stats_sd_m(l, 1, n, *mean);
+    free(l);
+    return positive;
+}
+
+bool rzb_log_mean_ci(const double *x, size_t n, double level, double *gmean, double *lo,
+                     double *hi) {
+    double m, sd;
+    if (!log_moments(x, n, &m, &sd)) return false;
+    double half = gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)(n - 1)) * sd / sqrt((double)n);
+    *gmean = exp(m);
+    *lo = exp(m - half);
+    *hi = exp(m + half);
+    return true;
+}
+
+rzb_paired rzb_paired_log_ratio(const double *slow, const double *fast, size_t k, double threshold,
+                                double alpha) {
+    rzb_paired r = {k, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    double *ratios = malloc((k ? k : 1) * sizeof *ratios);
+    if (!ratios) abort();
+    for (size_t i = 0; i < k; i++)
+        ratios[i] = fast[i] > 0 ? slow[i] / fast[i] : NAN;
+    double m, sd;
+    bool ok = log_moments(ratios, k, &m, &sd) && threshold > 0;
+    free(ratios);
+    if (!ok) return r;
+    double se = sd / sqrt((double)k), df = (double)(k - 1), gap = m - log(threshold);
+    double half = gsl_cdf_tdist_Pinv(1 - alpha, df) * se;
+    r.ratio = exp(m);
+    r.lo = exp(m - half);
+    r.hi = exp(m + half);
+    r.sd_log = sd;
+    if (se == 0) {
+        r.p_above = gap > 0 ? 0.0 : 1.0;
+        r.p_below = gap < 0 ? 0.0 : 1.0;
+    } else {
+        r.p_above = gsl_cdf_tdist_Q(gap / se, df);
+        r.p_below = gsl_cdf_tdist_P(gap / se, df);
+    }
     return r;
 }
 

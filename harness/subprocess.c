@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,75 @@
 
 extern char **environ;
 
-bool rzb_child_start(char *const argv[], rzb_child *c, char *err, size_t cap) {
+static cpu_set_t start_cpus;
+
+__attribute__((constructor)) static void remember_start_cpus(void) {
+    if (sched_getaffinity(0, sizeof start_cpus, &start_cpus) != 0) {
+        CPU_ZERO(&start_cpus);
+        for (long i = 0, n = sysconf(_SC_NPROCESSORS_ONLN); i < n && i < CPU_SETSIZE; i++)
+            CPU_SET((int)i, &start_cpus);
+    }
+}
+
+void rzb_cpus_all(rzb_cpus *c) {
+    c->mask = start_cpus;
+}
+
+void rzb_cpus_one(rzb_cpus *c, int cpu) {
+    CPU_ZERO(&c->mask);
+    CPU_SET(cpu, &c->mask);
+}
+
+const char *rzb_cpus_text(const rzb_cpus *c, char *buf, size_t cap) {
+    size_t used = 0;
+    buf[0] = 0;
+    for (int i = 0; i < CPU_SETSIZE && used < cap; i++) {
+        if (!CPU_ISSET(i, &c->mask) || (i > 0 && CPU_ISSET(i - 1, &c->mask))) continue;
+        int j = i;
+        while (j + 1 < CPU_SETSIZE && CPU_ISSET(j + 1, &c->mask))
+            j++;
+        int n = j > i ? snprintf(buf + used, cap - used, "%s%d-%d", used ? "," : "", i, j)
+                      : snprintf(buf + used, cap - used, "%s%d", used ? "," : "", i);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return buf;
+}
+
+bool rzb_cpus_of_pid(pid_t pid, char *list, size_t cap) {
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        if (!strncmp(line, "Cpus_allowed_list:", 18)) {
+            const char *v = line + 18;
+            v += strspn(v, " \t");
+            snprintf(list, cap, "%.*s", (int)strcspn(v, "\n"), v);
+            found = true;
+        }
+    if (f) fclose(f);
+    return found;
+}
+
+/* posix_spawnp with the child on `cpus`: the child inherits the calling thread's mask at fork,
+ * so the thread takes that mask for the spawn and gets its own pin back right after. */
+static int spawn_on(pid_t *pid, char *const argv[], const posix_spawn_file_actions_t *fa,
+                    const rzb_cpus *cpus) {
+    rzb_cpus all;
+    if (!cpus) {
+        rzb_cpus_all(&all);
+        cpus = &all;
+    }
+    cpu_set_t own;
+    bool saved = sched_getaffinity(0, sizeof own, &own) == 0;
+    sched_setaffinity(0, sizeof cpus->mask, &cpus->mask);
+    int rc = posix_spawnp(pid, argv[0], fa, NULL, argv, environ);
+    if (saved) sched_setaffinity(0, sizeof own, &own);
+    return rc;
+}
+
+bool rzb_child_start(char *const argv[], const rzb_cpus *cpus, rzb_child *c, char *err,
+                     size_t cap) {
     memset(c, 0, sizeof *c);
     int in[2], out[2];
     FILE *errors = tmpfile();
@@ -28,7 +98,7 @@ bool rzb_child_start(char *const argv[], rzb_child *c, char *err, size_t cap) {
     posix_spawn_file_actions_adddup2(&fa, fileno(errors), 2);
     posix_spawn_file_actions_addclose(&fa, in[1]);
     posix_spawn_file_actions_addclose(&fa, out[0]);
-    int rc = posix_spawnp(&c->pid, argv[0], &fa, NULL, argv, environ);
+    int rc = spawn_on(&c->pid, argv, &fa, cpus);
     posix_spawn_file_actions_destroy(&fa);
     close(in[0]);
     close(out[1]);
@@ -39,6 +109,7 @@ bool rzb_child_start(char *const argv[], rzb_child *c, char *err, size_t cap) {
         fclose(errors);
         return false;
     }
+    if (!rzb_cpus_of_pid(c->pid, c->cpus, sizeof c->cpus)) snprintf(c->cpus, sizeof c->cpus, "?");
     c->to = fdopen(in[1], "w");
     c->from = fdopen(out[0], "r");
     c->errors = errors;
@@ -76,7 +147,7 @@ int rzb_child_finish(rzb_child *c, char *stderr_tail, size_t cap) {
     fclose(c->errors);
     free(c->line);
     memset(c, 0, sizeof *c);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 int rzb_time_process(char *const argv[], uint64_t *ns, char *out, size_t cap) {
@@ -89,7 +160,7 @@ int rzb_time_process(char *const argv[], uint64_t *ns, char *out, size_t cap) {
     posix_spawn_file_actions_addclose(&fa, p[0]);
     pid_t pid;
     uint64_t t0 = rzb_now_ns();
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    int rc = spawn_on(&pid, argv, &fa, NULL);
     posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
     if (rc != 0) {
@@ -119,11 +190,51 @@ int rzb_run_logged(char *const argv[], const char *log_path) {
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    int rc = spawn_on(&pid, argv, &fa, NULL);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return -2;
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         continue;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The ISA extensions in `wanted` that /proc/cpuinfo's flags do not list, space-separated. */
+static void missing_flags(char *out, size_t cap) {
+    static const char *const wanted[] = {"avx2",        "fma",      "f16c",
+                                         "avx512f",     "avx512bw", "avx512_vnni",
+                                         "avx512_bf16", "amx_tile", "amx_int8"};
+    char line[8192] = "";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    while (f && fgets(line, sizeof line, f) && strncmp(line, "flags", 5))
+        continue;
+    if (f) fclose(f);
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
+        char word[32];
+        snprintf(word, sizeof word, " %s", wanted[i]);
+        const char *hit = strstr(line, word);
+        size_t len = strlen(word);
+        if (hit && (hit[len] == ' ' || hit[len] == '\n' || !hit[len])) continue;
+        int n = snprintf(out + used, cap - used, "%s%s", used ? " " : "", wanted[i]);
+        used += n > 0 && (size_t)n < cap - used ? (size_t)n : 0;
+    }
+}
+
+const char *rzb_signal_reason(int status, char *buf, size_t cap) {
+    int sig = status - 128;
+    if (sig != SIGILL) {
+        snprintf(buf, cap, "died with signal %d (%s)", sig, strsignal(sig));
+        return buf;
+    }
+    char missing[256];
+    missing_flags(missing, sizeof missing);
+    snprintf(buf, cap,
+             "died with SIGILL (illegal instruction): it was built for an instruction set this CPU "
+             "lacks (this CPU has none of: %s), or its compiler emitted a broken instruction "
+             "sequence (GCC 12 with ggml's AMX code); rebuild it natively: "
+             "scripts/build-llama-cpp",
+             missing[0] ? missing : "-");
+    return buf;
 }

@@ -20,7 +20,8 @@ Test(stats, summary_of_known_data) {
     cr_expect_float_eq(s.max, 100, 0);
     cr_expect_eq(s.outliers_high, 1, "100 lies beyond q3 + 1.5 IQR");
     cr_expect_eq(s.outliers_low, 0);
-    cr_expect(s.ci_lo < s.mean && s.mean < s.ci_hi);
+    cr_expect(0 < s.ci_lo && s.ci_lo < s.median && s.median < s.ci_hi,
+              "log-scale CI around the geometric mean");
     cr_expect_float_eq(x[0], 5, 0, "input left in its order");
 }
 
@@ -68,4 +69,45 @@ Test(stats, empty_and_tiny_inputs) {
     cr_expect(isnan(s.mean));
     rzb_ttest t = rzb_welch_log(a, 1, b, 6);
     cr_expect(isnan(t.p));
+}
+
+/* Reference: mpmath's regularized incomplete beta for the t distribution with 4 degrees of
+ * freedom (t quantile 0.975 = 2.7764451052). */
+Test(stats, paired_log_ratio_matches_reference) {
+    const double slow[] = {2.0, 2.2, 1.9, 2.1, 2.05}, fast[] = {1, 1, 1, 1, 1};
+    rzb_paired t = rzb_paired_log_ratio(slow, fast, 5, 1.9, 0.025);
+    cr_expect_eq(t.k, 5);
+    cr_expect_float_eq(t.ratio, 2.0475564631507477, 1e-12);
+    cr_expect_float_eq(t.lo, 1.9132382733400248, 1e-9);
+    cr_expect_float_eq(t.hi, 2.1913044121114025, 1e-9);
+    cr_expect_float_eq(t.p_above, 0.0188187757648673, 1e-9);
+    cr_expect_float_eq(t.p_below, 0.981181224235133, 1e-9);
+    cr_expect_float_eq(t.sd_log, 0.05464431246103524, 1e-12);
+}
+
+Test(stats, paired_test_is_at_the_level_of_its_interval) {
+    const double slow[] = {2.0, 2.2, 1.9, 2.1, 2.05}, fast[] = {1, 1, 1, 1, 1};
+    for (double thr = 1.8; thr < 2.3; thr += 0.01) {
+        rzb_paired t = rzb_paired_log_ratio(slow, fast, 5, thr, 0.025);
+        cr_expect_eq(t.lo > thr, t.p_above < 0.025, "threshold %g: lo %g, p %g", thr, t.lo,
+                     t.p_above);
+        cr_expect_eq(t.hi < thr, t.p_below < 0.025, "threshold %g: hi %g, p %g", thr, t.hi,
+                     t.p_below);
+    }
+}
+
+Test(stats, paired_needs_two_runs) {
+    const double one[] = {2.0};
+    rzb_paired t = rzb_paired_log_ratio(one, one, 1, 1, 0.025);
+    cr_expect(isnan(t.lo) && isnan(t.p_above));
+}
+
+Test(stats, time_intervals_never_go_below_zero) {
+    const double x[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 500};
+    rzb_summary s;
+    rzb_summarize(x, 10, &s);
+    cr_expect(s.ci_lo > 0, "CI [%g, %g]", s.ci_lo, s.ci_hi);
+    double g, lo, hi;
+    cr_assert(rzb_log_mean_ci(x, 10, 0.95, &g, &lo, &hi));
+    cr_expect(lo > 0 && lo < g && g < hi);
 }
