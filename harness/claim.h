@@ -13,11 +13,12 @@
 #include "harness/result.h"
 
 typedef struct {
-    int runs;       /* 0: the claim's default */
-    int iterations; /* samples per run; 0: the claim's default */
-    int warmup;     /* untimed calls before each run; -1: the claim's default */
-    uint64_t batch; /* calls per batched sample; 0: the claim's default */
-    bool progress;  /* print progress to stderr (only when it is a TTY) */
+    int runs;                /* 0: the claim's default */
+    int iterations;          /* samples per run; 0: the claim's default */
+    int warmup;              /* untimed calls before each run; -1: the claim's default */
+    uint64_t batch;          /* calls per batched sample; 0: the claim's default */
+    bool progress;           /* print progress to stderr (only when it is a TTY) */
+    double max_foreign_cpus; /* the runner's bound on other work (CPUs); 0: RZB_MAX_FOREIGN_CPUS */
 } rzb_options;
 
 /* What a claim's run function gets: resolved options, the pinned measuring thread, and paths. */
@@ -42,6 +43,7 @@ struct rzb_claim {
     const char *threshold;
     const char *test;
     const char *verdict_rule;
+    bool untimed; /* the verdict rests on no timing: the runner's load rule leaves it alone */
     int default_runs, default_iterations, default_warmup;
     uint64_t default_batch;
     void (*run)(const rzb_context *ctx, rzb_result *r);

@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 
-#include "engine/core/pool.h"
 #include "harness/probe_threads.h"
 #include "harness/stats.h"
 #include "harness/timer.h"
@@ -28,69 +27,88 @@ uint64_t rzb_fma_kernel_scalar(uint64_t iters, float a, float b, float *sink) {
     return iters * 12 * 2;
 }
 
-typedef uint64_t (*kernel_fn)(uint64_t iters, float a, float b, float *sink);
+typedef uint64_t (*fma_kernel)(uint64_t iters, float a, float b, float *sink);
 
-typedef struct {
-    kernel_fn kernel;
-    uint64_t iters, flops_per_thread;
-    float a, b;
-    float *sinks; /* one per thread */
-} fma_job;
+static const fma_kernel fma_kernels[RZ_ISA_COUNT] = {
+    [RZ_ISA_SCALAR] = rzb_fma_kernel_scalar,
+    [RZ_ISA_AVX2] = rzb_fma_kernel_avx2,
+    [RZ_ISA_AVX512] = rzb_fma_kernel_avx512,
+};
 
-static void fma_part(void *ctx, int i, int n) {
-    (void)n;
-    fma_job *j = ctx;
-    uint64_t flops = j->kernel(j->iters, j->a, j->b, &j->sinks[i]);
-    if (i == 0) j->flops_per_thread = flops;
-}
-
-static kernel_fn kernel_for(rz_isa isa) {
-    if (!rz_cpu_supports(isa)) return NULL;
-    switch (isa) {
-    case RZ_ISA_SCALAR:
-        return rzb_fma_kernel_scalar;
-    case RZ_ISA_AVX2:
-        return rzb_fma_kernel_avx2;
-    case RZ_ISA_AVX512:
-        return rzb_fma_kernel_avx512;
-    default:
-        return NULL;
-    }
-}
-
-/* Doubles the repetition count until one call on this thread lasts min_seconds. */
-static uint64_t calibrate(fma_job *j, double min_seconds) {
-    for (j->iters = 1 << 12;; j->iters *= 2) {
-        uint64_t t0 = rzb_now_ns();
-        fma_part(j, 0, 1);
-        if ((double)(rzb_now_ns() - t0) * 1e-9 >= min_seconds) return j->iters;
-    }
-}
-
-bool rzb_probe_fma(rz_isa isa, int n_threads, int reps, double min_seconds, rzb_fma_peak *out) {
-    kernel_fn kernel = kernel_for(isa);
-    if (!kernel || n_threads < 1 || reps < 1) return false;
+/* a and b are read from volatile storage so the compiler cannot fold the chains. */
+static uint64_t fma_part(rz_isa isa, uint64_t iters, double *sink) {
     volatile float a = 0.999999f, b = 1e-6f;
-    fma_job j = {.kernel = kernel, .a = a, .b = b, .sinks = calloc((size_t)n_threads, 4)};
-    double *gflops = calloc((size_t)reps, sizeof *gflops);
+    float sum;
+    uint64_t flops = fma_kernels[isa](iters, a, b, &sum);
+    *sink = sum;
+    return flops;
+}
+
+static void sampler_part(void *ctx, int i, int n) {
+    (void)n;
+    rzb_peak_sampler *s = ctx;
+    uint64_t ops = s->part(s->isa, s->iters, &s->sinks[i]);
+    if (i == 0) s->ops = ops * (uint64_t)s->threads;
+}
+
+/* Doubles the rounds until one share on the calling thread lasts min_seconds. */
+static void calibrate(rzb_peak_sampler *s, double min_seconds) {
+    for (s->iters = 1 << 12;; s->iters *= 2) {
+        uint64_t t0 = rzb_now_ns();
+        s->part(s->isa, s->iters, &s->sinks[0]);
+        if ((double)(rzb_now_ns() - t0) * 1e-9 >= min_seconds) return;
+    }
+}
+
+bool rzb_peak_sampler_init(rzb_peak_sampler *s, rzb_peak_part part, rz_isa isa, rz_pool *pool,
+                           double min_seconds) {
+    if (isa < 0 || isa >= RZ_ISA_COUNT || !rz_cpu_supports(isa)) return false;
+    if (rz_pool_size(pool) > RZB_PEAK_MAX_THREADS) return false;
+    *s = (rzb_peak_sampler){.isa = isa, .part = part, .pool = pool, .threads = rz_pool_size(pool)};
+    calibrate(s, min_seconds);
+    return true;
+}
+
+bool rzb_fma_sampler(rzb_peak_sampler *s, rz_isa isa, rz_pool *pool, double min_seconds) {
+    return rzb_peak_sampler_init(s, fma_part, isa, pool, min_seconds);
+}
+
+double rzb_peak_sample(rzb_peak_sampler *s) {
+    uint64_t t0 = rzb_now_ns();
+    rz_pool_run(s->pool, sampler_part, s);
+    s->seconds = (double)(rzb_now_ns() - t0) * 1e-9;
+    return (double)s->ops / s->seconds * 1e-9;
+}
+
+/* Times reps samples into out; false when out of memory. */
+static bool sample_reps(rzb_peak_sampler *s, int reps, rzb_peak *out) {
+    double *gops = calloc((size_t)reps, sizeof *gops);
+    if (!gops) return false;
+    for (int r = 0; r < reps; r++) {
+        gops[r] = rzb_peak_sample(s);
+        if (gops[r] > out->best_gops) out->best_gops = gops[r], out->seconds = s->seconds;
+    }
+    out->median_gops = rzb_median(gops, (size_t)reps);
+    free(gops);
+    return true;
+}
+
+bool rzb_probe_peak(rzb_sampler_maker make, rz_isa isa, int n_threads, int reps, double min_seconds,
+                    rzb_peak *out) {
+    if (n_threads < 1 || reps < 1 || isa < 0 || isa >= RZ_ISA_COUNT || !rz_cpu_supports(isa))
+        return false;
     rz_pool *pool = NULL;
     rz_error err;
-    bool ok = j.sinks && gflops && (n_threads == 1 || !rz_pool_new(n_threads, &pool, &err));
-    if (ok) {
-        *out = (rzb_fma_peak){.isa = isa, .threads = n_threads, .reps = reps};
-        out->placed = rzb_pool_pin(pool);
-        calibrate(&j, min_seconds);
-        for (int r = 0; r < reps; r++) {
-            uint64_t t0 = rzb_now_ns();
-            rz_pool_run(pool, fma_part, &j);
-            double s = (double)(rzb_now_ns() - t0) * 1e-9;
-            gflops[r] = (double)j.flops_per_thread * n_threads / s * 1e-9;
-            if (gflops[r] > out->best_gflops) out->best_gflops = gflops[r], out->seconds = s;
-        }
-        out->median_gflops = rzb_median(gflops, (size_t)reps);
-    }
+    if (n_threads > 1 && rz_pool_new(n_threads, &pool, &err)) return false;
+    *out = (rzb_peak){.isa = isa, .threads = n_threads, .reps = reps};
+    out->placed = rzb_pool_pin(pool);
+    rzb_peak_sampler *s = malloc(sizeof *s);
+    bool ok = s && make(s, isa, pool, min_seconds) && sample_reps(s, reps, out);
+    free(s);
     rz_pool_free(pool);
-    free(gflops);
-    free(j.sinks);
     return ok;
+}
+
+bool rzb_probe_fma(rz_isa isa, int n_threads, int reps, double min_seconds, rzb_peak *out) {
+    return rzb_probe_peak(rzb_fma_sampler, isa, n_threads, reps, min_seconds, out);
 }

@@ -1,58 +1,88 @@
 #!/usr/bin/env python3
-"""A2 baseline helper, started by rzbench: times llama.cpp's native GGUF loader,
-llama_model_load_from_file (through the libllama that llama-cpp-python builds), CPU only, mmap on.
+"""A2 baseline helper, started by rzbench on every CPU: times llama.cpp (through the libllama that
+llama-cpp-python builds, CPU only, mmap on) loading argv[1], with argv[2] threads.
+
+Two stages, each sample timed on its own:
+  time to first logits: llama_model_load_from_file, a context of N_CTX positions
+                        (llama_init_from_model, argv[2] threads), llama_decode of token id 1 at
+                        position 0, and one read of its logits (llama_get_logits_ith); the frees
+                        after it are not timed
+  open:                 llama_model_load_from_file alone (the free after it is not timed)
+The page cache is rzbench's business: for a cold sample it evicts the file and checks that no
+page stayed resident before it sends the request; this helper never reads the file between
+requests (each sample frees everything it loaded, so no mapping keeps pages in memory).
 
 Protocol on stdin/stdout, one JSON object per line:
-  start             -> {"ready": true, "llama_cpp": ..., "system_info": ...}
-  "run N COLD"      -> {"samples_ns": [...]}  N timed load + free cycles of argv[1]; with COLD=1
-                        the file's pages are evicted (posix_fadvise DONTNEED) before each load
-  "quit" or EOF     -> exit 0
+  start          -> {"ready": true, "llama_cpp": ..., "system_info": ..., "threads": T,
+                     "n_ctx": N_CTX, "logit0": x}  after one untimed first-logits cycle; x is
+                     logit 0 of token 1 at position 0, for rzbench to compare with rz's
+  "first N"      -> {"samples_ns": [...]}  N samples of time to first logits
+  "open N"       -> {"samples_ns": [...]}  N samples of the load alone
+  "quit" or EOF  -> exit 0
 """
 import json
-import os
 import sys
 import time
 
 import llama_common
 
+N_CTX = 512
+TOKEN = 1
 
-def evict(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
+
+def decode_one(llama_cpp, ctx):
+    tokens = (llama_cpp.llama_token * 1)(TOKEN)
+    rc = llama_cpp.llama_decode(ctx, llama_cpp.llama_batch_get_one(tokens, 1))
+    if rc != 0:
+        sys.stderr.write(f"llama_decode failed ({rc}) on token {TOKEN}\n")
+        sys.exit(1)
+    return float(llama_cpp.llama_get_logits_ith(ctx, -1)[0])
+
+
+def first_logits(llama_cpp, path, params, threads):
+    """One sample: (ns from load to the first logit read, that logit)."""
+    t0 = time.perf_counter_ns()
+    model = llama_common.load(llama_cpp, path, params)
+    ctx = llama_common.context(llama_cpp, model, path, threads, N_CTX)
+    logit = decode_one(llama_cpp, ctx)
+    t1 = time.perf_counter_ns()
+    llama_cpp.llama_free(ctx)
+    llama_cpp.llama_model_free(model)
+    return t1 - t0, logit
+
+
+def open_only(llama_cpp, path, params):
+    t0 = time.perf_counter_ns()
+    model = llama_common.load(llama_cpp, path, params)
+    t1 = time.perf_counter_ns()
+    llama_cpp.llama_model_free(model)
+    return t1 - t0
+
+
+def answer(llama_cpp, path, params, threads, words):
+    count = int(words[1])
+    if words[0] == "open":
+        return {"samples_ns": [open_only(llama_cpp, path, params) for _ in range(count)]}
+    return {"samples_ns": [first_logits(llama_cpp, path, params, threads)[0]
+                           for _ in range(count)]}
 
 
 def main():
     import llama_cpp
 
-    path = sys.argv[1]
+    path, threads = sys.argv[1], int(sys.argv[2])
     llama_common.start(llama_cpp)
     params = llama_common.cpu_params(llama_cpp)
     params.use_mmap = True
-    model = llama_common.load(llama_cpp, path, params)
-    llama_cpp.llama_model_free(model)
+    logit0 = first_logits(llama_cpp, path, params, threads)[1]
     print(json.dumps({"ready": True, "llama_cpp": llama_cpp.__version__,
-                      "system_info": llama_common.system_info(llama_cpp)}), flush=True)
+                      "system_info": llama_common.system_info(llama_cpp), "threads": threads,
+                      "n_ctx": N_CTX, "logit0": logit0}), flush=True)
     for line in sys.stdin:
-        parts = line.split()
-        if not parts or parts[0] == "quit":
+        words = line.split()
+        if not words or words[0] == "quit":
             break
-        count, cold = int(parts[1]), parts[2] == "1"
-        samples = []
-        for _ in range(count):
-            if cold:
-                evict(path)
-            t0 = time.perf_counter_ns()
-            model = llama_cpp.llama_model_load_from_file(path.encode(), params)
-            t1 = time.perf_counter_ns()
-            if not model:
-                sys.stderr.write(f"llama.cpp could not load {path}\n")
-                sys.exit(1)
-            llama_cpp.llama_model_free(model)
-            samples.append(t1 - t0)
-        print(json.dumps({"samples_ns": samples}), flush=True)
+        print(json.dumps(answer(llama_cpp, path, params, threads, words)), flush=True)
 
 
 if __name__ == "__main__":
