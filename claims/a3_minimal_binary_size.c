@@ -58,6 +58,7 @@ const rzb_claim rzb_claim_a3_minimal_binary_size = {
     .test = "build the minimal configuration (MinSizeRel), strip --strip-all, stat the file",
     .verdict_rule = "SUPPORTED when the stripped binary is under 5 MB, FALSIFIED otherwise; "
                     "SKIPPED when the build fails",
+    .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,
     .default_warmup = 0,

@@ -135,6 +135,7 @@ const rzb_claim rzb_claim_r1_deterministic_logits = {
             "are kept and compared with memcmp",
     .verdict_rule = "SUPPORTED when every comparison is identical; FALSIFIED at the first "
                     "difference (step, index, count, max |diff|); SKIPPED without a model",
+    .untimed = true,
     .default_runs = 2,
     .default_iterations = 16,
     .default_warmup = 0,

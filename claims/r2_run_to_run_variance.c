@@ -28,8 +28,9 @@ static void run(const rzb_context *ctx, rzb_result *r) {
                     "P1's workload (real model), %d runs of %d batched samples, measuring "
                     "thread pinned: %s",
                     ctx->runs, ctx->iterations, ctx->pin->detail);
-    if (ctx->runs < 5 || isnan(cv))
-        rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %d (need at least 5)", ctx->runs);
+    if (ctx->runs < RZB_MIN_RUNS || isnan(cv))
+        rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %d (the runner needs at least %d)",
+                           ctx->runs, RZB_MIN_RUNS);
     else if (cv < 0.05)
         rzb_result_verdict(r, RZB_SUPPORTED, "run medians vary by %.2f%% (CV over %d runs) < 5%%",
                            100 * cv, ctx->runs);

@@ -78,6 +78,7 @@ const rzb_claim rzb_claim_r3_reproducible_build = {
     .test = "configure and build twice, compare the binaries byte for byte",
     .verdict_rule = "SUPPORTED when both binaries are identical, FALSIFIED when any byte differs; "
                     "SKIPPED when a build fails",
+    .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,
     .default_warmup = 0,

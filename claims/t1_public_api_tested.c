@@ -129,6 +129,7 @@ const rzb_claim rzb_claim_t1_public_api_tested = {
     .threshold = "every public function named in at least one test source under tests/",
     .test = "scan the headers for declarations, then the test sources for each name",
     .verdict_rule = "SUPPORTED at 100%, FALSIFIED below; SKIPPED when the sources are absent",
+    .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,
     .default_warmup = 0,

@@ -140,6 +140,7 @@ const rzb_claim rzb_claim_t2_line_coverage = {
     .test = "Debug build with --coverage -fprofile-update=atomic in a scratch directory, ctest, "
             "gcovr --print-summary (lines gcov cannot parse are skipped and reported by gcovr)",
     .verdict_rule = "SUPPORTED at >= 85%, FALSIFIED below; SKIPPED when the build or gcovr fails",
+    .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,
     .default_warmup = 0,

@@ -49,6 +49,7 @@ void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb
     memset(r, 0, sizeof *r);
     r->claim = c;
     r->verdict = RZB_INCONCLUSIVE;
+    r->foreign_bound = opt->max_foreign_cpus > 0 ? opt->max_foreign_cpus : RZB_MAX_FOREIGN_CPUS;
     rzb_load load;
     rzb_load_mark(&load);
     c->run(&ctx, r);
@@ -61,7 +62,7 @@ void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb
                     "load: %.2f CPUs busy outside rzbench and its children during the run, "
                     "%.2f CPUs stolen by the hypervisor (runner's bound for a timing verdict: "
                     "%.2f)",
-                    r->foreign_cpus, steal, RZB_MAX_FOREIGN_CPUS);
+                    r->foreign_cpus, steal, r->foreign_bound);
     rzb_result_apply_run_rules(r);
 }
 

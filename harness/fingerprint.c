@@ -15,6 +15,8 @@
 #include "backends/backend.h"
 #include "build_info.h"
 #include "harness/counters.h"
+#include "harness/llama_tools.h"
+#include "harness/subprocess.h"
 
 static void put(rzb_fingerprint *fp, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -99,7 +101,9 @@ static void gpus(char *out, size_t cap) {
 
 void rzb_fingerprint_collect(rzb_fingerprint *fp, const rzb_pin *pin) {
     memset(fp, 0, sizeof *fp);
-    char buf[512];
+    char buf[512], cpus[64];
+    rzb_cpus all;
+    rzb_cpus_all(&all);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
@@ -127,7 +131,9 @@ void rzb_fingerprint_collect(rzb_fingerprint *fp, const rzb_pin *pin) {
     const char *counters;
     rzb_counters_probe(&counters);
     put(fp, "hw_counters", "%s; fallback: getrusage (faults, context switches)", counters);
-    put(fp, "pinning", "%s", pin->detail);
+    put(fp, "pinning", "measuring thread %s; processes it starts: explicit CPU sets (default %s)",
+        pin->detail, rzb_cpus_text(&all, cpus, sizeof cpus));
+    put(fp, "llama_cpp", "%s", rzb_llama_build_line(buf, sizeof buf));
     gpus(buf, sizeof buf);
     put(fp, "gpu", "%s", buf);
 }

@@ -172,13 +172,16 @@ void rzb_result_judge(rzb_result *r) {
 }
 
 void rzb_result_apply_run_rules(rzb_result *r) {
-    if (!r->n_cmps || (r->verdict != RZB_SUPPORTED && r->verdict != RZB_FALSIFIED)) return;
+    if (r->verdict != RZB_SUPPORTED && r->verdict != RZB_FALSIFIED) return;
+    if (r->claim && r->claim->untimed) return;
     const rzb_comparison *few = NULL, *noisy = NULL;
     for (int i = 0; i < r->n_cmps; i++) {
         const rzb_comparison *c = &r->cmps[i];
         if (c->runs < RZB_MIN_RUNS && !few) few = c;
-        if (c->ratio_cv > RZB_MAX_RATIO_CV && !noisy) noisy = c;
+        bool near = fabs(log(c->ratio / c->threshold)) < 3 * c->ratio_cv;
+        if (c->ratio_cv > RZB_MAX_RATIO_CV && near && !noisy) noisy = c;
     }
+    const double bound = r->foreign_bound > 0 ? r->foreign_bound : RZB_MAX_FOREIGN_CPUS;
     char was[sizeof r->reason];
     snprintf(was, sizeof was, "%s", r->reason);
     const char *name = rzb_verdict_name(r->verdict);
@@ -190,13 +193,14 @@ void rzb_result_apply_run_rules(rzb_result *r) {
     else if (noisy)
         rzb_result_verdict(r, RZB_INCONCLUSIVE,
                            "too noisy: the per-run ratios of %s vary by %.1f%% (CV), above the "
-                           "runner's bound of %.0f%% (would have been %s: %s)",
+                           "runner's bound of %.0f%%, with the threshold within three of their "
+                           "standard deviations (would have been %s: %s)",
                            noisy->what, 100 * noisy->ratio_cv, 100 * RZB_MAX_RATIO_CV, name, was);
-    else if (r->foreign_cpus > RZB_MAX_FOREIGN_CPUS)
+    else if (r->foreign_cpus > bound)
         rzb_result_verdict(r, RZB_INCONCLUSIVE,
                            "other work on the machine: %.2f CPUs busy outside rzbench during the "
                            "run, above the runner's bound of %.2f (would have been %s: %s)",
-                           r->foreign_cpus, RZB_MAX_FOREIGN_CPUS, name, was);
+                           r->foreign_cpus, bound, name, was);
 }
 
 void rzb_result_apply_holm(rzb_result *r, double p_holm) {

@@ -51,6 +51,7 @@ typedef struct {
     int n_cmps;
     rzb_comparison cmp;  /* the claim-level one: the weakest of cmps (largest p) after judging */
     double foreign_cpus; /* CPUs' worth of other work on the machine during the run (NaN: unread) */
+    double foreign_bound; /* the bound the runner holds it to; 0: RZB_MAX_FOREIGN_CPUS */
     rzb_counters counters;
     double wall_s;
 } rzb_result;
@@ -77,9 +78,11 @@ rzb_comparison *rzb_result_compare(rzb_result *r, rzb_series *fast, rzb_series *
  * INCONCLUSIVE otherwise. r->cmp becomes the weakest comparison; its p is the claim's p. */
 void rzb_result_judge(rzb_result *r);
 
-/* The runner's rules, applied after every claim that compared: a SUPPORTED or FALSIFIED verdict
- * becomes INCONCLUSIVE with fewer than RZB_MIN_RUNS paired runs, a per-run ratio CV above
- * RZB_MAX_RATIO_CV, or other work on the machine above RZB_MAX_FOREIGN_CPUS. */
+/* The runner's rules, applied after every claim whose verdict rests on timing (not `untimed`):
+ * a SUPPORTED or FALSIFIED verdict becomes INCONCLUSIVE when a comparison has fewer than
+ * RZB_MIN_RUNS paired runs, or per-run ratios whose CV exceeds RZB_MAX_RATIO_CV while the
+ * threshold lies within three of their standard deviations of the estimate (noise that could
+ * move the verdict), or when other work on the machine exceeded the claim's foreign bound. */
 enum { RZB_MIN_RUNS = 5 };
 #define RZB_MAX_RATIO_CV 0.10
 #define RZB_MAX_FOREIGN_CPUS 0.25

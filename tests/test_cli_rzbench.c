@@ -12,8 +12,8 @@ static char out[1 << 20], err[65536];
 
 /* Runs rzbench with up to `n` arguments from args (stopping early at a NULL). */
 static int rzbench_n(size_t n, const char *const *args) {
-    char *argv[16] = {(char *)rzt_bin("rzbench")};
-    for (size_t i = 0; i < n && i < 14 && args[i]; i++)
+    char *argv[20] = {(char *)rzt_bin("rzbench")};
+    for (size_t i = 0; i < n && i < 18 && args[i]; i++)
         argv[i + 1] = (char *)args[i];
     return rzt_run(argv, out, sizeof out, err, sizeof err);
 }
@@ -29,12 +29,24 @@ static void fake_baseline(const char *ns) {
 }
 
 Test(cli_rzbench, help_on_every_command) {
-    const char *cmds[][2] = {
-        {"--help"}, {"list", "--help"}, {"claim", "--help"}, {"verify", "--help"}};
-    for (size_t i = 0; i < 4; i++) {
+    const char *cmds[][2] = {{"--help"},
+                             {"list", "--help"},
+                             {"claim", "--help"},
+                             {"verify", "--help"},
+                             {"selftest", "--help"}};
+    for (size_t i = 0; i < 5; i++) {
         cr_expect_eq(rzbench(cmds[i]), 0, "%s", cmds[i][0]);
         cr_expect(strstr(out, "usage: rzbench") != NULL, "%s", out);
     }
+}
+
+Test(cli_rzbench, selftest_help_names_claim_h1) {
+    const char *help[] = {"selftest", "--help"};
+    cr_expect_eq(rzbench(help), 0, "%s", err);
+    cr_expect(strstr(out, "usage: rzbench selftest") != NULL, "%s", out);
+    cr_expect(strstr(out, "claim H1") != NULL, "%s", out);
+    const char *bad[] = {"selftest", "--runs", "0"};
+    cr_expect_eq(rzbench(bad), 2, "%s", err);
 }
 
 Test(cli_rzbench, usage_errors_exit_2) {
@@ -47,6 +59,7 @@ Test(cli_rzbench, usage_errors_exit_2) {
         {"claim", "P1", "--runs", "ten"},
         {"claim", "P1", "--format", "xml"},
         {"claim", "P1", "--bogus"},
+        {"claim", "P1", "--max-load", "-1"},
         {"claim", "P1", "--iterations"},
         {"list", "extra"},
     };
@@ -64,9 +77,11 @@ Test(cli_rzbench, list_names_p1_and_p2) {
     cr_expect(strstr(out, "P1 ") != NULL && strstr(out, "P2 ") != NULL, "%s", out);
 }
 
-static const char *quick_p1[] = {
-    "claim", "p1",       "--runs", "3",     "--iterations",     "300", "--batch",
-    "10",    "--format", "csv",    "--out", "/tmp/rzt-reports", NULL,  NULL};
+/* --max-load 64: the suite runs tests in parallel, whose work the runner's load rule would see. */
+static const char *quick_p1[] = {"claim",        "p1",  "--runs",  "5",
+                                 "--iterations", "300", "--batch", "10",
+                                 "--format",     "csv", "--out",   "/tmp/rzt-reports",
+                                 "--max-load",   "64",  NULL,      NULL};
 
 Test(cli_rzbench, p1_supported_against_a_slow_baseline) {
     if (!rzt_shared("models/mnist_784x2.apr")) cr_skip_test("model absent");
@@ -85,7 +100,7 @@ Test(cli_rzbench, p1_falsified_against_a_fast_baseline_and_strict) {
     cr_expect(strstr(out, "FALSIFIED") != NULL, "%s\n%s", out, err);
     const char *strict[16];
     memcpy(strict, quick_p1, sizeof quick_p1);
-    strict[12] = "--strict";
+    strict[14] = "--strict";
     cr_expect_eq(rzbench(strict), 1, "--strict turns FALSIFIED into exit 1");
 }
 

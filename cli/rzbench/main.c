@@ -2,6 +2,7 @@
  *   rzbench list
  *   rzbench claim ID [options]
  *   rzbench verify [options]
+ *   rzbench selftest [options]   (claim H1: the harness tests itself)
  * Exit codes: 0 the run completed (whatever the verdicts), 1 failure (or FALSIFIED with --strict),
  * 2 usage error. */
 #include <errno.h>
@@ -21,7 +22,8 @@ static const char usage_text[] =
     "commands:\n"
     "  list                 the claims, one line each\n"
     "  claim ID [OPTIONS]   run one claim (e.g. P1) and write reports/ID.*\n"
-    "  verify [OPTIONS]     run every claim (what `make verify-claims` runs), reports/verify.*\n\n"
+    "  verify [OPTIONS]     run every claim (what `make verify-claims` runs), reports/verify.*\n"
+    "  selftest [OPTIONS]   the harness tests itself: claim H1, reports/H1.*\n\n"
     "`rzbench COMMAND --help` describes a command.\n";
 
 static const char run_help[] =
@@ -33,6 +35,8 @@ static const char run_help[] =
     "  --format F        what to print on stdout: md (default), csv or json\n"
     "  --out DIR         where reports go (default: reports)\n"
     "  --cpu N           core to pin the measuring thread to (default: the last core)\n"
+    "  --max-load X      CPUs of other work tolerated during a timing claim before its verdict\n"
+    "                    becomes INCONCLUSIVE (default 0.25; the report states the bound)\n"
     "  --strict          exit 1 when a verdict is FALSIFIED\n\n"
     "Every run writes DIR/NAME.samples.csv, .summary.csv, .verdicts.csv, .json and .html,\n"
     "atomically. Progress goes to stderr when it is a terminal. Exit codes: 0 the run completed\n"
@@ -94,6 +98,15 @@ static int parse_options(int argc, char **argv, int first, cli_options *o, const
         } else if (!strcmp(a, "--cpu")) {
             if (!parse_count(a, argv[++i], 0, &v)) return 2;
             o->cpu = (int)v;
+        } else if (!strcmp(a, "--max-load")) {
+            char *end;
+            double v = strtod(argv[++i], &end);
+            if (end == argv[i] || *end || !(v > 0)) {
+                fprintf(stderr, "rzbench: --max-load: expected a number of CPUs > 0, got '%s'\n",
+                        argv[i]);
+                return 2;
+            }
+            o->run.max_foreign_cpus = v;
         } else if (!strcmp(a, "--format")) {
             o->format = argv[++i];
             if (strcmp(o->format, "md") && strcmp(o->format, "csv") && strcmp(o->format, "json")) {
@@ -216,6 +229,29 @@ static int cmd_verify(int argc, char **argv, const char *command) {
     return run_claims(rzb_claims, rzb_n_claims, "verify", &o, command);
 }
 
+static const char selftest_help[] =
+    "usage: rzbench selftest [OPTIONS]\n\n"
+    "The harness tests itself: runs claim H1 exactly as `rzbench claim H1` does. Each repetition\n"
+    "is a miniature claim comparison (10 runs in ABBA order, per-run medians, the claims' test at\n"
+    "alpha 0.001, the runner's rules) of rz's P1 workload against itself (A/A) and against itself\n"
+    "slowed by a calibrated delay of 5%, 20% and 2x that lives only in the selftest's workload.\n"
+    "Reports how often A/A calls a difference (at most 5%) and how often each slowdown is\n"
+    "detected (at least 95%, 100%, 100%), with 95% Clopper-Pearson CIs.\n"
+    "Here --runs N sets the repetitions per scenario (default 20) and --iterations the samples\n"
+    "per run side (default 500).\n\n";
+
+static int cmd_selftest(int argc, char **argv, const char *command) {
+    cli_options o;
+    int rc = parse_options(argc, argv, 2, &o, NULL, selftest_help);
+    if (rc) return rc < 0 ? 0 : rc;
+    const rzb_claim *c = rzb_claim_find("H1");
+    if (!c) {
+        fprintf(stderr, "rzbench selftest: claim H1 is not built in\n");
+        return 1;
+    }
+    return run_claims(&c, 1, c->id, &o, command);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fputs(usage_text, stderr);
@@ -231,6 +267,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "list")) return cmd_list(argc, argv);
     if (!strcmp(cmd, "claim")) return cmd_claim(argc, argv, command);
     if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv, command);
+    if (!strcmp(cmd, "selftest")) return cmd_selftest(argc, argv, command);
     fprintf(stderr, "rzbench: unknown command '%s'\n\n%s", cmd, usage_text);
     return 2;
 }
