@@ -1,8 +1,6 @@
-"""What the llama.cpp baseline helpers share: a silent CPU backend, loading a model and making a
-context (each exiting 1 with the reason on stderr when llama.cpp refuses), and the request loop."""
+"""What a llama.cpp baseline helper needs from llama-cpp-python: a silent CPU backend, loading a
+model and making a context (each exiting 1 with the reason on stderr when llama.cpp refuses)."""
 import ctypes
-import json
-import os
 import sys
 
 _silent = None  # the log callback must outlive every llama.cpp call
@@ -44,22 +42,3 @@ def context(llama_cpp, model, path, threads, n_ctx):
 
 def system_info(llama_cpp):
     return llama_cpp.llama_print_system_info().decode(errors="replace").strip()
-
-
-def serve(ready, threads, warm, handle):
-    """Prints the greeting `ready`, then answers each request line with handle(words) as one JSON
-    line until "quit" or EOF. Before the first answer it widens the CPU affinity to every CPU when
-    threads > 1 (rzbench pins the helper to one core; llama.cpp's threads inherit the affinity
-    when they start) and calls warm(words) once, untimed."""
-    print(json.dumps(ready), flush=True)
-    warmed = False
-    for line in sys.stdin:
-        words = line.split()
-        if not words or words[0] == "quit":
-            break
-        if not warmed:
-            if threads > 1:
-                os.sched_setaffinity(0, range(os.cpu_count()))
-            warm(words)
-            warmed = True
-        print(json.dumps(handle(words)), flush=True)
