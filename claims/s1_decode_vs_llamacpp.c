@@ -1,119 +1,141 @@
-/* Claim S1: rz decodes at least as fast as llama.cpp, file for file and type for type. */
+/* Claim S1: rz decodes at least as fast as llama.cpp, file for file and type for type, with
+ * llama.cpp measured by its own llama-bench. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "claims/workloads/llama_decode.h"
-#include "harness/baseline.h"
 #include "harness/claim.h"
+#include "harness/llama_bench.h"
+#include "harness/llama_tools.h"
 #include "harness/models.h"
 #include "harness/probe_bandwidth.h"
 #include "harness/probe_threads.h"
 
-enum { N_PROMPT = 128, N_FILES = 5, PRIMARY = 3 };
+enum { N_PROMPT = 128, N_FILES = 5, LL_REPS = 3 };
 enum { RZ_TOK, LL_TOK, RZ_PROMPT, LL_PROMPT, N_SERIES };
+#define ALPHA 0.025 /* one-sided, each bound of a 95% CI */
 
 typedef struct {
     const char *label, *like, *type; /* like NULL: the real SmolLM2 */
     char path[4096];
 } model_file;
 
-/* One file's samples: the result's series for the primary file (the report keeps 8 series),
- * local ones for the others. */
+/* One file's measurement: rz's workload, the two llama-bench tests, the result's series. */
 typedef struct {
-    rzb_series local[N_SERIES];
+    const rzb_context *ctx;
+    const model_file *f;
+    rzb_decode d;
+    rzb_llama_bench_args prompt, decode;
+    rzb_llama_bench_test last_prompt, last_decode; /* the latest llama-bench output */
     rzb_series *s[N_SERIES];
-    int first; /* index of s[0] in the result, -1 when local */
-} file_samples;
+} file_run;
 
-static void samples_init(file_samples *fs, rzb_result *r, const model_file *f, bool primary) {
+static void series_init(rzb_result *r, file_run *fr) {
     static const char *const what[N_SERIES] = {"rz decode", "llama.cpp decode", "rz prompt",
                                                "llama.cpp prompt"};
-    fs->first = primary ? r->n_series : -1;
+    static const char *const method[N_SERIES] = {
+        "per step (forward + argmax)", "llama-bench sample / n_gen",
+        "128-token prompt to first token", "llama-bench sample (128-token prompt)"};
     for (int k = 0; k < N_SERIES; k++) {
         char label[64];
-        snprintf(label, sizeof label, "%s %s", what[k], f->label);
-        const char *method =
-            k < RZ_PROMPT ? "per step (forward + argmax)" : "128-token prompt to first token";
-        fs->s[k] = primary ? rzb_result_series(r, label, "ms", method) : &fs->local[k];
-        if (!primary) rzb_series_init(fs->s[k], label, "ms", method);
+        snprintf(label, sizeof label, "%s %s", what[k], fr->f->label);
+        fr->s[k] = rzb_result_series(r, label, "ms", method[k]);
     }
 }
 
-static void samples_free(file_samples *fs) {
-    for (int k = 0; fs->first < 0 && k < N_SERIES; k++)
-        rzb_series_free(fs->s[k]);
+/* The two llama-bench tests: the prompt from position 0, decode at the depth rz decodes at. */
+static void llama_args(file_run *fr, const char *bin, int threads) {
+    const rzb_llama_bench_args base = {
+        .bin = bin, .model = fr->f->path, .threads = threads, .reps = LL_REPS};
+    fr->prompt = base;
+    fr->prompt.n_prompt = N_PROMPT;
+    fr->decode = base;
+    fr->decode.n_gen = fr->ctx->iterations;
+    fr->decode.n_depth = N_PROMPT;
 }
 
-/* Alternating runs of rz and llama.cpp on one file; false with the reason. */
-static bool sample(const rzb_context *ctx, const model_file *f, int threads, rzb_decode *d,
-                   file_samples *fs, char *why, size_t cap) {
-    char t[16], n_ctx[16], request[64];
-    snprintf(t, sizeof t, "%d", threads);
-    snprintf(n_ctx, sizeof n_ctx, "%d", N_PROMPT + ctx->iterations + 8);
-    snprintf(request, sizeof request, "run %d %d", N_PROMPT, ctx->iterations);
-    rzb_baseline ll;
-    char *args[] = {(char *)f->path, t, n_ctx, NULL};
-    if (!rzb_baseline_start(&ll, ctx, "llama_decode.py", args, NULL, why, cap)) return false;
-    double *ms = malloc((size_t)ctx->iterations * sizeof *ms), prompt_ms;
-    bool ok = ms != NULL;
-    rzb_series both;
-    rzb_series_init(&both, "llama.cpp", "ms", "");
-    for (int run = 0; ok && run < ctx->runs; run++) {
-        rzb_progress(ctx, "%s, run %d/%d", f->label, run + 1, ctx->runs);
-        ok = rzb_decode_run(d, &prompt_ms, ms, NULL, why, cap);
-        for (int k = 0; ok && k < ctx->iterations; k++)
-            rzb_series_push(fs->s[RZ_TOK], run, ms[k]);
-        if (ok) rzb_series_push(fs->s[RZ_PROMPT], run, prompt_ms);
-        both.n = 0;
-        if (ok && !rzb_baseline_sample(&ll, request, ctx->iterations + 1, 1e6, run, &both)) {
-            snprintf(why, cap, "llama.cpp helper stopped answering on %s", f->path);
-            ok = false;
-        }
-        for (size_t k = 0; ok && k < both.n; k++)
-            rzb_series_push(fs->s[k ? LL_TOK : LL_PROMPT], run, both.values[k]);
-    }
-    rzb_baseline_stop(&ll);
-    rzb_series_free(&both);
+static bool rz_side(file_run *fr, int run, char *why, size_t cap) {
+    double prompt_ms, *ms = malloc((size_t)fr->ctx->iterations * sizeof *ms);
+    bool ok = ms && rzb_decode_run(&fr->d, &prompt_ms, ms, NULL, why, cap);
+    if (!ms) snprintf(why, cap, "out of memory");
+    for (int k = 0; ok && k < fr->ctx->iterations; k++)
+        rzb_series_push(fr->s[RZ_TOK], run, ms[k]);
+    if (ok) rzb_series_push(fr->s[RZ_PROMPT], run, prompt_ms);
     free(ms);
-    for (int k = 0; k < N_SERIES; k++)
-        rzb_series_finish(fs->s[k]);
     return ok;
 }
 
-typedef struct {
-    bool all_supported, any_falsified;
-} tally;
+static bool llama_side(file_run *fr, int run, char *why, size_t cap) {
+    rzb_llama_bench_test *p = &fr->last_prompt, *d = &fr->last_decode;
+    if (!rzb_llama_bench_run(&fr->prompt, p, why, cap) ||
+        !rzb_llama_bench_run(&fr->decode, d, why, cap))
+        return false;
+    for (size_t i = 0; i < p->n; i++)
+        rzb_series_push(fr->s[LL_PROMPT], run, p->sample_ms[i]);
+    for (size_t i = 0; i < d->n; i++)
+        rzb_series_push(fr->s[LL_TOK], run, d->token_ms[i]);
+    return true;
+}
 
-/* Ratios, roofline and the per-file note; updates the tally with the decode comparison. */
-static void report_file(rzb_result *r, const model_file *f, const rzb_decode *d,
-                        const file_samples *fs, double gbs, tally *t) {
-    rzb_series *const *s = fs->s;
-    rzb_ratio dec = rzb_bootstrap_ratio(s[LL_TOK]->values, s[LL_TOK]->n, s[RZ_TOK]->values,
-                                        s[RZ_TOK]->n, 1000, 20261126);
-    rzb_ratio pp = rzb_bootstrap_ratio(s[LL_PROMPT]->values, s[LL_PROMPT]->n, s[RZ_PROMPT]->values,
-                                       s[RZ_PROMPT]->n, 1000, 20261126);
-    rzb_ttest w = rzb_welch_log(s[RZ_TOK]->values, s[RZ_TOK]->n, s[LL_TOK]->values, s[LL_TOK]->n);
-    const double roof_ms = (double)d->file_bytes / (gbs * 1e6);
-    const double rz_p50 = s[RZ_TOK]->summary.p50, ll_p50 = s[LL_TOK]->summary.p50;
-    char name[80], p[32];
-    snprintf(name, sizeof name, "%s: decode llama.cpp / rz", f->label);
-    rzb_result_metric(r, name, dec.ratio, "x");
-    snprintf(name, sizeof name, "%s: prompt llama.cpp / rz", f->label);
-    rzb_result_metric(r, name, pp.ratio, "x");
-    snprintf(name, sizeof name, "%s: rz decode, %% of roofline", f->label);
-    rzb_result_metric(r, name, 100 * roof_ms / rz_p50, "%");
-    snprintf(name, sizeof name, "%s: llama.cpp decode, %% of roofline", f->label);
-    rzb_result_metric(r, name, 100 * roof_ms / ll_p50, "%");
+/* Runs in ABBA order: rz first in even runs, llama-bench first in odd ones. */
+static bool sample(file_run *fr, char *why, size_t cap) {
+    bool ok = true;
+    for (int run = 0; ok && run < fr->ctx->runs; run++) {
+        rzb_progress(fr->ctx, "%s, run %d/%d", fr->f->label, run + 1, fr->ctx->runs);
+        if (run % 2 == 0)
+            ok = rz_side(fr, run, why, cap) && llama_side(fr, run, why, cap);
+        else
+            ok = llama_side(fr, run, why, cap) && rz_side(fr, run, why, cap);
+    }
+    return ok;
+}
+
+/* The exact llama-bench command lines and what its JSON says about the build and the machine. */
+static void note_llama_bench(rzb_result *r, const file_run *fr) {
+    char cmd[1024];
+    rzb_result_note(r, "llama-bench prompt test (every file: the same with its -m): %s",
+                    rzb_llama_bench_command(&fr->prompt, cmd, sizeof cmd));
+    rzb_result_note(r, "llama-bench decode test (every file: the same with its -m): %s",
+                    rzb_llama_bench_command(&fr->decode, cmd, sizeof cmd));
+    const rzb_llama_bench_test *t = &fr->last_decode;
     rzb_result_note(r,
-                    "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms, ratio %.3f (CI95 %.3f-%.3f, "
-                    "p %s); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 "
-                    "%.3f-%.3f); roofline %.2f ms",
-                    f->label, rz_p50, ll_p50, dec.ratio, dec.lo, dec.hi, rzb_p_text(w.p, p),
-                    s[RZ_PROMPT]->summary.p50, s[LL_PROMPT]->summary.p50, pp.ratio, pp.lo, pp.hi,
-                    roof_ms);
-    t->all_supported = t->all_supported && dec.lo >= 1.0 && w.p < 0.001;
-    t->any_falsified = t->any_falsified || dec.hi < 1.0;
+                    "llama-bench JSON: build_commit %s, cpu_info \"%s\", backends %s, gpu_info "
+                    "\"%s\", n_threads %d, model_type \"%s\"; it ran on CPUs %s (read back from "
+                    "the kernel); llama-bench prints no ggml system_info line",
+                    t->build_commit, t->cpu_info, t->backends, t->gpu_info, t->n_threads,
+                    t->model_type, t->cpus);
+}
+
+static void metric(rzb_result *r, const model_file *f, const char *what, double v,
+                   const char *unit) {
+    char name[80];
+    snprintf(name, sizeof name, "%s: %s", f->label, what);
+    rzb_result_metric(r, name, v, unit);
+}
+
+/* The decode comparison (judged), the prompt ratio and roofline figures (reported), a note. */
+static void report_file(rzb_result *r, file_run *fr, double gbs) {
+    rzb_series *const *s = fr->s;
+    char what[128], p[32];
+    snprintf(what, sizeof what, "%s: decode llama.cpp / rz time per token", fr->f->label);
+    const rzb_comparison *dec = rzb_result_compare(r, s[RZ_TOK], s[LL_TOK], 1.0, ALPHA, what);
+    rzb_series_finish(s[RZ_PROMPT]);
+    rzb_series_finish(s[LL_PROMPT]);
+    const rzb_paired pp = rzb_series_ratio(s[RZ_PROMPT], s[LL_PROMPT], 1.0, ALPHA);
+    const double roof_ms = (double)fr->d.file_bytes / (gbs * 1e6);
+    const double rz_p50 = s[RZ_TOK]->summary.p50, ll_p50 = s[LL_TOK]->summary.p50;
+    metric(r, fr->f, "decode llama.cpp / rz", dec->ratio, "x");
+    metric(r, fr->f, "prompt llama.cpp / rz", pp.ratio, "x");
+    metric(r, fr->f, "rz decode, % of roofline", 100 * roof_ms / rz_p50, "%");
+    metric(r, fr->f, "llama.cpp decode, % of roofline", 100 * roof_ms / ll_p50, "%");
+    rzb_result_note(r,
+                    "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms per token, ratio %.3f (CI95 "
+                    "%.3f-%.3f, p %s, %d runs); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio "
+                    "%.3f (CI95 %.3f-%.3f); roofline %.2f ms",
+                    fr->f->label, rz_p50, ll_p50, dec->ratio, dec->lo, dec->hi,
+                    rzb_p_text(dec->p, p), dec->runs, s[RZ_PROMPT]->summary.p50,
+                    s[LL_PROMPT]->summary.p50, pp.ratio, pp.lo, pp.hi, roof_ms);
 }
 
 static bool locate(const rzb_context *ctx, model_file *f, char *why, size_t cap) {
@@ -121,27 +143,58 @@ static bool locate(const rzb_context *ctx, model_file *f, char *why, size_t cap)
     return rzb_model_synth(ctx, f->like, f->type, f->path, sizeof f->path, why, cap);
 }
 
-/* Measures one file end to end; false (verdict set) when it cannot. */
-static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, bool primary, int threads,
-                    double gbs, tally *t) {
+/* Measures one file end to end; false (verdict SKIPPED with the reason) when it cannot. */
+static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const char *bin,
+                    bool first, int threads, double gbs) {
     char why[1024];
-    rzb_decode d;
+    file_run fr = {.ctx = ctx, .f = f};
     if (!locate(ctx, f, why, sizeof why) ||
-        !rzb_decode_open(&d, f->path, threads, N_PROMPT, ctx->iterations, why, sizeof why)) {
+        !rzb_decode_open(&fr.d, f->path, threads, N_PROMPT, ctx->iterations, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
         return false;
     }
-    file_samples fs;
-    samples_init(&fs, r, f, primary);
-    bool ok = sample(ctx, f, threads, &d, &fs, why, sizeof why);
-    if (ok) report_file(r, f, &d, &fs, gbs, t);
-    if (ok && primary)
-        rzb_result_compare(r, fs.s[RZ_TOK], fs.s[LL_TOK], 1.0, 0.001,
-                           "decode: llama.cpp / rz time per token");
+    series_init(r, &fr);
+    llama_args(&fr, bin, threads);
+    bool ok = sample(&fr, why, sizeof why);
+    if (ok && first) note_llama_bench(r, &fr);
+    if (ok) report_file(r, &fr, gbs);
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
-    samples_free(&fs);
-    rzb_decode_close(&d);
+    rzb_decode_close(&fr.d);
     return ok;
+}
+
+/* Notes on the set-up; false (verdict SKIPPED) when llama-bench or the bandwidth is missing. */
+static bool setup(const rzb_context *ctx, rzb_result *r, int threads, char *bin, size_t cap,
+                  rzb_bandwidth *bw) {
+    char why[512];
+    if (!rzb_llama_tool("llama-bench", bin, cap, why, sizeof why)) {
+        rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
+        return false;
+    }
+    double load[1] = {NAN};
+    getloadavg(load, 1);
+    rzb_progress(ctx, "STREAM triad on %d threads", threads);
+    if (!rzb_probe_bandwidth(threads, (size_t)512 << 20, 5, bw, why, sizeof why)) {
+        rzb_result_verdict(r, RZB_SKIPPED, "bandwidth probe: %s", why);
+        return false;
+    }
+    rzb_result_metric(r, "STREAM triad bandwidth", bw->best_gbs, "GB/s");
+    rzb_llama_note_build(r);
+    rzb_result_note(r,
+                    "%d threads on both sides (rz: one per CPU, backend %s; llama-bench: -t %d on "
+                    "every CPU); load average %.2f at start; roofline = file bytes / STREAM triad "
+                    "%.2f GB/s",
+                    threads, rz_backend_active()->name, threads, load[0], bw->best_gbs);
+    rzb_result_note(
+        r,
+        "llama-bench uses its own token ids (BOS, then rand() %% vocab) and its "
+        "defaults beyond -m -p -n -d -t -r -o; rz a fixed sequence, id i = (1 + 7919 i) "
+        "mod vocab; for these dense models a forward pass takes the same time whatever "
+        "the ids. llama-bench times each repetition after its own warm-up and, for "
+        "decode, after filling %d positions untimed",
+        N_PROMPT);
+    rzb_result_note(r, "TinyLlama-shape files have synthetic weights (rz synth)");
+    return true;
 }
 
 static void run(const rzb_context *ctx, rzb_result *r) {
@@ -153,48 +206,12 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         {.label = "TinyLlama-1.1B-shape Q6_K", .like = "tinyllama-1.1b", .type = "Q6_K"},
     };
     const int threads = rzb_online_cpus();
-    double load[1] = {NAN};
-    getloadavg(load, 1);
-    char why[256];
+    char bin[4096];
     rzb_bandwidth bw;
-    rzb_progress(ctx, "STREAM triad on %d threads", threads);
-    if (!rzb_probe_bandwidth(threads, (size_t)512 << 20, 5, &bw, why, sizeof why)) {
-        rzb_result_verdict(r, RZB_SKIPPED, "bandwidth probe: %s", why);
-        return;
-    }
-    rzb_result_metric(r, "STREAM triad bandwidth", bw.best_gbs, "GB/s");
-    rzb_result_note(r,
-                    "%d threads on both sides (rz: one per CPU, backend %s; llama.cpp: its own "
-                    "threads over every CPU); load average %.2f at start; roofline = file bytes / "
-                    "STREAM triad %.2f GB/s",
-                    threads, rz_backend_active()->name, load[0], bw.best_gbs);
-    if (load[0] > threads)
-        rzb_result_note(r,
-                        "warning: load average %.2f on %d CPUs: other work shares the cores, so "
-                        "every figure here is pessimistic and noisy",
-                        load[0], threads);
-    rzb_result_note(r,
-                    "TinyLlama-shape files have synthetic weights (rz synth); series kept for %s, "
-                    "the other files summarized in the notes below",
-                    files[PRIMARY].label);
-    tally t = {true, false};
+    if (!setup(ctx, r, threads, bin, sizeof bin, &bw)) return;
     for (int i = 0; i < N_FILES; i++)
-        if (!measure(ctx, r, &files[i], i == PRIMARY, threads, bw.best_gbs, &t)) return;
-    snprintf(r->cmp.what, sizeof r->cmp.what, "%s decode: llama.cpp / rz time per token",
-             files[PRIMARY].label);
-    if (ctx->runs < 3)
-        rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %d (need at least 3)", ctx->runs);
-    else if (t.any_falsified)
-        rzb_result_verdict(r, RZB_FALSIFIED,
-                           "llama.cpp decodes at least one file faster: a decode ratio's CI95 "
-                           "lies below 1 (see the metrics and notes)");
-    else if (t.all_supported)
-        rzb_result_verdict(r, RZB_SUPPORTED,
-                           "rz decodes every file at least as fast: each ratio's CI95 lies at or "
-                           "above 1 with p < 0.001");
-    else
-        rzb_result_verdict(r, RZB_INCONCLUSIVE,
-                           "at least one decode ratio's CI95 straddles 1 or its p >= 0.001");
+        if (!measure(ctx, r, &files[i], bin, i == 0, threads, bw.best_gbs)) return;
+    rzb_result_judge(r);
 }
 
 const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
@@ -204,18 +221,25 @@ const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
     .source = "rz's own speed target (DESIGN.md section 3: llama.cpp decodes a 1.1B Q4_K_M at "
               "about half the bandwidth bound here)",
     .workload = "the real SmolLM2-135M-Instruct Q4_1 and TinyLlama-1.1B-shaped files with "
-                "synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt of fixed "
-                "ids, then greedy decoding; all cores on both sides",
-    .baseline = "llama.cpp through llama-cpp-python's libllama (llama_decode, CPU), in a helper "
-                "process sampled in the same run, alternating runs with rz, same token ids",
+                "synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then "
+                "decode steps at positions 128 on; all CPUs on both sides",
+    .baseline = "llama.cpp's own llama-bench, built natively from the same source as "
+                "llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same "
+                "-t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json) and "
+                "one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json), "
+                "alternating with rz in ABBA order; llama-bench's defaults otherwise",
     .threshold = "decode time ratio llama.cpp / rz >= 1 for every file",
-    .test = "per file: runs x iterations decode steps on each side (forward + argmax) and one "
-            "prompt per run; bootstrap 95% CI of the ratio of medians, Welch t-test on "
-            "log-times; prompt ratios and % of the bandwidth roofline reported beside",
-    .verdict_rule = "SUPPORTED when every file's decode ratio CI lower bound >= 1 and p < "
-                    "0.001; FALSIFIED when any file's CI upper bound < 1; INCONCLUSIVE otherwise "
-                    "or with fewer than 3 runs; SKIPPED without llama-cpp-python or a model",
-    .default_runs = 3,
+    .test = "per file and run: rz times its prompt (to the first token) and ITERATIONS decode "
+            "steps (forward + argmax); llama-bench's samples_ns give the prompt time per sample "
+            "and, divided by n_gen, the decode time per token; per-run medians paired by run, t "
+            "CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios and % of the bandwidth "
+            "roofline reported beside, not judged",
+    .verdict_rule = "one decode comparison per file, one-sided at alpha 0.025 (CI95): SUPPORTED "
+                    "when every file's CI lower bound >= 1; FALSIFIED when any file's upper bound "
+                    "< 1; INCONCLUSIVE otherwise, or by the runner's rules (fewer than 5 runs, "
+                    "per-run ratio CV above 10%, other load on the machine); SKIPPED without "
+                    "llama-bench or a model, or when llama-bench fails, with the reason",
+    .default_runs = 5,
     .default_iterations = 8,
     .default_warmup = 0,
     .default_batch = 1,

@@ -1,7 +1,7 @@
 /* The decode workload shared by the claims that time or check text generation (P3, R1, S1): a
  * llama-family GGUF model, a fixed prompt of token ids, greedy decoding.
- * Contract: the prompt is n_prompt ids, id i = (1 + 7919 i) mod vocab_size (the llama.cpp helper
- * scripts/baselines/llama_decode.py builds the same ids), so no tokenizer is involved.
+ * Contract: the prompt is n_prompt ids, id i = (1 + 7919 i) mod vocab_size, so no tokenizer is
+ * involved.
  * rzb_decode_open loads the model, makes a state for n_prompt + n_decode positions on n_threads
  * threads (workers pinned to cores by the state, rz_pool_pin) through the active backend, runs one
  * untimed token so every weight page is resident. Each rzb_decode_run starts again from
