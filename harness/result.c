@@ -156,10 +156,10 @@ void rzb_result_judge(rzb_result *r) {
     }
     int d = decisive(r);
     r->cmp = r->cmps[d];
-    r->cmp.p = claim_p; /* intersection-union test: the claim's p is the largest */
     r->cmp.p_holm = holm;
     rzb_verdict v = judge_one(&r->cmp, text, sizeof text);
     if (r->cmps[d].verdict != RZB_SUPPORTED) v = r->cmps[d].verdict;
+    r->cmp.p = claim_p; /* intersection-union test: the claim's p is the largest */
     if (r->n_cmps == 1) {
         rzb_result_verdict(r, v, "%s", text);
         return;
@@ -167,7 +167,7 @@ void rzb_result_judge(rzb_result *r) {
     const char *which = v == RZB_FALSIFIED   ? "a falsified comparison"
                         : v == RZB_SUPPORTED ? "the weakest comparison"
                                              : "an undecided comparison";
-    rzb_result_verdict(r, v, "%s (%s; the claim needs all %d; p is the largest of theirs)", text,
+    rzb_result_verdict(r, v, "%s (%s; the claim needs all %d; the claim's p is the largest)", text,
                        which, r->n_cmps);
 }
 
