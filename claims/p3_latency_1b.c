@@ -18,12 +18,15 @@ typedef struct {
     int token_series, first_series;
 } model_file;
 
-/* The typical run's median (geometric mean of the per-run medians) with its 95% CI from the runs
- * (t with runs - 1 degrees of freedom, log scale), as ratio / lo / hi. */
-static rzb_ratio median_ci(const rzb_series *s) {
-    return (rzb_ratio){s->run_gmean, s->run_lo, s->run_hi};
-}
+/* The typical run's median per token (geometric mean of the per-run medians) with its 95% CI
+ * from the runs (t with runs - 1 degrees of freedom, log scale). */
+typedef struct {
+    double p50, lo, hi;
+} run_level;
 
+static run_level typical_run(const rzb_series *s) {
+    return (run_level){s->run_gmean, s->run_lo, s->run_hi};
+}
 /* Samples runs x tokens decode steps and one time to first token per run. */
 static bool sample(const rzb_context *ctx, rzb_result *r, model_file *f, int threads, rzb_decode *d,
                    char *why, size_t cap) {
@@ -56,53 +59,53 @@ static bool sample(const rzb_context *ctx, rzb_result *r, model_file *f, int thr
 /* Latency, roofline and physical-bound metrics of one model; flags a result above the bound. */
 static void report_model(rzb_result *r, const model_file *f, const rzb_decode *d, double gbs,
                          size_t l3) {
-    rzb_ratio tok = median_ci(&r->series[f->token_series]);
+    run_level tok = typical_run(&r->series[f->token_series]);
     double first = r->series[f->first_series].summary.p50;
     char name[80];
     snprintf(name, sizeof name, "%s: p50 per token", f->label);
-    rzb_result_metric(r, name, tok.ratio, "ms");
+    rzb_result_metric(r, name, tok.p50, "ms");
     snprintf(name, sizeof name, "%s: p50 per token CI95", f->label);
     rzb_result_metric(r, name, tok.lo, "ms (low)");
     rzb_result_metric(r, name, tok.hi, "ms (high)");
     snprintf(name, sizeof name, "%s: p50 time to first token", f->label);
     rzb_result_metric(r, name, first, "ms");
     snprintf(name, sizeof name, "%s: decode speed", f->label);
-    rzb_result_metric(r, name, 1e3 / tok.ratio, "tokens/s");
+    rzb_result_metric(r, name, 1e3 / tok.p50, "tokens/s");
     double roofline_ms = (double)d->file_bytes / (gbs * 1e6);
     snprintf(name, sizeof name, "%s: roofline (file bytes / bandwidth)", f->label);
     rzb_result_metric(r, name, roofline_ms, "ms");
     snprintf(name, sizeof name, "%s: %% of roofline reached", f->label);
-    rzb_result_metric(r, name, 100 * roofline_ms / tok.ratio, "%");
+    rzb_result_metric(r, name, 100 * roofline_ms / tok.p50, "%");
     double bound_tps = gbs * 1e9 / (double)d->weight_bytes_per_token;
     if (l3 && d->weight_bytes_per_token < l3)
         rzb_result_note(r,
                         "%s: its %.0f MB of weights per token fit in the %zu MiB L3, so the "
                         "memory-bandwidth bound (%.1f tokens/s) need not hold",
                         f->label, d->weight_bytes_per_token / 1e6, l3 >> 20, bound_tps);
-    else if (1e3 / tok.ratio > bound_tps)
+    else if (1e3 / tok.p50 > bound_tps)
         rzb_result_note(r,
                         "BUG: %s decodes at %.1f tokens/s, above the physical bound %.1f "
                         "tokens/s (%.2f GB/s / %.0f MB of weights per token): the measurement "
                         "or the engine skips work",
-                        f->label, 1e3 / tok.ratio, bound_tps, gbs, d->weight_bytes_per_token / 1e6);
+                        f->label, 1e3 / tok.p50, bound_tps, gbs, d->weight_bytes_per_token / 1e6);
 }
 
 static void judge(const rzb_context *ctx, rzb_result *r, const model_file *f) {
-    rzb_ratio tok = median_ci(&r->series[f->token_series]);
+    run_level tok = typical_run(&r->series[f->token_series]);
     if (ctx->runs < RZB_MIN_RUNS)
         rzb_result_verdict(r, RZB_INCONCLUSIVE,
                            "too few runs: %d (the runner needs at least %d); p50 %.1f ms",
-                           ctx->runs, RZB_MIN_RUNS, tok.ratio);
+                           ctx->runs, RZB_MIN_RUNS, tok.p50);
     else if (tok.hi < 100)
         rzb_result_verdict(r, RZB_SUPPORTED, "%s: p50 %.1f ms per token (CI95 %.1f-%.1f) < 100 ms",
-                           f->label, tok.ratio, tok.lo, tok.hi);
+                           f->label, tok.p50, tok.lo, tok.hi);
     else if (tok.lo >= 100)
         rzb_result_verdict(r, RZB_FALSIFIED, "%s: p50 %.1f ms per token (CI95 %.1f-%.1f) >= 100 ms",
-                           f->label, tok.ratio, tok.lo, tok.hi);
+                           f->label, tok.p50, tok.lo, tok.hi);
     else
         rzb_result_verdict(r, RZB_INCONCLUSIVE,
                            "%s: p50 %.1f ms per token, CI95 %.1f-%.1f straddles 100 ms", f->label,
-                           tok.ratio, tok.lo, tok.hi);
+                           tok.p50, tok.lo, tok.hi);
 }
 
 static void run(const rzb_context *ctx, rzb_result *r) {

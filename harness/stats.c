@@ -1,7 +1,6 @@
 #include "harness/stats.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -70,28 +69,6 @@ static double *logs(const double *x, size_t n) {
     return l;
 }
 
-rzb_ttest rzb_welch_log(const double *a, size_t na, const double *b, size_t nb) {
-    rzb_ttest r = {NAN, NAN, NAN};
-    if (na < 2 || nb < 2) return r;
-    double *la = logs(a, na), *lb = logs(b, nb);
-    double ma = gsl_stats_mean(la, 1, na), mb = gsl_stats_mean(lb, 1, nb);
-    double va = gsl_stats_variance_m(la, 1, na, ma) / na;
-    double vb = gsl_stats_variance_m(lb, 1, nb, mb) / nb;
-    free(la);
-    free(lb);
-    double se = sqrt(va + vb);
-    if (se == 0) {
-        r.t = ma == mb ? 0 : copysign(INFINITY, ma - mb);
-        r.df = (double)(na + nb - 2);
-        r.p = ma == mb ? 1.0 : 0.0;
-        return r;
-    }
-    r.t = (ma - mb) / se;
-    r.df = (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
-    r.p = 2.0 * gsl_cdf_tdist_Q(fabs(r.t), r.df);
-    return r;
-}
-
 double rzb_cohen_d_log(const double *a, size_t na, const double *b, size_t nb) {
     if (na < 2 || nb < 2) return NAN;
     double *la = logs(a, na), *lb = logs(b, nb);
@@ -101,36 +78,6 @@ double rzb_cohen_d_log(const double *a, size_t na, const double *b, size_t nb) {
     free(lb);
     double pooled = sqrt(((na - 1) * va + (nb - 1) * vb) / (double)(na + nb - 2));
     return pooled > 0 ? (mb - ma) / pooled : (mb == ma ? 0 : copysign(INFINITY, mb - ma));
-}
-
-static double resampled_median(const double *x, size_t n, double *scratch, gsl_rng *rng) {
-    for (size_t i = 0; i < n; i++)
-        scratch[i] = x[gsl_rng_uniform_int(rng, n)];
-    return gsl_stats_median(scratch, 1, n);
-}
-
-rzb_ratio rzb_bootstrap_ratio(const double *slow, size_t ns, const double *fast, size_t nf,
-                              int resamples, uint64_t seed) {
-    rzb_ratio r = {NAN, NAN, NAN};
-    if (!ns || !nf || resamples < 10) return r;
-    r.ratio = rzb_median(slow, ns) / rzb_median(fast, nf);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(rng, (unsigned long)seed);
-    double *scratch = malloc((ns > nf ? ns : nf) * sizeof *scratch);
-    double *ratios = malloc((size_t)resamples * sizeof *ratios);
-    if (!scratch || !ratios) abort();
-    for (int b = 0; b < resamples; b++) {
-        double ms = resampled_median(slow, ns, scratch, rng);
-        double mf = resampled_median(fast, nf, scratch, rng);
-        ratios[b] = ms / mf;
-    }
-    gsl_sort(ratios, 1, (size_t)resamples);
-    r.lo = gsl_stats_quantile_from_sorted_data(ratios, 1, (size_t)resamples, 0.025);
-    r.hi = gsl_stats_quantile_from_sorted_data(ratios, 1, (size_t)resamples, 0.975);
-    free(scratch);
-    free(ratios);
-    gsl_rng_free(rng);
-    return r;
 }
 
 /* Mean and sd of log(x); false when n < 2 or a value is <= 0. */

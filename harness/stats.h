@@ -1,7 +1,7 @@
 /* rzb_stats: summaries and tests over raw samples, computed with GSL.
  * Contract: inputs are never reordered (functions sort private copies); outliers are counted with
- * Tukey's 1.5 IQR fences and reported, never dropped. Tests between two timing samples work on
- * log-times, so a ratio of times becomes a difference of means. */
+ * Tukey's 1.5 IQR fences and reported, never dropped. Tests of timings work on log-times, so a
+ * ratio of times becomes a difference of means; the unit of a test is the run. */
 #ifndef RZB_STATS_H
 #define RZB_STATS_H
 
@@ -22,24 +22,8 @@ typedef struct {
 
 void rzb_summarize(const double *x, size_t n, rzb_summary *out);
 
-typedef struct {
-    double t, df, p; /* two-sided p-value */
-} rzb_ttest;
-
-/* Welch's t-test on log(a) against log(b); every value must be > 0. */
-rzb_ttest rzb_welch_log(const double *a, size_t na, const double *b, size_t nb);
-
 /* Cohen's d on log-times: (mean log b - mean log a) / pooled sd; positive when a is faster. */
 double rzb_cohen_d_log(const double *a, size_t na, const double *b, size_t nb);
-
-typedef struct {
-    double ratio, lo, hi; /* median(slow) / median(fast) and its 95% percentile-bootstrap CI */
-} rzb_ratio;
-
-/* Bootstrap CI of the ratio of medians, with `resamples` draws from a fixed-seed generator
- * (the same data always gives the same interval). */
-rzb_ratio rzb_bootstrap_ratio(const double *slow, size_t ns, const double *fast, size_t nf,
-                              int resamples, uint64_t seed);
 
 /* Run-level evidence that `slow` takes `threshold` times as long as `fast` or more: slow[k] and
  * fast[k] are the medians of run k on each side, measured back to back (ABBA order). The unit of

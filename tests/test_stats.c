@@ -25,25 +25,8 @@ Test(stats, summary_of_known_data) {
     cr_expect_float_eq(x[0], 5, 0, "input left in its order");
 }
 
-Test(stats, welch_on_log_times_matches_reference) {
-    rzb_ttest t = rzb_welch_log(a, 7, b, 6);
-    cr_expect_float_eq(t.t, -10.48280070376288, 1e-9);
-    cr_expect_float_eq(t.df, 10.82547319288841, 1e-9);
-    cr_expect(fabs(t.p - 5.2843e-07) / 5.2843e-07 < 1e-3, "p = %g", t.p);
-}
-
 Test(stats, cohen_d_on_log_times) {
     cr_expect_float_eq(rzb_cohen_d_log(a, 7, b, 6), 5.811822926530646, 1e-9);
-}
-
-Test(stats, bootstrap_ratio_brackets_the_estimate_and_is_deterministic) {
-    rzb_ratio r1 = rzb_bootstrap_ratio(b, 6, a, 7, 2000, 42);
-    rzb_ratio r2 = rzb_bootstrap_ratio(b, 6, a, 7, 2000, 42);
-    cr_expect_float_eq(r1.ratio, 2.15 / 1.1, 1e-12);
-    cr_expect(r1.lo <= r1.ratio && r1.ratio <= r1.hi, "[%g, %g] around %g", r1.lo, r1.hi, r1.ratio);
-    cr_expect(r1.lo > 1.5 && r1.hi < 2.6);
-    cr_expect_float_eq(r1.lo, r2.lo, 0);
-    cr_expect_float_eq(r1.hi, r2.hi, 0);
 }
 
 Test(stats, holm_adjustment) {
@@ -57,9 +40,7 @@ Test(stats, holm_adjustment) {
     cr_expect_float_eq(adj[1], 0.06, 1e-12);
 }
 
-Test(stats, identical_samples_give_p_one) {
-    rzb_ttest t = rzb_welch_log(a, 7, a, 7);
-    cr_expect_float_eq(t.p, 1.0, 1e-12);
+Test(stats, identical_samples_give_no_effect) {
     cr_expect_float_eq(rzb_cohen_d_log(a, 7, a, 7), 0.0, 1e-12);
 }
 
@@ -67,8 +48,7 @@ Test(stats, empty_and_tiny_inputs) {
     rzb_summary s;
     rzb_summarize(NULL, 0, &s);
     cr_expect(isnan(s.mean));
-    rzb_ttest t = rzb_welch_log(a, 1, b, 6);
-    cr_expect(isnan(t.p));
+    cr_expect(isnan(rzb_cohen_d_log(a, 1, b, 6)));
 }
 
 /* Reference: mpmath's regularized incomplete beta for the t distribution with 4 degrees of
