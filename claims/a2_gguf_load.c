@@ -351,7 +351,7 @@ const rzb_claim rzb_claim_a2_gguf_load = {
                     "when any ratio's upper bound < 1; INCONCLUSIVE otherwise or under the "
                     "runner's rules (runs, noise, load); SKIPPED without llama-cpp-python or a "
                     "model file",
-    .default_runs = 5,
+    .default_runs = 10,
     .default_iterations = 2,
     .default_warmup = 1,
     .default_batch = 1,

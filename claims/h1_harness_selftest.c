@@ -13,7 +13,7 @@
 #include "harness/load.h"
 #include "harness/timer.h"
 
-enum { RUNS_PER_REP = 10, CALIBRATION_RUNS = 3, N_SCENARIOS = 4 };
+enum { RUNS_PER_REP = 20, CALIBRATION_RUNS = 3, N_SCENARIOS = 4 };
 #define ALPHA 0.001      /* the claims' one-sided level: their 99.8% CIs */
 #define DIAG_ALPHA 0.025 /* a 95% CI, reported beside as a diagnostic */
 
@@ -251,8 +251,8 @@ const rzb_claim rzb_claim_h1_harness_selftest = {
     .baseline = "rz itself (A/A), or rz slowed by the calibrated delay, in the same repetition",
     .threshold = "A/A: differences called in <= 5% of repetitions; detections >= 95% (5%), "
                  "100% (20%), 100% (2x)",
-    .test = "one repetition is a miniature claim comparison: 10 runs in ABBA order, per-run "
-            "medians, t on the per-run log-ratios (9 df), threshold 1 at alpha 0.001 one-sided "
+    .test = "one repetition is a miniature claim comparison: 20 runs in ABBA order, per-run "
+            "medians, t on the per-run log-ratios (19 df), threshold 1 at alpha 0.001 one-sided "
             "(the claims' level), then the runner's rules (runs, ratio CV, foreign load during "
             "the repetition); A/A calls a difference when either one-sided test rejects, a "
             "slowdown is detected when 'B slower' is SUPPORTED; --runs sets the repetitions per "

@@ -175,12 +175,18 @@ void rzb_result_apply_run_rules(rzb_result *r) {
     if (r->verdict != RZB_SUPPORTED && r->verdict != RZB_FALSIFIED) return;
     if (r->claim && r->claim->untimed) return;
     const rzb_comparison *few = NULL, *noisy = NULL;
+    bool falsified = r->verdict == RZB_FALSIFIED, clean_falsifier = false;
     for (int i = 0; i < r->n_cmps; i++) {
         const rzb_comparison *c = &r->cmps[i];
+        /* A FALSIFIED claim rests on its falsified comparisons alone: one clean one suffices. */
+        if (falsified && c->verdict != RZB_FALSIFIED) continue;
         if (c->runs < RZB_MIN_RUNS && !few) few = c;
         bool near = fabs(log(c->ratio / c->threshold)) < 3 * c->ratio_cv;
-        if (c->ratio_cv > RZB_MAX_RATIO_CV && near && !noisy) noisy = c;
+        bool is_noisy = c->ratio_cv > RZB_MAX_RATIO_CV && near;
+        if (is_noisy && !noisy) noisy = c;
+        clean_falsifier = clean_falsifier || (c->runs >= RZB_MIN_RUNS && !is_noisy);
     }
+    if (clean_falsifier) few = noisy = NULL;
     const double bound = r->foreign_bound > 0 ? r->foreign_bound : RZB_MAX_FOREIGN_CPUS;
     char was[sizeof r->reason];
     snprintf(was, sizeof was, "%s", r->reason);

@@ -175,3 +175,23 @@ Test(series, run_medians_and_the_ratio_from_runs) {
     cr_expect(p.lo > 1.9 && p.p_above < 0.025, "lo %g p %g", p.lo, p.p_above);
     rzb_result_free(&r);
 }
+
+/* One clean falsified comparison falsifies the claim, however noisy the others are. */
+Test(runner_rules, noise_elsewhere_does_not_hide_a_falsified_comparison) {
+    const double noisy[] = {2.0, 2.6, 1.9, 2.5, 2.0, 2.6, 1.95, 2.55, 2.05, 2.5};
+    rzb_result r;
+    fill_runs(&r, noisy, 10);
+    rzb_series *f2 = rzb_result_series(&r, "fast 2", "ns", "per call");
+    rzb_series *s2 = rzb_result_series(&r, "slow 2", "ns", "per call");
+    for (int k = 0; k < 10; k++)
+        for (int i = 0; i < 10; i++) {
+            rzb_series_push(f2, k, 1.0);
+            rzb_series_push(s2, k, 1.2 * (1 + 0.01 * sin(k + i)));
+        }
+    rzb_result_compare(&r, &r.series[0], &r.series[1], 1.8, 0.001, "noisy");
+    rzb_result_compare(&r, f2, s2, 1.8, 0.001, "clean");
+    rzb_result_judge(&r);
+    rzb_result_apply_run_rules(&r);
+    cr_expect_eq(r.verdict, RZB_FALSIFIED, "%s", r.reason);
+    rzb_result_free(&r);
+}
