@@ -230,16 +230,20 @@ static void compare(file_run *fr, rzb_series *rz, rzb_series *ll, bool cold) {
     rzb_result_compare(fr->r, rz, ll, 1.0, ALPHA, what);
 }
 
+/* Says that the page cache kept the file (`when`: after eviction, or during the cold runs). */
+static void note_not_cold(const file_run *fr, const char *when) {
+    rzb_result_note(fr->r,
+                    "%s: eviction did not hold %s (up to %.1f%% of pages resident; bound %.0f%%; "
+                    "pages another process maps cannot be dropped): cold comparison left out",
+                    fr->f->label, when, 100 * fr->max_resident, 100 * MAX_RESIDENT);
+}
+
 /* The cold stage, when eviction holds before it and during it. */
 static bool cold_stage(file_run *fr) {
     rzb_series *rz, *ll;
     fr->max_resident = 0;
     if (!make_cold(fr)) {
-        rzb_result_note(fr->r,
-                        "%s: eviction does not hold (%.1f%% of pages resident after "
-                        "posix_fadvise(DONTNEED); bound %.0f%%; pages another process maps "
-                        "cannot be dropped): cold comparisons left out",
-                        fr->f->label, 100 * fr->max_resident, 100 * MAX_RESIDENT);
+        note_not_cold(fr, "after posix_fadvise(DONTNEED)");
         return true;
     }
     if (!measure_stage(fr, FIRST_LOGITS, true, &rz, &ll)) return false;
@@ -249,11 +253,7 @@ static bool cold_stage(file_run *fr) {
     if (fr->max_resident <= MAX_RESIDENT)
         compare(fr, rz, ll, true);
     else
-        rzb_result_note(fr->r,
-                        "%s: eviction did not hold during the cold runs (up to %.1f%% of pages "
-                        "resident before a sample; bound %.0f%%; pages another process maps "
-                        "cannot be dropped): cold comparison left out",
-                        fr->f->label, 100 * fr->max_resident, 100 * MAX_RESIDENT);
+        note_not_cold(fr, "during the cold runs");
     return true;
 }
 

@@ -63,7 +63,7 @@ static bool parse_wrk(const char *out, double seconds, wrk_stats *w) {
  * gets the CPU list the kernel gave wrk. */
 static bool wrk(const char *url, const char *script, int conns, int seconds, wrk_stats *w,
                 char cpus[64], char *why, size_t cap) {
-    char t[16], c[16], d[16], out[8192];
+    char t[16], c[16], d[16];
     snprintf(t, sizeof t, "%d", WRK_THREADS);
     snprintf(c, sizeof c, "%d", conns);
     snprintf(d, sizeof d, "%ds", seconds);
@@ -78,15 +78,12 @@ static bool wrk(const char *url, const char *script, int conns, int seconds, wrk
     rzb_child child;
     if (!rzb_child_start(argv, NULL, &child, why, cap)) return false;
     snprintf(cpus, 64, "%s", child.cpus);
-    size_t used = 0;
-    for (const char *line; (line = rzb_child_read(&child));)
-        used +=
-            (size_t)snprintf(out + used, used < sizeof out ? sizeof out - used : 0, "%s\n", line);
-    out[used < sizeof out ? used : sizeof out - 1] = 0;
+    char *out = rzb_child_read_all(&child);
     int rc = rzb_child_finish(&child, NULL, 0);
-    if (rc == 0 && parse_wrk(out, seconds, w)) return true;
-    snprintf(why, cap, "wrk failed (exit %d): %.200s", rc, out);
-    return false;
+    bool ok = out && rc == 0 && parse_wrk(out, seconds, w);
+    if (!ok) snprintf(why, cap, "wrk failed (exit %d): %.200s", rc, out ? out : "");
+    free(out);
+    return ok;
 }
 
 static bool on_path(const char *exe) {

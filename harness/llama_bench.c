@@ -2,6 +2,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/subprocess.h"
@@ -126,20 +127,6 @@ bool rzb_llama_bench_parse(const char *json, rzb_llama_bench_test *t, char *why,
     return ok;
 }
 
-/* Reads the child's stdout to its end into out; false when it does not fit. */
-static bool read_all(rzb_child *c, char *out, size_t cap) {
-    size_t used = 0, n;
-    char sink[4096];
-    bool fits = true;
-    while ((n = fread(fits ? out + used : sink, 1, fits ? cap - 1 - used : sizeof sink, c->from)) >
-           0) {
-        if (fits) used += n;
-        fits = fits && used + 1 < cap;
-    }
-    out[used] = 0;
-    return fits;
-}
-
 /* The last line of text (rzb_child_finish strips trailing newlines). */
 static const char *last_line(const char *text) {
     const char *nl = strrchr(text, '\n');
@@ -164,14 +151,14 @@ bool rzb_llama_bench_run(const rzb_llama_bench_args *a, rzb_llama_bench_test *t,
     if (!rzb_child_start(v.argv, NULL, &c, why, cap)) return false;
     char cpus[sizeof c.cpus], err_tail[512];
     snprintf(cpus, sizeof cpus, "%s", c.cpus);
-    char out[OUT_CAP];
-    bool fits = read_all(&c, out, sizeof out);
-    if (failure(rzb_child_finish(&c, err_tail, sizeof err_tail), err_tail, why, cap)) return false;
-    if (!fits) {
-        snprintf(why, cap, "llama-bench printed more than %d bytes of JSON", OUT_CAP);
-        return false;
+    char *out = rzb_child_read_all(&c);
+    bool ok = !failure(rzb_child_finish(&c, err_tail, sizeof err_tail), err_tail, why, cap);
+    if (ok && (!out || strlen(out) >= OUT_CAP)) {
+        snprintf(why, cap, "llama-bench printed more than %d bytes of JSON", OUT_CAP - 1);
+        ok = false;
     }
-    if (!rzb_llama_bench_parse(out, t, why, cap)) return false;
-    snprintf(t->cpus, sizeof t->cpus, "%s", cpus);
-    return true;
+    ok = ok && rzb_llama_bench_parse(out, t, why, cap);
+    free(out);
+    if (ok) snprintf(t->cpus, sizeof t->cpus, "%s", cpus);
+    return ok;
 }

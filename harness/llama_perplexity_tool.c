@@ -11,21 +11,6 @@
 
 enum { ERR_TAIL = 256 * 1024 };
 
-/* All of f, NUL-terminated; NULL when memory runs out. */
-static char *slurp(FILE *f) {
-    size_t used = 0, cap = 1 << 16, n;
-    char *buf = malloc(cap);
-    while (buf && (n = fread(buf + used, 1, cap - 1 - used, f)) > 0) {
-        used += n;
-        if (used + 1 < cap) continue;
-        char *grown = realloc(buf, cap *= 2);
-        if (!grown) free(buf);
-        buf = grown;
-    }
-    if (buf) buf[used] = 0;
-    return buf;
-}
-
 /* The last line of text (text's trailing newlines already trimmed). */
 static const char *last_line(const char *text) {
     const char *nl = strrchr(text, '\n');
@@ -60,7 +45,7 @@ bool rzb_ppl_process_run(char *const argv[], rzb_ppl_process *p, char *why, size
     snprintf(p->cpus, sizeof p->cpus, "%s", c.cpus);
     fclose(c.to); /* it reads nothing: end of file at once, never a wait on us */
     c.to = NULL;
-    p->out = slurp(c.from);
+    p->out = rzb_child_read_all(&c);
     const int status = rzb_child_finish(&c, p->err, ERR_TAIL);
     p->seconds = 1e-9 * (double)(rzb_now_ns() - t0);
     if (!p->out) {

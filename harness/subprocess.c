@@ -123,6 +123,20 @@ const char *rzb_child_read(rzb_child *c) {
     return c->line;
 }
 
+char *rzb_child_read_all(rzb_child *c) {
+    size_t used = 0, cap = 1 << 16, n;
+    char *buf = malloc(cap);
+    while (buf && (n = fread(buf + used, 1, cap - 1 - used, c->from)) > 0) {
+        used += n;
+        if (used + 1 < cap) continue;
+        char *grown = realloc(buf, cap *= 2);
+        if (!grown) free(buf);
+        buf = grown;
+    }
+    if (buf) buf[used] = 0;
+    return buf;
+}
+
 const char *rzb_child_ask(rzb_child *c, const char *request) {
     if (fprintf(c->to, "%s\n", request) < 0 || fflush(c->to) != 0) return NULL;
     return rzb_child_read(c);

@@ -48,6 +48,10 @@ const char *rzb_child_ask(rzb_child *c, const char *request);
 /* Reads one line without sending anything; NULL at end of file. */
 const char *rzb_child_read(rzb_child *c);
 
+/* Reads the child's stdout to its end: a malloc'd NUL-terminated string, NULL when memory runs
+ * out. */
+char *rzb_child_read_all(rzb_child *c);
+
 /* Closes the pipes, waits, and returns the exit status, or 128 + the signal's number when a
  * signal killed it (as a shell reports it). The last
  * `cap` bytes of the child's stderr go into `stderr_tail` when it is non-NULL. */

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,4 +100,17 @@ Test(load, work_outside_rzbench_is_seen) {
     waitpid(spinner, NULL, 0);
     cr_expect(foreign > 0.5, "a busy process outside: %.2f CPUs", foreign);
     cr_expect(!isnan(steal));
+}
+
+Test(subprocess, read_all_takes_every_byte) {
+    char *argv[] = {"sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x; printf end", NULL};
+    char err[256];
+    rzb_child c;
+    cr_assert(rzb_child_start(argv, NULL, &c, err, sizeof err), "%s", err);
+    char *out = rzb_child_read_all(&c);
+    cr_assert_not_null(out);
+    cr_expect_eq(strlen(out), 200003);
+    cr_expect_str_eq(out + 200000, "end");
+    free(out);
+    cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
 }
