@@ -5,6 +5,12 @@ SAN_BUILD  ?= build-sanitize
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 RZBENCH_ARGS ?=
+# ccache, when installed, with paths taken relative to the tree, so that `rzbench gate` building
+# another revision in its own worktree reuses what this build compiled.
+ifneq ($(shell command -v ccache 2>/dev/null),)
+LAUNCHER   := -DCMAKE_C_COMPILER_LAUNCHER=ccache
+export CCACHE_BASEDIR := $(CURDIR)
+endif
 
 .PHONY: all deps deps-build configure build test test-sanitize verify-claims bench format format-check clean fuzz
 
@@ -17,13 +23,13 @@ deps-build:
 	scripts/install-deps --build-only
 
 configure:
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(LAUNCHER) $(CMAKE_ARGS)
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: deps-build
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DRZ_WERROR=ON $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DRZ_WERROR=ON $(LAUNCHER) $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 

@@ -9,10 +9,15 @@
 
 bool rzb_cmake_build(const char *dir, const char *const *options, const char *const *targets,
                      char *why, size_t cap) {
+    return rzb_cmake_build_from(RZ_SOURCE_DIR, dir, options, targets, why, cap);
+}
+
+bool rzb_cmake_build_from(const char *source, const char *dir, const char *const *options,
+                          const char *const *targets, char *why, size_t cap) {
     char log[4200], jobs[16];
     snprintf(log, sizeof log, "%s/build.log", dir);
     snprintf(jobs, sizeof jobs, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
-    char *configure[32] = {"cmake", "-S", RZ_SOURCE_DIR, "-B", (char *)dir};
+    char *configure[32] = {"cmake", "-S", (char *)source, "-B", (char *)dir};
     int n = 5;
     for (int i = 0; options && options[i] && n < 31; i++)
         configure[n++] = (char *)options[i];

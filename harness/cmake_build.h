@@ -11,6 +11,10 @@
 bool rzb_cmake_build(const char *dir, const char *const *options, const char *const *targets,
                      char *why, size_t cap);
 
+/* The same for another source tree (a worktree of another revision). */
+bool rzb_cmake_build_from(const char *source, const char *dir, const char *const *options,
+                          const char *const *targets, char *why, size_t cap);
+
 /* A fresh scratch directory under $TMPDIR (or /tmp), named for `tag`; false when it cannot. */
 bool rzb_scratch_dir(const char *tag, char *out, size_t cap);
 

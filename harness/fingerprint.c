@@ -143,3 +143,12 @@ const char *rzb_fingerprint_get(const rzb_fingerprint *fp, const char *key) {
         if (!strcmp(fp->key[i], key)) return fp->value[i];
     return "";
 }
+
+char *rzb_fingerprint_json(const rzb_fingerprint *fp) {
+    cJSON *o = cJSON_CreateObject();
+    for (int i = 0; o && i < fp->n; i++)
+        cJSON_AddStringToObject(o, fp->key[i], fp->value[i]);
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return text;
+}

@@ -17,6 +17,9 @@ typedef struct {
 /* Collects the fingerprint; `pin` supplies the topology and the binding result. */
 void rzb_fingerprint_collect(rzb_fingerprint *fp, const rzb_pin *pin);
 
+/* The pairs as one JSON object's text (malloc'd), or NULL when memory runs out. */
+char *rzb_fingerprint_json(const rzb_fingerprint *fp);
+
 /* The value for key, or "" when absent. */
 const char *rzb_fingerprint_get(const rzb_fingerprint *fp, const char *key);
 

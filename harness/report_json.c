@@ -42,6 +42,12 @@ static cJSON *series_json(const rzb_series *s, bool samples) {
     add_num(o, "run_median_gmean", s->run_gmean);
     add_num(o, "run_median_ci95_lo", s->run_lo);
     add_num(o, "run_median_ci95_hi", s->run_hi);
+    double medians[256];
+    size_t k = rzb_series_run_medians(s, medians, sizeof medians / sizeof medians[0]);
+    cJSON *m = cJSON_AddArrayToObject(o, "run_medians");
+    for (size_t i = 0; i < k; i++)
+        cJSON_AddItemToArray(m, isnan(medians[i]) ? cJSON_CreateNull()
+                                                  : cJSON_CreateNumber(medians[i]));
     if (samples) {
         cJSON *v = cJSON_AddArrayToObject(o, "samples");
         cJSON *run = cJSON_AddArrayToObject(o, "sample_run");

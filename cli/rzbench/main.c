@@ -13,7 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/rzbench/commands.h"
+#include "cli/rzbench/args.h"
+#include "harness/baseline_store.h"
 #include "harness/claim.h"
+#include "harness/history.h"
 #include "harness/report.h"
 #include "harness/stats.h"
 
@@ -23,7 +27,11 @@ static const char usage_text[] =
     "  list                 the claims, one line each\n"
     "  claim ID [OPTIONS]   run one claim (e.g. P1) and write reports/ID.*\n"
     "  verify [OPTIONS]     run every claim (what `make verify-claims` runs), reports/verify.*\n"
-    "  selftest [OPTIONS]   the harness tests itself: claim H1, reports/H1.*\n\n"
+    "  selftest [OPTIONS]   the harness tests itself: claim H1, reports/H1.*\n"
+    "  compare OLD NEW      two reports or saved baselines, workload by workload\n"
+    "  gate --against REV   this build against git revision REV, in one ABBA run (CI gate)\n"
+    "  history [WORKLOAD]   the trend across commits from reports/history.sqlite\n"
+    "  workload NAME        one gate workload, one run, as JSON (what `gate` spawns)\n\n"
     "`rzbench COMMAND --help` describes a command.\n";
 
 static const char run_help[] =
@@ -37,7 +45,12 @@ static const char run_help[] =
     "  --cpu N           core to pin the measuring thread to (default: the last core)\n"
     "  --max-load X      CPUs of other work tolerated during a timing claim before its verdict\n"
     "                    becomes INCONCLUSIVE (default 0.25; the report states the bound)\n"
-    "  --strict          exit 1 when a verdict is FALSIFIED\n\n"
+    "  --strict          exit 1 when a verdict is FALSIFIED\n"
+    "  --save-baseline NAME  also keep the report as DIR/baselines/NAME.json, for\n"
+    "                    `rzbench compare NAME NEW`\n"
+    "  --db PATH         history database the run is appended to (default\n"
+    "                    DIR/history.sqlite)\n"
+    "  --no-history      append nothing to the history database\n\n"
     "Every run writes DIR/NAME.samples.csv, .summary.csv, .verdicts.csv, .json and .html,\n"
     "atomically. Progress goes to stderr when it is a terminal. Exit codes: 0 the run completed\n"
     "whatever the verdicts, 1 failure or --strict with a FALSIFIED verdict, 2 usage error.\n";
@@ -46,23 +59,14 @@ typedef struct {
     rzb_options run;
     const char *format;
     const char *out_dir;
+    const char *save_baseline; /* NULL: none */
+    const char *db;            /* history database; NULL: DIR/history.sqlite */
+    bool no_history;
     int cpu;
     bool strict;
 } cli_options;
 
-/* Parses a non-negative integer option value; returns false with a message on bad input. */
-static bool parse_count(const char *opt, const char *text, long min, long long *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || end == text || *end || v < min || v > INT_MAX) {
-        fprintf(stderr, "rzbench: %s: expected an integer from %ld to %d, got '%s'\n", opt, min,
-                INT_MAX, text);
-        return false;
-    }
-    *out = v;
-    return true;
-}
+static const char *const formats[] = {"md", "csv", "json", NULL};
 
 /* Parses options from argv[first..]; returns 0 on success, 2 on a usage error, -1 after --help. */
 static int parse_options(int argc, char **argv, int first, cli_options *o, const char **positional,
@@ -80,40 +84,40 @@ static int parse_options(int argc, char **argv, int first, cli_options *o, const
             return -1;
         } else if (!strcmp(a, "--strict")) {
             o->strict = true;
+        } else if (!strcmp(a, "--no-history")) {
+            o->no_history = true;
         } else if (a[0] == '-' && a[1] == '-' && i + 1 == argc) {
             fprintf(stderr, "rzbench: %s: missing value or unknown option\n", a);
             return 2;
         } else if (!strcmp(a, "--runs")) {
-            if (!parse_count(a, argv[++i], 1, &v)) return 2;
+            if (!rzb_arg_count(a, argv[++i], 1, &v)) return 2;
             o->run.runs = (int)v;
         } else if (!strcmp(a, "--iterations")) {
-            if (!parse_count(a, argv[++i], 1, &v)) return 2;
+            if (!rzb_arg_count(a, argv[++i], 1, &v)) return 2;
             o->run.iterations = (int)v;
         } else if (!strcmp(a, "--warmup")) {
-            if (!parse_count(a, argv[++i], 0, &v)) return 2;
+            if (!rzb_arg_count(a, argv[++i], 0, &v)) return 2;
             o->run.warmup = (int)v;
         } else if (!strcmp(a, "--batch")) {
-            if (!parse_count(a, argv[++i], 1, &v)) return 2;
+            if (!rzb_arg_count(a, argv[++i], 1, &v)) return 2;
             o->run.batch = (uint64_t)v;
         } else if (!strcmp(a, "--cpu")) {
-            if (!parse_count(a, argv[++i], 0, &v)) return 2;
+            if (!rzb_arg_count(a, argv[++i], 0, &v)) return 2;
             o->cpu = (int)v;
         } else if (!strcmp(a, "--max-load")) {
-            char *end;
-            double v = strtod(argv[++i], &end);
-            if (end == argv[i] || *end || !(v > 0)) {
-                fprintf(stderr, "rzbench: --max-load: expected a number of CPUs > 0, got '%s'\n",
-                        argv[i]);
-                return 2;
-            }
-            o->run.max_foreign_cpus = v;
+            if (!rzb_arg_positive(a, argv[++i], &o->run.max_foreign_cpus)) return 2;
         } else if (!strcmp(a, "--format")) {
             o->format = argv[++i];
-            if (strcmp(o->format, "md") && strcmp(o->format, "csv") && strcmp(o->format, "json")) {
-                fprintf(stderr, "rzbench: --format: expected md, csv or json, got '%s'\n",
-                        o->format);
+            if (!rzb_arg_choice(a, o->format, formats)) return 2;
+        } else if (!strcmp(a, "--save-baseline")) {
+            o->save_baseline = argv[++i];
+            char why[256];
+            if (!rzb_baseline_name_ok(o->save_baseline, why, sizeof why)) {
+                fprintf(stderr, "rzbench: --save-baseline: %s\n", why);
                 return 2;
             }
+        } else if (!strcmp(a, "--db")) {
+            o->db = argv[++i];
         } else if (!strcmp(a, "--out")) {
             o->out_dir = argv[++i];
         } else if (a[0] == '-') {
@@ -136,6 +140,29 @@ static void command_line(int argc, char **argv, char *out, size_t cap) {
         used += (size_t)snprintf(out + used, cap - used, "%s%s", i ? " " : "", argv[i]);
 }
 
+/* Saves the report as a baseline when asked and appends it to the history database. */
+static bool keep(const rzb_report *rep, const cli_options *o, const char *kind) {
+    char why[1024], path[4200];
+    if (o->save_baseline) {
+        snprintf(path, sizeof path, "%s/%s.json", o->out_dir, rep->name);
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/baselines", o->out_dir);
+        if (!rzb_baseline_save(path, dir, o->save_baseline, why, sizeof why)) {
+            fprintf(stderr, "rzbench: %s\n", why);
+            return false;
+        }
+        fprintf(stderr, "rzbench: baseline saved as %s/%s.json\n", dir, o->save_baseline);
+    }
+    char db[4200];
+    snprintf(db, sizeof db, "%s/history.sqlite", o->out_dir);
+    if (!o->no_history &&
+        !rzb_history_append_report(o->db ? o->db : db, rep, kind, why, sizeof why)) {
+        fprintf(stderr, "rzbench: history: %s\n", why);
+        return false;
+    }
+    return true;
+}
+
 /* Runs the claims, applies Holm across them, writes and prints the report. */
 static int run_claims(const rzb_claim *const *claims, size_t n, const char *name,
                       const cli_options *o, const char *command) {
@@ -143,10 +170,11 @@ static int run_claims(const rzb_claim *const *claims, size_t n, const char *name
     rzb_pin_init(&pin, o->cpu);
     rzb_result *results = calloc(n, sizeof *results);
     for (size_t i = 0; i < n; i++) {
+        if (!o->run.progress) fprintf(stderr, "rzbench: %s: started\n", claims[i]->id);
         rzb_claim_run(claims[i], &o->run, &pin, &results[i]);
-        if (o->run.progress)
-            fprintf(stderr, "\r\033[K%s: %s (%.1f s)\n", claims[i]->id,
-                    rzb_verdict_name(results[i].verdict), results[i].wall_s);
+        fprintf(stderr, "%s%s: %s (%.1f s)\n",
+                o->run.progress ? "\r\033[K" : "rzbench: ", claims[i]->id,
+                rzb_verdict_name(results[i].verdict), results[i].wall_s);
     }
     double p[64], adj[64];
     int idx[64], k = 0;
@@ -176,6 +204,7 @@ static int run_claims(const rzb_claim *const *claims, size_t n, const char *name
             stderr,
             "rzbench: reports written to %s/%s.{html,json,summary.csv,verdicts.csv,samples.csv}\n",
             o->out_dir, name);
+    if (!rc && !keep(&rep, o, n == 1 ? "claim" : "verify")) rc = 1;
     for (size_t i = 0; i < n; i++) {
         if (o->strict && results[i].verdict == RZB_FALSIFIED) rc = 1;
         rzb_result_free(&results[i]);
@@ -268,6 +297,10 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "claim")) return cmd_claim(argc, argv, command);
     if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv, command);
     if (!strcmp(cmd, "selftest")) return cmd_selftest(argc, argv, command);
+    if (!strcmp(cmd, "compare")) return rzb_cmd_compare(argc, argv, command);
+    if (!strcmp(cmd, "gate")) return rzb_cmd_gate(argc, argv, command);
+    if (!strcmp(cmd, "history")) return rzb_cmd_history(argc, argv, command);
+    if (!strcmp(cmd, "workload")) return rzb_cmd_workload(argc, argv, command);
     fprintf(stderr, "rzbench: unknown command '%s'\n\n%s", cmd, usage_text);
     return 2;
 }

@@ -1,0 +1,60 @@
+#include "cli/rzbench/args.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool rzb_arg_count(const char *opt, const char *text, long min, long long *out) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno || end == text || *end || v < min || v > INT_MAX) {
+        fprintf(stderr, "rzbench: %s: expected an integer from %ld to %d, got '%s'\n", opt, min,
+                INT_MAX, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool rzb_arg_fraction(const char *opt, const char *text, double max, double *out) {
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && *end == '%' && !end[1]) {
+        v /= 100;
+        end++;
+    }
+    if (end == text || *end || !(v > 0) || v > max) {
+        fprintf(stderr,
+                "rzbench: %s: expected a fraction > 0 and <= %g (e.g. 0.03 or 3%%), got '%s'\n",
+                opt, max, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool rzb_arg_positive(const char *opt, const char *text, double *out) {
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || *end || !(v > 0) || v > 1e12) {
+        fprintf(stderr, "rzbench: %s: expected a number > 0, got '%s'\n", opt, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool rzb_arg_choice(const char *opt, const char *text, const char *const *choices) {
+    for (int i = 0; choices[i]; i++)
+        if (!strcmp(text, choices[i])) return true;
+    char list[256] = "";
+    for (int i = 0; choices[i]; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", choices[i]);
+    }
+    fprintf(stderr, "rzbench: %s: expected one of %s, got '%s'\n", opt, list, text);
+    return false;
+}
