@@ -123,6 +123,14 @@ bool rzb_change_report_write(const rzb_change_report *rep, const char *dir, cons
                  {"csv", rzb_change_report_csv},
                  {"json", rzb_change_report_json},
                  {"html", rzb_change_report_html}};
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", dir);
+    for (char *p = parent + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            mkdir(parent, 0755);
+            *p = '/';
+        }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         snprintf(err, cap, "%s: cannot create the report directory: %s", dir, strerror(errno));
         return false;

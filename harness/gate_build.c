@@ -91,6 +91,10 @@ static bool build(const char *source, rzb_gate_build *b, char *why, size_t cap) 
     snprintf(src, sizeof src, "%s/src", b->dir);
     snprintf(dir, sizeof dir, "%s/src/build", b->dir);
     if (!checkout(source, b, why, cap)) return false;
+    if (!make_dirs(dir)) {
+        snprintf(why, cap, "%s: cannot create the build directory: %s", dir, strerror(errno));
+        return false;
+    }
     /* Built as this build was (warnings as errors or not), so both compile alike and ccache
      * can reuse this build's objects. */
     const char *options[4] = {"-DCMAKE_BUILD_TYPE=Release"};
