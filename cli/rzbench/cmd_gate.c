@@ -237,11 +237,14 @@ static int verdict(const rzb_gate_outcome *g, const options *o) {
     for (size_t i = 0; i < g->n_rows; i++) {
         const rzb_compare_row *r = &g->rows[i];
         if (r->change == RZB_CHANGE_REGRESSION) {
+            char ci[96] = "one count per side";
+            if (!isnan(r->lo))
+                snprintf(ci, sizeof ci, "%.0f%% CI [%.4g, %.4g]", 100 * (1 - 2 * r->alpha), r->lo,
+                         r->hi);
             fprintf(stderr,
-                    "rzbench gate: REGRESSION: %s: NEW / OLD %s %.4g, %.0f%% CI [%.4g, %.4g], "
-                    "beyond the margin of +%.1f%%\n",
-                    r->workload, r->metric, r->ratio, 100 * (1 - 2 * r->alpha), r->lo, r->hi,
-                    100 * r->margin);
+                    "rzbench gate: REGRESSION: %s: NEW / OLD %s %.4g (%+.1f%%), %s, beyond the "
+                    "margin of +%.1f%%\n",
+                    r->workload, r->metric, r->ratio, 100 * (r->ratio - 1), ci, 100 * r->margin);
             rc = EXIT_REGRESSION;
         } else if (!r->pass && rc != EXIT_REGRESSION) {
             rc = EXIT_INCONCLUSIVE;
