@@ -3,7 +3,10 @@
  * HTTP/1.1 requests per sample on one keep-alive connection, each answered 200 before the next is
  * sent. serve-health: GET /health, the server holding the fixture GGUF model (context 64).
  * serve-predict: POST /v1/predict of P1's input to the server holding the fixture APR model.
- * Closing sends SIGTERM and waits for the server to exit. */
+ * Server and client run on disjoint CPUs where this process may use two or more: the server on
+ * the first, the client (the calling thread) on the last, so that neither's scheduling moves the
+ * other's figure from one run to the next. Closing sends SIGTERM and waits for the server. */
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +54,22 @@ static bool await_port(serve_state *s, char *why, size_t cap) {
     return false;
 }
 
+/* The server's CPU set; pins the calling thread (the client) to another CPU when there is one. */
+static void split_cpus(rzb_cpus *server) {
+    rzb_cpus_all(server);
+    int first = -1, last = -1;
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &server->mask)) {
+            if (first < 0) first = c;
+            last = c;
+        }
+    if (first < 0 || first == last) return;
+    rzb_cpus client;
+    rzb_cpus_one(&client, last);
+    rzb_cpus_one(server, first);
+    sched_setaffinity(0, sizeof client.mask, &client.mask);
+}
+
 static bool start_server(serve_state *s, const rzb_gw_env *e, const char *model, bool gguf,
                          char *why, size_t cap) {
     char threads[16];
@@ -76,7 +95,9 @@ static bool start_server(serve_state *s, const rzb_gw_env *e, const char *model,
         argv[n++] = (char *)*w;
     for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++)
         argv[n++] = (char *)tail[i];
-    if (!rzb_child_start(argv, NULL, &s->child, why, cap)) return false;
+    rzb_cpus server;
+    split_cpus(&server);
+    if (!rzb_child_start(argv, &server, &s->child, why, cap)) return false;
     s->started = true;
     return await_port(s, why, cap) && rzb_http_connect(&s->conn, s->port, why, cap);
 }
