@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/stats.h"
-
 bool rzb_unit_higher_is_better(const char *unit) {
     size_t n = strlen(unit);
     return n >= 2 && !strcmp(unit + n - 2, "/s");
@@ -58,12 +56,30 @@ static void welch(rzb_compare_row *row, double alpha) {
     row->hi = exp(d + t * se);
 }
 
-static void paired(rzb_compare_row *row, double margin, double alpha) {
+static int by_value(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Paired runs: the median of the per-run log-ratios, with the sign test's distribution-free CI
+ * (order statistics j and k + 1 - j, j the largest with P(Binomial(k, 1/2) < j) <= alpha). */
+static void paired(rzb_compare_row *row, double alpha) {
     size_t k = row->n_old < row->n_new ? row->n_old : row->n_new;
-    rzb_paired p = rzb_paired_log_ratio(row->new_runs, row->old_runs, k, 1 + margin, alpha);
-    row->ratio = p.ratio;
-    row->lo = p.lo;
-    row->hi = p.hi;
+    double *d = malloc(k * sizeof *d);
+    row->ratio = row->lo = row->hi = NAN;
+    if (!d) return;
+    for (size_t i = 0; i < k; i++)
+        d[i] = log(row->new_runs[i] / row->old_runs[i]);
+    qsort(d, k, sizeof *d, by_value);
+    row->ratio = exp(k % 2 ? d[k / 2] : (d[k / 2 - 1] + d[k / 2]) / 2);
+    size_t j = 0;
+    while (j + 1 <= k / 2 && gsl_cdf_binomial_P((unsigned)j, 0.5, (unsigned)k) <= alpha)
+        j++;
+    if (j > 0) {
+        row->lo = exp(d[j - 1]);
+        row->hi = exp(d[k - j]);
+    }
+    free(d);
 }
 
 static rzb_change classify(double lo, double hi, double margin) {
@@ -88,7 +104,7 @@ void rzb_compare_judge(rzb_compare_row *row, double margin, double alpha) {
     row->old_value = exp(log_mean(row->old_runs, row->n_old, &unused));
     row->new_value = exp(log_mean(row->new_runs, row->n_new, &unused));
     if (row->paired && row->runs >= 2)
-        paired(row, margin, alpha);
+        paired(row, alpha);
     else
         welch(row, alpha);
     bool invert = rzb_unit_higher_is_better(row->unit);

@@ -49,8 +49,10 @@ typedef struct {
 /* True for units where a larger value is better (anything per second). */
 bool rzb_unit_higher_is_better(const char *unit);
 
-/* Judges one row at margin m and level alpha: paired rows by the per-run log-ratios (t with
- * pairs - 1 df), unpaired ones by Welch's t on the log run medians, single counts by the ratio. */
+/* Judges one row at margin m and level alpha: paired rows by the median of the per-run ratios
+ * with the sign test's CI (distribution-free: a run whose process lands badly, e.g. a server on
+ * a busy core, moves it by one order statistic, not by its size), unpaired ones by Welch's t on
+ * the log run medians, single counts by the ratio itself. */
 void rzb_compare_judge(rzb_compare_row *row, double margin, double alpha);
 
 /* "regression", "improvement", "equivalent", "not worse" or "inconclusive". */

@@ -219,3 +219,16 @@ Test(gate, usage_errors_and_unknown_revisions) {
     cr_expect_eq(rzt_run(help, out, sizeof out, err, sizeof err), 0);
     cr_expect(strstr(out, "usage: rzbench gate --against REV") != NULL);
 }
+
+Test(compare, one_bad_run_does_not_decide_a_paired_row) {
+    double old_r[20], new_r[20];
+    runs(old_r, 20, 100, 0.005, 0);
+    runs(new_r, 20, 100, 0.005, 0);
+    new_r[7] = 160;
+    rzb_compare_row row;
+    rzb_compare_row_init(&row, "serve", "time", "ns", old_r, 20, new_r, 20, true);
+    rzb_compare_judge(&row, RZB_COMPARE_MARGIN, RZB_COMPARE_ALPHA);
+    cr_expect_eq(row.change, RZB_CHANGE_EQUIVALENT, "[%g, %g]", row.lo, row.hi);
+    cr_expect(row.ratio > 0.999 && row.ratio < 1.001, "%g", row.ratio);
+    rzb_compare_row_free(&row);
+}

@@ -266,8 +266,8 @@ static void notes(rzb_change_report *rep, const rzb_gate_outcome *g, const optio
     if (!strcmp(o->metric, "time"))
         rzb_change_note(rep,
                         "time: %d runs per side in ABBA order (one process per run, all CPUs), "
-                        "paired by round; CI from the per-run log-ratios (t, runs - 1 df) at "
-                        "%.0f%%; %.1f s measuring (budget %.0f s)%s",
+                        "paired by round; the median of the per-run ratios with the sign test's "
+                        "CI at %.0f%%; %.1f s measuring (budget %.0f s)%s",
                         g->rounds, 100 * (1 - 2 * o->alpha), g->wall_s, o->budget_s,
                         g->budget_spent ? "; the budget ran out before every workload was "
                                           "decided"
