@@ -19,4 +19,12 @@ bool rzb_atomic_open(rzb_atomic_file *a, const char *path);
  * otherwise removes the temporary file. Returns true when the target was replaced. */
 bool rzb_atomic_close(rzb_atomic_file *a, bool ok);
 
+/* The two steps with the error text every writer gives: "PATH: cannot create a temporary file
+ * beside it: REASON" and "PATH: write failed (REASON); the previous file is untouched". */
+bool rzb_atomic_open_said(rzb_atomic_file *a, const char *path, char *err, size_t cap);
+bool rzb_atomic_close_said(rzb_atomic_file *a, bool ok, char *err, size_t cap);
+
+/* Creates dir and its missing parents; false with "DIR: cannot create REASON". */
+bool rzb_make_dirs(const char *dir, char *err, size_t cap);
+
 #endif

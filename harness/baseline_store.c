@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "harness/atomic_file.h"
 
@@ -23,18 +22,7 @@ bool rzb_baseline_name_ok(const char *name, char *why, size_t cap) {
 bool rzb_baseline_save(const char *report_json, const char *dir, const char *name, char *why,
                        size_t cap) {
     if (!rzb_baseline_name_ok(name, why, cap)) return false;
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s", dir);
-    for (char *p = parent + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            mkdir(parent, 0755);
-            *p = '/';
-        }
-    if (mkdir(parent, 0755) != 0 && errno != EEXIST) {
-        snprintf(why, cap, "%s: cannot create the baselines directory: %s", dir, strerror(errno));
-        return false;
-    }
+    if (!rzb_make_dirs(dir, why, cap)) return false;
     FILE *in = fopen(report_json, "rb");
     if (!in) {
         snprintf(why, cap, "%s: cannot open the report to save: %s", report_json, strerror(errno));

@@ -2,11 +2,9 @@
 #include "harness/change_report.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "harness/atomic_file.h"
 
@@ -123,33 +121,14 @@ bool rzb_change_report_write(const rzb_change_report *rep, const char *dir, cons
                  {"csv", rzb_change_report_csv},
                  {"json", rzb_change_report_json},
                  {"html", rzb_change_report_html}};
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s", dir);
-    for (char *p = parent + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            mkdir(parent, 0755);
-            *p = '/';
-        }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, cap, "%s: cannot create the report directory: %s", dir, strerror(errno));
-        return false;
-    }
+    if (!rzb_make_dirs(dir, err, cap)) return false;
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.%s", dir, stem, files[i].suffix);
         rzb_atomic_file a;
-        if (!rzb_atomic_open(&a, path)) {
-            snprintf(err, cap, "%s: cannot create a temporary file beside it: %s", path,
-                     strerror(errno));
+        if (!rzb_atomic_open_said(&a, path, err, cap) ||
+            !rzb_atomic_close_said(&a, files[i].write(rep, a.f), err, cap))
             return false;
-        }
-        bool ok = files[i].write(rep, a.f);
-        if (!rzb_atomic_close(&a, ok)) {
-            snprintf(err, cap, "%s: write failed (%s); the previous file is untouched", path,
-                     errno ? strerror(errno) : "stream error");
-            return false;
-        }
     }
     return true;
 }

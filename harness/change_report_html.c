@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness/change_report.h"
+#include "harness/html_escape.h"
 
 enum { W = 960, LABEL_W = 260, PLOT_W = 560, ROW_H = 28, TOP = 30 };
 
@@ -15,21 +16,6 @@ static const char CSS[] =
     "\nth{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".regression{color:#cf222e;font-weight:600}.improvement{color:#1a7f37;font-weight:600}\n"
     ".equivalent,.not-worse{color:#0969da}.inconclusive{color:#9a6700}\n";
-
-static void esc(FILE *out, const char *s) {
-    for (; *s; s++) {
-        if (*s == '<')
-            fputs("&lt;", out);
-        else if (*s == '>')
-            fputs("&gt;", out);
-        else if (*s == '&')
-            fputs("&amp;", out);
-        else if (*s == '"')
-            fputs("&quot;", out);
-        else
-            fputc(*s, out);
-    }
-}
 
 static const char *css_class(rzb_change c) {
     return c == RZB_CHANGE_NOT_WORSE ? "not-worse" : rzb_change_name(c);
@@ -81,7 +67,7 @@ static void forest(const rzb_change_report *rep, FILE *out) {
         const rzb_compare_row *r = &rep->rows[i];
         double y = TOP + ROW_H * (double)i + ROW_H / 2.0;
         fprintf(out, "<text x='%d' y='%.1f' text-anchor='end'>", LABEL_W - 8, y + 4);
-        esc(out, r->workload);
+        rzb_html_escape(r->workload, out);
         fputs("</text>\n", out);
         const char *color = r->change == RZB_CHANGE_REGRESSION     ? "#cf222e"
                             : r->change == RZB_CHANGE_IMPROVEMENT  ? "#1a7f37"
@@ -128,9 +114,9 @@ static void table(const rzb_change_report *rep, FILE *out) {
     for (size_t i = 0; i < rep->n_rows; i++) {
         const rzb_compare_row *r = &rep->rows[i];
         fputs("<tr><td>", out);
-        esc(out, r->workload);
+        rzb_html_escape(r->workload, out);
         fprintf(out, "</td><td>%s</td><td>", r->metric);
-        esc(out, r->unit);
+        rzb_html_escape(r->unit, out);
         fprintf(out, "</td><td class='num'>%zu</td>", r->runs);
         cell(out, r->old_value);
         cell(out, r->new_value);
@@ -157,24 +143,24 @@ bool rzb_change_report_html(const rzb_change_report *rep, FILE *out) {
             "<!doctype html><html><head><meta charset='utf-8'><title>rzbench %s</title>"
             "<style>%s</style></head><body>\n<h1>rzbench %s</h1>\n<p>OLD: <code>",
             rep->kind, CSS, rep->kind);
-    esc(out, rep->old_label);
+    rzb_html_escape(rep->old_label, out);
     fputs("</code><br>NEW: <code>", out);
-    esc(out, rep->new_label);
+    rzb_html_escape(rep->new_label, out);
     fputs("</code><br>command: <code>", out);
-    esc(out, rep->command ? rep->command : "");
+    rzb_html_escape(rep->command ? rep->command : "", out);
     fputs("</code></p>\n", out);
     forest(rep, out);
     table(rep, out);
     fputs("<ul>\n", out);
     for (int i = 0; i < rep->n_notes; i++) {
         fputs("<li>", out);
-        esc(out, rep->notes[i]);
+        rzb_html_escape(rep->notes[i], out);
         fputs("</li>\n", out);
     }
     fputs("</ul>\n", out);
     if (rep->environment_json) {
         fputs("<h2>Environment</h2><pre>", out);
-        esc(out, rep->environment_json);
+        rzb_html_escape(rep->environment_json, out);
         fputs("</pre>\n", out);
     }
     fputs("</body></html>\n", out);

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build_info.h"
+#include "harness/atomic_file.h"
 #include "harness/cmake_build.h"
 #include "harness/subprocess.h"
 #include "harness/timer.h"
@@ -42,18 +42,6 @@ void rzb_gate_cache_dir(char *out, size_t cap) {
         snprintf(out, cap, "%s/rzbench/gate", xdg);
     else
         snprintf(out, cap, "%s/.cache/rzbench/gate", home && *home ? home : "/tmp");
-}
-
-static bool make_dirs(const char *path) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s", path);
-    for (char *s = p + 1; *s; s++)
-        if (*s == '/') {
-            *s = 0;
-            mkdir(p, 0755);
-            *s = '/';
-        }
-    return mkdir(p, 0755) == 0 || errno == EEXIST;
 }
 
 static bool on_path(const char *tool) {
@@ -91,10 +79,7 @@ static bool build(const char *source, rzb_gate_build *b, char *why, size_t cap) 
     snprintf(src, sizeof src, "%s/src", b->dir);
     snprintf(dir, sizeof dir, "%s/src/build", b->dir);
     if (!checkout(source, b, why, cap)) return false;
-    if (!make_dirs(dir)) {
-        snprintf(why, cap, "%s: cannot create the build directory: %s", dir, strerror(errno));
-        return false;
-    }
+    if (!rzb_make_dirs(dir, why, cap)) return false;
     /* Built as this build was (warnings as errors or not), so both compile alike and ccache
      * can reuse this build's objects. */
     const char *options[4] = {"-DCMAKE_BUILD_TYPE=Release"};
@@ -118,11 +103,7 @@ bool rzb_gate_build_commit(const char *source, const char *cache, const char *co
     snprintf(out->commit, sizeof out->commit, "%s", commit);
     snprintf(out->dir, sizeof out->dir, "%s/%s", cache, commit);
     snprintf(out->rzbench, sizeof out->rzbench, "%s/src/build/rzbench", out->dir);
-    if (!make_dirs(out->dir)) {
-        snprintf(why, cap, "%s: cannot create the gate's cache directory: %s", out->dir,
-                 strerror(errno));
-        return false;
-    }
+    if (!rzb_make_dirs(out->dir, why, cap)) return false;
     char lock[4200], ok[4200];
     snprintf(lock, sizeof lock, "%s.lock", out->dir);
     snprintf(ok, sizeof ok, "%s/ok", out->dir);

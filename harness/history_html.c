@@ -36,7 +36,7 @@ static void header(const rzb_history *h, const char *db_path, FILE *out) {
             "<title>rzbench history</title>\n<style>\n%s</style>\n</head>\n<body>\n"
             "<h1>rzbench history</h1>\n<p class=\"muted\"><code>",
             CSS);
-    rzb_history_escape(db_path, out);
+    rzb_html_escape(db_path, out);
     fprintf(out, "</code>: %ld run%s over %ld commit%s; written %s.</p>\n", h->runs,
             h->runs == 1 ? "" : "s", h->commits, h->commits == 1 ? "" : "s", now);
     fputs("<p>Each point is the geometric mean of a commit's run medians on one machine,\n"
@@ -54,9 +54,9 @@ static void legend(const rzb_trend *t, size_t n, FILE *out) {
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "<li><span class=\"sw\" style=\"background:%s\"></span><code>",
                 rzb_history_colour(i));
-        rzb_history_escape(t[i].machine, out);
+        rzb_html_escape(t[i].machine, out);
         fputs("</code> ", out);
-        rzb_history_escape(t[i].machine_text, out);
+        rzb_html_escape(t[i].machine_text, out);
         fputs("</li>\n", out);
     }
     fputs("</ul>\n", out);
@@ -77,9 +77,9 @@ static void step_list(const rzb_trend *t, size_t n, FILE *out) {
             char label[48], p[32];
             rzb_changepoint_text(c, label, sizeof label);
             fputs("<li>at <code>", out);
-            rzb_history_escape(t[i].points[c->at].short_hash, out);
+            rzb_html_escape(t[i].points[c->at].short_hash, out);
             fputs("</code> on <code>", out);
-            rzb_history_escape(t[i].machine, out);
+            rzb_html_escape(t[i].machine, out);
             fprintf(out, "</code>: <b>%s</b> (Welch t %.1f, p %s after Bonferroni)</li>\n", label,
                     c->t, rzb_p_text(c->p, p));
         }
@@ -93,11 +93,11 @@ static bool same_plot(const rzb_trend *a, const rzb_trend *b) {
 
 static void section(const rzb_trend *t, size_t n, FILE *out) {
     fputs("<h2>", out);
-    rzb_history_escape(t->workload, out);
+    rzb_html_escape(t->workload, out);
     fputs(" <small>", out);
-    rzb_history_escape(t->metric, out);
+    rzb_html_escape(t->metric, out);
     fputs(", ", out);
-    rzb_history_escape(t->unit, out);
+    rzb_html_escape(t->unit, out);
     fputs("</small></h2>\n<figure>\n", out);
     rzb_history_plot(t, n, out);
     legend(t, n, out);

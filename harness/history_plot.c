@@ -35,21 +35,6 @@ const char *rzb_history_colour(size_t i) {
     return PALETTE[i % N_COLOURS];
 }
 
-void rzb_history_escape(const char *s, FILE *out) {
-    for (; *s; s++) {
-        if (*s == '&')
-            fputs("&amp;", out);
-        else if (*s == '<')
-            fputs("&lt;", out);
-        else if (*s == '>')
-            fputs("&gt;", out);
-        else if (*s == '"')
-            fputs("&quot;", out);
-        else
-            fputc(*s, out);
-    }
-}
-
 /* The position of a commit on the x axis (binary search of the sorted ranks). */
 static size_t index_of(const axes *a, long order) {
     size_t lo = 0, hi = a->n_x;
@@ -137,9 +122,9 @@ static void draw_axes(const axes *a, const rzb_trend *t, FILE *out) {
             "<text class=\"sub\" transform=\"translate(16 %.1f) rotate(-90)\" "
             "text-anchor=\"middle\">",
             a->top + PLOT_H / 2.0);
-    rzb_history_escape(strcmp(t->metric, "verdict") ? t->metric : "claim ratio", out);
+    rzb_html_escape(strcmp(t->metric, "verdict") ? t->metric : "claim ratio", out);
     fputs(" (", out);
-    rzb_history_escape(t->unit, out);
+    rzb_html_escape(t->unit, out);
     fputs(")</text>\n", out);
     size_t every = (a->n_x + MAX_X_LABELS - 1) / MAX_X_LABELS;
     for (size_t i = 0; i < a->n_x; i += every) {
@@ -148,16 +133,16 @@ static void draw_axes(const axes *a, const rzb_trend *t, FILE *out) {
                 "<text class=\"hash\" transform=\"translate(%.1f %.1f) rotate(-40)\" "
                 "text-anchor=\"end\">",
                 x + 3, bottom + 14);
-        rzb_history_escape(a->labels[i], out);
+        rzb_html_escape(a->labels[i], out);
         fputs("</text>\n", out);
     }
 }
 
 static void point_title(const rzb_trend *t, const rzb_trend_point *p, FILE *out) {
     fputs("<title>", out);
-    rzb_history_escape(p->short_hash, out);
+    rzb_html_escape(p->short_hash, out);
     fprintf(out, " %.10s: %.6g ", p->date, p->gmean);
-    rzb_history_escape(t->unit, out);
+    rzb_html_escape(t->unit, out);
     if (isfinite(p->lo)) fprintf(out, ", 95%% CI [%.6g, %.6g]", p->lo, p->hi);
     fprintf(out, ", %zu value%s</title>", p->n, p->n == 1 ? "" : "s");
 }

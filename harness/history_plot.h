@@ -10,14 +10,12 @@
 #include <stdio.h>
 
 #include "harness/history_read.h"
+#include "harness/html_escape.h"
 
 /* trends[0..n) share workload, metric and unit. */
 void rzb_history_plot(const rzb_trend *trends, size_t n, FILE *out);
 
 /* The line colour of the i-th trend of a plot, as "#rrggbb". */
 const char *rzb_history_colour(size_t i);
-
-/* Writes s with &, <, > and " escaped for HTML and SVG text or attributes. */
-void rzb_history_escape(const char *s, FILE *out);
 
 #endif

@@ -179,7 +179,8 @@ Test(report, unwritable_directory_is_a_clear_error, .init = setup, .fini = teard
     fclose(f);
     snprintf(bad, sizeof bad, "%s/file/sub", dir);
     cr_expect_not(rzb_report_write(&rep, bad, err, sizeof err));
-    cr_expect(strstr(err, "cannot create the report directory") != NULL, "%s", err);
+    cr_expect(strstr(err, "file/sub: cannot create the directory: Not a directory") != NULL, "%s",
+              err);
 }
 
 Test(report, print_formats, .init = setup, .fini = teardown) {
