@@ -21,7 +21,10 @@ static const char help[] =
     "with a CI from runs (Welch's t on log run medians: the two reports' runs are not paired) and\n"
     "a verdict at the margin m: regression (CI above 1 + m), improvement (below 1 / (1 + m)),\n"
     "equivalent (within both: two one-sided tests), not worse (upper bound within 1 + m), or\n"
-    "inconclusive. Rates (units per second) are judged the other way round.\n\n"
+    "inconclusive. Rates (units per second) are judged the other way round.\n"
+    "The CI holds the variation between the runs of each report, not between two rzbench\n"
+    "processes, which can move an in-process workload by 10-20%: for a merge decision use\n"
+    "`rzbench gate`, which runs one process per run in ABBA order.\n\n"
     "options:\n"
     "  --margin M      equivalence margin, e.g. 0.03 or 3% (default 3%)\n"
     "  --alpha A       each one-sided test's level (default 0.05: a 90% CI)\n"
@@ -198,7 +201,10 @@ int rzb_cmd_compare(int argc, char **argv, const char *command) {
     rzb_change_note(&rep,
                     "OLD commit %s, NEW commit %s; the unit of evidence is the run median; the "
                     "runs of two reports are independent, so the CI is Welch's t on log run "
-                    "medians at level %.0f%%",
+                    "medians at level %.0f%%; it holds the variation between runs of one "
+                    "rzbench process, not between two processes (memory layout, placement), "
+                    "which can move an in-process workload by 10-20%%: `rzbench gate` runs "
+                    "one process per run for that reason",
                     old_r.commit[0] ? old_r.commit : "unknown",
                     new_r.commit[0] ? new_r.commit : "unknown", 100 * (1 - 2 * o.alpha));
     note_missing(&rep, &old_r, &new_r, "OLD");
