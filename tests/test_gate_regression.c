@@ -2,7 +2,8 @@
  * that makes one gated workload's inner loop do about 10% more work (an extra dot product on
  * every 8th logistic-regression prediction), is built, and is gated against the commit before
  * it, on instructions and on time: both must exit 1 and name the workload. The same build gated
- * against its own commit (A/A, on instructions) must pass. Skipped without git or the model. */
+ * against its own commit (A/A, on instructions) must pass. Skipped without git or the model.
+ * --max-load 64: ctest runs other tests beside this one, whose work the load rule would see. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
