@@ -62,6 +62,8 @@ static int gate(const char *metric, const char *against) {
                     reports,
                     "--budget",
                     "120",
+                    "--max-load",
+                    "64",
                     "--no-history",
                     NULL};
     return rzt_run(argv, out, sizeof out, err, sizeof err);
