@@ -1,17 +1,10 @@
 /* The change report as JSON: labels, notes and per workload the figures and both sides' run
  * medians, so that `rzbench compare` can read a gate's report back. */
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdlib.h>
 
 #include "harness/change_report.h"
-
-static void add_num(cJSON *o, const char *k, double v) {
-    if (isnan(v))
-        cJSON_AddNullToObject(o, k);
-    else
-        cJSON_AddNumberToObject(o, k, v);
-}
+#include "harness/json_number.h"
 
 static void add_runs(cJSON *o, const char *k, const double *x, size_t n) {
     cJSON *a = cJSON_AddArrayToObject(o, k);
@@ -26,11 +19,11 @@ static cJSON *row_json(const rzb_compare_row *r) {
     cJSON_AddStringToObject(o, "unit", r->unit);
     cJSON_AddBoolToObject(o, "paired", r->paired);
     cJSON_AddNumberToObject(o, "runs", (double)r->runs);
-    add_num(o, "old", r->old_value);
-    add_num(o, "new", r->new_value);
-    add_num(o, "new_over_old", r->ratio);
-    add_num(o, "ci_lo", r->lo);
-    add_num(o, "ci_hi", r->hi);
+    rzb_json_number(o, "old", r->old_value);
+    rzb_json_number(o, "new", r->new_value);
+    rzb_json_number(o, "new_over_old", r->ratio);
+    rzb_json_number(o, "ci_lo", r->lo);
+    rzb_json_number(o, "ci_hi", r->hi);
     cJSON_AddNumberToObject(o, "ci_level", 1 - 2 * r->alpha);
     cJSON_AddNumberToObject(o, "margin", r->margin);
     cJSON_AddStringToObject(o, "change", rzb_change_name(r->change));

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "harness/json_number.h"
 #include "harness/stats.h"
 
 /* A number with at least 4 significant digits, without an exponent from 1e-4 to 1e9, or `none`
@@ -96,20 +97,16 @@ static bool print_csv(const rzb_history *h, FILE *out) {
     return !ferror(out);
 }
 
-static void add_number(cJSON *o, const char *key, double v) {
-    cJSON_AddItemToObject(o, key, isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull());
-}
-
 static cJSON *point_json(const rzb_trend_point *p) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "commit", p->commit);
     cJSON_AddStringToObject(o, "short_hash", p->short_hash);
     cJSON_AddStringToObject(o, "date_utc", p->date);
     cJSON_AddNumberToObject(o, "runs", (double)p->n);
-    add_number(o, "geomean", p->gmean);
-    add_number(o, "ci95_lo", p->lo);
-    add_number(o, "ci95_hi", p->hi);
-    add_number(o, "change_pct", 100 * p->change);
+    rzb_json_number(o, "geomean", p->gmean);
+    rzb_json_number(o, "ci95_lo", p->lo);
+    rzb_json_number(o, "ci95_hi", p->hi);
+    rzb_json_number(o, "change_pct", 100 * p->change);
     cJSON_AddStringToObject(o, "verdict", p->verdict);
     return o;
 }
@@ -118,11 +115,11 @@ static cJSON *step_json(const rzb_trend *t, const rzb_changepoint *c) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "commit", t->points[c->at].commit);
     cJSON_AddStringToObject(o, "short_hash", t->points[c->at].short_hash);
-    add_number(o, "step_pct", 100 * c->step);
-    add_number(o, "ci95_lo_pct", 100 * c->lo);
-    add_number(o, "ci95_hi_pct", 100 * c->hi);
-    add_number(o, "welch_t", c->t);
-    add_number(o, "p_bonferroni", c->p);
+    rzb_json_number(o, "step_pct", 100 * c->step);
+    rzb_json_number(o, "ci95_lo_pct", 100 * c->lo);
+    rzb_json_number(o, "ci95_hi_pct", 100 * c->hi);
+    rzb_json_number(o, "welch_t", c->t);
+    rzb_json_number(o, "p_bonferroni", c->p);
     return o;
 }
 

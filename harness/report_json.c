@@ -7,13 +7,7 @@
 #include <stdlib.h>
 
 #include "harness/claim.h"
-
-static void add_num(cJSON *o, const char *k, double v) {
-    if (isnan(v) || isinf(v))
-        cJSON_AddNullToObject(o, k);
-    else
-        cJSON_AddNumberToObject(o, k, v);
-}
+#include "harness/json_number.h"
 
 static cJSON *summary_json(const rzb_summary *m) {
     cJSON *o = cJSON_CreateObject();
@@ -25,7 +19,7 @@ static cJSON *summary_json(const rzb_summary *m) {
              {"p50", m->p50},       {"p95", m->p95},       {"p99", m->p99}, {"ci95_lo", m->ci_lo},
              {"ci95_hi", m->ci_hi}, {"min", m->min},       {"max", m->max}, {"cv", m->cv}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        add_num(o, f[i].k, f[i].v);
+        rzb_json_number(o, f[i].k, f[i].v);
     cJSON_AddNumberToObject(o, "outliers_low", (double)m->outliers_low);
     cJSON_AddNumberToObject(o, "outliers_high", (double)m->outliers_high);
     return o;
@@ -37,11 +31,11 @@ static cJSON *series_json(const rzb_series *s, bool samples) {
     cJSON_AddStringToObject(o, "unit", s->unit);
     cJSON_AddStringToObject(o, "method", s->method);
     cJSON_AddItemToObject(o, "summary", summary_json(&s->summary));
-    add_num(o, "run_median_cv", s->run_median_cv);
+    rzb_json_number(o, "run_median_cv", s->run_median_cv);
     cJSON_AddNumberToObject(o, "runs", (double)s->runs);
-    add_num(o, "run_median_gmean", s->run_gmean);
-    add_num(o, "run_median_ci95_lo", s->run_lo);
-    add_num(o, "run_median_ci95_hi", s->run_hi);
+    rzb_json_number(o, "run_median_gmean", s->run_gmean);
+    rzb_json_number(o, "run_median_ci95_lo", s->run_lo);
+    rzb_json_number(o, "run_median_ci95_hi", s->run_hi);
     double medians[256];
     size_t k = rzb_series_run_medians(s, medians, sizeof medians / sizeof medians[0]);
     cJSON *m = cJSON_AddArrayToObject(o, "run_medians");
@@ -80,17 +74,17 @@ static cJSON *comparison_json(const rzb_result *r, const rzb_comparison *c) {
     cJSON_AddStringToObject(o, "slow", r->series[c->slow].label);
     cJSON_AddStringToObject(o, "verdict", rzb_verdict_name(c->verdict));
     cJSON_AddNumberToObject(o, "runs", c->runs);
-    add_num(o, "ratio", c->ratio);
-    add_num(o, "ratio_ci_lo", c->lo);
-    add_num(o, "ratio_ci_hi", c->hi);
-    add_num(o, "ci_level", 1 - 2 * c->alpha);
-    add_num(o, "threshold", c->threshold);
-    add_num(o, "p_one_sided", c->p);
-    add_num(o, "p_below_one_sided", c->p_below);
-    add_num(o, "p_holm", c->p_holm);
-    add_num(o, "alpha", c->alpha);
-    add_num(o, "ratio_cv", c->ratio_cv);
-    add_num(o, "cohen_d", c->cohen_d);
+    rzb_json_number(o, "ratio", c->ratio);
+    rzb_json_number(o, "ratio_ci_lo", c->lo);
+    rzb_json_number(o, "ratio_ci_hi", c->hi);
+    rzb_json_number(o, "ci_level", 1 - 2 * c->alpha);
+    rzb_json_number(o, "threshold", c->threshold);
+    rzb_json_number(o, "p_one_sided", c->p);
+    rzb_json_number(o, "p_below_one_sided", c->p_below);
+    rzb_json_number(o, "p_holm", c->p_holm);
+    rzb_json_number(o, "alpha", c->alpha);
+    rzb_json_number(o, "ratio_cv", c->ratio_cv);
+    rzb_json_number(o, "cohen_d", c->cohen_d);
     return o;
 }
 
@@ -117,7 +111,7 @@ static cJSON *result_json(const rzb_result *r, bool samples) {
     cJSON *cmps = cJSON_AddArrayToObject(o, "comparisons");
     for (int i = 0; i < r->n_cmps; i++)
         cJSON_AddItemToArray(cmps, comparison_json(r, &r->cmps[i]));
-    add_num(o, "foreign_cpus", r->foreign_cpus);
+    rzb_json_number(o, "foreign_cpus", r->foreign_cpus);
     cJSON *series = cJSON_AddArrayToObject(o, "series");
     for (int i = 0; i < r->n_series; i++)
         cJSON_AddItemToArray(series, series_json(&r->series[i], samples));
@@ -125,7 +119,7 @@ static cJSON *result_json(const rzb_result *r, bool samples) {
     for (int i = 0; i < r->n_metrics; i++) {
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "name", r->metrics[i].name);
-        add_num(m, "value", r->metrics[i].value);
+        rzb_json_number(m, "value", r->metrics[i].value);
         cJSON_AddStringToObject(m, "unit", r->metrics[i].unit);
         cJSON_AddItemToArray(metrics, m);
     }
@@ -133,7 +127,7 @@ static cJSON *result_json(const rzb_result *r, bool samples) {
     for (int i = 0; i < r->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
     cJSON_AddItemToObject(o, "counters", counters_json(&r->counters));
-    add_num(o, "wall_s", r->wall_s);
+    rzb_json_number(o, "wall_s", r->wall_s);
     return o;
 }
 

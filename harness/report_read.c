@@ -1,13 +1,13 @@
 #include "harness/report_read.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "engine/core/file.h"
 #include "harness/stats.h"
 
 const char *rzb_metric_of_unit(const char *unit) {
@@ -15,36 +15,6 @@ const char *rzb_metric_of_unit(const char *unit) {
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         if (!strcmp(unit, times[i])) return "time";
     return unit;
-}
-
-static char *slurp(const char *path, size_t *len, char *why, size_t cap) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(why, cap, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t used = 0, size = 1 << 16;
-    char *buf = malloc(size);
-    size_t got;
-    while (buf && (got = fread(buf + used, 1, size - used - 1, f)) > 0) {
-        used += got;
-        if (size - used < 2) {
-            char *bigger = realloc(buf, size * 2);
-            if (!bigger) free(buf);
-            buf = bigger;
-            size *= 2;
-        }
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (!buf || err) {
-        snprintf(why, cap, "%s: cannot read: %s", path, buf ? "I/O error" : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    buf[used] = 0;
-    *len = used;
-    return buf;
 }
 
 static bool push(rzb_read_report *r, const char *workload, const char *unit, double *runs,
@@ -139,18 +109,22 @@ static bool read_rows(rzb_read_report *r, const cJSON *rows) {
 
 bool rzb_report_read(const char *path, rzb_read_report *out, char *why, size_t cap) {
     memset(out, 0, sizeof *out);
+    unsigned char *data;
     size_t len;
-    char *text = slurp(path, &len, why, cap);
-    if (!text) return false;
-    const char *end = NULL;
+    rz_error err;
+    if (rz_file_read_all(path, &data, &len, &err)) {
+        snprintf(why, cap, "%s", err.msg);
+        return false;
+    }
+    const char *text = (const char *)data, *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root) {
         snprintf(why, cap, "%s: not JSON: parsing stopped at byte offset %ld of %zu", path,
                  end ? (long)(end - text) : 0L, len);
-        free(text);
+        free(data);
         return false;
     }
-    free(text);
+    free(data);
     const cJSON *results = cJSON_GetObjectItem(root, "results");
     const cJSON *rows = cJSON_GetObjectItem(root, "rows");
     const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(root, "report"));
