@@ -261,7 +261,7 @@ static int cmd_verify(int argc, char **argv, const char *command) {
 static const char selftest_help[] =
     "usage: rzbench selftest [OPTIONS]\n\n"
     "The harness tests itself: runs claim H1 exactly as `rzbench claim H1` does. Each repetition\n"
-    "is a miniature claim comparison (10 runs in ABBA order, per-run medians, the claims' test at\n"
+    "is a miniature claim comparison (20 runs in ABBA order, per-run medians, the claims' test at\n"
     "alpha 0.001, the runner's rules) of rz's P1 workload against itself (A/A) and against itself\n"
     "slowed by a calibrated delay of 5%, 20% and 2x that lives only in the selftest's workload.\n"
     "Reports how often A/A calls a difference (at most 5%) and how often each slowdown is\n"
