@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/gate_workloads.h"
 #include "harness/load.h"
 #include "harness/stats.h"
 #include "harness/subprocess.h"
@@ -113,12 +114,19 @@ static void skip(rzb_gate_outcome *out, size_t w, const char *reason) {
     out->rows[w].metric[0] = 0;
 }
 
+/* Workload i's margin: the plan's, or for time the workload's own where it has one. */
+static double margin_of(const rzb_gate_plan *p, size_t i) {
+    const rzb_gw *w = rzb_gw_find(p->workloads[i]);
+    const bool own = !p->margin_given && !strcmp(p->metric, "time") && w && w->time_margin > 0;
+    return own ? w->time_margin : p->margin;
+}
+
 /* Judges every row on the runs so far; true when all are decided. */
 static bool judge_all(const rzb_gate_plan *p, rzb_gate_outcome *out) {
     bool all = true;
     for (size_t i = 0; i < out->n_rows; i++) {
         if (!out->rows[i].metric[0]) continue;
-        rzb_compare_judge(&out->rows[i], p->margin, p->alpha);
+        rzb_compare_judge(&out->rows[i], margin_of(p, i), p->alpha);
         all = all && decided(&out->rows[i]);
     }
     return all;

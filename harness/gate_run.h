@@ -25,6 +25,7 @@ typedef struct {
     const char *metric;  /* "time" or "instructions" */
     const char *counter; /* for instructions: "auto", "papi" or "valgrind" */
     double margin, alpha, budget_s, max_foreign_cpus;
+    bool margin_given; /* --margin: every workload's; else time takes each workload's own */
     int min_runs, max_runs;
     bool progress; /* live progress (a TTY); otherwise one plain line per round */
 } rzb_gate_plan;

@@ -38,6 +38,8 @@ typedef struct {
     const char *fixtures[3]; /* the fixture files it reads, NULL-terminated */
     bool threaded;           /* honours --threads (else runs on one thread) */
     bool spins;              /* its threads spin-wait: instructions need one thread */
+    double time_margin;      /* its default time margin, where the gate's 3% is finer than its runs
+                              * resolve on a 2-core VM (0: the gate's); --margin overrides it */
     /* samples: how many will run (warmup included) */
     rzb_gw_status (*open)(void **state, const rzb_gw_env *e, int units, int samples, char *why,
                           size_t cap);
