@@ -25,6 +25,10 @@ struct rz_backend {
     /* y[i] += a * x[i] for i < n; any alignment, any n (SIMD: one fused multiply-add per element,
      * the scalar reference a product then a sum) */
     void (*axpy_f32)(float a, const float *x, float *y, size_t n);
+    /* the same two with one operand in f16 (an F16 KV cache): the dot is the ISA's F16 weight
+     * dot (backends/vec_dot.h); axpy widens each x[i] exactly, then as axpy_f32 */
+    float (*dot_f16)(const uint16_t *a, const float *b, size_t n);
+    void (*axpy_f16)(float a, const uint16_t *x, float *y, size_t n);
     /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
      * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
     void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/models/llama_forward.h"
+#include "engine/types/half.h"
 #include "tests/support/tiny_llama.h"
 
 /* ---- the naive reference, in double ---- */
@@ -47,8 +48,15 @@ static void ref_rope(double *x, int heads, int hd, int pos, double base, bool ne
 
 enum { MAXP = 16, MAXD = 128 };
 
-/* Logits of every position of tokens[0..n). */
-static void reference(const rzt_llama_tensors *t, const int32_t *tokens, int n,
+/* v as the KV cache holds it: rounded to f16 for an F16 cache, else as it is. */
+static void ref_cache(double *v, int n, bool f16) {
+    for (int i = 0; f16 && i < n; i++)
+        v[i] = rz_f16_to_f32(rz_f32_to_f16((float)v[i]));
+}
+
+/* Logits of every position of tokens[0..n), with the keys and values rounded as an F16 cache
+ * stores them when f16_kv. */
+static void reference(const rzt_llama_tensors *t, const int32_t *tokens, int n, bool f16_kv,
                       double logits[][64]) {
     const rzt_llama_shape *s = &t->s;
     const bool gemma = s->window > 0;
@@ -76,6 +84,8 @@ static void reference(const rzt_llama_tensors *t, const int32_t *tokens, int n,
             }
             ref_rope(q, s->heads, hd, p, base, gemma);
             ref_rope(K[l][p], s->kv_heads, hd, p, base, gemma);
+            ref_cache(K[l][p], kv_dim, f16_kv);
+            ref_cache(V[l][p], kv_dim, f16_kv);
             int first = local && p >= s->window ? p - s->window + 1 : 0;
             for (int i = 0; i < s->heads; i++) {
                 int kvh = i / (s->heads / s->kv_heads);
@@ -146,7 +156,7 @@ static void tiny_close(tiny_model *f) {
     free(f->buf);
 }
 
-static void check_against_reference(const rzt_llama_shape *s, int threads) {
+static void check_against_reference(const rzt_llama_shape *s, int threads, uint32_t kv_type) {
     rzt_llama_tensors t;
     size_t len;
     uint8_t *buf = rzt_llama_image(s, &t, "", &len);
@@ -155,17 +165,22 @@ static void check_against_reference(const rzt_llama_shape *s, int threads) {
     rz_error err;
     open_model(buf, len, &m);
     cr_assert_eq(m.config.vocab_size, s->vocab);
-    cr_assert_eq(rz_llama_state_new(&m.config, 12, NULL, threads, &st, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(
+        rz_llama_state_new_kv(&m.config, 12, RZ_LLAMA_BATCH, kv_type, NULL, threads, &st, &err),
+        RZ_OK, "%s", err.msg);
     const int32_t tokens[10] = {1, 7, 3, 39, 0, 22, 22, 5, 17, 30};
     static double want[10][64];
-    reference(&t, tokens, 10, want);
+    reference(&t, tokens, 10, kv_type == RZ_TYPE_F16, want);
+    /* An F16 cache rounds each key and value once; where rz's float and the reference's double
+     * fall on either side of a rounding boundary they differ by one f16 step (2^-11 relative). */
+    const double tol = kv_type == RZ_TYPE_F16 ? 1e-3 : 1e-4;
     for (int p = 0; p < 10; p++) {
         cr_assert_eq(rz_llama_forward(&m, &st, tokens[p], p, &err), RZ_OK, "%s", err.msg);
         double scale = 0;
         for (int i = 0; i < s->vocab; i++)
             scale = fmax(scale, fabs(want[p][i]));
         for (int i = 0; i < s->vocab; i++)
-            cr_assert_leq(fabs(st.logits[i] - want[p][i]), 1e-4 * scale,
+            cr_assert_leq(fabs(st.logits[i] - want[p][i]), tol * scale,
                           "%s pos %d logit %d: rz %g, reference %g", s->arch, p, i, st.logits[i],
                           want[p][i]);
     }
@@ -176,13 +191,17 @@ static void check_against_reference(const rzt_llama_shape *s, int threads) {
 }
 
 Test(llama_forward, llama_matches_reference) {
-    check_against_reference(&rzt_tiny_llama, 1);
+    check_against_reference(&rzt_tiny_llama, 1, RZ_TYPE_F16);
 }
 Test(llama_forward, gemma3_matches_reference) {
-    check_against_reference(&rzt_tiny_gemma3, 1);
+    check_against_reference(&rzt_tiny_gemma3, 1, RZ_TYPE_F16);
 }
 Test(llama_forward, threads_match_reference) {
-    check_against_reference(&rzt_tiny_llama, 3);
+    check_against_reference(&rzt_tiny_llama, 3, RZ_TYPE_F16);
+}
+Test(llama_forward, f32_cache_matches_reference) {
+    check_against_reference(&rzt_tiny_llama, 1, RZ_TYPE_F32);
+    check_against_reference(&rzt_tiny_gemma3, 3, RZ_TYPE_F32);
 }
 
 Test(llama_forward, config_from_metadata) {
@@ -234,6 +253,9 @@ Test(llama_forward, bad_arguments_fail) {
     cr_expect_eq(rz_llama_forward(&m, &st, 1, 4, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "position 4"), "%s", err.msg);
     cr_expect_eq(rz_llama_state_new(&m.config, 0, NULL, 1, &st, &err), RZ_EINVAL);
+    cr_expect_eq(rz_llama_state_new_kv(&m.config, 4, 4, RZ_TYPE_Q8_0, NULL, 1, &st, &err),
+                 RZ_EINVAL);
+    cr_expect(strstr(err.msg, "KV cache type q8_0: expected f16 or f32"), "%s", err.msg);
     rz_llama_model_close(&m);
     rzt_llama_tensors_free(&t);
     free(buf);

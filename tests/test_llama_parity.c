@@ -176,6 +176,8 @@ static void text_match(const char *path, const char *prompt, int n) {
     cr_expect_str_eq(got, want, "rz run's text differs from llama.cpp's");
     cr_expect(strstr(log, "decode:") && strstr(log, "tokens/s") && strstr(log, "first token"),
               "speed report missing: %s", log);
+    cr_expect(strstr(log, "memory: peak RSS") && strstr(log, "KV cache f16"),
+              "memory report missing: %s", log);
 }
 
 /* "<|im_start|>user\nWhat is the capital of France?" and "1, 2, 3, 4, 5," in SmolLM2's
@@ -223,6 +225,10 @@ Test(llama_parity, run_usage_errors) {
     char *bad_temp[] = {(char *)rzt_bin("rz"), "run", "m.gguf", "-p", "x", "--temp", "hot", NULL};
     cr_expect_eq(rzt_run(bad_temp, o, sizeof o, e, sizeof e), 2);
     cr_expect(strstr(e, "--temp"), "%s", e);
+    char *bad_cache[] = {(char *)rzt_bin("rz"), "run",  "m.gguf", "-p", "x",
+                         "--cache-type",        "q8_0", NULL};
+    cr_expect_eq(rzt_run(bad_cache, o, sizeof o, e, sizeof e), 2);
+    cr_expect(strstr(e, "--cache-type: expected f16 or f32, got 'q8_0'"), "%s", e);
     char *missing[] = {(char *)rzt_bin("rz"), "run", "/nonexistent.gguf", "-p", "x", NULL};
     cr_expect_eq(rzt_run(missing, o, sizeof o, e, sizeof e), 1);
     char *help[] = {(char *)rzt_bin("rz"), "run", "--help", NULL};

@@ -1,10 +1,12 @@
 /* AVX2 + FMA kernels: the dot's four 8-lane accumulators hide FMA latency, its tail runs scalar;
- * axpy fuses each element's multiply-add, the tail by fmaf. */
+ * axpy fuses each element's multiply-add, the tail by fmaf; the f16 pair widens with F16C. */
 #include <immintrin.h>
 #include <math.h>
 
 #include "backends/backend.h"
 #include "backends/avx2/dequant.h"
+#include "backends/avx2/vec_dot.h"
+#include "engine/types/half.h"
 #include "backends/x86/hsum.h"
 
 static float dot_f32(const float *a, const float *b, size_t n) {
@@ -35,11 +37,28 @@ static void axpy_f32(float a, const float *x, float *y, size_t n) {
         y[i] = fmaf(a, x[i], y[i]);
 }
 
+static float dot_f16(const uint16_t *a, const float *b, size_t n) {
+    return rz_avx2_vec_dot_f16(a, b, (int64_t)n);
+}
+
+static void axpy_f16(float a, const uint16_t *x, float *y, size_t n) {
+    const __m256 va = _mm256_set1_ps(a);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 xi = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i)));
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, xi, _mm256_loadu_ps(y + i)));
+    }
+    for (; i < n; i++)
+        y[i] = fmaf(a, rz_f16_to_f32(x[i]), y[i]);
+}
+
 const rz_backend rz_backend_avx2 = {
     .name = "avx2",
     .isa = RZ_ISA_AVX2,
     .dot_f32 = dot_f32,
     .axpy_f32 = axpy_f32,
+    .dot_f16 = dot_f16,
+    .axpy_f16 = axpy_f16,
     .matvec = rz_matvec_quantized,
     .to_float =
         {

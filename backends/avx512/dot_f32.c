@@ -4,6 +4,7 @@
 
 #include "backends/backend.h"
 #include "backends/avx512/dequant.h"
+#include "backends/avx512/vec_dot.h"
 
 static float dot_f32(const float *a, const float *b, size_t n) {
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
@@ -40,11 +41,26 @@ static void axpy_f32(float a, const float *x, float *y, size_t n) {
     }
 }
 
+static float dot_f16(const uint16_t *a, const float *b, size_t n) {
+    return rz_avx512_vec_dot_f16(a, b, (int64_t)n);
+}
+
+static void axpy_f16(float a, const uint16_t *x, float *y, size_t n) {
+    const __m512 va = _mm512_set1_ps(a);
+    for (size_t i = 0; i < n; i += 16) {
+        const __mmask16 m = n - i >= 16 ? 0xffff : (__mmask16)((1u << (n - i)) - 1u);
+        const __m512 xi = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, x + i));
+        _mm512_mask_storeu_ps(y + i, m, _mm512_fmadd_ps(va, xi, _mm512_maskz_loadu_ps(m, y + i)));
+    }
+}
+
 const rz_backend rz_backend_avx512 = {
     .name = "avx512",
     .isa = RZ_ISA_AVX512,
     .dot_f32 = dot_f32,
     .axpy_f32 = axpy_f32,
+    .dot_f16 = dot_f16,
+    .axpy_f16 = axpy_f16,
     .matvec = rz_matvec_quantized,
     .to_float =
         {

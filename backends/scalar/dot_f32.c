@@ -1,5 +1,7 @@
 /* Scalar reference kernels: plain C in index order, the yardstick for every SIMD kernel. */
 #include "backends/backend.h"
+#include "backends/scalar/vec_dot.h"
+#include "engine/types/half.h"
 #include "engine/types/kernels.h"
 
 static float dot_f32(const float *a, const float *b, size_t n) {
@@ -14,11 +16,22 @@ static void axpy_f32(float a, const float *x, float *y, size_t n) {
         y[i] += a * x[i];
 }
 
+static float dot_f16(const uint16_t *a, const float *b, size_t n) {
+    return rz_scalar_vec_dot_f16(a, b, (int64_t)n);
+}
+
+static void axpy_f16(float a, const uint16_t *x, float *y, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * rz_f16_to_f32(x[i]);
+}
+
 const rz_backend rz_backend_scalar = {
     .name = "scalar",
     .isa = RZ_ISA_SCALAR,
     .dot_f32 = dot_f32,
     .axpy_f32 = axpy_f32,
+    .dot_f16 = dot_f16,
+    .axpy_f16 = axpy_f16,
     .matvec = rz_matvec_quantized,
     .to_float =
         {

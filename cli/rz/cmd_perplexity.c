@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/rz/cache_type.h"
 #include "cli/rz/commands.h"
 #include "cli/rz/perplexity_print.h"
+#include "engine/core/pool_pin.h"
 #include "engine/core/file.h"
 #include "engine/perplexity/kld_file.h"
 #include "engine/tokenizer/gguf_vocab.h"
@@ -25,7 +27,9 @@ static const char help[] =
     "  --chunks N               score at most N chunks (default: all)\n"
     "  -b, --batch-size N       tokens per forward batch (default 64, at most the chunk); the\n"
     "                           figures do not depend on it, the speed and memory do\n"
-    "  -t, --threads N          threads for the matrix-vector products (default 1)\n"
+    "  -t, --threads N          threads for the matrix products (default: the\n"
+    "                           physical cores this process may use)\n"
+    "  --cache-type T           KV cache element type: f16 (default, as llama.cpp) or f32\n"
     "  --format F               text (default), csv or json\n"
     "  --kl-divergence-base F   without --kl-divergence: also save this model's log-probabilities\n"
     "                           (top 128 per position, see engine/perplexity/kld_file.h) to F;\n"
@@ -38,6 +42,7 @@ static const char help[] =
 typedef struct {
     const char *model, *file, *kld_base, *backend;
     long long n_ctx, chunks, batch, threads;
+    uint32_t kv_type;
     rz_ppl_format format;
     int kld;
 } ppl_args;
@@ -87,6 +92,8 @@ static int parse_option(ppl_args *a, const char *opt, const char *val) {
         return integer(opt, val, 1, big, &a->batch);
     else if (!strcmp(opt, "-t") || !strcmp(opt, "--threads"))
         return integer(opt, val, 1, 1024, &a->threads);
+    else if (!strcmp(opt, "--cache-type"))
+        return rz_cli_cache_type("perplexity", val, &a->kv_type);
     else {
         fprintf(stderr, "rz perplexity: unknown option '%s'\n\n%s", opt, help);
         return -1;
@@ -106,7 +113,10 @@ static int check_args(const ppl_args *a) {
 
 /* 0 to run, 1 when --help was printed, 2 on a usage error. */
 static int parse_args(int argc, char **argv, ppl_args *a) {
-    *a = (ppl_args){.n_ctx = 512, .batch = RZ_LLAMA_BATCH, .threads = 1};
+    *a = (ppl_args){.n_ctx = 512,
+                    .batch = RZ_LLAMA_BATCH,
+                    .threads = rz_default_threads(),
+                    .kv_type = RZ_TYPE_F16};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -204,8 +214,8 @@ static int evaluate(const ppl_args *a, const rz_llama_model *m, const rz_tok_voc
     }
     const int n_ctx = a->kld ? base.n_ctx : job.plan.n_ctx;
     if (!st)
-        st = rz_llama_state_new_batched(&m->config, n_ctx, (int)a->batch, NULL, (int)a->threads, &s,
-                                        &err);
+        st = rz_llama_state_new_kv(&m->config, n_ctx, (int)a->batch, a->kv_type, NULL,
+                                   (int)a->threads, &s, &err);
     int rc = st ? 1 : finish(a, &job, &s, tokens.n);
     if (st) fprintf(stderr, "rz perplexity: %s\n", err.msg);
     rz_llama_state_free(&s);

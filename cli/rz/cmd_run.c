@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
+#include "cli/rz/cache_type.h"
 #include "cli/rz/commands.h"
+#include "engine/core/pool_pin.h"
 #include "engine/generate/generate.h"
 #include "engine/tokenizer/gguf_vocab.h"
 
@@ -24,13 +27,16 @@ static const char help[] =
     "  --top-k K          sample among the K most likely tokens (default 40; 0: all)\n"
     "  --top-p P          then among the smallest set of probability P (default 0.95)\n"
     "  --seed S           random seed (default: from the clock, printed on stderr)\n"
-    "  -t, --threads N    threads for the matrix-vector products (default 1)\n"
+    "  -t, --threads N    threads for the matrix products (default: the\n"
+    "                     physical cores this process may use)\n"
     "  --ctx N            KV cache positions (default: the model's context, at most 4096)\n"
+    "  --cache-type T     KV cache element type: f16 (default, as llama.cpp) or f32\n"
     "  --backend B        kernel table (default: $RZ_BACKEND, else the widest the CPU supports)\n";
 
 typedef struct {
     const char *model, *prompt, *backend;
     long long n_predict, top_k, threads, ctx, seed;
+    uint32_t kv_type;
     double temp, top_p;
     int seeded;
 } run_args;
@@ -79,6 +85,7 @@ static int parse_option(run_args *a, const char *opt, const char *val) {
     if (!strcmp(opt, "-t") || !strcmp(opt, "--threads"))
         return integer(opt, val, 1, 1024, &a->threads);
     if (!strcmp(opt, "--ctx")) return integer(opt, val, 1, big, &a->ctx);
+    if (!strcmp(opt, "--cache-type")) return rz_cli_cache_type("run", val, &a->kv_type);
     if (!strcmp(opt, "--seed")) {
         a->seeded = 1;
         return integer(opt, val, 0, LLONG_MAX, &a->seed);
@@ -89,7 +96,12 @@ static int parse_option(run_args *a, const char *opt, const char *val) {
 
 /* 0 to run, 1 when --help was printed, 2 on a usage error. */
 static int parse_args(int argc, char **argv, run_args *a) {
-    *a = (run_args){.n_predict = 128, .top_k = 40, .threads = 1, .temp = 0.8, .top_p = 0.95};
+    *a = (run_args){.n_predict = 128,
+                    .top_k = 40,
+                    .threads = rz_default_threads(),
+                    .kv_type = RZ_TYPE_F16,
+                    .temp = 0.8,
+                    .top_p = 0.95};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -120,7 +132,8 @@ static void write_piece(void *ctx, const char *piece, size_t len) {
     fflush(ctx);
 }
 
-static void report(const rz_generate_stats *s, const run_args *a, const rz_llama_state *st) {
+static void report(const rz_generate_stats *s, const run_args *a, const rz_llama_model *m,
+                   const rz_llama_state *st) {
     fprintf(stderr, "\n\nrz run: backend %s, %lld thread%s", st->be->name, a->threads,
             a->threads == 1 ? "" : "s");
     if (a->threads > 1) fprintf(stderr, " (workers pinned to cores by hwloc: %d)", st->pinned);
@@ -131,6 +144,12 @@ static void report(const rz_generate_stats *s, const run_args *a, const rz_llama
             s->decode_s > 0 ? s->n_decoded / s->decode_s : 0.0,
             s->stopped ? ", stopped at end of generation" : "");
     fprintf(stderr, "time to first token: %.1f ms\n", 1e3 * s->first_s);
+    struct rusage ru;
+    const double rss_mib = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024.0 : -1;
+    fprintf(stderr, "memory: peak RSS %.1f MiB, KV cache %s %.1f MiB (%lld positions)\n", rss_mib,
+            st->kv_type == RZ_TYPE_F16 ? "f16" : "f32",
+            (double)rz_llama_kv_bytes(&m->config, st->n_ctx, st->kv_type) / (1 << 20),
+            (long long)st->n_ctx);
 }
 
 static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_vocab *v) {
@@ -141,8 +160,8 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
                     : m->config.context_length < 4096 ? m->config.context_length
                                                       : 4096;
     rz_sampler_params sp = {(float)a->temp, (int)a->top_k, (float)a->top_p, (uint64_t)a->seed};
-    if (rz_llama_state_new(&m->config, (int)ctx, rz_backend_active(), (int)a->threads, &state,
-                           &err)) {
+    if (rz_llama_state_new_kv(&m->config, (int)ctx, RZ_LLAMA_BATCH, a->kv_type, rz_backend_active(),
+                              (int)a->threads, &state, &err)) {
         fprintf(stderr, "rz run: %s\n", err.msg);
         return 1;
     }
@@ -157,7 +176,7 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
     if (st)
         fprintf(stderr, "\nrz run: %s\n", err.msg);
     else
-        report(&stats, a, &state);
+        report(&stats, a, m, &state);
     rz_sampler_free(&sampler);
     rz_llama_state_free(&state);
     return st ? 1 : 0;

@@ -1,8 +1,9 @@
-/* rz_pool_pin (engine/core/pool_pin.h). */
+/* rz_pool_pin and rz_default_threads (engine/core/pool_pin.h). */
 #include "engine/core/pool_pin.h"
 
 #include <hwloc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 static hwloc_topology_t topology;
@@ -70,4 +71,25 @@ int rz_pool_pin(rz_pool *p) {
     atomic_init(&j.bound, 0);
     rz_pool_run(p, pin_part, &j);
     return atomic_load(&j.bound);
+}
+
+/* The cores with a PU in this process's binding (hwloc's view of sched_getaffinity). */
+static int bound_cores(void) {
+    hwloc_bitmap_t bound = hwloc_bitmap_alloc();
+    int n = 0;
+    if (bound && hwloc_get_cpubind(topology, bound, HWLOC_CPUBIND_PROCESS) == 0)
+        for (hwloc_obj_t core = NULL;
+             (core = hwloc_get_next_obj_by_type(topology, HWLOC_OBJ_CORE, core));)
+            n += hwloc_bitmap_intersects(core->cpuset, bound);
+    hwloc_bitmap_free(bound);
+    return n;
+}
+
+int rz_default_threads(void) {
+    pthread_once(&topology_once, load_topology);
+    const int cores = topology ? bound_cores() : 0;
+    if (cores > 0) return cores;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+    return 1;
 }

@@ -4,12 +4,17 @@
  * allowed cpuset), taking the cores in order and skipping the one the caller last ran on; PUs
  * instead of cores when there are fewer cores than threads; round robin when there are fewer
  * still. Returns how many workers the OS bound, 0 when hwloc cannot load the topology (or
- * without workers). The topology is loaded once per process. */
+ * without workers). The topology is loaded once per process.
+ * rz_default_threads: the thread count the CLIs use when none is given, as llama.cpp does: the
+ * physical cores that hold a CPU this process may run on (SMT siblings count once); the CPUs
+ * in its affinity mask when hwloc cannot tell; at least 1. */
 #ifndef RZ_CORE_POOL_PIN_H
 #define RZ_CORE_POOL_PIN_H
 
 #include "engine/core/pool.h"
 
 int rz_pool_pin(rz_pool *p);
+
+int rz_default_threads(void);
 
 #endif

@@ -13,16 +13,22 @@ static void attend_one(const rz_attention_job *j, int t, int h, float *scores) {
     const int first = j->window > 0 && pos >= j->window ? pos - j->window + 1 : 0;
     const int n = pos - first + 1;
     const float *q = j->q + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim;
+    const size_t hd = (size_t)c->head_dim, hdv = (size_t)c->head_dim_v;
     for (int i = 0; i < n; i++) {
-        const float *k = j->k_layer + (size_t)(first + i) * kv_dim + (size_t)kvh * c->head_dim;
-        scores[i] = j->be->dot_f32(q, k, (size_t)c->head_dim) * c->attn_scale;
+        const size_t at = (size_t)(first + i) * kv_dim + (size_t)kvh * hd;
+        const float dot = j->kv_f16 ? j->be->dot_f16((const uint16_t *)j->k_layer + at, q, hd)
+                                    : j->be->dot_f32(q, (const float *)j->k_layer + at, hd);
+        scores[i] = dot * c->attn_scale;
     }
     rz_softmax(scores, n);
     float *out = j->att + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim_v;
-    memset(out, 0, (size_t)c->head_dim_v * sizeof(float));
+    memset(out, 0, hdv * sizeof(float));
     for (int i = 0; i < n; i++) {
-        const float *v = j->v_layer + (size_t)(first + i) * v_dim + (size_t)kvh * c->head_dim_v;
-        j->be->axpy_f32(scores[i], v, out, (size_t)c->head_dim_v);
+        const size_t at = (size_t)(first + i) * v_dim + (size_t)kvh * hdv;
+        if (j->kv_f16)
+            j->be->axpy_f16(scores[i], (const uint16_t *)j->v_layer + at, out, hdv);
+        else
+            j->be->axpy_f32(scores[i], (const float *)j->v_layer + at, out, hdv);
     }
 }
 

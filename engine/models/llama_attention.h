@@ -1,4 +1,4 @@
-/* Causal attention of a batch of query tokens over one layer's float32 KV cache, split over a
+/* Causal attention of a batch of query tokens over one layer's KV cache (F16 or F32), split over a
  * pool. Contract: q holds n tokens x n_heads x head_dim (normed and roped); token t sits at
  * position pos0 + t and attends to cache positions first..pos0 + t, where first is
  * pos0 + t - window + 1 for a sliding window (window > 0, when positive) and 0 otherwise; those
@@ -17,8 +17,9 @@ typedef struct {
     const rz_llama_config *c;
     const rz_backend *be;
     const float *q;
-    const float *k_layer; /* [n_ctx][n_kv_heads * head_dim] */
-    const float *v_layer; /* [n_ctx][n_kv_heads * head_dim_v] */
+    const void *k_layer; /* [n_ctx][n_kv_heads * head_dim], f16 or f32 */
+    const void *v_layer; /* [n_ctx][n_kv_heads * head_dim_v], f16 or f32 */
+    bool kv_f16;         /* the cache holds f16 (be->dot_f16, be->axpy_f16), else f32 */
     float *att;
     float *scores;
     int n_ctx;

@@ -7,6 +7,7 @@
 #include "engine/core/pool_pin.h"
 #include "engine/models/llama_attention.h"
 #include "engine/models/llama_ops.h"
+#include "engine/types/half.h"
 
 static float *floats(size_t rows, size_t cols) {
     return calloc(rows * cols, sizeof(float));
@@ -20,9 +21,27 @@ rz_status rz_llama_state_new(const rz_llama_config *c, int n_ctx, const rz_backe
 rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_batch,
                                      const rz_backend *be, int n_threads, rz_llama_state *s,
                                      rz_error *err) {
+    return rz_llama_state_new_kv(c, n_ctx, n_batch, RZ_TYPE_F16, be, n_threads, s, err);
+}
+
+static size_t kv_elem_bytes(uint32_t kv_type) {
+    return kv_type == RZ_TYPE_F16 ? sizeof(uint16_t) : sizeof(float);
+}
+
+size_t rz_llama_kv_bytes(const rz_llama_config *c, int n_ctx, uint32_t kv_type) {
+    return (size_t)c->n_layers * n_ctx * c->n_kv_heads * (c->head_dim + c->head_dim_v) *
+           kv_elem_bytes(kv_type);
+}
+
+rz_status rz_llama_state_new_kv(const rz_llama_config *c, int n_ctx, int n_batch, uint32_t kv_type,
+                                const rz_backend *be, int n_threads, rz_llama_state *s,
+                                rz_error *err) {
     memset(s, 0, sizeof *s);
     if (n_ctx < 1) return rz_fail(err, RZ_EINVAL, "context of %d positions: expected >= 1", n_ctx);
     if (n_batch < 1) return rz_fail(err, RZ_EINVAL, "batch of %d tokens: expected >= 1", n_batch);
+    if (kv_type != RZ_TYPE_F16 && kv_type != RZ_TYPE_F32)
+        return rz_fail(err, RZ_EINVAL, "KV cache type %s: expected f16 or f32",
+                       rz_type_ggml_name(kv_type));
     n_threads = n_threads < 1 ? 1 : n_threads;
     if (n_threads > 1) {
         rz_status st = rz_pool_new(n_threads, &s->pool, err);
@@ -33,8 +52,10 @@ rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_
     s->n_ctx = n_ctx;
     s->n_batch = n_ctx < n_batch ? n_ctx : n_batch;
     const size_t nb = (size_t)s->n_batch;
+    const size_t elem = kv_elem_bytes(kv_type);
     const size_t k_cache = (size_t)c->n_layers * n_ctx * c->n_kv_heads * c->head_dim;
     const size_t v_cache = (size_t)c->n_layers * n_ctx * c->n_kv_heads * c->head_dim_v;
+    s->kv_type = kv_type;
     s->x = floats(nb, (size_t)c->dim);
     s->xb = floats(nb, (size_t)c->dim);
     s->xb2 = floats(nb, (size_t)c->dim);
@@ -44,13 +65,15 @@ rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_
     s->hb = floats(nb, (size_t)c->hidden_dim);
     s->hb2 = floats(nb, (size_t)c->hidden_dim);
     s->logits = floats(1, (size_t)c->vocab_size);
-    s->key_cache = floats(k_cache, 1);
-    s->value_cache = floats(v_cache, 1);
+    s->kt = floats(nb, (size_t)c->n_kv_heads * c->head_dim);
+    s->vt = floats(nb, (size_t)c->n_kv_heads * c->head_dim_v);
+    s->key_cache = calloc(k_cache, elem);
+    s->value_cache = calloc(v_cache, elem);
     if (!s->x || !s->xb || !s->xb2 || !s->q || !s->att || !s->scores || !s->hb || !s->hb2 ||
-        !s->logits || !s->key_cache || !s->value_cache) {
+        !s->logits || !s->kt || !s->vt || !s->key_cache || !s->value_cache) {
         rz_llama_state_free(s);
         return rz_fail(err, RZ_ENOMEM, "out of memory for a %d-position state (KV cache %zu MiB)",
-                       n_ctx, (k_cache + v_cache) * sizeof(float) >> 20);
+                       n_ctx, rz_llama_kv_bytes(c, n_ctx, kv_type) >> 20);
     }
     return RZ_OK;
 }
@@ -66,6 +89,8 @@ void rz_llama_state_free(rz_llama_state *s) {
     free(s->hb);
     free(s->hb2);
     free(s->logits);
+    free(s->kt);
+    free(s->vt);
     free(s->key_cache);
     free(s->value_cache);
     memset(s, 0, sizeof *s);
@@ -109,28 +134,43 @@ static void position_qk(const rz_llama_config *c, const rz_llama_layer *L, bool 
     }
 }
 
-/* x += attention block of layer l for n tokens at pos0.. (Q/K/V projections with K and V
- * written straight into the cache, Q/K norms, RoPE, attention, output projection, post-norm). */
+/* n rows of `width` floats into the cache at element offset `at`, in the cache's type. */
+static void store_kv(const rz_llama_state *s, void *cache, size_t at, const float *rows, int n,
+                     int width) {
+    const size_t count = (size_t)n * width;
+    if (s->kv_type == RZ_TYPE_F32) {
+        memcpy((float *)cache + at, rows, count * sizeof(float));
+        return;
+    }
+    uint16_t *h = (uint16_t *)cache + at;
+    for (size_t i = 0; i < count; i++)
+        h[i] = rz_f32_to_f16(rows[i]);
+}
+
+/* x += attention block of layer l for n tokens at pos0.. (Q/K/V projections, Q/K norms, RoPE,
+ * K and V into the cache, attention, output projection, post-norm). */
 static void attention_block(const rz_llama_model *m, rz_llama_state *s, int l, int n, int pos0) {
     const rz_llama_config *c = &m->config;
     const rz_llama_layer *L = &m->weights.layers[l];
     const int kv_dim = c->n_kv_heads * c->head_dim, v_dim = c->n_kv_heads * c->head_dim_v;
-    const float *k_layer = s->key_cache + (size_t)l * s->n_ctx * kv_dim;
-    const float *v_layer = s->value_cache + (size_t)l * s->n_ctx * v_dim;
-    float *k = s->key_cache + ((size_t)l * s->n_ctx + (size_t)pos0) * kv_dim;
-    float *v = s->value_cache + ((size_t)l * s->n_ctx + (size_t)pos0) * v_dim;
+    const size_t elem = kv_elem_bytes(s->kv_type);
+    const void *k_layer = (const char *)s->key_cache + (size_t)l * s->n_ctx * kv_dim * elem;
+    const void *v_layer = (const char *)s->value_cache + (size_t)l * s->n_ctx * v_dim * elem;
     const bool local = c->sliding_window > 0 && c->layer_is_local[l];
 
     norm_rows(s->xb, s->x, L->attn_norm, n, c->dim, c->norm_eps);
     project(s, &L->wq, s->xb, s->q, n);
-    project(s, &L->wk, s->xb, k, n);
-    project(s, &L->wv, s->xb, v, n);
-    position_qk(c, L, local, s->q, k, n, pos0);
+    project(s, &L->wk, s->xb, s->kt, n);
+    project(s, &L->wv, s->xb, s->vt, n);
+    position_qk(c, L, local, s->q, s->kt, n, pos0);
+    store_kv(s, s->key_cache, ((size_t)l * s->n_ctx + (size_t)pos0) * kv_dim, s->kt, n, kv_dim);
+    store_kv(s, s->value_cache, ((size_t)l * s->n_ctx + (size_t)pos0) * v_dim, s->vt, n, v_dim);
     rz_attention_job job = {.c = c,
                             .be = s->be,
                             .q = s->q,
                             .k_layer = k_layer,
                             .v_layer = v_layer,
+                            .kv_f16 = s->kv_type == RZ_TYPE_F16,
                             .att = s->att,
                             .scores = s->scores,
                             .n_ctx = s->n_ctx,

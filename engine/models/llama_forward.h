@@ -1,7 +1,9 @@
-/* The llama-family forward pass over a float32 KV cache, a batch of tokens at a time.
+/* The llama-family forward pass over an F16 (default, as llama.cpp's) or F32 KV cache, a batch
+ * of tokens at a time.
  * Contract: rz_llama_state_new sizes every buffer for the model's config, a context of n_ctx
  * positions (1 <= n_ctx) and batches of n_batch = min(n_ctx, RZ_LLAMA_BATCH) tokens
- * (rz_llama_state_new_batched: min(n_ctx, n_batch), n_batch >= 1); nothing is allocated
+ * (rz_llama_state_new_batched: min(n_ctx, n_batch), n_batch >= 1), with an F16 KV cache
+ * (rz_llama_state_new_kv: kv_type RZ_TYPE_F16 or RZ_TYPE_F32); nothing is allocated
  * afterwards. rz_llama_forward_batch runs n tokens (1 <= n <= n_batch) at positions
  * pos0..pos0+n-1 (pos0 + n <= n_ctx; positions 0..pos0-1 must already be in the cache); with
  * logits NULL it leaves the last token's vocab_size logits in s->logits, otherwise it writes every
@@ -29,17 +31,20 @@ typedef struct {
     rz_pool *pool; /* NULL: one thread; else its workers pinned to cores (rz_pool_pin) */
     int pinned;    /* workers hwloc bound */
     int n_ctx, n_batch;
-    float *x;           /* residual stream [n_batch][dim] */
-    float *xb;          /* normed input of a block [n_batch][dim] */
-    float *xb2;         /* block output [n_batch][dim] */
-    float *q;           /* [n_batch][n_heads * head_dim] */
-    float *att;         /* attention output [n_batch][n_heads * head_dim_v] */
-    float *scores;      /* per thread [n_threads][n_ctx] */
-    float *hb;          /* FFN gate [n_batch][hidden_dim] */
-    float *hb2;         /* FFN up [n_batch][hidden_dim] */
-    float *logits;      /* [vocab_size] */
-    float *key_cache;   /* [n_layers][n_ctx][n_kv_heads * head_dim] */
-    float *value_cache; /* [n_layers][n_ctx][n_kv_heads * head_dim_v] */
+    float *x;          /* residual stream [n_batch][dim] */
+    float *xb;         /* normed input of a block [n_batch][dim] */
+    float *xb2;        /* block output [n_batch][dim] */
+    float *q;          /* [n_batch][n_heads * head_dim] */
+    float *att;        /* attention output [n_batch][n_heads * head_dim_v] */
+    float *scores;     /* per thread [n_threads][n_ctx] */
+    float *hb;         /* FFN gate [n_batch][hidden_dim] */
+    float *hb2;        /* FFN up [n_batch][hidden_dim] */
+    float *logits;     /* [vocab_size] */
+    float *kt;         /* a batch's keys before they enter the cache [n_batch][kv_dim] */
+    float *vt;         /* its values [n_batch][n_kv_heads * head_dim_v] */
+    uint32_t kv_type;  /* RZ_TYPE_F16 or RZ_TYPE_F32: the cache's element type */
+    void *key_cache;   /* [n_layers][n_ctx][n_kv_heads * head_dim] of kv_type */
+    void *value_cache; /* [n_layers][n_ctx][n_kv_heads * head_dim_v] of kv_type */
 } rz_llama_state;
 
 /* be NULL: the active backend. n_threads < 1 is taken as 1. */
@@ -48,6 +53,11 @@ rz_status rz_llama_state_new(const rz_llama_config *c, int n_ctx, const rz_backe
 rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_batch,
                                      const rz_backend *be, int n_threads, rz_llama_state *s,
                                      rz_error *err);
+rz_status rz_llama_state_new_kv(const rz_llama_config *c, int n_ctx, int n_batch, uint32_t kv_type,
+                                const rz_backend *be, int n_threads, rz_llama_state *s,
+                                rz_error *err);
+/* Bytes of the KV cache of a state of n_ctx positions (what rz_llama_state_new_kv allocates). */
+size_t rz_llama_kv_bytes(const rz_llama_config *c, int n_ctx, uint32_t kv_type);
 void rz_llama_state_free(rz_llama_state *s);
 
 rz_status rz_llama_forward(const rz_llama_model *m, rz_llama_state *s, int32_t token, int pos,
