@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "harness/stats.h"
+
 /* Welch's comparison of the means of two samples: b's mean less a's. */
 typedef struct {
     double diff, se, df, t;
@@ -124,4 +126,12 @@ size_t rzb_changepoints(const double *values, const size_t *start, size_t n_comm
 
 void rzb_changepoint_text(const rzb_changepoint *c, char *out, size_t cap) {
     snprintf(out, cap, "%+.1f%% [%+.1f, %+.1f]", 100 * c->step, 100 * c->lo, 100 * c->hi);
+}
+
+void rzb_changepoint_evidence(const rzb_changepoint *c, char *out, size_t cap) {
+    char p[32];
+    if (c->hi - c->lo <= 1e-9 * fabs(c->step))
+        snprintf(out, cap, "no variation on either side: exact counts");
+    else
+        snprintf(out, cap, "Welch t %.1f, p %s after Bonferroni", c->t, rzb_p_text(c->p, p));
 }

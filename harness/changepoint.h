@@ -37,4 +37,8 @@ size_t rzb_changepoints(const double *values, const size_t *start, size_t n_comm
 /* The step as a label: "+9.8% [+7.1, +12.6]" (percent, the 95% CI in brackets). */
 void rzb_changepoint_text(const rzb_changepoint *c, char *out, size_t cap);
 
+/* The evidence for the step: "Welch t 5.2, p 3e-05 after Bonferroni", or, where neither side
+ * varies at all (instruction counts), "no variation on either side: exact counts". */
+void rzb_changepoint_evidence(const rzb_changepoint *c, char *out, size_t cap);
+
 #endif

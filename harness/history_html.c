@@ -4,7 +4,6 @@
 #include <time.h>
 
 #include "harness/history_plot.h"
-#include "harness/stats.h"
 
 static const char CSS[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;"
@@ -74,14 +73,14 @@ static void step_list(const rzb_trend *t, size_t n, FILE *out) {
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < t[i].n_steps; j++) {
             const rzb_changepoint *c = &t[i].steps[j];
-            char label[48], p[32];
+            char label[48], evidence[96];
             rzb_changepoint_text(c, label, sizeof label);
             fputs("<li>at <code>", out);
             rzb_html_escape(t[i].points[c->at].short_hash, out);
             fputs("</code> on <code>", out);
             rzb_html_escape(t[i].machine, out);
-            fprintf(out, "</code>: <b>%s</b> (Welch t %.1f, p %s after Bonferroni)</li>\n", label,
-                    c->t, rzb_p_text(c->p, p));
+            rzb_changepoint_evidence(c, evidence, sizeof evidence);
+            fprintf(out, "</code>: <b>%s</b> (%s)</li>\n", label, evidence);
         }
     fputs("</ul>\n", out);
 }

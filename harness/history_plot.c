@@ -17,6 +17,9 @@ enum {
     Y_TICKS = 5,
 };
 
+/* The smallest y range, as a fraction of the values: twice the smallest step called (1%). */
+#define MIN_SPAN 0.02
+
 enum { N_COLOURS = 8 };
 static const char *const PALETTE[N_COLOURS] = {
     "#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5",
@@ -94,6 +97,13 @@ static bool y_range(const rzb_trend *t, size_t n, axes *a) {
             a->ymax = fmax(a->ymax, isfinite(p->hi) ? p->hi : p->gmean);
         }
     if (!(a->ymin <= a->ymax)) return false;
+    /* At least MIN_SPAN of the values' middle, so that a change too small to be a step (an
+     * instruction count moving by 0.01%) does not fill the plot like one. */
+    const double mid = 0.5 * (a->ymin + a->ymax), span = MIN_SPAN * fabs(mid);
+    if (a->ymax - a->ymin < span) {
+        a->ymin = mid - span / 2;
+        a->ymax = mid + span / 2;
+    }
     double pad = a->ymax > a->ymin ? 0.08 * (a->ymax - a->ymin) : 0.05 * fabs(a->ymin) + 1e-9;
     a->ymin -= pad;
     a->ymax += pad;

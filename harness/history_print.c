@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "harness/json_number.h"
-#include "harness/stats.h"
 
 /* A number with at least 4 significant digits, without an exponent from 1e-4 to 1e9, or `none`
  * when it is not finite. */
@@ -47,10 +46,10 @@ static void md_trend(const rzb_trend *t, FILE *out) {
         md_point(t, &t->points[i], out);
     for (size_t i = 0; i < t->n_steps; i++) {
         const rzb_changepoint *c = &t->steps[i];
-        char label[48], p[32];
+        char label[48], evidence[96];
         rzb_changepoint_text(c, label, sizeof label);
-        fprintf(out, "\nStep at %s: %s (Welch t %.1f, p %s after Bonferroni).",
-                t->points[c->at].short_hash, label, c->t, rzb_p_text(c->p, p));
+        rzb_changepoint_evidence(c, evidence, sizeof evidence);
+        fprintf(out, "\nStep at %s: %s (%s).", t->points[c->at].short_hash, label, evidence);
     }
     fputs(t->n_steps ? "\n\n" : "\n", out);
 }

@@ -132,3 +132,21 @@ Test(changepoint, label_text) {
     rzb_changepoint_text(&c, buf, sizeof buf);
     cr_expect_str_eq(buf, "-5.0% [-7.0, -3.1]");
 }
+
+/* Exact counts (no noise) are called with that said, not with a t in the trillions; a noisy step
+ * gives its Welch t. */
+Test(changepoint, exact_counts_say_so) {
+    series s;
+    static const size_t at[] = {5};
+    static const double step[] = {0.146};
+    rzb_changepoint c[MAX_COMMITS];
+    char text[96];
+    make(&s, 9, 0, at, step, 1, 1);
+    cr_assert_eq(detect(&s, c), 1);
+    rzb_changepoint_evidence(&c[0], text, sizeof text);
+    cr_expect_str_eq(text, "no variation on either side: exact counts");
+    make(&s, 10, 0.02, at, step, 1, 2);
+    cr_assert_eq(detect(&s, c), 1);
+    rzb_changepoint_evidence(&c[0], text, sizeof text);
+    cr_expect(!strncmp(text, "Welch t ", 8) && strstr(text, "after Bonferroni"), "%s", text);
+}

@@ -49,7 +49,9 @@ static const char help[] =
     "Exit codes: 0 every workload equivalent or better (not worse than the margin); 1 a\n"
     "workload regressed beyond the margin (named, with its ratio and CI); 2 usage error or an\n"
     "unknown revision; 3 inconclusive within the budget; 4 the gate could not run (REV does not\n"
-    "build, or predates `rzbench workload`).\n";
+    "build, or predates `rzbench workload`, or a workload named by --workloads cannot run here:\n"
+    "its fixture cannot be made). Without --workloads, those that cannot run are named and the\n"
+    "others gated.\n";
 
 typedef struct {
     const char *against, *workloads, *metric, *counter, *format, *out_dir, *db;
@@ -256,9 +258,15 @@ static int verdict(const rzb_gate_outcome *g, const options *o) {
                 g->too_busy ? "other work on the machine during the run"
                             : "some workload is neither a regression nor shown within the margin "
                               "in the budget (--budget, --max-runs)");
-    else if (rc == 0)
-        fprintf(stderr, "rzbench gate: PASS: every workload is within +%.1f%% of %s or better\n",
-                100 * o->margin, o->against);
+    if (rc != EXIT_REGRESSION && o->workloads && g->skipped[0]) {
+        fprintf(stderr, "rzbench gate: CANNOT GATE: --workloads names what cannot run here: %s\n",
+                g->skipped);
+        return EXIT_CANNOT_GATE;
+    }
+    if (rc == 0)
+        fprintf(stderr,
+                "rzbench gate: PASS: every workload is within its margin of %s or better%s%s\n",
+                o->against, g->skipped[0] ? "; not gated (cannot run here): " : "", g->skipped);
     return rc;
 }
 
