@@ -5,9 +5,22 @@
 #ifndef RZBENCH_COMMANDS_H
 #define RZBENCH_COMMANDS_H
 
+#include <stddef.h>
+
+#include "harness/claim.h"
+
 int rzb_cmd_compare(int argc, char **argv, const char *command);
+int rzb_cmd_fleet(int argc, char **argv, const char *command);
 int rzb_cmd_gate(int argc, char **argv, const char *command);
 int rzb_cmd_history(int argc, char **argv, const char *command);
+int rzb_cmd_merge(int argc, char **argv, const char *command);
+int rzb_cmd_reverify(int argc, char **argv, const char *command);
 int rzb_cmd_workload(int argc, char **argv, const char *command);
+
+/* Runs claims in-process as `claim` and `verify` do (pinned, Holm across them, DIR/NAME.*
+ * written), printing no report on stdout and appending no history: what `reverify` re-runs.
+ * Returns what `claim` would exit with. Defined in main.c. */
+int rzb_run_claims_to(const rzb_claim *const *claims, size_t n, const char *name,
+                      const rzb_options *run, const char *out_dir, const char *command);
 
 #endif

@@ -16,6 +16,7 @@
 #include "cli/rzbench/commands.h"
 #include "cli/rzbench/args.h"
 #include "harness/baseline_store.h"
+#include "harness/bundle.h"
 #include "harness/claim.h"
 #include "harness/history.h"
 #include "harness/report.h"
@@ -30,6 +31,9 @@ static const char usage_text[] =
     "  selftest [OPTIONS]   the harness tests itself: claim H1, reports/H1.*\n"
     "  compare OLD NEW      two reports or saved baselines, workload by workload\n"
     "  gate --against REV   this build against git revision REV, in one ABBA run (CI gate)\n"
+    "  reverify BUNDLE      a bundle's claims run again here, side by side with the bundle's\n"
+    "  merge BUNDLE...      bundles of several machines pooled: a claim-by-machine matrix\n"
+    "  fleet submit|status  the claims across a Slurm cluster, one bundle per node\n"
     "  history [WORKLOAD]   the trend across commits from reports/history.sqlite\n"
     "  workload NAME        one gate workload, one run, as JSON (what `gate` spawns)\n\n"
     "`rzbench COMMAND --help` describes a command.\n";
@@ -42,6 +46,7 @@ static const char run_help[] =
     "  --batch K         calls per batched sample (default: the claim's)\n"
     "  --format F        what to print on stdout: md (default), csv or json\n"
     "  --out DIR         where reports go (default: reports)\n"
+    "  --claims LIST     verify only: these claims (comma-separated ids), not every claim\n"
     "  --cpu N           core to pin the measuring thread to (default: the last core)\n"
     "  --max-load X      CPUs of other work tolerated during a timing claim before its verdict\n"
     "                    becomes INCONCLUSIVE (default 0.25; the report states the bound)\n"
@@ -50,7 +55,9 @@ static const char run_help[] =
     "                    `rzbench compare NAME NEW`\n"
     "  --db PATH         history database the run is appended to (default\n"
     "                    DIR/history.sqlite)\n"
-    "  --no-history      append nothing to the history database\n\n"
+    "  --no-history      append nothing to the history database\n"
+    "  --bundle FILE     also write the run as one tar archive (manifest, reports), atomically,\n"
+    "                    for `rzbench merge` and `rzbench reverify`\n\n"
     "Every run writes DIR/NAME.samples.csv, .summary.csv, .verdicts.csv, .json and .html,\n"
     "atomically. Progress goes to stderr when it is a terminal. Exit codes: 0 the run completed\n"
     "whatever the verdicts, 1 failure or --strict with a FALSIFIED verdict, 2 usage error.\n";
@@ -61,6 +68,10 @@ typedef struct {
     const char *out_dir;
     const char *save_baseline; /* NULL: none */
     const char *db;            /* history database; NULL: DIR/history.sqlite */
+    const char *bundle;        /* the run's bundle to write; NULL: none */
+    int argc;                  /* the command line, for the bundle's manifest */
+    char **argv;               /* its words */
+    const char *claims;        /* verify: comma-separated claim ids; NULL: every claim */
     bool no_history;
     int cpu;
     bool strict;
@@ -74,7 +85,9 @@ static int parse_options(int argc, char **argv, int first, cli_options *o, const
     *o = (cli_options){.run = {.warmup = -1, .progress = isatty(2)},
                        .format = "md",
                        .out_dir = "reports",
-                       .cpu = -1};
+                       .cpu = -1,
+                       .argc = argc,
+                       .argv = argv};
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         long long v;
@@ -118,8 +131,12 @@ static int parse_options(int argc, char **argv, int first, cli_options *o, const
             }
         } else if (!strcmp(a, "--db")) {
             o->db = argv[++i];
+        } else if (!strcmp(a, "--bundle")) {
+            o->bundle = argv[++i];
         } else if (!strcmp(a, "--out")) {
             o->out_dir = argv[++i];
+        } else if (!strcmp(a, "--claims")) {
+            o->claims = argv[++i];
         } else if (a[0] == '-') {
             fprintf(stderr, "rzbench: unknown option '%s' (see --help)\n", a);
             return 2;
@@ -163,7 +180,29 @@ static bool keep(const rzb_report *rep, const cli_options *o, const char *kind) 
     return true;
 }
 
-/* Runs the claims, applies Holm across them, writes and prints the report. */
+/* Writes the run's bundle; false after saying why. */
+static bool bundle(const rzb_report *rep, const rzb_claim *const *claims, size_t n,
+                   const cli_options *o) {
+    rzb_bundle_run run = {.name = rep->name,
+                          .report_dir = o->out_dir,
+                          .command = rep->command,
+                          .argc = o->argc,
+                          .argv = o->argv,
+                          .claims = claims,
+                          .n_claims = n,
+                          .options = &o->run,
+                          .fp = rep->fp};
+    char err[1024];
+    if (!rzb_bundle_write(o->bundle, &run, err, sizeof err)) {
+        fprintf(stderr, "rzbench: bundle: %s\n", err);
+        return false;
+    }
+    fprintf(stderr, "rzbench: bundle written to %s\n", o->bundle);
+    return true;
+}
+
+/* Runs the claims, applies Holm across them, writes and prints (unless format is NULL) the
+ * report. */
 static int run_claims(const rzb_claim *const *claims, size_t n, const char *name,
                       const cli_options *o, const char *command) {
     rzb_pin pin;
@@ -198,13 +237,14 @@ static int run_claims(const rzb_claim *const *claims, size_t n, const char *name
         fprintf(stderr, "rzbench: %s\n", err);
         rc = 1;
     }
-    rzb_report_print(&rep, o->format, stdout);
+    if (o->format) rzb_report_print(&rep, o->format, stdout);
     if (!rc)
         fprintf(
             stderr,
             "rzbench: reports written to %s/%s.{html,json,summary.csv,verdicts.csv,samples.csv}\n",
             o->out_dir, name);
     if (!rc && !keep(&rep, o, n == 1 ? "claim" : "verify")) rc = 1;
+    if (!rc && o->bundle && !bundle(&rep, claims, n, o)) rc = 1;
     for (size_t i = 0; i < n; i++) {
         if (o->strict && results[i].verdict == RZB_FALSIFIED) rc = 1;
         rzb_result_free(&results[i]);
@@ -212,6 +252,12 @@ static int run_claims(const rzb_claim *const *claims, size_t n, const char *name
     free(results);
     rzb_pin_fini(&pin);
     return rc;
+}
+
+int rzb_run_claims_to(const rzb_claim *const *claims, size_t n, const char *name,
+                      const rzb_options *run, const char *out_dir, const char *command) {
+    cli_options o = {.run = *run, .out_dir = out_dir, .no_history = true, .cpu = -1};
+    return run_claims(claims, n, name, &o, command);
 }
 
 static int cmd_list(int argc, char **argv) {
@@ -229,6 +275,12 @@ static int cmd_list(int argc, char **argv) {
     return 0;
 }
 
+/* --claims chooses among the claims of `verify`; any other command says so and exits 2. */
+static int claims_not_here(const char *cmd) {
+    fprintf(stderr, "rzbench %s: --claims is an option of `rzbench verify`\n", cmd);
+    return 2;
+}
+
 static int cmd_claim(int argc, char **argv, const char *command) {
     cli_options o;
     const char *id = NULL;
@@ -237,6 +289,7 @@ static int cmd_claim(int argc, char **argv, const char *command) {
                       "usage: rzbench claim ID [OPTIONS]\n\nRuns one claim (see `rzbench "
                       "list`) and prints its verdict with the numbers measured in this run.\n\n");
     if (rc) return rc < 0 ? 0 : rc;
+    if (o.claims) return claims_not_here("claim");
     if (!id) {
         fprintf(stderr, "rzbench claim: expected a claim id, e.g. P1 (see `rzbench list`)\n");
         return 2;
@@ -255,7 +308,20 @@ static int cmd_verify(int argc, char **argv, const char *command) {
                            "usage: rzbench verify [OPTIONS]\n\nRuns every claim, applies Holm's "
                            "correction across their p-values, and writes reports/verify.*\n\n");
     if (rc) return rc < 0 ? 0 : rc;
-    return run_claims(rzb_claims, rzb_n_claims, "verify", &o, command);
+    if (!o.claims) return run_claims(rzb_claims, rzb_n_claims, "verify", &o, command);
+    const rzb_claim *chosen[64];
+    size_t n = 0;
+    char list[1024];
+    snprintf(list, sizeof list, "%s", o.claims);
+    for (char *save = NULL, *id = strtok_r(list, ",", &save); id && n < 64;
+         id = strtok_r(NULL, ",", &save))
+        if (!(chosen[n++] = rzb_claim_find(id))) {
+            fprintf(stderr,
+                    "rzbench verify: --claims: unknown claim id '%s' (see `rzbench list`)\n", id);
+            return 2;
+        }
+    if (!n) fprintf(stderr, "rzbench verify: --claims: expected claim ids, e.g. P1,R1\n");
+    return n ? run_claims(chosen, n, "verify", &o, command) : 2;
 }
 
 static const char selftest_help[] =
@@ -273,6 +339,7 @@ static int cmd_selftest(int argc, char **argv, const char *command) {
     cli_options o;
     int rc = parse_options(argc, argv, 2, &o, NULL, selftest_help);
     if (rc) return rc < 0 ? 0 : rc;
+    if (o.claims) return claims_not_here("selftest");
     const rzb_claim *c = rzb_claim_find("H1");
     if (!c) {
         fprintf(stderr, "rzbench selftest: claim H1 is not built in\n");
@@ -298,8 +365,11 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "verify")) return cmd_verify(argc, argv, command);
     if (!strcmp(cmd, "selftest")) return cmd_selftest(argc, argv, command);
     if (!strcmp(cmd, "compare")) return rzb_cmd_compare(argc, argv, command);
+    if (!strcmp(cmd, "fleet")) return rzb_cmd_fleet(argc, argv, command);
     if (!strcmp(cmd, "gate")) return rzb_cmd_gate(argc, argv, command);
     if (!strcmp(cmd, "history")) return rzb_cmd_history(argc, argv, command);
+    if (!strcmp(cmd, "reverify")) return rzb_cmd_reverify(argc, argv, command);
+    if (!strcmp(cmd, "merge")) return rzb_cmd_merge(argc, argv, command);
     if (!strcmp(cmd, "workload")) return rzb_cmd_workload(argc, argv, command);
     fprintf(stderr, "rzbench: unknown command '%s'\n\n%s", cmd, usage_text);
     return 2;
