@@ -58,3 +58,33 @@ bool rzb_arg_choice(const char *opt, const char *text, const char *const *choice
     fprintf(stderr, "rzbench: %s: expected one of %s, got '%s'\n", opt, list, text);
     return false;
 }
+
+int rzb_arg_bundles(int argc, char **argv, const char *cmd, const char *help, rzb_bundle_args *o) {
+    static const char *const formats[] = {"md", "csv", "json", NULL};
+    *o = (rzb_bundle_args){
+        .bundles = calloc((size_t)argc, sizeof(char *)), .out_dir = "reports", .format = "md"};
+    if (!o->bundles) return 2;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(help, stdout);
+            return -1;
+        } else if (!strcmp(a, "--allow-mixed")) {
+            o->allow_mixed = true;
+        } else if ((!strcmp(a, "--out") || !strcmp(a, "--format")) && i + 1 == argc) {
+            fprintf(stderr, "rzbench %s: %s: missing value\n", cmd, a);
+            return 2;
+        } else if (!strcmp(a, "--out")) {
+            o->out_dir = argv[++i];
+        } else if (!strcmp(a, "--format")) {
+            o->format = argv[++i];
+            if (!rzb_arg_choice(a, o->format, formats)) return 2;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "rzbench %s: unknown option '%s' (see --help)\n", cmd, a);
+            return 2;
+        } else {
+            o->bundles[o->n++] = a;
+        }
+    }
+    return 0;
+}

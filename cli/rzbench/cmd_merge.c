@@ -24,51 +24,18 @@ static const char help[] =
     "Exit codes: 0 merged; 1 a file could not be written; 2 usage error, a corrupt bundle, or\n"
     "bundles of different rz commits without --allow-mixed (then nothing is written).\n";
 
-typedef struct {
-    const char **bundles;
-    size_t n;
-    const char *out_dir, *format;
-    bool allow_mixed;
-} options;
-
-static const char *const formats[] = {"md", "csv", "json", NULL};
-
 /* Returns 0 on success, 2 on a usage error, -1 after --help. */
-static int parse(int argc, char **argv, options *o) {
-    *o = (options){
-        .bundles = calloc((size_t)argc, sizeof(char *)), .out_dir = "reports", .format = "md"};
-    if (!o->bundles) return 2;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(help, stdout);
-            return -1;
-        } else if (!strcmp(a, "--allow-mixed")) {
-            o->allow_mixed = true;
-        } else if ((!strcmp(a, "--out") || !strcmp(a, "--format")) && i + 1 == argc) {
-            fprintf(stderr, "rzbench merge: %s: missing value\n", a);
-            return 2;
-        } else if (!strcmp(a, "--out")) {
-            o->out_dir = argv[++i];
-        } else if (!strcmp(a, "--format")) {
-            o->format = argv[++i];
-            if (!rzb_arg_choice(a, o->format, formats)) return 2;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "rzbench merge: unknown option '%s' (see --help)\n", a);
-            return 2;
-        } else {
-            o->bundles[o->n++] = a;
-        }
-    }
-    if (!o->n) {
+static int parse(int argc, char **argv, rzb_bundle_args *o) {
+    int rc = rzb_arg_bundles(argc, argv, "merge", help, o);
+    if (!rc && !o->n) {
         fprintf(stderr, "rzbench merge: expected one or more bundles (see --help)\n");
-        return 2;
+        rc = 2;
     }
-    return 0;
+    return rc;
 }
 
 /* Opens, checks and adds every bundle; false after naming the one that failed. */
-static bool gather(const options *o, rzb_merge *m) {
+static bool gather(const rzb_bundle_args *o, rzb_merge *m) {
     for (size_t i = 0; i < o->n; i++) {
         rzb_bundle b;
         char err[1024];
@@ -84,7 +51,7 @@ static bool gather(const options *o, rzb_merge *m) {
 }
 
 /* Refuses bundles of different commits unless allowed, naming the first two that differ. */
-static bool same_commit(const options *o, const rzb_merge *m) {
+static bool same_commit(const rzb_bundle_args *o, const rzb_merge *m) {
     if (!m->mixed || o->allow_mixed) return true;
     for (size_t i = 1; i < m->n_rows; i++)
         if (strcmp(m->rows[i].commit, m->rows[0].commit)) {
@@ -99,7 +66,7 @@ static bool same_commit(const options *o, const rzb_merge *m) {
 }
 
 int rzb_cmd_merge(int argc, char **argv, const char *command) {
-    options o;
+    rzb_bundle_args o;
     int rc = parse(argc, argv, &o);
     rzb_merge m = {.command = command};
     if (!rc) rc = gather(&o, &m) && same_commit(&o, &m) ? 0 : 2;

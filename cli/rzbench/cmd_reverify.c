@@ -28,46 +28,15 @@ static const char help[] =
     "failed; 2 usage error, a corrupt bundle, a claim this build lacks, or a bundle of another rz\n"
     "commit without --allow-mixed.\n";
 
-typedef struct {
-    const char *bundle, *out_dir, *format;
-    bool allow_mixed;
-} options;
-
-static const char *const formats[] = {"md", "csv", "json", NULL};
-
 /* Returns 0 on success, 2 on a usage error, -1 after --help. */
-static int parse(int argc, char **argv, options *o) {
-    *o = (options){.out_dir = "reports", .format = "md"};
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(help, stdout);
-            return -1;
-        } else if (!strcmp(a, "--allow-mixed")) {
-            o->allow_mixed = true;
-        } else if ((!strcmp(a, "--out") || !strcmp(a, "--format")) && i + 1 == argc) {
-            fprintf(stderr, "rzbench reverify: %s: missing value\n", a);
-            return 2;
-        } else if (!strcmp(a, "--out")) {
-            o->out_dir = argv[++i];
-        } else if (!strcmp(a, "--format")) {
-            o->format = argv[++i];
-            if (!rzb_arg_choice(a, o->format, formats)) return 2;
-        } else if (a[0] == '-') {
-            fprintf(stderr, "rzbench reverify: unknown option '%s' (see --help)\n", a);
-            return 2;
-        } else if (!o->bundle) {
-            o->bundle = a;
-        } else {
-            fprintf(stderr, "rzbench reverify: unexpected argument '%s' (see --help)\n", a);
-            return 2;
-        }
-    }
-    if (!o->bundle) {
+static int parse(int argc, char **argv, rzb_bundle_args *o) {
+    int rc = rzb_arg_bundles(argc, argv, "reverify", help, o);
+    if (rc || o->n == 1) return rc;
+    if (o->n > 1)
+        fprintf(stderr, "rzbench reverify: unexpected argument '%s' (see --help)\n", o->bundles[1]);
+    else
         fprintf(stderr, "rzbench reverify: expected a bundle (see --help)\n");
-        return 2;
-    }
-    return 0;
+    return 2;
 }
 
 /* The run options the manifest records; null (a claim's default) stays the default. */
@@ -102,8 +71,8 @@ static bool claims_of(const rzb_bundle *b, const rzb_claim **out, size_t *n) {
 }
 
 /* Checks the bundle can be re-run here: its commit, its claims, its report. */
-static bool admissible(const options *o, const rzb_bundle *b, const rzb_claim **claims, size_t *n,
-                       rzb_outcomes *then) {
+static bool admissible(const rzb_bundle_args *o, const rzb_bundle *b, const rzb_claim **claims,
+                       size_t *n, rzb_outcomes *then) {
     const char *commit = rzb_bundle_field(b, "rz_commit");
     char err[1024];
     if (strcmp(commit, RZ_GIT_COMMIT) && !o->allow_mixed) {
@@ -122,7 +91,7 @@ static bool admissible(const options *o, const rzb_bundle *b, const rzb_claim **
 }
 
 /* Runs the claims into DIR/reverify and reads the report back. */
-static bool rerun(const options *o, const rzb_bundle *b, const rzb_claim **claims, size_t n,
+static bool rerun(const rzb_bundle_args *o, const rzb_bundle *b, const rzb_claim **claims, size_t n,
                   const char *command, rzb_outcomes *now) {
     char dir[4200], path[4400], err[1024];
     const char *name = rzb_bundle_field(b, "report");
@@ -144,7 +113,7 @@ static bool rerun(const options *o, const rzb_bundle *b, const rzb_claim **claim
 }
 
 /* Writes and prints the side-by-side report; 0 all comparable claims reproduced, 1 otherwise. */
-static int report(const options *o, const rzb_bundle *b, const rzb_outcomes *then,
+static int report(const rzb_bundle_args *o, const rzb_bundle *b, const rzb_outcomes *then,
                   const rzb_outcomes *now, const char *command) {
     rzb_reverify r = {.bundle = b->path,
                       .command = command,
@@ -170,14 +139,17 @@ static int report(const options *o, const rzb_bundle *b, const rzb_outcomes *the
 }
 
 int rzb_cmd_reverify(int argc, char **argv, const char *command) {
-    options o;
+    rzb_bundle_args o;
     int rc = parse(argc, argv, &o);
-    if (rc) return rc < 0 ? 0 : rc;
     rzb_bundle b;
     char err[1024];
-    if (!rzb_bundle_open(o.bundle, &b, err, sizeof err)) {
+    if (!rc && !rzb_bundle_open(o.bundles[0], &b, err, sizeof err)) {
         fprintf(stderr, "rzbench reverify: %s\n", err);
-        return 2;
+        rc = 2;
+    }
+    if (rc) {
+        free(o.bundles);
+        return rc < 0 ? 0 : rc;
     }
     const rzb_claim *claims[64];
     size_t n;
@@ -191,5 +163,6 @@ int rzb_cmd_reverify(int argc, char **argv, const char *command) {
     rzb_outcomes_free(&then);
     rzb_outcomes_free(&now);
     rzb_bundle_close(&b);
+    free(o.bundles);
     return rc;
 }
