@@ -55,3 +55,22 @@ Test(pool, pinned_workers_leave_the_caller_unbound) {
     rz_pool_free(p);
     cr_assert_eq(rz_pool_pin(NULL), 0, "no pool, no workers");
 }
+
+/* The CLIs' default thread count: the physical cores under this process's affinity, never more
+ * than its CPUs; the CPU count follows a narrowed mask. */
+Test(pool, default_threads_follow_the_affinity) {
+    cpu_set_t all, one;
+    cr_assert_eq(sched_getaffinity(0, sizeof all, &all), 0);
+    cr_expect_eq(rz_allowed_cpus(), CPU_COUNT(&all));
+    cr_expect(rz_default_threads() >= 1 && rz_default_threads() <= rz_allowed_cpus());
+    CPU_ZERO(&one);
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &all)) {
+            CPU_SET(c, &one);
+            break;
+        }
+    cr_assert_eq(sched_setaffinity(0, sizeof one, &one), 0);
+    cr_expect_eq(rz_allowed_cpus(), 1);
+    cr_expect_eq(rz_default_threads(), 1);
+    sched_setaffinity(0, sizeof all, &all);
+}

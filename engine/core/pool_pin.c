@@ -1,4 +1,4 @@
-/* rz_pool_pin and rz_default_threads (engine/core/pool_pin.h). */
+/* rz_pool_pin, rz_default_threads and rz_allowed_cpus (engine/core/pool_pin.h). */
 #include "engine/core/pool_pin.h"
 
 #include <hwloc.h>
@@ -73,11 +73,11 @@ int rz_pool_pin(rz_pool *p) {
     return atomic_load(&j.bound);
 }
 
-/* The cores with a PU in this process's binding (hwloc's view of sched_getaffinity). */
+/* The cores with a PU in the calling thread's binding (what the threads it starts inherit). */
 static int bound_cores(void) {
     hwloc_bitmap_t bound = hwloc_bitmap_alloc();
     int n = 0;
-    if (bound && hwloc_get_cpubind(topology, bound, HWLOC_CPUBIND_PROCESS) == 0)
+    if (bound && hwloc_get_cpubind(topology, bound, HWLOC_CPUBIND_THREAD) == 0)
         for (hwloc_obj_t core = NULL;
              (core = hwloc_get_next_obj_by_type(topology, HWLOC_OBJ_CORE, core));)
             n += hwloc_bitmap_intersects(core->cpuset, bound);
@@ -85,11 +85,14 @@ static int bound_cores(void) {
     return n;
 }
 
-int rz_default_threads(void) {
-    pthread_once(&topology_once, load_topology);
-    const int cores = topology ? bound_cores() : 0;
-    if (cores > 0) return cores;
+int rz_allowed_cpus(void) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
     return 1;
+}
+
+int rz_default_threads(void) {
+    pthread_once(&topology_once, load_topology);
+    const int cores = topology ? bound_cores() : 0;
+    return cores > 0 ? cores : rz_allowed_cpus();
 }

@@ -6,8 +6,10 @@
  * still. Returns how many workers the OS bound, 0 when hwloc cannot load the topology (or
  * without workers). The topology is loaded once per process.
  * rz_default_threads: the thread count the CLIs use when none is given, as llama.cpp does: the
- * physical cores that hold a CPU this process may run on (SMT siblings count once); the CPUs
- * in its affinity mask when hwloc cannot tell; at least 1. */
+ * physical cores that hold a CPU the calling thread may run on (SMT siblings count once; the
+ * threads it starts inherit its mask); the CPUs in its affinity mask when hwloc cannot tell; at
+ * least 1.
+ * rz_allowed_cpus: the CPUs in the calling thread's affinity mask, at least 1. */
 #ifndef RZ_CORE_POOL_PIN_H
 #define RZ_CORE_POOL_PIN_H
 
@@ -16,5 +18,7 @@
 int rz_pool_pin(rz_pool *p);
 
 int rz_default_threads(void);
+
+int rz_allowed_cpus(void);
 
 #endif

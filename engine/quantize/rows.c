@@ -2,10 +2,10 @@
 #include "engine/quantize/rows.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "engine/core/pool_pin.h"
 #include "engine/types/types.h"
 
 enum { CHUNK_ROWS = 8, MAX_THREADS = 256 };
@@ -40,12 +40,6 @@ static void *work(void *arg) {
     return NULL;
 }
 
-int rz_rows_default_threads(void) {
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
-    return 1;
-}
-
 rz_status rz_rows_convert(uint32_t type, uint64_t n_rows, uint64_t row_len, rz_rows_source src,
                           void *ctx, int n_threads, void *dst, rz_error *err) {
     const rz_type_traits *t = rz_type_get(type);
@@ -57,7 +51,7 @@ rz_status rz_rows_convert(uint32_t type, uint64_t n_rows, uint64_t row_len, rz_r
         return rz_fail(err, RZ_EINVAL, "rows: row length %llu: expected a multiple of %u (%s)",
                        (unsigned long long)row_len, t->block_size, t->name);
     job j = {t, n_rows, row_len, row_bytes, src, ctx, dst, 0, 0};
-    if (n_threads < 1) n_threads = rz_rows_default_threads();
+    if (n_threads < 1) n_threads = rz_allowed_cpus();
     if (n_threads > MAX_THREADS) n_threads = MAX_THREADS;
     if ((uint64_t)n_threads > (n_rows + CHUNK_ROWS - 1) / CHUNK_ROWS)
         n_threads = (int)((n_rows + CHUNK_ROWS - 1) / CHUNK_ROWS);

@@ -4,7 +4,7 @@
  * must depend only on the row index (so the output does not depend on the thread count). dst
  * holds n_rows * (row bytes of type) bytes. Fails with RZ_EINVAL when the type is unknown, has no
  * from_float, or row_len is not a whole number of its blocks; RZ_ENOMEM when a row buffer cannot
- * be allocated. n_threads < 1 means rz_rows_default_threads(). */
+ * be allocated. n_threads < 1 means every CPU this process may run on (rz_allowed_cpus). */
 #ifndef RZ_QUANTIZE_ROWS_H
 #define RZ_QUANTIZE_ROWS_H
 
@@ -16,8 +16,5 @@ typedef void (*rz_rows_source)(void *ctx, uint64_t row, float *out);
 
 rz_status rz_rows_convert(uint32_t type, uint64_t n_rows, uint64_t row_len, rz_rows_source src,
                           void *ctx, int n_threads, void *dst, rz_error *err);
-
-/* The number of threads to use when the caller asks for 0: the CPUs this process may run on. */
-int rz_rows_default_threads(void);
 
 #endif
