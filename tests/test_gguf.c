@@ -141,11 +141,12 @@ static void round_trip_once(int iter) {
     rz_error err;
     char keys[N_KV][32];
     rz_gguf_value vals[N_KV];
-    uint32_t alignment = 1u << (rnd() % 9);
+    uint32_t alignment = 8u << (rnd() % 6);
     if (iter % 2)
         cr_assert_eq(rz_gguf_writer_add_u32(w, "general.alignment", alignment, &err), 0);
     else
         alignment = RZ_GGUF_DEFAULT_ALIGNMENT;
+    cr_assert_eq(rz_gguf_writer_add_u32(w, "general.quantization_version", 2, &err), 0);
     for (int i = 0; i < N_KV; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d.%d", iter, i);
         vals[i] = random_value((rz_gguf_type)(rnd() % RZ_GGUF_TYPE_COUNT), 0);
@@ -181,7 +182,7 @@ static void round_trip_once(int iter) {
     cr_assert_eq(rz_gguf_parse(img, len, "rt.gguf", &g, &err), RZ_OK, "iter %d: %s", iter, err.msg);
     cr_expect_eq(g.version, 3);
     cr_expect_eq(g.alignment, alignment);
-    cr_expect_eq(g.n_kv, N_KV + (iter % 2));
+    cr_expect_eq(g.n_kv, N_KV + 1 + (iter % 2));
     for (int i = 0; i < N_KV; i++) {
         const rz_gguf_kv *kv = rz_gguf_find(&g, keys[i]);
         cr_assert_not_null(kv, "%s missing", keys[i]);
@@ -299,8 +300,10 @@ Test(gguf, writer_rejects_bad_input) {
     float x[4] = {0};
     uint64_t d4[1] = {4}, d33[1] = {33}, d5[5] = {1, 1, 1, 1, 4};
     cr_expect_eq(rz_gguf_writer_add_u32(w, "general.alignment", 48, &err), RZ_EINVAL);
-    cr_expect(strstr(err.msg, "power of two, got 48") != NULL, "%s", err.msg);
+    cr_expect(strstr(err.msg, "power of two that is a multiple of 8, got 48") != NULL, "%s",
+              err.msg);
     cr_expect_eq(rz_gguf_writer_add_u32(w, "general.alignment", 0, &err), RZ_EINVAL);
+    cr_expect_eq(rz_gguf_writer_add_u32(w, "general.alignment", 4, &err), RZ_EINVAL);
     cr_expect_eq(rz_gguf_writer_add_str(w, "general.alignment", "32", &err), RZ_EINVAL);
     cr_expect_eq(rz_gguf_writer_add_u32(w, "k", 1, &err), RZ_OK);
     cr_expect_eq(rz_gguf_writer_add_u32(w, "k", 2, &err), RZ_EINVAL);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/core/le.h"
+#include "engine/formats/gguf_rules.h"
 #include "engine/types/types.h"
 
 /* The smallest encodings, used to bound counts by the bytes left before allocating. */
@@ -255,6 +256,8 @@ static rz_status read_kvs(cursor *c, rz_gguf *g) {
         rz_status st = read_str(c, "key", &kv->key);
         if (st) return st;
         name_item(c, "key", kv->key);
+        const char *bad = rz_gguf_key_rule(kv->key.data, (size_t)kv->key.len);
+        if (bad) return fail(c, RZ_EFORMAT, (size_t)kv->offset, "name: %s", bad);
         rz_gguf_type type = RZ_GGUF_UINT8;
         if ((st = read_type(c, "value type", &type))) return st;
         if ((st = read_value(c, type, &kv->value, 0))) return st;
@@ -305,8 +308,8 @@ static rz_status read_alignment(cursor *c, rz_gguf *g) {
         return fail(c, RZ_EFORMAT, at, "expected a uint32 value, got %s",
                     rz_gguf_type_name(kv->value.type));
     uint64_t a = kv->value.u;
-    if (a == 0 || (a & (a - 1)))
-        return fail(c, RZ_EFORMAT, at, "expected a non-zero power of two, got %llu",
+    if (!rz_gguf_alignment_ok(a))
+        return fail(c, RZ_EFORMAT, at, "expected a power of two that is a multiple of 8, got %llu",
                     (unsigned long long)a);
     g->alignment = a;
     c->what[0] = 0;
@@ -369,9 +372,13 @@ static rz_status read_tensors(cursor *c, rz_gguf *g) {
     for (uint64_t i = 0; i < g->n_tensors; i++) {
         rz_gguf_tensor *t = &g->tensors[i];
         snprintf(c->what, sizeof c->what, "tensor #%llu", (unsigned long long)i);
+        size_t at = c->pos;
         rz_status st = read_str(c, "name", &t->name);
         if (st) return st;
         name_item(c, "tensor", t->name);
+        if (t->name.len > RZ_GGUF_MAX_NAME)
+            return fail(c, RZ_EFORMAT, at, "name: %llu bytes, expected at most %d",
+                        (unsigned long long)t->name.len, RZ_GGUF_MAX_NAME);
         if ((st = read_tensor_shape(c, g, t))) return st;
     }
     c->what[0] = 0;
@@ -454,6 +461,38 @@ static rz_status check_layout(cursor *c, rz_gguf *g) {
     return st;
 }
 
+/* general.architecture is lower-case alphanumeric; general.quantization_version, a uint32, is
+ * present when any tensor is quantized. */
+static rz_status check_general(cursor *c, const rz_gguf *g) {
+    const rz_gguf_kv *arch = rz_gguf_find(g, "general.architecture");
+    const char *bad = NULL;
+    if (arch) {
+        strcpy(c->what, "key 'general.architecture'");
+        if (arch->value.type != RZ_GGUF_STRING)
+            return fail(c, RZ_EFORMAT, (size_t)arch->offset, "expected a string value, got %s",
+                        rz_gguf_type_name(arch->value.type));
+        if ((bad = rz_gguf_arch_rule(arch->value.s.data, (size_t)arch->value.s.len)))
+            return fail(c, RZ_EFORMAT, (size_t)arch->offset, "%s", bad);
+    }
+    const rz_gguf_kv *qv = rz_gguf_find(g, "general.quantization_version");
+    strcpy(c->what, "key 'general.quantization_version'");
+    if (qv && qv->value.type != RZ_GGUF_UINT32)
+        return fail(c, RZ_EFORMAT, (size_t)qv->offset, "expected a uint32 value, got %s",
+                    rz_gguf_type_name(qv->value.type));
+    for (uint64_t i = 0; i < g->n_tensors && !qv; i++) {
+        const rz_gguf_tensor *t = &g->tensors[i];
+        const rz_type_traits *traits = rz_type_get(t->type);
+        if (traits->block_size > 1) {
+            name_item(c, "tensor", t->name);
+            return fail(c, RZ_EFORMAT, (size_t)((const uint8_t *)t->name.data - g->base) - 8,
+                        "type %s: quantized, but the file lacks general.quantization_version",
+                        traits->name);
+        }
+    }
+    c->what[0] = 0;
+    return RZ_OK;
+}
+
 static void free_tables(rz_gguf *g) {
     for (uint64_t i = 0; g->kv && i < g->n_kv; i++)
         free_value(&g->kv[i].value);
@@ -475,6 +514,7 @@ rz_status rz_gguf_parse(const uint8_t *buf, size_t len, const char *source, rz_g
     if (!st) st = check_unique_keys(&c, g);
     if (!st) st = read_alignment(&c, g);
     if (!st) st = read_tensors(&c, g);
+    if (!st) st = check_general(&c, g);
     if (!st) st = check_layout(&c, g);
     if (st) {
         free_tables(g);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/formats/gguf_rules.h"
 #include "engine/types/types.h"
 
 typedef struct {
@@ -115,10 +116,11 @@ static rz_status check_alignment(rz_gguf_writer *w, const rz_gguf_value *v, rz_e
     if (v->type != RZ_GGUF_UINT32)
         return rz_fail(err, RZ_EINVAL, "%s: key 'general.alignment': expected uint32, got %s", W,
                        rz_gguf_type_name(v->type));
-    if (v->u == 0 || v->u > UINT32_MAX || (v->u & (v->u - 1)))
+    if (v->u > UINT32_MAX || !rz_gguf_alignment_ok(v->u))
         return rz_fail(err, RZ_EINVAL,
-                       "%s: key 'general.alignment': expected a non-zero power of two, got %llu", W,
-                       (unsigned long long)v->u);
+                       "%s: key 'general.alignment': expected a power of two that is a multiple of "
+                       "8, got %llu",
+                       W, (unsigned long long)v->u);
     w->alignment = (uint32_t)v->u;
     return RZ_OK;
 }
@@ -128,6 +130,11 @@ rz_status rz_gguf_writer_add_kv(rz_gguf_writer *w, const char *key, const rz_ggu
     for (size_t i = 0; i < w->n_kv; i++)
         if (!strcmp(w->kv[i].key, key))
             return rz_fail(err, RZ_EINVAL, "%s: key '%s': duplicate key", W, key);
+    const char *bad = rz_gguf_key_rule(key, strlen(key));
+    if (bad) return rz_fail(err, RZ_EINVAL, "%s: key '%s': %s", W, key, bad);
+    if (!strcmp(key, "general.architecture") && v->type == RZ_GGUF_STRING &&
+        (bad = rz_gguf_arch_rule(v->s.data, (size_t)v->s.len)))
+        return rz_fail(err, RZ_EINVAL, "%s: key '%s': %s", W, key, bad);
     rz_status st;
     if (!strcmp(key, "general.alignment") && (st = check_alignment(w, v, err))) return st;
     if (w->n_kv == w->cap_kv) {
@@ -216,6 +223,10 @@ rz_status rz_gguf_tensor_data_size(const char *who, const char *name, uint32_t t
 
 static rz_status check_tensor(const rz_gguf_writer *w, const char *name, uint32_t type,
                               uint32_t n_dims, const uint64_t *dims, uint64_t size, rz_error *err) {
+    if (strlen(name) > RZ_GGUF_MAX_NAME)
+        return rz_fail(err, RZ_EINVAL,
+                       "%s: tensor '%.64s...': name: %zu bytes, expected at most %d", W, name,
+                       strlen(name), RZ_GGUF_MAX_NAME);
     for (size_t i = 0; i < w->n_tensors; i++)
         if (!strcmp(w->tensors[i].name, name))
             return rz_fail(err, RZ_EINVAL, "%s: tensor '%s': duplicate name", W, name);
@@ -307,7 +318,22 @@ static void pad(FILE *f, uint64_t at, uint32_t alignment) {
         fwrite(zeros, 1, n < sizeof zeros ? (size_t)n : sizeof zeros, f);
 }
 
+/* The spec: general.quantization_version must be present when any tensor is quantized. */
+static rz_status check_quantization_version(const rz_gguf_writer *w, rz_error *err) {
+    for (size_t i = 0; i < w->n_kv; i++)
+        if (!strcmp(w->kv[i].key, "general.quantization_version")) return RZ_OK;
+    for (size_t i = 0; i < w->n_tensors; i++)
+        if (rz_type_get(w->tensors[i].type)->block_size > 1)
+            return rz_fail(err, RZ_EINVAL,
+                           "%s: tensor '%s' is %s: a quantized tensor needs the key "
+                           "general.quantization_version",
+                           W, w->tensors[i].name, rz_type_get(w->tensors[i].type)->name);
+    return RZ_OK;
+}
+
 static rz_status serialize(const rz_gguf_writer *w, FILE *f, const char *dest, rz_error *err) {
+    rz_status st = check_quantization_version(w, err);
+    if (st) return st;
     fwrite("GGUF", 1, 4, f);
     put_u32(f, 3);
     put_u64(f, w->n_tensors);
