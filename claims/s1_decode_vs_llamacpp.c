@@ -218,8 +218,8 @@ const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
     .id = "S1",
     .title = "decode at least as fast as llama.cpp",
     .statement = "rz decodes at least as fast as llama.cpp on the same file, type for type",
-    .source = "rz's own speed target (DESIGN.md section 3: llama.cpp decodes a 1.1B Q4_K_M at "
-              "about half the bandwidth bound here)",
+    .source = "rz's own speed target: llama.cpp's decode of a 1.1B Q4_K_M reaches about half "
+              "the memory-bandwidth bound on the project's machines",
     .workload = "the real SmolLM2-135M-Instruct Q4_1 and TinyLlama-1.1B-shaped files with "
                 "synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then "
                 "decode steps at positions 128 on; all CPUs on both sides",

@@ -1,7 +1,7 @@
 /* rzb_claim: one falsifiable claim as an executable spec. Each claims/NAME.c defines
- * `const rzb_claim rzb_claim_NAME` with the text fields filled in like the table in DESIGN.md and
- * a run function that measures, compares and sets the verdict. The registry (rzb_claims) is
- * generated from the files in claims/. */
+ * `const rzb_claim rzb_claim_NAME` with the text fields filled in like the claim table of the
+ * README and a run function that measures, compares and sets the verdict. The registry (rzb_claims)
+ * is generated from the files in claims/. */
 #ifndef RZB_CLAIM_H
 #define RZB_CLAIM_H
 

@@ -10,7 +10,7 @@
 
 static double *sorted_copy(const double *x, size_t n) {
     double *c = malloc((n ? n : 1) * sizeof *c);
-    if (!c) abort();
+    if (!c) return NULL;
     memcpy(c, x, n * sizeof *c);
     gsl_sort(c, 1, n);
     return c;
@@ -19,6 +19,7 @@ static double *sorted_copy(const double *x, size_t n) {
 double rzb_median(const double *x, size_t n) {
     if (!n) return NAN;
     double *c = sorted_copy(x, n);
+    if (!c) return NAN;
     double m = gsl_stats_median_from_sorted_data(c, 1, n);
     free(c);
     return m;
@@ -27,12 +28,12 @@ double rzb_median(const double *x, size_t n) {
 void rzb_summarize(const double *x, size_t n, rzb_summary *s) {
     memset(s, 0, sizeof *s);
     s->n = n;
-    if (!n) {
+    double *c = n ? sorted_copy(x, n) : NULL;
+    if (!c) {
         s->mean = s->sd = s->median = s->mad = s->p50 = s->p95 = s->p99 = NAN;
         s->min = s->max = s->ci_lo = s->ci_hi = s->q1 = s->q3 = s->cv = NAN;
         return;
     }
-    double *c = sorted_copy(x, n);
     s->mean = gsl_stats_mean(c, 1, n);
     s->sd = n > 1 ? gsl_stats_sd_m(c, 1, n, s->mean) : 0.0;
     s->median = s->p50 = gsl_stats_median_from_sorted_data(c, 1, n);
@@ -63,7 +64,7 @@ void rzb_summarize(const double *x, size_t n, rzb_summary *s) {
 
 static double *logs(const double *x, size_t n) {
     double *l = malloc((n ? n : 1) * sizeof *l);
-    if (!l) abort();
+    if (!l) return NULL;
     for (size_t i = 0; i < n; i++)
         l[i] = log(x[i]);
     return l;
@@ -72,6 +73,11 @@ static double *logs(const double *x, size_t n) {
 double rzb_cohen_d_log(const double *a, size_t na, const double *b, size_t nb) {
     if (na < 2 || nb < 2) return NAN;
     double *la = logs(a, na), *lb = logs(b, nb);
+    if (!la || !lb) {
+        free(la);
+        free(lb);
+        return NAN;
+    }
     double ma = gsl_stats_mean(la, 1, na), mb = gsl_stats_mean(lb, 1, nb);
     double va = gsl_stats_variance_m(la, 1, na, ma), vb = gsl_stats_variance_m(lb, 1, nb, mb);
     free(la);
@@ -84,7 +90,7 @@ double rzb_cohen_d_log(const double *a, size_t na, const double *b, size_t nb) {
 static bool log_moments(const double *x, size_t n, double *mean, double *sd) {
     if (n < 2) return false;
     double *l = malloc(n * sizeof *l);
-    if (!l) abort();
+    if (!l) return false;
     bool positive = true;
     for (size_t i = 0; i < n; i++) {
         positive = positive && x[i] > 0;
@@ -111,7 +117,7 @@ rzb_paired rzb_paired_log_ratio(const double *slow, const double *fast, size_t k
                                 double alpha) {
     rzb_paired r = {k, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     double *ratios = malloc((k ? k : 1) * sizeof *ratios);
-    if (!ratios) abort();
+    if (!ratios) return r;
     for (size_t i = 0; i < k; i++)
         ratios[i] = fast[i] > 0 ? slow[i] / fast[i] : NAN;
     double m, sd;
@@ -136,7 +142,11 @@ rzb_paired rzb_paired_log_ratio(const double *slow, const double *fast, size_t k
 
 void rzb_holm(const double *p, size_t n, double *adjusted) {
     size_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order) abort();
+    if (!order) {
+        for (size_t k = 0; k < n; k++)
+            adjusted[k] = 1;
+        return;
+    }
     gsl_sort_index(order, p, 1, n);
     double running = 0;
     for (size_t k = 0; k < n; k++) {

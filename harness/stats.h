@@ -1,7 +1,8 @@
 /* rzb_stats: summaries and tests over raw samples, computed with GSL.
  * Contract: inputs are never reordered (functions sort private copies); outliers are counted with
  * Tukey's 1.5 IQR fences and reported, never dropped. Tests of timings work on log-times, so a
- * ratio of times becomes a difference of means; the unit of a test is the run. */
+ * ratio of times becomes a difference of means; the unit of a test is the run. Out of memory
+ * gives NaN figures and p-values of 1: no evidence, never a false verdict. */
 #ifndef RZB_STATS_H
 #define RZB_STATS_H
 

@@ -1,10 +1,10 @@
 /* The device layer of the CUDA backend: plain C entry points implemented in the .cu files, so
- * that the orchestration (model.c, ops.c) stays C11. Every function returns NULL on success or
- * the CUDA runtime's message (a static string) on failure. Pointers named d_* are device memory.
- * Kernel launchers enqueue on stream s and never synchronize; values read through `pos0`
- * (a device int) are read when the kernel runs, so a captured CUDA graph can be replayed at
- * another position by rewriting that int. Types: rz_type ids F32, F16, Q4_0, Q8_0, Q4_K, Q5_K,
- * Q6_K (rzc_type_supported); cols is a whole number of the type's blocks (any for F32/F16). */
+ * that the orchestration (the C files beside them) stays C11. Every function returns NULL on
+ * success or the CUDA runtime's message (a static string) on failure. Pointers named d_* are device
+ * memory. Kernel launchers enqueue on stream s and never synchronize; values read through `pos0` (a
+ * device int) are read when the kernel runs, so a captured CUDA graph can be replayed at another
+ * position by rewriting that int. Types: rz_type ids F32, F16, Q4_0, Q8_0, Q4_K, Q5_K, Q6_K
+ * (rzc_type_supported); cols is a whole number of the type's blocks (any for F32/F16). */
 #ifndef RZ_BACKENDS_CUDA_DEVICE_H
 #define RZ_BACKENDS_CUDA_DEVICE_H
 
