@@ -97,9 +97,9 @@ static void sample_gemm(bench *b, int k, int run) {
     for (int i = 0; i < b->ctx->warmup; i++)
         rzb_layer_pair_product(p, b->pool, 0, b->x, b->y, N_TOKENS);
     for (int i = 0; i < b->ctx->iterations; i++) {
-        uint64_t t0 = rzb_now_ns();
+        uint64_t t0 = rz_now_ns();
         rzb_layer_pair_product(p, b->pool, 0, b->x, b->y, N_TOKENS);
-        rzb_series_push(b->gemm[k], run, (double)(rzb_now_ns() - t0) / 1e6);
+        rzb_series_push(b->gemm[k], run, (double)(rz_now_ns() - t0) / 1e6);
     }
 }
 
@@ -120,9 +120,9 @@ static void sample_runs(bench *b) {
 static void sample_matvec(const bench *b, const rzb_layer_pair *p, rzb_series *s) {
     for (int run = 0; run < b->ctx->runs; run++)
         for (int c = 0; c < p->copies; c++) {
-            uint64_t t0 = rzb_now_ns();
+            uint64_t t0 = rz_now_ns();
             rzb_layer_pair_product(p, b->pool, c, b->x, b->y, 1);
-            rzb_series_push(s, run, (double)(rzb_now_ns() - t0) / 1e6);
+            rzb_series_push(s, run, (double)(rz_now_ns() - t0) / 1e6);
         }
 }
 

@@ -90,7 +90,7 @@ static double rz_first_ms(const char *path, int threads, float *logit0, rz_error
     rz_llama_model m;
     rz_tok_vocab v;
     rz_llama_state s;
-    uint64_t t0 = rzb_now_ns();
+    uint64_t t0 = rz_now_ns();
     if (rz_llama_model_open(path, &m, err)) return -1;
     rz_status st = rz_tok_vocab_from_gguf(&m.gguf, &v, err);
     if (st) {
@@ -100,7 +100,7 @@ static double rz_first_ms(const char *path, int threads, float *logit0, rz_error
     st = rz_llama_state_new(&m.config, N_CTX, NULL, threads, &s, err);
     if (!st) st = rz_llama_forward(&m, &s, TOKEN, 0, err);
     if (!st) *logit0 = s.logits[0];
-    uint64_t t1 = rzb_now_ns();
+    uint64_t t1 = rz_now_ns();
     rz_llama_state_free(&s);
     rz_tok_vocab_free(&v);
     rz_llama_model_close(&m);
@@ -110,7 +110,7 @@ static double rz_first_ms(const char *path, int threads, float *logit0, rz_error
 /* rz's open stage: map, parse and validate, bind every weight (zero copy: no weight page is
  * touched), build the tokenizer vocabulary. Returns ms, -1 on failure. */
 static double rz_open_ms(const char *path, rz_error *err) {
-    uint64_t t0 = rzb_now_ns();
+    uint64_t t0 = rz_now_ns();
     rz_llama_model m;
     if (rz_llama_model_open(path, &m, err)) return -1;
     rz_tok_vocab v;
@@ -118,7 +118,7 @@ static double rz_open_ms(const char *path, rz_error *err) {
         rz_llama_model_close(&m);
         return -1;
     }
-    uint64_t t1 = rzb_now_ns();
+    uint64_t t1 = rz_now_ns();
     rz_tok_vocab_free(&v);
     rz_llama_model_close(&m);
     return (double)(t1 - t0) / 1e6;

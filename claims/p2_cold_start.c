@@ -18,11 +18,11 @@
 
 /* Loads the model and makes the first prediction; returns elapsed ns, 0 on failure. */
 static uint64_t load_and_predict(const char *path, float *x) {
-    uint64_t t0 = rzb_now_ns();
+    uint64_t t0 = rz_now_ns();
     rz_logreg m;
     if (rz_logreg_load(path, &m, NULL)) return 0;
     volatile float p = rz_logreg_predict(&m, x);
-    uint64_t t1 = rzb_now_ns();
+    uint64_t t1 = rz_now_ns();
     (void)p;
     rz_logreg_free(&m);
     return t1 - t0;

@@ -55,7 +55,7 @@ void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb
     c->run(&ctx, r);
     double steal;
     r->foreign_cpus = rzb_load_foreign_cpus(&load, &steal);
-    r->wall_s = (double)(rzb_now_ns() - load.wall_ns) / 1e9;
+    r->wall_s = (double)(rz_now_ns() - load.wall_ns) / 1e9;
     for (int i = 0; i < r->n_series; i++)
         rzb_series_finish(&r->series[i]);
     rzb_result_note(r,

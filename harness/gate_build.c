@@ -90,10 +90,10 @@ static bool build(const char *source, rzb_gate_build *b, char *why, size_t cap) 
         setenv("CCACHE_BASEDIR", src, 1);
     }
     const char *targets[] = {"rzbench", NULL};
-    uint64_t t0 = rzb_now_ns();
+    uint64_t t0 = rz_now_ns();
     bool ok = rzb_cmake_build_from(src, dir, options, targets, why, cap);
     unsetenv("CCACHE_BASEDIR");
-    b->build_s = (double)(rzb_now_ns() - t0) / 1e9;
+    b->build_s = (double)(rz_now_ns() - t0) / 1e9;
     return ok;
 }
 

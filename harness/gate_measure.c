@@ -22,9 +22,9 @@ rzb_gw_status rzb_gw_time(const rzb_gw_job *j, double *samples, char *why, size_
     if (st) return st;
     bool ok = run_samples(j, state, j->size.warmup, why, cap);
     for (int i = 0; ok && i < j->size.iterations; i++) {
-        uint64_t t0 = rzb_now_ns();
+        uint64_t t0 = rz_now_ns();
         ok = j->w->sample(state, why, cap);
-        samples[i] = (double)(rzb_now_ns() - t0) / j->size.units;
+        samples[i] = (double)(rz_now_ns() - t0) / j->size.units;
     }
     j->w->close(state);
     return ok ? RZB_GW_OK : RZB_GW_FAILED;

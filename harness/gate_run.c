@@ -205,7 +205,7 @@ bool rzb_gate_run(const rzb_gate_plan *p, rzb_gate_outcome *out, char *why, size
             return false;
         }
         out->rounds = r + 1;
-        out->wall_s = (double)(rzb_now_ns() - load.wall_ns) / 1e9;
+        out->wall_s = (double)(rz_now_ns() - load.wall_ns) / 1e9;
         done = judge_all(p, out) && (!timed || out->rounds >= p->min_runs);
         if (!p->progress)
             fprintf(stderr, "gate: round %d done (%.1f s)\n", out->rounds, out->wall_s);

@@ -36,7 +36,7 @@ static bool failed(char *const argv[], const rzb_ppl_process *p, int status, cha
 bool rzb_ppl_process_run(char *const argv[], rzb_ppl_process *p, char *why, size_t cap) {
     *p = (rzb_ppl_process){.err = calloc(ERR_TAIL, 1)};
     rzb_child c;
-    const uint64_t t0 = rzb_now_ns();
+    const uint64_t t0 = rz_now_ns();
     if (!p->err) {
         snprintf(why, cap, "out of memory");
         return false;
@@ -47,7 +47,7 @@ bool rzb_ppl_process_run(char *const argv[], rzb_ppl_process *p, char *why, size
     c.to = NULL;
     p->out = rzb_child_read_all(&c);
     const int status = rzb_child_finish(&c, p->err, ERR_TAIL);
-    p->seconds = 1e-9 * (double)(rzb_now_ns() - t0);
+    p->seconds = 1e-9 * (double)(rz_now_ns() - t0);
     if (!p->out) {
         snprintf(why, cap, "out of memory reading %s's output", base_name(argv[0]));
         return false;

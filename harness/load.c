@@ -27,7 +27,7 @@ void rzb_load_mark(rzb_load *l) {
     getrusage(RUSAGE_CHILDREN, &children);
     l->own_s = seconds(self.ru_utime) + seconds(self.ru_stime) + seconds(children.ru_utime) +
                seconds(children.ru_stime);
-    l->wall_ns = rzb_now_ns();
+    l->wall_ns = rz_now_ns();
 }
 
 double rzb_load_foreign_cpus(const rzb_load *start, double *steal_cpus) {

@@ -96,9 +96,9 @@ bool rzb_probe_bandwidth(int n_threads, size_t array_bytes, int reps, rzb_bandwi
     rz_pool_run(pool, touch_part, &j);
     rz_pool_run(pool, triad_part, &j);
     for (int r = 0; r < reps; r++) {
-        uint64_t t0 = rzb_now_ns();
+        uint64_t t0 = rz_now_ns();
         rz_pool_run(pool, triad_part, &j);
-        gbs[r] = 3.0 * (double)(j.n * sizeof(double)) / (double)(rzb_now_ns() - t0);
+        gbs[r] = 3.0 * (double)(j.n * sizeof(double)) / (double)(rz_now_ns() - t0);
         if (gbs[r] > out->best_gbs) out->best_gbs = gbs[r];
     }
     out->median_gbs = rzb_median(gbs, (size_t)reps);

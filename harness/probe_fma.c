@@ -54,9 +54,9 @@ static void sampler_part(void *ctx, int i, int n) {
 /* Doubles the rounds until one share on the calling thread lasts min_seconds. */
 static void calibrate(rzb_peak_sampler *s, double min_seconds) {
     for (s->iters = 1 << 12;; s->iters *= 2) {
-        uint64_t t0 = rzb_now_ns();
+        uint64_t t0 = rz_now_ns();
         s->part(s->isa, s->iters, &s->sinks[0]);
-        if ((double)(rzb_now_ns() - t0) * 1e-9 >= min_seconds) return;
+        if ((double)(rz_now_ns() - t0) * 1e-9 >= min_seconds) return;
     }
 }
 
@@ -74,9 +74,9 @@ bool rzb_fma_sampler(rzb_peak_sampler *s, rz_isa isa, rz_pool *pool, double min_
 }
 
 double rzb_peak_sample(rzb_peak_sampler *s) {
-    uint64_t t0 = rzb_now_ns();
+    uint64_t t0 = rz_now_ns();
     rz_pool_run(s->pool, sampler_part, s);
-    s->seconds = (double)(rzb_now_ns() - t0) * 1e-9;
+    s->seconds = (double)(rz_now_ns() - t0) * 1e-9;
     return (double)s->ops / s->seconds * 1e-9;
 }
 

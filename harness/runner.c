@@ -8,9 +8,9 @@ void rzb_sample_run(const rzb_sampling *s, rzb_body_fn body, void *ctx, int run,
     for (int i = 0; i < s->warmup; i++)
         body(ctx, 1);
     for (int i = 0; i < s->iterations; i++) {
-        uint64_t t0 = rzb_now_ns();
+        uint64_t t0 = rz_now_ns();
         body(ctx, s->batch);
-        uint64_t t1 = rzb_now_ns();
+        uint64_t t1 = rz_now_ns();
         rzb_series_push(out, run, (double)(t1 - t0) / (double)s->batch);
     }
 }
@@ -24,8 +24,8 @@ double rzb_timer_overhead_ns(void) {
     enum { N = 2001 };
     static uint64_t d[N];
     for (int i = 0; i < N; i++) {
-        uint64_t t0 = rzb_now_ns();
-        uint64_t t1 = rzb_now_ns();
+        uint64_t t0 = rz_now_ns();
+        uint64_t t1 = rz_now_ns();
         d[i] = t1 - t0;
     }
     qsort(d, N, sizeof d[0], cmp_u64);

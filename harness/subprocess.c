@@ -173,7 +173,7 @@ int rzb_time_process(char *const argv[], uint64_t *ns, char *out, size_t cap) {
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addclose(&fa, p[0]);
     pid_t pid;
-    uint64_t t0 = rzb_now_ns();
+    uint64_t t0 = rz_now_ns();
     int rc = spawn_on(&pid, argv, &fa, NULL);
     posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
@@ -192,7 +192,7 @@ int rzb_time_process(char *const argv[], uint64_t *ns, char *out, size_t cap) {
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         continue;
-    *ns = rzb_now_ns() - t0;
+    *ns = rz_now_ns() - t0;
     if (cap) out[used] = 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -1,17 +1,10 @@
-/* Monotonic wall-clock time in nanoseconds (CLOCK_MONOTONIC, vDSO: no system call). */
+/* The harness's timer: rz_now_ns (engine/core/clock.h) and what one reading of it costs. */
 #ifndef RZB_TIMER_H
 #define RZB_TIMER_H
 
-#include <stdint.h>
-#include <time.h>
+#include "engine/core/clock.h"
 
-static inline uint64_t rzb_now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* Median cost of one rzb_now_ns() pair, measured now; per-call samples include it. */
+/* Median cost of one rz_now_ns() pair, measured now; per-call samples include it. */
 double rzb_timer_overhead_ns(void);
 
 #endif

@@ -87,8 +87,8 @@ Test(load, work_outside_rzbench_is_seen) {
     pid_t spinner = fork();
     cr_assert(spinner >= 0);
     if (spinner == 0) {
-        uint64_t end = rzb_now_ns() + 2000000000ull;
-        while (rzb_now_ns() < end)
+        uint64_t end = rz_now_ns() + 2000000000ull;
+        while (rz_now_ns() < end)
             continue;
         _exit(0);
     }

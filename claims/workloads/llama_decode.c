@@ -61,18 +61,18 @@ bool rzb_decode_run(rzb_decode *d, double *prompt_ms, double *token_ms, float *l
                     size_t cap) {
     const int vocab = d->model.config.vocab_size;
     rz_error err;
-    uint64_t t0 = rzb_now_ns();
+    uint64_t t0 = rz_now_ns();
     rz_status st = rz_llama_forward_prompt(&d->model, &d->state, d->prompt, d->n_prompt, 0, &err);
     int32_t next = st ? 0 : rz_argmax(d->state.logits, vocab);
-    *prompt_ms = (double)(rzb_now_ns() - t0) / 1e6;
+    *prompt_ms = (double)(rz_now_ns() - t0) / 1e6;
     for (int k = 0; !st && k <= d->n_decode; k++) {
         if (logits)
             memcpy(logits + (size_t)k * vocab, d->state.logits, (size_t)vocab * sizeof *logits);
         if (k == d->n_decode) break;
-        t0 = rzb_now_ns();
+        t0 = rz_now_ns();
         st = rz_llama_forward(&d->model, &d->state, next, d->n_prompt + k, &err);
         next = rz_argmax(d->state.logits, vocab);
-        token_ms[k] = (double)(rzb_now_ns() - t0) / 1e6;
+        token_ms[k] = (double)(rz_now_ns() - t0) / 1e6;
     }
     if (st) snprintf(why, cap, "rz forward: %s", err.msg);
     return !st;

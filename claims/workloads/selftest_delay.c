@@ -8,8 +8,8 @@
 
 void rzb_selftest_spin(uint64_t ns) {
     if (!ns) return;
-    uint64_t end = rzb_now_ns() + ns;
-    while (rzb_now_ns() < end) {
+    uint64_t end = rz_now_ns() + ns;
+    while (rz_now_ns() < end) {
     }
 }
 

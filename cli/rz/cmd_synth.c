@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/rz/commands.h"
+#include "engine/core/clock.h"
 #include "engine/synth/synth.h"
 #include "engine/types/types.h"
 
@@ -82,16 +82,14 @@ int rz_cmd_synth(int argc, char **argv) {
         return 2;
     }
     if (isatty(2)) o.progress = progress;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = rz_now_s();
     rz_synth_stats stats;
     rz_error err;
     if (rz_synth_write(out, &o, &stats, &err)) {
         fprintf(stderr, "rz synth: %s\n", err.msg);
         return 1;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    double secs = rz_now_s() - t0;
     printf("wrote %s: %s, %s, %zu tensors, %llu parameters, %llu bytes of tensor data, %.2f s\n",
            out, o.preset->name, o.spec->name, stats.n_tensors, (unsigned long long)stats.n_params,
            (unsigned long long)stats.bytes, secs);

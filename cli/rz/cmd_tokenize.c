@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/rz/commands.h"
+#include "engine/core/clock.h"
 #include "engine/core/file.h"
 #include "engine/tokenizer/gguf_vocab.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -35,12 +35,6 @@ static int read_stdin(unsigned char **buf, size_t *len) {
         }
     }
     return *buf && !ferror(stdin) ? 0 : -1;
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 int rz_cmd_tokenize(int argc, char **argv) {
@@ -101,9 +95,9 @@ int rz_cmd_tokenize(int argc, char **argv) {
         const char *nl = lines ? memchr(all + at, '\n', len - at) : NULL;
         size_t end = nl ? (size_t)(nl - all) : len;
         rz_tok_ids ids = {0};
-        double t0 = now();
+        double t0 = rz_now_s();
         st = rz_tok_tokenize(&v, all + at, end - at, flags, &ids, &err);
-        dt += now() - t0;
+        dt += rz_now_s() - t0;
         if (st) fprintf(stderr, "rz tokenize: %s\n", err.msg);
         for (size_t i = 0; !st && i < ids.n; i++)
             printf(i ? " %d" : "%d", ids.ids[i]);

@@ -2,15 +2,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "engine/core/clock.h"
 #include "engine/perplexity/score.h"
-
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static rz_status check(const rz_ppl_job *job, const rz_ppl_plan *plan, rz_error *err) {
     const int n_vocab = job->model->config.vocab_size;
@@ -97,7 +91,7 @@ rz_status rz_ppl_run(const rz_ppl_job *job, rz_ppl_result *out, rz_error *err) {
         st = alloc_result(&plan, job->model->config.vocab_size, job->state->n_batch, out, &chunk,
                           &logits, &scratch, err);
     if (st) return st;
-    const double t0 = now_s();
+    const double t0 = rz_now_s();
     rz_ppl_acc all = {0};
     const int n = rz_ppl_scored(&plan);
     for (int c = 0; !st && c < plan.n_chunks; c++) {
@@ -115,11 +109,11 @@ rz_status rz_ppl_run(const rz_ppl_job *job, rz_ppl_result *out, rz_error *err) {
         out->chunk_ppl[c] = rz_ppl_acc_ppl(&one);
         out->running[c] = rz_ppl_acc_ppl(&all);
         rz_ppl_progress p = {
-            c + 1,       plan.n_chunks, out->running[c], rz_ppl_acc_err(&all), out->chunk_ppl[c],
-            now_s() - t0};
+            c + 1,          plan.n_chunks, out->running[c], rz_ppl_acc_err(&all), out->chunk_ppl[c],
+            rz_now_s() - t0};
         if (job->on_chunk) job->on_chunk(job->on_chunk_ctx, &p);
     }
-    out->seconds = now_s() - t0;
+    out->seconds = rz_now_s() - t0;
     out->ppl = rz_ppl_acc_ppl(&all);
     out->ppl_err = rz_ppl_acc_err(&all);
     free(chunk);
