@@ -143,7 +143,7 @@ Test(gate_workloads, usage_errors_exit_2) {
     rzbench(cases[1]);
     cr_expect(strstr(err, "unknown workload 'nope'") != NULL, "%s", err);
     rzbench(cases[3]);
-    cr_expect(strstr(err, "--iterations: expected an integer from 1") != NULL, "%s", err);
+    cr_expect(strstr(err, "--iterations: expected an integer in [1, ") != NULL, "%s", err);
     rzbench(cases[7]);
     cr_expect(strstr(err, "--threads 1") != NULL, "%s", err);
 }

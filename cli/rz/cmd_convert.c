@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/common/arg_number.h"
 #include "cli/rz/commands.h"
 #include "engine/convert/hf.h"
 #include "engine/convert/llama2c.h"
@@ -45,13 +46,9 @@ int rz_cmd_convert(int argc, char **argv) {
         } else if (!strcmp(a, "--vocab") && i + 1 < argc) {
             vocab = argv[++i];
         } else if (!strcmp(a, "--threads") && i + 1 < argc) {
-            char *end;
-            tg.n_threads = (int)strtol(argv[++i], &end, 10);
-            if (!*argv[i] || *end || tg.n_threads < 1) {
-                fprintf(stderr, "rz convert: --threads: expected a positive integer, got '%s'\n",
-                        argv[i]);
-                return 2;
-            }
+            long long n;
+            if (rz_arg_int("rz convert", a, argv[++i], 1, 1024, &n)) return 2;
+            tg.n_threads = (int)n;
         } else if (a[0] == '-') {
             fprintf(stderr, "rz convert: unknown or incomplete option '%s'\n\n%s", a, help);
             return 2;

@@ -1,10 +1,10 @@
 /* rz perplexity MODEL.gguf -f FILE [-c N] [--chunks N] [-b N] [-t N] [--format text|csv|json]
  *               [--kl-divergence-base FILE [--kl-divergence]] [--backend NAME] */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/common/arg_number.h"
 #include "cli/rz/cache_type.h"
 #include "cli/rz/commands.h"
 #include "cli/rz/perplexity_print.h"
@@ -47,19 +47,6 @@ typedef struct {
     int kld;
 } ppl_args;
 
-static int integer(const char *opt, const char *text, long long lo, long long hi, long long *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (end == text || *end || errno || v < lo || v > hi) {
-        fprintf(stderr, "rz perplexity: %s: expected an integer in [%lld, %lld], got '%s'\n", opt,
-                lo, hi, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int parse_format(const char *val, rz_ppl_format *f) {
     if (!strcmp(val, "text"))
         *f = RZ_PPL_TEXT;
@@ -85,13 +72,13 @@ static int parse_option(ppl_args *a, const char *opt, const char *val) {
     else if (!strcmp(opt, "--format"))
         return parse_format(val, &a->format);
     else if (!strcmp(opt, "-c") || !strcmp(opt, "--ctx-size"))
-        return integer(opt, val, 4, 1 << 20, &a->n_ctx);
+        return rz_arg_int("rz perplexity", opt, val, 4, 1 << 20, &a->n_ctx);
     else if (!strcmp(opt, "--chunks"))
-        return integer(opt, val, 1, big, &a->chunks);
+        return rz_arg_int("rz perplexity", opt, val, 1, big, &a->chunks);
     else if (!strcmp(opt, "-b") || !strcmp(opt, "--batch-size"))
-        return integer(opt, val, 1, big, &a->batch);
+        return rz_arg_int("rz perplexity", opt, val, 1, big, &a->batch);
     else if (!strcmp(opt, "-t") || !strcmp(opt, "--threads"))
-        return integer(opt, val, 1, 1024, &a->threads);
+        return rz_arg_int("rz perplexity", opt, val, 1, 1024, &a->threads);
     else if (!strcmp(opt, "--cache-type"))
         return rz_cli_cache_type("perplexity", val, &a->kv_type);
     else {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/common/arg_number.h"
 #include "cli/rz/commands.h"
 #include "engine/quantize/quantize.h"
 #include "engine/types/types.h"
@@ -38,13 +39,9 @@ int rz_cmd_quantize(int argc, char **argv) {
         } else if (!strcmp(a, "--pure")) {
             o.pure = true;
         } else if (!strcmp(a, "--threads") && i + 1 < argc) {
-            char *end;
-            o.n_threads = (int)strtol(argv[++i], &end, 10);
-            if (!*argv[i] || *end || o.n_threads < 1) {
-                fprintf(stderr, "rz quantize: --threads: expected a positive integer, got '%s'\n",
-                        argv[i]);
-                return 2;
-            }
+            long long n;
+            if (rz_arg_int("rz quantize", a, argv[++i], 1, 1024, &n)) return 2;
+            o.n_threads = (int)n;
         } else if (a[0] == '-') {
             fprintf(stderr, "rz quantize: unknown or incomplete option '%s'\n\n%s", a, help);
             return 2;

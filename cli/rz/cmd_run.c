@@ -1,6 +1,5 @@
 /* rz run MODEL.gguf -p TEXT [-n N] [--temp T] [--seed S] [--top-k K] [--top-p P] [-t N]
  *        [--ctx N] [--backend NAME] */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "cli/common/arg_number.h"
 #include "cli/rz/cache_type.h"
 #include "cli/rz/commands.h"
 #include "engine/core/pool_pin.h"
@@ -41,33 +41,6 @@ typedef struct {
     int seeded;
 } run_args;
 
-/* Parses text as a number in [lo, hi]; prints the error and returns -1 otherwise. */
-static int number(const char *opt, const char *text, double lo, double hi, double *out) {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end || errno || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "rz run: %s: expected a number in [%g, %g], got '%s'\n", opt, lo, hi, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* Parses text as an integer in [lo, hi]; prints the error and returns -1 otherwise. */
-static int integer(const char *opt, const char *text, long long lo, long long hi, long long *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (end == text || *end || errno || v < lo || v > hi) {
-        fprintf(stderr, "rz run: %s: expected an integer in [%lld, %lld], got '%s'\n", opt, lo, hi,
-                text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int parse_option(run_args *a, const char *opt, const char *val) {
     const long long big = 1 << 30;
     if (!strcmp(opt, "-p") || !strcmp(opt, "--prompt")) {
@@ -78,17 +51,17 @@ static int parse_option(run_args *a, const char *opt, const char *val) {
         a->backend = val;
         return 0;
     }
-    if (!strcmp(opt, "--temp")) return number(opt, val, 0, 1e6, &a->temp);
-    if (!strcmp(opt, "--top-p")) return number(opt, val, 1e-9, 1, &a->top_p);
-    if (!strcmp(opt, "-n")) return integer(opt, val, 0, big, &a->n_predict);
-    if (!strcmp(opt, "--top-k")) return integer(opt, val, 0, big, &a->top_k);
+    if (!strcmp(opt, "--temp")) return rz_arg_number("rz run", opt, val, 0, 1e6, &a->temp);
+    if (!strcmp(opt, "--top-p")) return rz_arg_number("rz run", opt, val, 1e-9, 1, &a->top_p);
+    if (!strcmp(opt, "-n")) return rz_arg_int("rz run", opt, val, 0, big, &a->n_predict);
+    if (!strcmp(opt, "--top-k")) return rz_arg_int("rz run", opt, val, 0, big, &a->top_k);
     if (!strcmp(opt, "-t") || !strcmp(opt, "--threads"))
-        return integer(opt, val, 1, 1024, &a->threads);
-    if (!strcmp(opt, "--ctx")) return integer(opt, val, 1, big, &a->ctx);
+        return rz_arg_int("rz run", opt, val, 1, 1024, &a->threads);
+    if (!strcmp(opt, "--ctx")) return rz_arg_int("rz run", opt, val, 1, big, &a->ctx);
     if (!strcmp(opt, "--cache-type")) return rz_cli_cache_type("run", val, &a->kv_type);
     if (!strcmp(opt, "--seed")) {
         a->seeded = 1;
-        return integer(opt, val, 0, LLONG_MAX, &a->seed);
+        return rz_arg_int("rz run", opt, val, 0, LLONG_MAX, &a->seed);
     }
     fprintf(stderr, "rz run: unknown option '%s'\n\n%s", opt, help);
     return -1;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/common/arg_number.h"
 #include "cli/rz/commands.h"
 #include "engine/core/clock.h"
 #include "engine/synth/synth.h"
@@ -55,12 +56,9 @@ int rz_cmd_synth(int argc, char **argv) {
                 return 2;
             }
         } else if (!strcmp(a, "--threads") && i + 1 < argc) {
-            o.n_threads = (int)strtol(argv[++i], &end, 10);
-            if (!*argv[i] || *end || o.n_threads < 1) {
-                fprintf(stderr, "rz synth: --threads: expected a positive integer, got '%s'\n",
-                        argv[i]);
-                return 2;
-            }
+            long long n;
+            if (rz_arg_int("rz synth", a, argv[++i], 1, 1024, &n)) return 2;
+            o.n_threads = (int)n;
         } else {
             fprintf(stderr, "rz synth: unknown or incomplete option '%s'\n\n%s", a, help);
             return 2;

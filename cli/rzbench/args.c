@@ -6,17 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/common/arg_number.h"
+
 bool rzb_arg_count(const char *opt, const char *text, long min, long long *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || end == text || *end || v < min || v > INT_MAX) {
-        fprintf(stderr, "rzbench: %s: expected an integer from %ld to %d, got '%s'\n", opt, min,
-                INT_MAX, text);
-        return false;
-    }
-    *out = v;
-    return true;
+    return rz_arg_int("rzbench", opt, text, min, INT_MAX, out) == 0;
 }
 
 bool rzb_arg_fraction(const char *opt, const char *text, double max, double *out) {
