@@ -76,5 +76,8 @@ void rz_avx2_bf16_to_float(const void *src, float *dst, int64_t n) {
         dst[i] = rz_bf16_to_f32(rz_le16(p + 2 * i));
 }
 
+/* Defines rz_avx2_q4_0_to_float, rz_avx2_q4_1_to_float, rz_avx2_q5_0_to_float,
+ * rz_avx2_q5_1_to_float, rz_avx2_q8_0_to_float, rz_avx2_q4_k_to_float, rz_avx2_q5_k_to_float,
+ * rz_avx2_q6_k_to_float, rz_avx2_q8_k_to_float. */
 #define RZ_X86_TO_FLOAT(type) rz_avx2_##type##_to_float
 #include "backends/x86/dequant_body.h"

@@ -92,5 +92,6 @@ static inline void q8_k_quants(const float *x, float iscale, uint8_t *b) {
     }
 }
 
+/* Defines rz_avx2_quantize_q8_0, rz_avx2_quantize_q8_k. */
 #define RZ_X86_QUANTIZE(type) rz_avx2_quantize_##type
 #include "backends/x86/quantize_x_body.h"

@@ -25,6 +25,9 @@ static inline __m256i dot_u8(__m256i u, __m256i s) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1));
 }
 
+/* Defines rz_avx2_vec_dot_q4_0, rz_avx2_vec_tile_q4_0, rz_avx2_vec_dot_q4_1, rz_avx2_vec_tile_q4_1,
+ * rz_avx2_vec_dot_q5_0, rz_avx2_vec_tile_q5_0, rz_avx2_vec_dot_q5_1, rz_avx2_vec_tile_q5_1,
+ * rz_avx2_vec_dot_q8_0, rz_avx2_vec_tile_q8_0. */
 #define RZ_X86_DOT(type) rz_avx2_vec_dot_##type
 #define RZ_X86_TILE(type) rz_avx2_vec_tile_##type
 #include "backends/x86/vec_dot_q_body.h"

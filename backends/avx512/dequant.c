@@ -65,5 +65,8 @@ void rz_avx512_bf16_to_float(const void *src, float *dst, int64_t n) {
     }
 }
 
+/* Defines rz_avx512_q4_0_to_float, rz_avx512_q4_1_to_float, rz_avx512_q5_0_to_float,
+ * rz_avx512_q5_1_to_float, rz_avx512_q8_0_to_float, rz_avx512_q4_k_to_float,
+ * rz_avx512_q5_k_to_float, rz_avx512_q6_k_to_float, rz_avx512_q8_k_to_float. */
 #define RZ_X86_TO_FLOAT(type) rz_avx512_##type##_to_float
 #include "backends/x86/dequant_body.h"

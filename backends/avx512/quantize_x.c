@@ -63,5 +63,6 @@ static inline void q8_k_quants(const float *x, float iscale, uint8_t *b) {
     }
 }
 
+/* Defines rz_avx512_quantize_q8_0, rz_avx512_quantize_q8_k. */
 #define RZ_X86_QUANTIZE(type) rz_avx512_quantize_##type
 #include "backends/x86/quantize_x_body.h"

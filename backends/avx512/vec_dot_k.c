@@ -38,6 +38,8 @@ static inline __m256i step(__m256i acc, __m256i u, const uint8_t *y, __m256i sb,
                                _mm256_shuffle_epi8(sb, spread));
 }
 
+/* Defines rz_avx512_vec_dot_q4_k, rz_avx512_vec_tile_q4_k, rz_avx512_vec_dot_q5_k,
+ * rz_avx512_vec_tile_q5_k. */
 #define RZ_X86_DOT(type) rz_avx512_vec_dot_##type
 #define RZ_X86_TILE(type) rz_avx512_vec_tile_##type
 #include "backends/x86/vec_dot_k_body.h"

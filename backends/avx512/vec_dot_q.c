@@ -20,6 +20,9 @@ static inline __m256i dot_u8(__m256i u, __m256i s) {
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, s);
 }
 
+/* Defines rz_avx512_vec_dot_q4_0, rz_avx512_vec_tile_q4_0, rz_avx512_vec_dot_q4_1,
+ * rz_avx512_vec_tile_q4_1, rz_avx512_vec_dot_q5_0, rz_avx512_vec_tile_q5_0, rz_avx512_vec_dot_q5_1,
+ * rz_avx512_vec_tile_q5_1, rz_avx512_vec_dot_q8_0, rz_avx512_vec_tile_q8_0. */
 #define RZ_X86_DOT(type) rz_avx512_vec_dot_##type
 #define RZ_X86_TILE(type) rz_avx512_vec_tile_##type
 #include "backends/x86/vec_dot_q_body.h"

@@ -5,6 +5,9 @@
  * RZ_X86_TO_FLOAT(type) naming its public functions (rz_avx2_q4_0_to_float, ...). Every value is
  * one multiply and at most one add or subtract, in the scalar reference's order, so the results
  * are bit-identical to it. */
+#if !defined(RZ_X86_TO_FLOAT)
+#error "dequant_body.h: define RZ_X86_TO_FLOAT(type) before including it"
+#endif
 #include "engine/core/le.h"
 #include "engine/types/blocks.h"
 #include "engine/types/half.h"
@@ -131,3 +134,5 @@ void RZ_X86_TO_FLOAT(q8_k)(const void *src, float *dst, int64_t n) {
             store_i8x16(dst + j, _mm_loadu_si128((const __m128i *)(b + RZ_Q8_K_QS + j)), d);
     }
 }
+
+#undef RZ_X86_TO_FLOAT

@@ -4,6 +4,9 @@
  * ISA flags, after the file has defined its ISA's abs_max, first_with_abs, q8_0_quants and
  * q8_k_quants, and RZ_X86_QUANTIZE(type) naming its public functions (rz_avx2_quantize_q8_0,
  * ...). The scalar arithmetic here is the scalar quantizers', in their order. */
+#if !defined(RZ_X86_QUANTIZE)
+#error "quantize_x_body.h: define RZ_X86_QUANTIZE(type) before including it"
+#endif
 #include <string.h>
 
 #include "engine/types/blocks.h"
@@ -39,3 +42,5 @@ void RZ_X86_QUANTIZE(q8_k)(const float *x, void *xq, int64_t n) {
         memcpy(b, &d, sizeof d);
     }
 }
+
+#undef RZ_X86_QUANTIZE

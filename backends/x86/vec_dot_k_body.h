@@ -5,6 +5,9 @@
  * has defined its ISA's step(acc, u, y, sb, g) (acc plus the int32 lanes of sum over 32 elements
  * of sc_g * u * y, sc_g being byte g of sb's lanes) and RZ_X86_DOT(type) / RZ_X86_TILE(type)
  * naming its public functions (rz_avx2_vec_dot_q4_k, rz_avx2_vec_tile_q4_k, ...). */
+#if !defined(RZ_X86_DOT) || !defined(RZ_X86_TILE)
+#error "vec_dot_k_body.h: define RZ_X86_DOT(type) and RZ_X86_TILE(type) before including it"
+#endif
 #include <string.h>
 
 #include "backends/x86/hsum.h"
@@ -126,3 +129,8 @@ tile_affine(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, float *y,
 
 RZ_X86_AFFINE_KERNELS(q4_k, Q4_K, 0)
 RZ_X86_AFFINE_KERNELS(q5_k, Q5_K, RZ_Q5_K_QH)
+
+#undef RZ_X86_DOT
+#undef RZ_X86_TILE
+#undef RUN_AFFINE
+#undef RZ_X86_AFFINE_KERNELS

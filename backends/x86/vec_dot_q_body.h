@@ -4,6 +4,9 @@
  * has defined its ISA's add_fifth_bits and dot_u8, and RZ_X86_TILE(type) / RZ_X86_DOT(type)
  * naming its public functions (rz_avx512_vec_tile_q4_0, rz_avx512_vec_dot_q4_0, ...). The dot
  * of a type is its tile of one row and one token, so both give the same bits. */
+#if !defined(RZ_X86_DOT) || !defined(RZ_X86_TILE)
+#error "vec_dot_q_body.h: define RZ_X86_DOT(type) and RZ_X86_TILE(type) before including it"
+#endif
 #include "backends/x86/hsum.h"
 #include "backends/x86/tile_shapes.h"
 
@@ -168,3 +171,8 @@ RZ_X86_BLOCK_KERNELS(q4_1, Q4_1)
 RZ_X86_BLOCK_KERNELS(q5_0, Q5_0)
 RZ_X86_BLOCK_KERNELS(q5_1, Q5_1)
 RZ_X86_BLOCK_KERNELS(q8_0, Q8_0)
+
+#undef RZ_X86_DOT
+#undef RZ_X86_TILE
+#undef RUN_BLOCKS
+#undef RZ_X86_BLOCK_KERNELS
