@@ -17,6 +17,23 @@ typedef enum { RZ_ISA_SCALAR, RZ_ISA_AVX2, RZ_ISA_AVX512, RZ_ISA_COUNT } rz_isa;
 
 typedef struct rz_backend rz_backend;
 
+/* The kernel signatures of backends/vec_dot.h, where their contracts are. */
+typedef float (*rz_vec_dot_fn)(const void *w, const void *xq, int64_t n);
+typedef void (*rz_vec_tile_fn)(const void *w, size_t row_bytes, int nr, const void *xq,
+                               size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+typedef void (*rz_vec_quantize_fn)(const float *x, void *xq, int64_t n);
+
+/* An ISA's traits for one weight type, as ggml's type traits: dot and tile kernels (dot NULL
+ * where the ISA cannot dot the type, tile NULL where it has no tile kernel), the partner type
+ * vdt the activations are quantized to (RZ_TYPE_Q8_0, RZ_TYPE_Q8_K, or RZ_TYPE_F32 for float
+ * weights, which dot x itself) and this ISA's quantizer to it (NULL for RZ_TYPE_F32). */
+typedef struct {
+    rz_vec_dot_fn dot;
+    rz_vec_tile_fn tile;
+    int vdt;
+    rz_vec_quantize_fn quantize;
+} rz_vec_kernel;
+
 struct rz_backend {
     const char *name;
     rz_isa isa;
@@ -32,11 +49,9 @@ struct rz_backend {
     /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
      * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
     void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);
-    /* y[r] = sum over c < cols of W[r][c] * x[c] for r < rows; W holds rows rows of cols
-     * elements of ggml type `type` (cols a multiple of its block size), rows back to back. NULL
-     * where this ISA has no kernel of its own (rz_backend_matvec then uses rz_matvec_ref). */
-    void (*matvec)(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
-                   int64_t rows, int64_t cols);
+    /* the matrix-product kernels, indexed by weight type (the one path from the model's
+     * projections, backends/matvec_threads.h, to the ISA's kernels) */
+    const rz_vec_kernel *vec;
 };
 
 typedef void (*rz_to_float_fn)(const void *src, float *dst, int64_t n);
@@ -70,15 +85,5 @@ rz_to_float_fn rz_backend_to_float(const rz_backend *be, uint32_t type);
  * dotted with x by be->dot_f32. The type must be one rz_backend_to_float knows. */
 void rz_matvec_ref(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
                    int64_t rows, int64_t cols);
-
-/* The quantized matvec (backends/matvec_q.c), every table's `matvec`: x quantized once to the
- * type's partner (backends/vec_dot.h), each row dotted by be's ISA kernel; rz_matvec_ref for the
- * types no kernel handles. */
-void rz_matvec_quantized(const rz_backend *be, uint32_t type, const void *w, const float *x,
-                         float *y, int64_t rows, int64_t cols);
-
-/* be->matvec, else rz_matvec_ref. */
-void rz_backend_matvec(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
-                       int64_t rows, int64_t cols);
 
 #endif

@@ -69,8 +69,3 @@ rz_to_float_fn rz_backend_to_float(const rz_backend *be, uint32_t type) {
     if (type >= RZ_TYPE_ID_LIMIT) return NULL;
     return be->to_float[type] ? be->to_float[type] : rz_backend_scalar.to_float[type];
 }
-
-void rz_backend_matvec(const rz_backend *be, uint32_t type, const void *w, const float *x, float *y,
-                       int64_t rows, int64_t cols) {
-    (be->matvec ? be->matvec : rz_matvec_ref)(be, type, w, x, y, rows, cols);
-}

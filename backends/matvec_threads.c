@@ -10,7 +10,7 @@ enum { STACK_X = 32768 };
 typedef struct {
     const rz_backend *be;
     uint32_t type;
-    rz_vec_kernel k;
+    const rz_vec_kernel *k;
     const uint8_t *w;
     size_t row_bytes;
     const void *xq; /* n_tokens rows of xq_bytes each (the float x when there is no kernel) */
@@ -18,7 +18,6 @@ typedef struct {
     const float *x;
     float *y;
     int64_t rows, cols, n_tokens;
-    int vdt; /* the activations' partner type */
 } job;
 
 /* Thread i of n gets rows [r0, r1): whole chunks, the remainder to the last thread. */
@@ -34,8 +33,8 @@ static void matvec_part(void *ctx, int i, int n) {
     int64_t r0, r1;
     share(j->rows, i, n, &r0, &r1);
     if (r1 <= r0) return;
-    if (j->k.dot)
-        rz_vec_dot_rows(&j->k, j->w, j->row_bytes, j->xq, 0, 1, j->y + r0, 0, r0, r1, j->cols);
+    if (j->k->dot)
+        rz_vec_dot_rows(j->k, j->w, j->row_bytes, j->xq, 0, 1, j->y + r0, 0, r0, r1, j->cols);
     else
         rz_matvec_ref(j->be, j->type, j->w + (size_t)r0 * j->row_bytes, j->x, j->y + r0, r1 - r0,
                       j->cols);
@@ -48,30 +47,30 @@ static void run(rz_pool *pool, rz_pool_fn fn, job *j) {
         fn(j, 0, 1);
 }
 
-/* The job's kernel, row size and partner type; false when the type has no dot kernel. */
-static bool plan(job *j, int *vdt) {
+/* The job's kernel and row size; false when the type has no dot kernel. */
+static bool plan(job *j) {
     uint64_t rb = 0;
-    *vdt = rz_vec_dot_type(j->type);
-    j->k = *vdt < 0 ? (rz_vec_kernel){NULL, NULL} : rz_vec_kernel_of(j->be->isa, j->type);
-    if (!rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb)) j->k.dot = NULL;
+    j->k = rz_vec_kernel_for(j->be, j->type);
+    bool ok = j->k->dot && rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb);
     j->row_bytes = (size_t)rb;
-    j->xq_bytes = j->k.dot ? rz_vec_dot_x_bytes(*vdt, j->cols) : 0;
-    return j->k.dot != NULL;
+    j->xq_bytes = ok ? rz_vec_dot_x_bytes(j->k->vdt, j->cols) : 0;
+    return ok;
 }
 
 void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *x,
                   float *y, int64_t rows, int64_t cols) {
     job j = {.be = be, .type = type, .w = w, .x = x, .y = y, .rows = rows, .cols = cols};
-    int vdt;
     _Alignas(64) unsigned char stack[STACK_X];
     void *xq = NULL;
-    if (plan(&j, &vdt) && vdt != RZ_TYPE_F32) {
+    bool dot = plan(&j);
+    if (dot && j.k->vdt != RZ_TYPE_F32) {
         xq = j.xq_bytes <= sizeof stack ? stack : malloc(j.xq_bytes);
         if (xq)
-            rz_vec_dot_quantize(be->isa, vdt, x, xq, cols);
+            rz_vec_dot_quantize(j.k, x, xq, cols);
         else
-            j.k.dot = NULL;
+            dot = false;
     }
+    if (!dot) j.k = rz_vec_kernel_for(be, RZ_TYPE_ID_LIMIT);
     j.xq = xq ? xq : x;
     run(pool, matvec_part, &j);
     if (xq != stack) free(xq);
@@ -83,7 +82,7 @@ static void matmul_part(void *ctx, int i, int n) {
     int64_t r0, r1;
     share(j->rows, i, n, &r0, &r1);
     if (r1 > r0)
-        rz_vec_dot_rows(&j->k, j->w, j->row_bytes, j->xq, j->xq_bytes, j->n_tokens, j->y + r0,
+        rz_vec_dot_rows(j->k, j->w, j->row_bytes, j->xq, j->xq_bytes, j->n_tokens, j->y + r0,
                         (size_t)j->rows, r0, r1, j->cols);
 }
 
@@ -91,22 +90,20 @@ static void matmul_part(void *ctx, int i, int n) {
 static void quantize_part(void *ctx, int i, int n) {
     const job *j = ctx;
     for (int64_t t = j->n_tokens * i / n; t < j->n_tokens * (i + 1) / n; t++)
-        rz_vec_dot_quantize(j->be->isa, j->vdt, j->x + t * j->cols,
-                            (uint8_t *)j->xq + t * j->xq_bytes, j->cols);
+        rz_vec_dot_quantize(j->k, j->x + t * j->cols, (uint8_t *)j->xq + t * j->xq_bytes, j->cols);
 }
 
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,
                   float *Y, int64_t rows, int64_t cols, int64_t n_tokens) {
     job j = {
         .be = be, .type = type, .w = w, .y = Y, .rows = rows, .cols = cols, .n_tokens = n_tokens};
-    int vdt;
-    void *xq = plan(&j, &vdt) && n_tokens > 0 ? malloc(j.xq_bytes * (size_t)n_tokens) : NULL;
+    void *xq = plan(&j) && n_tokens > 0 ? malloc(j.xq_bytes * (size_t)n_tokens) : NULL;
     if (!xq) {
         for (int64_t t = 0; t < n_tokens; t++)
             rz_matvec_mt(be, pool, type, w, X + t * cols, Y + t * rows, rows, cols);
         return;
     }
-    j.xq = xq, j.x = X, j.vdt = vdt;
+    j.xq = xq, j.x = X;
     run(pool, quantize_part, &j);
     run(pool, matmul_part, &j);
     free(xq);

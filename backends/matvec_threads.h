@@ -5,7 +5,7 @@
  * type (rz_matvec_mt: on the calling thread); the rows are split over the pool's threads in chunks
  * of RZ_MATVEC_CHUNK rows (the last thread takes the remainder). pool may be NULL (the caller's
  * thread does all the work). Types without a dot kernel fall back to rz_matvec_ref per chunk.
- * Results equal rz_matvec_quantized's exactly, whatever the thread count. */
+ * Results are the same bits whatever the thread count and pool. */
 #ifndef RZ_BACKENDS_MATVEC_THREADS_H
 #define RZ_BACKENDS_MATVEC_THREADS_H
 

@@ -1,53 +1,19 @@
-/* The ISA-independent half of backends/vec_dot.h: partner types, the per-ISA tables, activation
- * quantization and the row loop. */
+/* The ISA-independent half of backends/vec_dot.h: table lookups, activation quantization and
+ * the row loop. */
 #include "backends/vec_dot.h"
 
 #include <assert.h>
 #include <string.h>
 
-#include "backends/avx2/vec_dot.h"
-#include "backends/avx512/vec_dot.h"
-#include "backends/scalar/vec_dot.h"
 #include "engine/types/blocks.h"
 
+const rz_vec_kernel *rz_vec_kernel_for(const rz_backend *be, uint32_t type) {
+    static const rz_vec_kernel none = {NULL, NULL, -1, NULL};
+    return type < RZ_TYPE_ID_LIMIT && be->vec[type].dot ? &be->vec[type] : &none;
+}
+
 int rz_vec_dot_type(uint32_t type) {
-    switch (type) {
-    case RZ_TYPE_F32:
-    case RZ_TYPE_F16:
-    case RZ_TYPE_BF16:
-        return RZ_TYPE_F32;
-    case RZ_TYPE_Q4_0:
-    case RZ_TYPE_Q4_1:
-    case RZ_TYPE_Q5_0:
-    case RZ_TYPE_Q5_1:
-    case RZ_TYPE_Q8_0:
-        return RZ_TYPE_Q8_0;
-    case RZ_TYPE_Q4_K:
-    case RZ_TYPE_Q5_K:
-    case RZ_TYPE_Q6_K:
-        return RZ_TYPE_Q8_K;
-    default:
-        return -1;
-    }
-}
-
-const rz_vec_dot_fn *rz_vec_dot_table(rz_isa isa) {
-    switch (isa) {
-    case RZ_ISA_AVX512:
-        return rz_avx512_vec_dot;
-    case RZ_ISA_AVX2:
-        return rz_avx2_vec_dot;
-    default:
-        return rz_scalar_vec_dot;
-    }
-}
-
-rz_vec_kernel rz_vec_kernel_of(rz_isa isa, uint32_t type) {
-    if (type >= RZ_TYPE_ID_LIMIT) return (rz_vec_kernel){NULL, NULL};
-    const rz_vec_tile_fn *tiles = isa == RZ_ISA_AVX512 ? rz_avx512_vec_tile
-                                  : isa == RZ_ISA_AVX2 ? rz_avx2_vec_tile
-                                                       : NULL;
-    return (rz_vec_kernel){rz_vec_dot_table(isa)[type], tiles ? tiles[type] : NULL};
+    return rz_vec_kernel_for(&rz_backend_scalar, type)->vdt;
 }
 
 size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
@@ -61,24 +27,11 @@ size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
     }
 }
 
-void rz_vec_dot_quantize(rz_isa isa, int vdt, const float *x, void *xq, int64_t n) {
-    typedef void (*quantize_fn)(const float *, void *, int64_t);
-    static const quantize_fn q8_0[RZ_ISA_COUNT] = {rz_scalar_quantize_q8_0, rz_avx2_quantize_q8_0,
-                                                   rz_avx512_quantize_q8_0};
-    static const quantize_fn q8_k[RZ_ISA_COUNT] = {rz_scalar_quantize_q8_k, rz_avx2_quantize_q8_k,
-                                                   rz_avx512_quantize_q8_k};
-    const int i = isa >= 0 && isa < RZ_ISA_COUNT ? (int)isa : 0;
-    switch (vdt) {
-    case RZ_TYPE_Q8_0:
-        q8_0[i](x, xq, n);
-        break;
-    case RZ_TYPE_Q8_K:
-        q8_k[i](x, xq, n);
-        break;
-    default:
+void rz_vec_dot_quantize(const rz_vec_kernel *k, const float *x, void *xq, int64_t n) {
+    if (k->quantize)
+        k->quantize(x, xq, n);
+    else
         memcpy(xq, x, (size_t)n * sizeof *x);
-        break;
-    }
 }
 
 /* Software prefetch distance: the hardware prefetchers alone keep too few lines in flight for a

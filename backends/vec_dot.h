@@ -19,33 +19,21 @@
 #include "backends/backend.h"
 #include "engine/types/blocks.h"
 
-typedef float (*rz_vec_dot_fn)(const void *w, const void *xq, int64_t n);
-
-/* Tile kernels, for prompt processing: y[t * ldy + r] = dot(row r, token t) for r < nr and
- * t < nt (nr, nt >= 1; nt <= RZ_TILE_TOKENS; any nr), rows row_bytes apart in w, tokens'
- * activations x_bytes apart in xq. Each (row, token) pair is computed with the operations, in
- * the order, of the ISA's dot kernel for the type, whatever nr and nt: the same bits. Each block
- * of weights is unpacked once for all nt tokens. */
+/* rz_vec_dot_fn(w, xq, n): the dot above. Tile kernels (rz_vec_tile_fn), for prompt
+ * processing: y[t * ldy + r] = dot(row r, token t) for r < nr and t < nt (nr, nt >= 1;
+ * nt <= RZ_TILE_TOKENS; any nr), rows row_bytes apart in w, tokens' activations x_bytes apart in
+ * xq. Each (row, token) pair is computed with the operations, in the order, of the ISA's dot
+ * kernel for the type, whatever nr and nt: the same bits. Each block of weights is unpacked once
+ * for all nt tokens. The signatures and rz_vec_kernel, an ISA's entry for a type, are in
+ * backends/backend.h. */
 enum { RZ_TILE_ROWS = 4, RZ_TILE_TOKENS = 4 };
-typedef void (*rz_vec_tile_fn)(const void *w, size_t row_bytes, int nr, const void *xq,
-                               size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 
-/* An ISA's kernels for one weight type: dot NULL where it has none; tile NULL where it has none
- * (then rows are dotted one token at a time). */
-typedef struct {
-    rz_vec_dot_fn dot;
-    rz_vec_tile_fn tile;
-} rz_vec_kernel;
+/* be's traits for weight type `type`; an empty entry (no dot, vdt -1) for ids past the table. */
+const rz_vec_kernel *rz_vec_kernel_for(const rz_backend *be, uint32_t type);
 
 /* The partner type of weight type `type` (RZ_TYPE_Q8_0, RZ_TYPE_Q8_K or RZ_TYPE_F32), or -1
- * when no ISA has a dot kernel for it. */
+ * when no ISA has a dot kernel for it: the scalar table's vdt. */
 int rz_vec_dot_type(uint32_t type);
-
-/* The dot kernels of an ISA, indexed by weight type (NULL where the ISA has none). */
-const rz_vec_dot_fn *rz_vec_dot_table(rz_isa isa);
-
-/* isa's kernels for weight type `type` (both NULL for ids past the table). */
-rz_vec_kernel rz_vec_kernel_of(rz_isa isa, uint32_t type);
 
 /* Activations of partner type q8_0 (n elements, nb = n / 32 blocks): the nb q8_0 blocks, zero
  * bytes up to a multiple of 64, then padded(n) = nb rounded up to 8 f32 scales (each block's f16
@@ -63,10 +51,10 @@ static inline size_t rz_vec_dot_q8_0_tail(int64_t n) {
 /* Bytes that n activations take in partner type vdt (n a multiple of its block size). */
 size_t rz_vec_dot_x_bytes(int vdt, int64_t n);
 
-/* Quantizes n activations to partner type vdt with isa's quantizer (all ISAs write the same
+/* Quantizes n activations to k's partner type with k's quantizer (all ISAs write the same
  * bytes: rz_q8_0_from_float plus the scales and sums above, rz_q8_k_from_float; f32 is copied).
- * The caller must have checked that the CPU runs isa. */
-void rz_vec_dot_quantize(rz_isa isa, int vdt, const float *x, void *xq, int64_t n);
+ * The caller must have checked that the CPU runs k's ISA. */
+void rz_vec_dot_quantize(const rz_vec_kernel *k, const float *x, void *xq, int64_t n);
 
 /* y[t * ldy + (r - r0)] = dot(row r of w, token t of xq) for r0 <= r < r1 and t < nt; rows of
  * `cols` elements row_bytes apart, tokens x_bytes apart (k->dot non-NULL). With several tokens

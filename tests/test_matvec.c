@@ -7,10 +7,9 @@
  *    elements of |x| times the magnitudes of the two parts of the weight (scale part and min
  *    part, each summed in float): a few float roundings per block (2^-24 each) over at most a
  *    few hundred blocks, far below what any wrong quant or scale would change.
- * 2. rz_matvec_quantized (every table's matvec), rz_matvec_mt (no pool, pools of 2 and 3) and
- *    rz_matmul_mt equal the row-by-row dot exactly, for rows that are no multiple of the chunk;
- *    every tile kernel, of every shape, equals its dot exactly, for block counts that are no
- *    multiple of 8.
+ * 2. rz_matvec_mt (no pool, pools of 2 and 3) and rz_matmul_mt equal the row-by-row dot exactly,
+ * for rows that are no multiple of the chunk; every tile kernel, of every shape, equals its dot
+ * exactly, for block counts that are no multiple of 8.
  * 3. The quantized matvec stays within the error that quantizing x explains of rz_matvec_ref,
  *    which dots dequantized weights with float x: |x - x8| <= d/2 + 127*|d - f16(d)| per element,
  *    bounded by 0.6 * amax(block) / 127 + 127 * 2^-24 (the f16 scale's relative and subnormal
@@ -87,7 +86,7 @@ static double magnitude(uint32_t type, const void *w, const float *x, int64_t n)
 static void *quantize_x(uint32_t type, const float *x, int64_t n, float *seen) {
     const int vdt = rz_vec_dot_type(type);
     void *xq = malloc(rz_vec_dot_x_bytes(vdt, n));
-    rz_vec_dot_quantize(RZ_ISA_SCALAR, vdt, x, xq, n);
+    rz_vec_dot_quantize(rz_vec_kernel_for(&rz_backend_scalar, type), x, xq, n);
     if (vdt == RZ_TYPE_Q8_0)
         rz_q8_0_to_float(xq, seen, n);
     else if (vdt == RZ_TYPE_Q8_K)
@@ -97,28 +96,38 @@ static void *quantize_x(uint32_t type, const float *x, int64_t n, float *seen) {
     return xq;
 }
 
-#define RZ_EXPECT_TABLE(ISA, isa)                                                                  \
+/* Each entry of an ISA's table: its named dot kernel, the partner type and its quantizer. */
+#define RZ_EXPECT_ENTRY(isa, TYPE, type, VDT, quant)                                               \
     do {                                                                                           \
-        const rz_vec_dot_fn *t = rz_vec_dot_table(RZ_ISA_##ISA);                                   \
-        cr_expect_eq(t, rz_##isa##_vec_dot);                                                       \
-        cr_expect_eq(t[RZ_TYPE_F32], rz_##isa##_vec_dot_f32);                                      \
-        cr_expect_eq(t[RZ_TYPE_F16], rz_##isa##_vec_dot_f16);                                      \
-        cr_expect_eq(t[RZ_TYPE_BF16], rz_##isa##_vec_dot_bf16);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q4_0], rz_##isa##_vec_dot_q4_0);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q4_1], rz_##isa##_vec_dot_q4_1);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q5_0], rz_##isa##_vec_dot_q5_0);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q5_1], rz_##isa##_vec_dot_q5_1);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q8_0], rz_##isa##_vec_dot_q8_0);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q4_K], rz_##isa##_vec_dot_q4_k);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q5_K], rz_##isa##_vec_dot_q5_k);                                    \
-        cr_expect_eq(t[RZ_TYPE_Q6_K], rz_##isa##_vec_dot_q6_k);                                    \
-        cr_expect_null(t[RZ_TYPE_Q8_1]);                                                           \
+        const rz_vec_kernel *k = rz_vec_kernel_for(&rz_backend_##isa, RZ_TYPE_##TYPE);             \
+        cr_expect_eq(k->dot, rz_##isa##_vec_dot_##type);                                           \
+        cr_expect_eq(k->vdt, RZ_TYPE_##VDT);                                                       \
+        cr_expect_eq(k->quantize, quant);                                                          \
+    } while (0)
+
+#define RZ_EXPECT_TABLE(isa)                                                                       \
+    do {                                                                                           \
+        cr_expect_eq(rz_backend_##isa.vec, rz_##isa##_vec);                                        \
+        RZ_EXPECT_ENTRY(isa, F32, f32, F32, NULL);                                                 \
+        RZ_EXPECT_ENTRY(isa, F16, f16, F32, NULL);                                                 \
+        RZ_EXPECT_ENTRY(isa, BF16, bf16, F32, NULL);                                               \
+        RZ_EXPECT_ENTRY(isa, Q4_0, q4_0, Q8_0, rz_##isa##_quantize_q8_0);                          \
+        RZ_EXPECT_ENTRY(isa, Q4_1, q4_1, Q8_0, rz_##isa##_quantize_q8_0);                          \
+        RZ_EXPECT_ENTRY(isa, Q5_0, q5_0, Q8_0, rz_##isa##_quantize_q8_0);                          \
+        RZ_EXPECT_ENTRY(isa, Q5_1, q5_1, Q8_0, rz_##isa##_quantize_q8_0);                          \
+        RZ_EXPECT_ENTRY(isa, Q8_0, q8_0, Q8_0, rz_##isa##_quantize_q8_0);                          \
+        RZ_EXPECT_ENTRY(isa, Q4_K, q4_k, Q8_K, rz_##isa##_quantize_q8_k);                          \
+        RZ_EXPECT_ENTRY(isa, Q5_K, q5_k, Q8_K, rz_##isa##_quantize_q8_k);                          \
+        RZ_EXPECT_ENTRY(isa, Q6_K, q6_k, Q8_K, rz_##isa##_quantize_q8_k);                          \
+        cr_expect_null(rz_##isa##_vec[RZ_TYPE_Q8_1].dot);                                          \
+        cr_expect_eq(rz_vec_kernel_for(&rz_backend_##isa, RZ_TYPE_Q8_1)->vdt, -1);                 \
+        cr_expect_eq(rz_vec_kernel_for(&rz_backend_##isa, RZ_TYPE_ID_LIMIT)->vdt, -1);             \
     } while (0)
 
 Test(matvec, tables_and_layouts) {
-    RZ_EXPECT_TABLE(SCALAR, scalar);
-    RZ_EXPECT_TABLE(AVX2, avx2);
-    RZ_EXPECT_TABLE(AVX512, avx512);
+    RZ_EXPECT_TABLE(scalar);
+    RZ_EXPECT_TABLE(avx2);
+    RZ_EXPECT_TABLE(avx512);
     cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q4_1), RZ_TYPE_Q8_0);
     cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q6_K), RZ_TYPE_Q8_K);
     cr_expect_eq(rz_vec_dot_type(RZ_TYPE_BF16), RZ_TYPE_F32);
@@ -132,7 +141,7 @@ Test(matvec, tables_and_layouts) {
     }
     cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 512), 2 * 292);
     cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_F32, 10), 40);
-    /* The quantizers by name: the table-free entry points rz_vec_dot_quantize dispatches to. */
+    /* The quantizers by name: the entry points the tables hold. */
     float x[256];
     rzt_fill_weights(x, 256, 3);
     uint8_t a[292], b[292];
@@ -164,9 +173,12 @@ Test(matvec, tables_and_layouts) {
 
 Test(matvec, activation_quantizers_are_byte_identical) {
     static const int vdts[] = {RZ_TYPE_Q8_0, RZ_TYPE_Q8_K};
+    static const uint32_t weights[] = {RZ_TYPE_Q4_0, RZ_TYPE_Q4_K}; /* of each partner */
     for (int isa = RZ_ISA_AVX2; isa < RZ_ISA_COUNT; isa++) {
         if (!rz_backend_for((rz_isa)isa)) continue;
         for (int v = 0; v < 2; v++) {
+            const rz_vec_kernel *ref = rz_vec_kernel_for(&rz_backend_scalar, weights[v]);
+            const rz_vec_kernel *simd = rz_vec_kernel_for(rz_backend_for((rz_isa)isa), weights[v]);
             for (int64_t n = 256; n <= 256 * 11; n += 256 + (vdts[v] == RZ_TYPE_Q8_0 ? 32 : 0)) {
                 for (uint64_t seed = 1; seed <= 10; seed++) {
                     float *x = malloc((size_t)n * sizeof *x);
@@ -174,8 +186,8 @@ Test(matvec, activation_quantizers_are_byte_identical) {
                     const size_t bytes = rz_vec_dot_x_bytes(vdts[v], n);
                     uint8_t *want = malloc(bytes), *got = malloc(bytes);
                     memset(got, 0xa5, bytes);
-                    rz_vec_dot_quantize(RZ_ISA_SCALAR, vdts[v], x, want, n);
-                    rz_vec_dot_quantize((rz_isa)isa, vdts[v], x, got, n);
+                    rz_vec_dot_quantize(ref, x, want, n);
+                    rz_vec_dot_quantize(simd, x, got, n);
                     for (size_t i = 0; i < bytes; i++)
                         cr_assert_eq(got[i], want[i], "isa %d type %d n=%lld seed %llu: byte %zu",
                                      isa, vdts[v], (long long)n, (unsigned long long)seed, i);
@@ -193,11 +205,12 @@ Test(matvec, simd_dots_match_the_scalar_reference) {
     for (int isa = RZ_ISA_AVX2; isa < RZ_ISA_COUNT; isa++) {
         if (!rz_backend_for((rz_isa)isa)) continue;
         isas++;
-        const rz_vec_dot_fn *simd = rz_vec_dot_table((rz_isa)isa);
-        const rz_vec_dot_fn *ref = rz_vec_dot_table(RZ_ISA_SCALAR);
+        const rz_backend *simd_be = rz_backend_for((rz_isa)isa);
         for (int ti = 0; ti < N_TYPES; ti++) {
             const uint32_t type = types[ti];
-            cr_assert(simd[type] && ref[type], "%s has no kernel", rz_type_get(type)->name);
+            const rz_vec_dot_fn simd = rz_vec_kernel_for(simd_be, type)->dot;
+            const rz_vec_dot_fn ref = rz_vec_kernel_for(&rz_backend_scalar, type)->dot;
+            cr_assert(simd && ref, "%s has no kernel", rz_type_get(type)->name);
             const int64_t bs = rz_type_get(type)->quantized ? rz_type_get(type)->block_size : 1;
             for (int64_t blocks = 1; blocks <= 40; blocks += blocks < 10 ? 1 : 13) {
                 for (uint64_t seed = 1; seed <= 4; seed++) {
@@ -206,7 +219,7 @@ Test(matvec, simd_dots_match_the_scalar_reference) {
                     float *x = malloc((size_t)n * sizeof *x), *seen = malloc((size_t)n * 4);
                     rzt_fill_weights(x, n, seed * 7 + (uint64_t)blocks);
                     void *xq = quantize_x(type, x, n, seen);
-                    const float want = ref[type](w, xq, n), got = simd[type](w, xq, n);
+                    const float want = ref(w, xq, n), got = simd(w, xq, n);
                     const double tol = 1e-5 * magnitude(type, w, seen, n) + 1e-35;
                     cr_assert(fabs((double)got - want) <= tol,
                               "isa %d %s n=%lld seed %llu: %.9g, scalar %.9g (tolerance %.3g)", isa,
@@ -240,7 +253,6 @@ Test(matvec, threads_and_batches_equal_the_row_dots) {
     for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
         const rz_backend *be = rz_backend_for((rz_isa)isa);
         if (!be) continue;
-        cr_assert_eq(be->matvec, rz_matvec_quantized);
         for (int ti = 0; ti < N_TYPES; ti++) {
             const uint32_t type = types[ti];
             const int64_t cols = 3 * 256;
@@ -255,12 +267,10 @@ Test(matvec, threads_and_batches_equal_the_row_dots) {
                 void *xq = quantize_x(type, X + t * cols, cols, seen);
                 for (int64_t r = 0; r < rows; r++)
                     want[t * rows + r] =
-                        rz_vec_dot_table(be->isa)[type](w + r * row_bytes, xq, cols);
+                        rz_vec_kernel_for(be, type)->dot(w + r * row_bytes, xq, cols);
                 free(seen);
                 free(xq);
             }
-            rz_backend_matvec(be, type, w, X, got, rows, cols);
-            expect_same_rows(got, want, rows, "matvec", be, type);
             for (int p = -1; p < 2; p++) {
                 memset(got, 0, (size_t)(tokens * rows) * sizeof *got);
                 rz_matvec_mt(be, p < 0 ? NULL : pools[p], type, w, X, got, rows, cols);
@@ -284,7 +294,7 @@ Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
     for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
         if (!rz_backend_for((rz_isa)isa)) continue;
         for (int ti = 0; ti < N_TYPES; ti++) {
-            const rz_vec_kernel k = rz_vec_kernel_of((rz_isa)isa, types[ti]);
+            const rz_vec_kernel k = *rz_vec_kernel_for(rz_backend_for((rz_isa)isa), types[ti]);
             if (!k.tile) continue;
             cr_assert(k.dot, "a tile without a dot");
             for (int64_t cols = 32; cols <= 19 * 32; cols += 3 * 32) {
@@ -334,8 +344,6 @@ Test(matvec, types_without_a_kernel_use_the_reference) {
     rzt_fill_weights(x, cols, 2);
     const rz_backend *be = rz_backend_active();
     rz_matvec_ref(be, RZ_TYPE_Q8_1, w, x, want, rows, cols);
-    rz_matvec_quantized(be, RZ_TYPE_Q8_1, w, x, got, rows, cols);
-    expect_same_rows(got, want, rows, "quantized", be, RZ_TYPE_Q8_1);
     rz_matvec_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols);
     expect_same_rows(got, want, rows, "matvec_mt", be, RZ_TYPE_Q8_1);
     rz_matmul_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols, 1);
@@ -367,7 +375,7 @@ Test(matvec, quantized_matvec_is_within_the_activation_error_of_float) {
             float x[2 * 256], want[19], got[19], row[2 * 256];
             rzt_fill_weights(x, cols, 9);
             rz_matvec_ref(be, type, w, x, want, rows, cols);
-            rz_matvec_quantized(be, type, w, x, got, rows, cols);
+            rz_matvec_mt(be, NULL, type, w, x, got, rows, cols);
             for (int64_t r = 0; r < rows; r++) {
                 t->to_float(w + r * bytes_of(type, cols), row, cols);
                 double bound = 0, mag = 0;

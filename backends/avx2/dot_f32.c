@@ -59,7 +59,7 @@ const rz_backend rz_backend_avx2 = {
     .axpy_f32 = axpy_f32,
     .dot_f16 = dot_f16,
     .axpy_f16 = axpy_f16,
-    .matvec = rz_matvec_quantized,
+    .vec = rz_avx2_vec,
     .to_float =
         {
             [RZ_TYPE_F16] = rz_avx2_f16_to_float,

@@ -7,8 +7,7 @@
 
 #include "backends/vec_dot.h"
 
-extern const rz_vec_dot_fn rz_avx2_vec_dot[RZ_TYPE_ID_LIMIT];
-extern const rz_vec_tile_fn rz_avx2_vec_tile[RZ_TYPE_ID_LIMIT];
+extern const rz_vec_kernel rz_avx2_vec[RZ_TYPE_ID_LIMIT];
 
 float rz_avx2_vec_dot_f32(const void *w, const void *xq, int64_t n);
 float rz_avx2_vec_dot_f16(const void *w, const void *xq, int64_t n);

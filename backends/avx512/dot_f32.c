@@ -61,7 +61,7 @@ const rz_backend rz_backend_avx512 = {
     .axpy_f32 = axpy_f32,
     .dot_f16 = dot_f16,
     .axpy_f16 = axpy_f16,
-    .matvec = rz_matvec_quantized,
+    .vec = rz_avx512_vec,
     .to_float =
         {
             [RZ_TYPE_F16] = rz_avx512_f16_to_float,

@@ -2,7 +2,7 @@
  * inputs to the device, runs one kernel, copies the result back and frees what it allocated.
  * Except rz_cuda_op_decode_host, each needs a device. Shapes and types follow
  * backends/cuda/device.h; the reference for each is the CPU function of the same name
- * (rz_backend_matvec, rz_rmsnorm, rz_rope, rz_softmax, rz_glu). Failures as in cuda_backend.h. */
+ * (rz_matvec_mt, rz_rmsnorm, rz_rope, rz_softmax, rz_glu). Failures as in cuda_backend.h. */
 #ifndef RZ_BACKENDS_CUDA_CUDA_OPS_H
 #define RZ_BACKENDS_CUDA_CUDA_OPS_H
 

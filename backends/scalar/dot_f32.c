@@ -32,7 +32,7 @@ const rz_backend rz_backend_scalar = {
     .axpy_f32 = axpy_f32,
     .dot_f16 = dot_f16,
     .axpy_f16 = axpy_f16,
-    .matvec = rz_matvec_quantized,
+    .vec = rz_scalar_vec,
     .to_float =
         {
             [RZ_TYPE_F32] = rz_f32_to_float,
