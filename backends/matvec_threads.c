@@ -93,11 +93,23 @@ static void quantize_part(void *ctx, int i, int n) {
         rz_vec_dot_quantize(j->k, j->x + t * j->cols, (uint8_t *)j->xq + t * j->xq_bytes, j->cols);
 }
 
+size_t rz_matmul_scratch_bytes(int64_t cols, int64_t n_tokens) {
+    const size_t q8_0 = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
+    const size_t q8_k = rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, cols);
+    return (q8_0 > q8_k ? q8_0 : q8_k) * (size_t)(n_tokens > 0 ? n_tokens : 0);
+}
+
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,
-                  float *Y, int64_t rows, int64_t cols, int64_t n_tokens) {
+                  float *Y, int64_t rows, int64_t cols, int64_t n_tokens, void *scratch) {
     job j = {
         .be = be, .type = type, .w = w, .y = Y, .rows = rows, .cols = cols, .n_tokens = n_tokens};
-    void *xq = plan(&j) && n_tokens > 0 ? malloc(j.xq_bytes * (size_t)n_tokens) : NULL;
+    const bool dot = plan(&j) && n_tokens > 0;
+    if (dot && j.k->vdt == RZ_TYPE_F32) { /* float weights dot the rows of X themselves */
+        j.xq = X;
+        run(pool, matmul_part, &j);
+        return;
+    }
+    void *xq = !dot ? NULL : scratch ? scratch : malloc(j.xq_bytes * (size_t)n_tokens);
     if (!xq) {
         for (int64_t t = 0; t < n_tokens; t++)
             rz_matvec_mt(be, pool, type, w, X + t * cols, Y + t * rows, rows, cols);
@@ -106,5 +118,5 @@ void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
     j.xq = xq, j.x = X;
     run(pool, quantize_part, &j);
     run(pool, matmul_part, &j);
-    free(xq);
+    if (xq != scratch) free(xq);
 }

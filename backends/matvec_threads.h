@@ -23,9 +23,14 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
 /* Y = X W^T: Y[t][r] = sum over c of W[r][c] * X[t][c] for t < n_tokens, X and Y row-major
  * (n_tokens x cols and n_tokens x rows). Each thread runs every token over each tile of its
  * weight rows (rz_vec_dot_rows, tile kernels where the ISA has them), so each weight byte comes
- * from memory once for all tokens; the tokens are quantized first, split over the threads too.
- * Falls back to rz_matvec_mt per token when the quantized X cannot be allocated. */
+ * from memory once for all tokens; the tokens are quantized first, split over the threads too,
+ * into scratch: rz_matmul_scratch_bytes(cols, n_tokens) bytes, 64-byte aligned, that the caller
+ * allocated at set-up (then nothing is allocated here), or NULL (allocated for the call; when
+ * that fails, rz_matvec_mt per token). */
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,
-                  float *Y, int64_t rows, int64_t cols, int64_t n_tokens);
+                  float *Y, int64_t rows, int64_t cols, int64_t n_tokens, void *scratch);
+
+/* The scratch rz_matmul_mt needs for n_tokens rows of cols activations, whatever the type. */
+size_t rz_matmul_scratch_bytes(int64_t cols, int64_t n_tokens);
 
 #endif

@@ -276,7 +276,11 @@ Test(matvec, threads_and_batches_equal_the_row_dots) {
                 rz_matvec_mt(be, p < 0 ? NULL : pools[p], type, w, X, got, rows, cols);
                 expect_same_rows(got, want, rows, "matvec_mt", be, type);
                 memset(got, 0, (size_t)(tokens * rows) * sizeof *got);
-                rz_matmul_mt(be, p < 0 ? NULL : pools[p], type, w, X, got, rows, cols, tokens);
+                const size_t sb = (rz_matmul_scratch_bytes(cols, tokens) + 63) / 64 * 64;
+                void *scratch = p == 1 ? aligned_alloc(64, sb) : NULL;
+                rz_matmul_mt(be, p < 0 ? NULL : pools[p], type, w, X, got, rows, cols, tokens,
+                             scratch);
+                free(scratch);
                 expect_same_rows(got, want, tokens * rows, "matmul_mt", be, type);
             }
             free(w);
@@ -346,7 +350,7 @@ Test(matvec, types_without_a_kernel_use_the_reference) {
     rz_matvec_ref(be, RZ_TYPE_Q8_1, w, x, want, rows, cols);
     rz_matvec_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols);
     expect_same_rows(got, want, rows, "matvec_mt", be, RZ_TYPE_Q8_1);
-    rz_matmul_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols, 1);
+    rz_matmul_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols, 1, NULL);
     expect_same_rows(got, want, rows, "matmul_mt", be, RZ_TYPE_Q8_1);
     free(w);
     rz_pool_free(pool);

@@ -42,8 +42,8 @@ void rzb_layer_pair_product(const rzb_layer_pair *p, rz_pool *pool, int c, const
         rz_matvec_mt(be, pool, p->type, attn, x, y, DIM, DIM);
         rz_matvec_mt(be, pool, p->type, ffn, x, y, HIDDEN, DIM);
     } else {
-        rz_matmul_mt(be, pool, p->type, attn, x, y, DIM, DIM, n_tokens);
-        rz_matmul_mt(be, pool, p->type, ffn, x, y, HIDDEN, DIM, n_tokens);
+        rz_matmul_mt(be, pool, p->type, attn, x, y, DIM, DIM, n_tokens, NULL);
+        rz_matmul_mt(be, pool, p->type, ffn, x, y, HIDDEN, DIM, n_tokens, NULL);
     }
 }
 

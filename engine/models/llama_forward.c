@@ -69,8 +69,13 @@ rz_status rz_llama_state_new_kv(const rz_llama_config *c, int n_ctx, int n_batch
     s->vt = floats(nb, (size_t)c->n_kv_heads * c->head_dim_v);
     s->key_cache = calloc(k_cache, elem);
     s->value_cache = calloc(v_cache, elem);
+    const int64_t wide = (int64_t)(c->hidden_dim > c->dim ? c->hidden_dim : c->dim);
+    const int64_t cols =
+        wide > (int64_t)c->n_heads * c->head_dim_v ? wide : (int64_t)c->n_heads * c->head_dim_v;
+    const size_t xq_bytes = (rz_matmul_scratch_bytes(cols, (int64_t)nb) + 63) / 64 * 64;
+    s->xq = nb > 1 ? aligned_alloc(64, xq_bytes) : NULL;
     if (!s->x || !s->xb || !s->xb2 || !s->q || !s->att || !s->scores || !s->hb || !s->hb2 ||
-        !s->logits || !s->kt || !s->vt || !s->key_cache || !s->value_cache) {
+        !s->logits || !s->kt || !s->vt || !s->key_cache || !s->value_cache || (nb > 1 && !s->xq)) {
         rz_llama_state_free(s);
         return rz_fail(err, RZ_ENOMEM, "out of memory for a %d-position state (KV cache %zu MiB)",
                        n_ctx, rz_llama_kv_bytes(c, n_ctx, kv_type) >> 20);
@@ -93,6 +98,7 @@ void rz_llama_state_free(rz_llama_state *s) {
     free(s->vt);
     free(s->key_cache);
     free(s->value_cache);
+    free(s->xq);
     memset(s, 0, sizeof *s);
 }
 
@@ -101,7 +107,7 @@ static void project(rz_llama_state *s, const rz_llama_matrix *w, const float *X,
     if (n == 1)
         rz_matvec_mt(s->be, s->pool, w->type, w->data, X, Y, w->rows, w->cols);
     else
-        rz_matmul_mt(s->be, s->pool, w->type, w->data, X, Y, w->rows, w->cols, n);
+        rz_matmul_mt(s->be, s->pool, w->type, w->data, X, Y, w->rows, w->cols, n, s->xq);
 }
 
 /* out[t] = rmsnorm(x[t]) for n rows of dim floats; out may alias x. */

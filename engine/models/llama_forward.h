@@ -42,6 +42,7 @@ typedef struct {
     float *logits;     /* [vocab_size] */
     float *kt;         /* a batch's keys before they enter the cache [n_batch][kv_dim] */
     float *vt;         /* its values [n_batch][n_kv_heads * head_dim_v] */
+    void *xq;          /* rz_matmul_mt's scratch: a batch of the widest projection input */
     uint32_t kv_type;  /* RZ_TYPE_F16 or RZ_TYPE_F32: the cache's element type */
     void *key_cache;   /* [n_layers][n_ctx][n_kv_heads * head_dim] of kv_type */
     void *value_cache; /* [n_layers][n_ctx][n_kv_heads * head_dim_v] of kv_type */
