@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "server/chat_template.h"
+#include "server/appendf.h"
 #include "server/fault.h"
 #include "server/job.h"
 #include "server/json_field.h"
@@ -181,10 +182,36 @@ Test(serve_units, fault_body) {
     cr_expect(!rz_srv_fail(&f, 404, "unknown_route", "no route for %s", "/x\"y"));
     char *text = rz_srv_fault_json(&f);
     cr_expect_str_eq(text, "{\"error\":{\"message\":\"no route for /x\\\"y\",\"type\":"
-                           "\"not_found_error\",\"code\":\"unknown_route\"}}");
+                           "\"not_found_error\",\"param\":null,\"code\":\"unknown_route\"}}");
     free(text);
+    cr_expect(!rz_srv_fail_at(&f, 400, "wrong_type", "input", "'input[%d]': expected a number", 2));
+    text = rz_srv_fault_json(&f);
+    cr_expect_str_eq(text,
+                     "{\"error\":{\"message\":\"'input[2]': expected a number\",\"type\":"
+                     "\"invalid_request_error\",\"param\":\"input\",\"code\":\"wrong_type\"}}");
+    free(text);
+    cJSON *oom = cJSON_Parse(rz_srv_fault_oom_json);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(oom, "error"), "param")));
+    cJSON_Delete(oom);
     cr_expect_str_eq(rz_srv_fault_type(413), "invalid_request_error");
     cr_expect_str_eq(rz_srv_fault_type(503), "server_error");
+}
+
+/* Text longer than any fixed line buffer is appended whole (metrics' put() once copied past a
+ * truncated vsnprintf). */
+Test(serve_units, appendf_any_length) {
+    rz_tok_bytes out = {0};
+    rz_error err;
+    char long_text[3000];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = 0;
+    cr_assert_eq(rz_srv_appendf(&out, &err, "a%d", 1), RZ_OK);
+    cr_assert_eq(rz_srv_appendf(&out, &err, "[%s]", long_text), RZ_OK);
+    cr_assert_eq(out.len, 2 + 2 + strlen(long_text));
+    cr_expect_eq(strlen(out.data), out.len);
+    cr_expect(!strncmp(out.data, "a1[xxx", 6));
+    cr_expect_eq(out.data[out.len - 1], ']');
+    rz_tok_bytes_free(&out);
 }
 
 Test(serve_units, metrics_render) {
