@@ -108,4 +108,5 @@ Test(serve_shutdown, queued_get_503_and_a_second_signal_exits_at_once, .timeout 
     cr_expect_lt(took, 1.0, "the second SIGTERM took %.2f s to end the process", took);
     cr_expect_eq(status, 1, "exit status %d; %s", status, errbuf);
     cr_expect(strstr(errbuf, "exiting at once with 1 request unfinished") != NULL, "%s", errbuf);
+    cr_expect(strstr(errbuf, "rz serve: worker 0: core ") != NULL, "placement: %s", errbuf);
 }
