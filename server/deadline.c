@@ -17,7 +17,7 @@ static void cut_late(rz_srv_deadline *d) {
         if (atomic_load(&c->receiving) && now - atomic_load(&c->since_ns) > d->limit_ns) {
             atomic_store(&c->receiving, false);
             shutdown(c->fd, SHUT_RDWR);
-            atomic_fetch_add(&d->cut, 1);
+            atomic_fetch_add(d->cut, 1);
         }
 }
 
@@ -40,8 +40,10 @@ static void *watchdog(void *arg) {
     return NULL;
 }
 
-rz_status rz_srv_deadline_start(rz_srv_deadline *d, double limit_s, rz_error *err) {
+rz_status rz_srv_deadline_start(rz_srv_deadline *d, double limit_s, atomic_uint_fast64_t *cut,
+                                rz_error *err) {
     d->limit_ns = (uint64_t)(limit_s * 1e9);
+    d->cut = cut;
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);

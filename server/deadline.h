@@ -37,10 +37,11 @@ typedef struct {
     uint64_t limit_ns;
     bool stopping, started;
     pthread_t thread;
-    atomic_uint_fast64_t cut; /* connections closed by the deadline */
+    atomic_uint_fast64_t *cut; /* counts the connections closed by the deadline */
 } rz_srv_deadline;
 
-rz_status rz_srv_deadline_start(rz_srv_deadline *d, double limit_s, rz_error *err);
+rz_status rz_srv_deadline_start(rz_srv_deadline *d, double limit_s, atomic_uint_fast64_t *cut,
+                                rz_error *err);
 void rz_srv_deadline_stop(rz_srv_deadline *d);
 
 void rz_srv_deadline_notify(void *cls, struct MHD_Connection *c, void **socket_context,

@@ -145,6 +145,10 @@ static void render_generation(writer *w, rz_srv_metrics *m) {
         "# HELP rz_busy_workers Generation workers running a request.\n"
         "# TYPE rz_busy_workers gauge\nrz_busy_workers %lld\n",
         (long long)atomic_load_explicit(&m->busy_workers, memory_order_relaxed));
+    put(w,
+        "# HELP rz_http_deadline_closed_total Connections cut by --request-timeout.\n"
+        "# TYPE rz_http_deadline_closed_total counter\nrz_http_deadline_closed_total %llu\n",
+        (unsigned long long)load(&m->deadline_cuts));
 }
 
 rz_status rz_srv_metrics_render(rz_srv_metrics *m, rz_tok_bytes *out, rz_error *err) {

@@ -189,7 +189,8 @@ static rz_status start(rz_server *s, rz_error *err) {
     rz_status st = load_keys(s, err);
     if (!st) st = load_tls(s, err);
     if (!st && s->opt.request_timeout_s > 0)
-        st = rz_srv_deadline_start(&s->deadline, s->opt.request_timeout_s, err);
+        st = rz_srv_deadline_start(&s->deadline, s->opt.request_timeout_s,
+                                   &s->metrics.deadline_cuts, err);
     if (!st) st = rz_srv_model_load(s->opt.model_path, &s->model, err);
     if (st) return st;
     s->model_loaded = true;

@@ -62,6 +62,9 @@ Test(serve_limits, a_trickling_client_is_cut_at_the_deadline, .timeout = 30) {
     cr_assert_eq(rzt_http(s.port, "GET", "/health", NULL, &r), 0, "%s", r.error);
     cr_expect_eq(r.status, 200, "a prompt client is still served");
     rzt_http_free(&r);
+    cr_assert_eq(rzt_http(s.port, "GET", "/metrics", NULL, &r), 0, "%s", r.error);
+    cr_expect(strstr(r.body, "rz_http_deadline_closed_total 1\n") != NULL, "%s", r.body);
+    rzt_http_free(&r);
     stop(&s);
 }
 
