@@ -199,7 +199,10 @@ void rz_srv_workers_placement(const rz_srv_workers *w, int i, char *out, size_t 
                         : n == 1 ? " (CPU "
                                  : " (CPUs ",
                         rz_core_cpu((first + t) % w->n_cores));
-    if (len > 0 && (size_t)len < cap)
-        snprintf(out + len, cap - (size_t)len, ")%s",
-                 w->n_workers * n > w->n_cores ? ", shared: fewer cores than worker threads" : "");
+    int threads = w->n_workers * n;
+    if (len > 0 && (size_t)len < cap && threads > w->n_cores)
+        snprintf(out + len, cap - (size_t)len, "), wrapped around: %d threads on %d cores", threads,
+                 w->n_cores);
+    else if (len > 0 && (size_t)len < cap)
+        snprintf(out + len, cap - (size_t)len, ")");
 }
