@@ -93,8 +93,10 @@ rz_srv_auth rz_srv_keys_check(const rz_srv_keys *k, const char *authorization,
 }
 
 void rz_srv_keys_free(rz_srv_keys *k) {
-    for (int i = 0; i < k->n; i++)
+    for (int i = 0; i < k->n; i++) {
+        explicit_bzero(k->keys[i], k->lens[i]);
         free(k->keys[i]);
+    }
     free(k->keys);
     free(k->lens);
     *k = (rz_srv_keys){0};

@@ -278,6 +278,7 @@ void rz_server_stop(rz_server *s, double drain_s) {
     if (s->model_loaded) rz_srv_model_free(&s->model);
     rz_srv_keys_free(&s->keys);
     free(s->tls_cert);
+    if (s->tls_key) explicit_bzero(s->tls_key, strlen(s->tls_key));
     free(s->tls_key);
     free(s);
 }

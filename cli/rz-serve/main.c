@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -241,6 +242,19 @@ static void drain(rz_server *s, const sigset_t *stop, double drain_s) {
     }
 }
 
+/* Raises the soft limit on open files to what max_connections needs (64 more for the model, the
+ * epoll and signal descriptors), within the hard limit; warns when even that is lower. */
+static void fit_open_files(unsigned max_connections) {
+    struct rlimit l;
+    rlim_t need = (rlim_t)max_connections + 64;
+    if (getrlimit(RLIMIT_NOFILE, &l) || l.rlim_cur >= need) return;
+    l.rlim_cur = l.rlim_max == RLIM_INFINITY || l.rlim_max >= need ? need : l.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &l) || l.rlim_cur < need)
+        fprintf(stderr,
+                "rz serve: warning: the open-file limit (%llu) is below --max-connections %u\n",
+                (unsigned long long)l.rlim_cur, max_connections);
+}
+
 static void print_start(const rz_server *s, const rz_server_options *o) {
     char line[512];
     rz_server_describe(s, line, sizeof line);
@@ -262,6 +276,7 @@ int main(int argc, char **argv) {
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every server thread inherits the mask */
     signal(SIGPIPE, SIG_IGN);
+    fit_open_files(a.o.max_connections);
     rz_server *s;
     rz_error err;
     if (rz_server_start(&a.o, &s, &err)) {
