@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "engine/tokenizer/buf.h"
+#include "server/auth.h"
+#include "server/deadline.h"
 #include "server/job.h"
 #include "server/metrics.h"
 #include "server/model.h"
@@ -25,11 +27,15 @@ struct rz_server {
     rz_srv_metrics metrics;
     rz_srv_workers workers;
     bool have_workers;
+    rz_srv_keys keys;
+    rz_srv_deadline deadline;
+    char *tls_cert, *tls_key; /* PEM text */
     struct MHD_Daemon *daemon;
     struct MHD_Response *health;
     int port;
     atomic_int in_flight;
     atomic_bool draining;
+    bool shut;
     atomic_uint_fast64_t next_id;
 };
 

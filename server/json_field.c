@@ -29,10 +29,11 @@ bool rz_srv_json_string(const cJSON *o, const char *name, bool required, const c
                         rz_srv_fault *f) {
     const cJSON *v = field(o, name);
     if (!v && required)
-        return rz_srv_fail(f, 400, "missing_field", "'%s': required field is missing", name);
+        return rz_srv_fail_at(f, 400, "missing_field", name, "\'%s\': required field is missing",
+                              name);
     if (!v) return true;
     if (!cJSON_IsString(v))
-        return rz_srv_fail(f, 400, "wrong_type", "'%s': expected a string", name);
+        return rz_srv_fail_at(f, 400, "wrong_type", name, "\'%s\': expected a string", name);
     *out = v->valuestring;
     return true;
 }
@@ -41,7 +42,7 @@ bool rz_srv_json_bool(const cJSON *o, const char *name, bool *out, rz_srv_fault 
     const cJSON *v = field(o, name);
     if (!v) return true;
     if (!cJSON_IsBool(v))
-        return rz_srv_fail(f, 400, "wrong_type", "'%s': expected true or false", name);
+        return rz_srv_fail_at(f, 400, "wrong_type", name, "\'%s\': expected true or false", name);
     *out = cJSON_IsTrue(v);
     return true;
 }
@@ -51,10 +52,11 @@ bool rz_srv_json_number(const cJSON *o, const char *name, double lo, double hi, 
     const cJSON *v = field(o, name);
     if (!v) return true;
     if (!cJSON_IsNumber(v))
-        return rz_srv_fail(f, 400, "wrong_type", "'%s': expected a number", name);
+        return rz_srv_fail_at(f, 400, "wrong_type", name, "\'%s\': expected a number", name);
     if (!(v->valuedouble >= lo && v->valuedouble <= hi))
-        return rz_srv_fail(f, 400, "out_of_range", "'%s': expected a number in [%g, %g], got %g",
-                           name, lo, hi, v->valuedouble);
+        return rz_srv_fail_at(f, 400, "out_of_range", name,
+                              "\'%s\': expected a number in [%g, %g], got %g", name, lo, hi,
+                              v->valuedouble);
     *out = v->valuedouble;
     return true;
 }
@@ -64,22 +66,25 @@ bool rz_srv_json_int(const cJSON *o, const char *name, long long lo, long long h
     const cJSON *v = field(o, name);
     if (!v) return true;
     if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
-        return rz_srv_fail(f, 400, "wrong_type", "'%s': expected an integer", name);
+        return rz_srv_fail_at(f, 400, "wrong_type", name, "\'%s\': expected an integer", name);
     if (!(v->valuedouble >= (double)lo && v->valuedouble <= (double)hi))
-        return rz_srv_fail(f, 400, "out_of_range",
-                           "'%s': expected an integer in [%lld, %lld], got %g", name, lo, hi,
-                           v->valuedouble);
+        return rz_srv_fail_at(f, 400, "out_of_range", name,
+                              "\'%s\': expected an integer in [%lld, %lld], got %g", name, lo, hi,
+                              v->valuedouble);
     *out = (long long)v->valuedouble;
     return true;
 }
 
 bool rz_srv_json_array(const cJSON *o, const char *name, const cJSON **out, rz_srv_fault *f) {
     const cJSON *v = field(o, name);
-    if (!v) return rz_srv_fail(f, 400, "missing_field", "'%s': required field is missing", name);
+    if (!v)
+        return rz_srv_fail_at(f, 400, "missing_field", name, "\'%s\': required field is missing",
+                              name);
     if (!cJSON_IsArray(v))
-        return rz_srv_fail(f, 400, "wrong_type", "'%s': expected an array", name);
+        return rz_srv_fail_at(f, 400, "wrong_type", name, "\'%s\': expected an array", name);
     if (!cJSON_GetArraySize(v))
-        return rz_srv_fail(f, 400, "out_of_range", "'%s': expected a non-empty array", name);
+        return rz_srv_fail_at(f, 400, "out_of_range", name, "\'%s\': expected a non-empty array",
+                              name);
     *out = v;
     return true;
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "server/appendf.h"
+
 static const char *const route_paths[RZ_ROUTE_COUNT] = {
     "/health",   "/metrics",    "/v1/models", "/v1/completions", "/v1/chat/completions",
     "/tokenize", "/v1/predict", "other",
@@ -58,12 +60,10 @@ typedef struct {
 
 static void put(writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put(writer *w, const char *fmt, ...) {
-    char line[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
+    if (!w->st) w->st = rz_srv_vappendf(w->out, w->err, fmt, ap);
     va_end(ap);
-    if (!w->st && n > 0) w->st = rz_tok_bytes_append(w->out, line, (size_t)n, w->err);
 }
 
 static uint64_t load(atomic_uint_fast64_t *a) {
@@ -145,6 +145,10 @@ static void render_generation(writer *w, rz_srv_metrics *m) {
         "# HELP rz_busy_workers Generation workers running a request.\n"
         "# TYPE rz_busy_workers gauge\nrz_busy_workers %lld\n",
         (long long)atomic_load_explicit(&m->busy_workers, memory_order_relaxed));
+    put(w,
+        "# HELP rz_http_deadline_closed_total Connections cut by --request-timeout.\n"
+        "# TYPE rz_http_deadline_closed_total counter\nrz_http_deadline_closed_total %llu\n",
+        (unsigned long long)load(&m->deadline_cuts));
 }
 
 rz_status rz_srv_metrics_render(rz_srv_metrics *m, rz_tok_bytes *out, rz_error *err) {

@@ -1,6 +1,6 @@
 /* rz_srv_metrics: what GET /metrics reports, in Prometheus text format: requests by route and
  * status, a latency histogram per route, generated and prompt tokens with the time spent on them
- * (tokens/s), and the generation queue's depth.
+ * (tokens/s), the generation queue's depth, and the connections the request deadline closed.
  * Contract: every update is a relaxed atomic add, safe from any thread without a lock; a render
  * reads each counter once, so a scrape taken under load is consistent per counter, not across
  * counters. A zero-initialised struct is valid. */
@@ -34,6 +34,7 @@ typedef struct {
     atomic_uint_fast64_t latency_sum_ns[RZ_ROUTE_COUNT];
     atomic_uint_fast64_t prompt_tokens, generated_tokens, prompt_ns, decode_ns;
     atomic_int_fast64_t queue_depth, busy_workers;
+    atomic_uint_fast64_t deadline_cuts;
 } rz_srv_metrics;
 
 /* The route a request path names (RZ_ROUTE_OTHER when none). */

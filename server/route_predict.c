@@ -15,15 +15,16 @@ static bool input(const cJSON *o, size_t n, float *x, rz_srv_fault *f) {
     size_t i = 0;
     for (const cJSON *v = arr->child; v; v = v->next, i++) {
         if (i == n)
-            return rz_srv_fail(f, 400, "wrong_length",
-                               "'input': expected %zu numbers (one per feature), got more", n);
+            return rz_srv_fail_at(f, 400, "wrong_length", "input",
+                                  "'input': expected %zu numbers (one per feature), got more", n);
         if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-            return rz_srv_fail(f, 400, "wrong_type", "'input[%zu]': expected a finite number", i);
+            return rz_srv_fail_at(f, 400, "wrong_type", "input",
+                                  "'input[%zu]': expected a finite number", i);
         x[i] = (float)v->valuedouble;
     }
     if (i != n)
-        return rz_srv_fail(f, 400, "wrong_length",
-                           "'input': expected %zu numbers (one per feature), got %zu", n, i);
+        return rz_srv_fail_at(f, 400, "wrong_length", "input",
+                              "'input': expected %zu numbers (one per feature), got %zu", n, i);
     return true;
 }
 

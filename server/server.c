@@ -7,24 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/core/file.h"
+#include "server/admit.h"
 #include "server/internal.h"
 #include "server/reply.h"
-
-typedef struct {
-    const char *method;
-    rz_srv_route_fn fn;
-    int needs; /* -1 any model, else the rz_srv_model_kind the route needs */
-} route_def;
-
-static const route_def routes[RZ_ROUTE_OTHER] = {
-    [RZ_ROUTE_HEALTH] = {"GET", rz_srv_route_health, -1},
-    [RZ_ROUTE_METRICS] = {"GET", rz_srv_route_metrics, -1},
-    [RZ_ROUTE_MODELS] = {"GET", rz_srv_route_models, -1},
-    [RZ_ROUTE_COMPLETIONS] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
-    [RZ_ROUTE_CHAT] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
-    [RZ_ROUTE_TOKENIZE] = {"POST", rz_srv_route_tokenize, RZ_SRV_LLAMA},
-    [RZ_ROUTE_PREDICT] = {"POST", rz_srv_route_predict, RZ_SRV_APR},
-};
 
 enum { DISCARD_MAX = 64 << 20 };
 
@@ -32,35 +18,6 @@ static uint64_t now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-/* The checks made before any body byte is read; true when a refusal was queued. */
-static bool refuse_early(rz_server *s, struct MHD_Connection *c, rz_srv_request *r, const char *url,
-                         const char *method, enum MHD_Result *ret) {
-    rz_srv_fault f;
-    const char *allow = NULL;
-    const route_def *d = r->route < RZ_ROUTE_OTHER ? &routes[r->route] : NULL;
-    const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (atomic_load(&s->draining)) {
-        rz_srv_fail(&f, 503, "shutting_down", "the server is shutting down");
-    } else if (!d) {
-        rz_srv_fail(&f, 404, "unknown_route", "no route for %.16s %.200s", method, url);
-    } else if (strcmp(method, d->method)) {
-        allow = d->method;
-        rz_srv_fail(&f, 405, "method_not_allowed", "%s accepts %s, not %.16s", url, d->method,
-                    method);
-    } else if (d->needs >= 0 && (int)s->model.kind != d->needs) {
-        rz_srv_fail(&f, 404, "route_unavailable", "%s needs %s model; this server serves %s", url,
-                    d->needs == RZ_SRV_APR ? "an APR" : "a GGUF", s->model.id);
-    } else if (length && strtoull(length, NULL, 10) > s->opt.max_body) {
-        rz_srv_fail(&f, 413, "body_too_large",
-                    "request body of %s bytes exceeds the limit of %zu bytes (--max-body)", length,
-                    s->opt.max_body);
-    } else {
-        return false;
-    }
-    *ret = rz_srv_reply_fault(c, r, &f, allow);
-    return true;
 }
 
 /* Appends an upload chunk to the body. Past max_body (chunked uploads, which announce no length)
@@ -97,9 +54,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->t0 = now_ns();
         r->route = rz_srv_route_of(url);
         atomic_fetch_add(&s->in_flight, 1);
-        if (refuse_early(s, c, r, url, method, &ret)) return ret;
+        if (rz_srv_admit_refuse(s, c, r, url, method, &ret)) return ret;
         return MHD_YES; /* a response queued now would close the connection: wait a call */
     }
+    if (!*upload_size) rz_srv_deadline_received(c);
     if (r->replied && !r->job) {
         *upload_size = 0;
         return MHD_YES;
@@ -113,15 +71,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return rz_srv_reply_fault(c, r, &f, NULL);
     }
     if (!r->body.data) rz_tok_bytes_append(&r->body, "", 0, &(rz_error){0});
-    return routes[r->route].fn(s, c, r);
+    return rz_srv_admit_handler(r->route)(s, c, r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe) {
-    (void)c;
     (void)toe;
     rz_server *s = cls;
     rz_srv_request *r = *req_cls;
+    rz_srv_deadline_rearm(c);
     if (!r) return;
     rz_srv_metrics_request(&s->metrics, r->route, r->status, now_ns() - r->t0);
     rz_srv_job_unref(r->job);
@@ -152,22 +110,75 @@ static rz_status listen_address(const char *host, int port, struct sockaddr_stor
                    host);
 }
 
+/* A PEM file's text, NUL-terminated, for libmicrohttpd's TLS. */
+static rz_status read_pem(const char *path, const char *opt, char **out, rz_error *err) {
+    unsigned char *data;
+    size_t len;
+    rz_status st = rz_file_read_all(path, &data, &len, err);
+    if (st) return rz_fail(err, st, "%s: %s", opt, err->msg);
+    char *text = realloc(data, len + 1);
+    if (!text) {
+        free(data);
+        return rz_fail(err, RZ_ENOMEM, "out of memory reading %s", path);
+    }
+    text[len] = 0;
+    *out = text;
+    return strstr(text, "-----BEGIN ") ? RZ_OK
+                                       : rz_fail(err, RZ_EINVAL, "%s: %s is not PEM", opt, path);
+}
+
+static rz_status load_tls(rz_server *s, rz_error *err) {
+    if (!s->opt.tls_cert && !s->opt.tls_key) return RZ_OK;
+    if (!s->opt.tls_cert || !s->opt.tls_key)
+        return rz_fail(err, RZ_EINVAL, "TLS needs both --tls-cert and --tls-key");
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return rz_fail(err, RZ_EUNSUPPORTED,
+                       "--tls-cert: this libmicrohttpd was built without TLS (GnuTLS)");
+    rz_status st = read_pem(s->opt.tls_cert, "--tls-cert", &s->tls_cert, err);
+    return st ? st : read_pem(s->opt.tls_key, "--tls-key", &s->tls_key, err);
+}
+
+static rz_status load_keys(rz_server *s, rz_error *err) {
+    rz_status st = RZ_OK;
+    for (int i = 0; i < s->opt.n_api_keys && !st; i++)
+        st = rz_srv_keys_add(&s->keys, s->opt.api_keys[i], strlen(s->opt.api_keys[i]), "--api-key",
+                             err);
+    for (int i = 0; i < s->opt.n_api_key_files && !st; i++)
+        st = rz_srv_keys_load(&s->keys, s->opt.api_key_files[i], err);
+    return st;
+}
+
 static rz_status start_daemon(rz_server *s, rz_error *err) {
     struct sockaddr_storage addr;
     bool v6;
     rz_status st = listen_address(s->opt.host, s->opt.port, &addr, &v6, err);
     if (st) return st;
     unsigned flags = MHD_USE_EPOLL | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_TURBO | (v6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_TURBO | (v6 ? MHD_USE_IPv6 : 0) | (s->tls_cert ? MHD_USE_TLS : 0);
+    struct MHD_OptionItem o[12];
+    int n = 0;
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, s->opt.http_threads, NULL};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)rz_srv_deadline_notify,
+                                     &s->deadline};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
+    o[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                     s->opt.max_connections_per_ip, NULL};
+    if (s->opt.max_connections)
+        o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, s->opt.max_connections, NULL};
+    if (s->tls_cert) {
+        o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert};
+        o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key};
+    }
+    o[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     s->daemon = MHD_start_daemon(flags, (uint16_t)s->opt.port, NULL, NULL, on_request, s,
-                                 MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
-                                 (unsigned)s->opt.http_threads, MHD_OPTION_NOTIFY_COMPLETED,
-                                 on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                                 MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+                                 MHD_OPTION_ARRAY, o, MHD_OPTION_END);
     if (!s->daemon)
         return rz_fail(err, RZ_EIO,
-                       "cannot listen on %s port %d (in use, or not an address of "
-                       "this machine)",
+                       "cannot listen on %s port %d (in use, not an address of this machine, "
+                       "or a TLS certificate and key that do not load)",
                        s->opt.host, s->opt.port);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->opt.port;
@@ -175,7 +186,12 @@ static rz_status start_daemon(rz_server *s, rz_error *err) {
 }
 
 static rz_status start(rz_server *s, rz_error *err) {
-    rz_status st = rz_srv_model_load(s->opt.model_path, &s->model, err);
+    rz_status st = load_keys(s, err);
+    if (!st) st = load_tls(s, err);
+    if (!st && s->opt.request_timeout_s > 0)
+        st = rz_srv_deadline_start(&s->deadline, s->opt.request_timeout_s,
+                                   &s->metrics.deadline_cuts, err);
+    if (!st) st = rz_srv_model_load(s->opt.model_path, &s->model, err);
     if (st) return st;
     s->model_loaded = true;
     if (s->model.kind == RZ_SRV_LLAMA) {
@@ -222,16 +238,47 @@ void rz_server_describe(const rz_server *s, char *out, size_t cap) {
                  s->workers.n_workers, s->workers.n_workers == 1 ? "" : "s");
 }
 
-void rz_server_stop(rz_server *s, double drain_s) {
+bool rz_server_placement(const rz_server *s, int i, char *out, size_t cap) {
+    if (!s->have_workers || i >= s->workers.n_workers) return false;
+    rz_srv_workers_placement(&s->workers, i, out, cap);
+    return true;
+}
+
+void rz_server_shutdown(rz_server *s) {
+    if (s->shut) return;
+    s->shut = true;
     atomic_store(&s->draining, true);
     MHD_socket listen_fd = s->daemon ? MHD_quiesce_daemon(s->daemon) : MHD_INVALID_SOCKET;
+    if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd); /* new connects are refused now */
+    if (s->have_workers) {
+        rz_srv_fault f;
+        rz_srv_fail(&f, 503, "shutting_down",
+                    "the server is shutting down; this request was still queued");
+        rz_srv_workers_shut(&s->workers, &f);
+    }
+}
+
+int rz_server_in_flight(const rz_server *s) {
+    return atomic_load(&s->in_flight);
+}
+
+/* Shutdown, drain, then: the workers end their jobs (which resumes every suspended connection,
+ * as MHD_stop_daemon requires); the daemon stops, after which no callback can reach the queue;
+ * only then is the queue freed. */
+void rz_server_stop(rz_server *s, double drain_s) {
+    rz_server_shutdown(s);
     uint64_t deadline = now_ns() + (uint64_t)(drain_s * 1e9);
     while (s->daemon && atomic_load(&s->in_flight) > 0 && now_ns() < deadline)
         nanosleep(&(struct timespec){0, 2000000}, NULL);
-    if (s->have_workers) rz_srv_workers_stop(&s->workers); /* resumes every waiting connection */
+    if (s->have_workers) rz_srv_workers_join(&s->workers);
     if (s->daemon) MHD_stop_daemon(s->daemon);
-    if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
+    if (s->have_workers) rz_srv_workers_free(&s->workers);
+    rz_srv_deadline_stop(&s->deadline);
     if (s->health) MHD_destroy_response(s->health);
     if (s->model_loaded) rz_srv_model_free(&s->model);
+    rz_srv_keys_free(&s->keys);
+    free(s->tls_cert);
+    if (s->tls_key) explicit_bzero(s->tls_key, strlen(s->tls_key));
+    free(s->tls_key);
     free(s);
 }

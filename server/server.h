@@ -2,30 +2,44 @@
  * Routes: GET /health, GET /metrics (Prometheus), GET /v1/models; with a GGUF model POST
  * /v1/completions, POST /v1/chat/completions (stream: server-sent events ending "data: [DONE]")
  * and POST /tokenize; with an APR model POST /v1/predict. Every refusal is a JSON error body
- * {"error": {"message", "type", "code"}} with its 4xx/5xx status: malformed JSON, wrong types and
- * missing fields 400, a prompt over the context 400 naming the limit, unknown routes 404, wrong
- * methods 405 (with Allow), bodies over max_body 413 (refused from Content-Length before reading),
- * a full queue or a draining server 503.
- * Contract: HTTP runs on http_threads epoll threads (keep-alive); generation requests queue for
- * `parallel` workers. rz_server_start returns once the socket listens (port 0: the kernel picks
- * one, rz_server_port says which). rz_server_stop is graceful: it stops accepting, lets every
- * request in flight finish (at most drain_s seconds), then frees everything. */
+ * {"error": {"message", "type", "param", "code"}} with its 4xx/5xx status: malformed JSON, wrong
+ * types and missing fields 400, a missing or wrong API key 401, unknown routes 404, wrong methods
+ * 405 (with Allow), bodies over max_body 413 (refused from Content-Length before reading), a POST
+ * that is not JSON 415, a full queue or a draining server 503 (with Retry-After).
+ * Contract: HTTP runs on http_threads epoll threads (keep-alive), over TLS when tls_cert is set;
+ * generation requests queue for `parallel` workers, worker i's threads pinned to cores of its
+ * own. A request must be received whole within request_timeout_s of its connection's start (or
+ * of its previous request's end), else its connection is closed. rz_server_start returns once
+ * the socket listens (port 0: the kernel picks one, rz_server_port says which).
+ * rz_server_shutdown closes the listening socket at once (new connects are refused), answers
+ * every queued generation 503 and refuses the requests that arrive later on open connections;
+ * the running ones go on. rz_server_stop shuts down, waits at most drain_s seconds for the
+ * requests in flight, lets the running generations end, then frees everything. */
 #ifndef RZ_SERVER_SERVER_H
 #define RZ_SERVER_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "engine/core/status.h"
 
 typedef struct {
     const char *model_path;
-    const char *host; /* numeric IPv4 or IPv6 address */
-    int port;         /* 0: any free port */
-    int threads;      /* per generation worker, for the matrix products */
-    int parallel;     /* generation workers */
-    int http_threads; /* libmicrohttpd's thread pool */
-    int n_ctx;        /* KV cache positions per worker; 0: the model's, at most 4096 */
-    size_t max_body;  /* bytes */
+    const char *host;            /* numeric IPv4 or IPv6 address */
+    int port;                    /* 0: any free port */
+    int threads;                 /* per generation worker, for the matrix products */
+    int parallel;                /* generation workers */
+    int http_threads;            /* libmicrohttpd's thread pool */
+    int n_ctx;                   /* KV cache positions per worker; 0: the model's, at most 4096 */
+    size_t max_body;             /* bytes */
+    const char *const *api_keys; /* n_api_keys keys; none and no key files: no check */
+    int n_api_keys;
+    const char *const *api_key_files; /* one key per line */
+    int n_api_key_files;
+    const char *tls_cert, *tls_key;  /* PEM files; both or neither */
+    double request_timeout_s;        /* to receive a request whole; 0: no deadline */
+    unsigned max_connections;        /* 0: libmicrohttpd's default */
+    unsigned max_connections_per_ip; /* 0: no limit */
 } rz_server_options;
 
 typedef struct rz_server rz_server;
@@ -35,6 +49,15 @@ int rz_server_port(const rz_server *s);
 
 /* A one-line description of what is served (model, kind, chat template, context, workers). */
 void rz_server_describe(const rz_server *s, char *out, size_t cap);
+
+/* Line i (< the worker count) of where generation worker i runs ("worker 0: cores 0-3 (CPUs
+ * 0,1,2,3)"); false past the last worker. */
+bool rz_server_placement(const rz_server *s, int i, char *out, size_t cap);
+
+void rz_server_shutdown(rz_server *s);
+
+/* Requests received and not yet answered in full. */
+int rz_server_in_flight(const rz_server *s);
 
 void rz_server_stop(rz_server *s, double drain_s);
 

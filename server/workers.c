@@ -1,8 +1,12 @@
 #include "server/workers.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
+
+#include "engine/core/pool_pin.h"
 
 static void on_piece(void *ctx, const char *piece, size_t len) {
     rz_srv_job_piece(ctx, piece, len);
@@ -45,6 +49,7 @@ static void run_job(rz_srv_worker *wk, rz_srv_job *j) {
 static void *worker_main(void *arg) {
     rz_srv_worker *wk = arg;
     rz_srv_workers *w = wk->pool;
+    if (w->n_cores) rz_pool_pin_cores(wk->state.pool, wk->first_core);
     for (;;) {
         pthread_mutex_lock(&w->mu);
         while (!w->head && !w->stopping)
@@ -69,7 +74,11 @@ static void *worker_main(void *arg) {
 rz_status rz_srv_workers_start(rz_srv_workers *w, const rz_srv_model *m, rz_srv_metrics *metrics,
                                int n_workers, int n_threads, int n_ctx, int max_queue,
                                rz_error *err) {
-    *w = (rz_srv_workers){.model = m, .metrics = metrics, .max_queue = max_queue};
+    *w = (rz_srv_workers){.model = m,
+                          .metrics = metrics,
+                          .max_queue = max_queue,
+                          .n_threads = n_threads,
+                          .n_cores = rz_allowed_cores()};
     w->workers = calloc((size_t)n_workers, sizeof *w->workers);
     if (!w->workers) return rz_fail(err, RZ_ENOMEM, "out of memory for %d workers", n_workers);
     pthread_mutex_init(&w->mu, NULL);
@@ -78,6 +87,7 @@ rz_status rz_srv_workers_start(rz_srv_workers *w, const rz_srv_model *m, rz_srv_
     for (int i = 0; i < n_workers && !st; i++) {
         rz_srv_worker *wk = &w->workers[i];
         wk->pool = w;
+        wk->first_core = w->n_cores ? i * n_threads % w->n_cores : 0;
         st = rz_llama_state_new(&m->llama.config, n_ctx, NULL, n_threads, &wk->state, err);
         if (!st && pthread_create(&wk->thread, NULL, worker_main, wk)) {
             rz_llama_state_free(&wk->state);
@@ -108,18 +118,91 @@ bool rz_srv_workers_push(rz_srv_workers *w, rz_srv_job *j) {
     return ok;
 }
 
-void rz_srv_workers_stop(rz_srv_workers *w) {
+/* Answers a queued job with the fault and wakes its connection. */
+static void refuse(rz_srv_job *j, const rz_srv_fault *why) {
+    char *text = rz_srv_fault_json(why);
+    rz_error err;
+    pthread_mutex_lock(&j->mu);
+    if (j->stream && text) {
+        rz_tok_bytes_append(&j->out, "data: ", 6, &err);
+        rz_tok_bytes_append(&j->out, text, strlen(text), &err);
+        rz_tok_bytes_append(&j->out, "\n\ndata: [DONE]\n\n", 20, &err);
+    } else if (text) {
+        j->http_status = why->status;
+        rz_tok_bytes_append(&j->out, text, strlen(text), &err);
+    }
+    j->done = true;
+    if (j->suspended && j->conn) {
+        j->suspended = false;
+        MHD_resume_connection(j->conn);
+    }
+    pthread_mutex_unlock(&j->mu);
+    free(text);
+}
+
+void rz_srv_workers_shut(rz_srv_workers *w, const rz_srv_fault *why) {
+    if (!w->workers) return;
+    pthread_mutex_lock(&w->mu);
+    w->stopping = true;
+    rz_srv_job *queued = w->head;
+    w->head = w->tail = NULL;
+    w->depth = 0;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    while (queued) {
+        rz_srv_job *j = queued;
+        queued = j->next;
+        atomic_fetch_sub(&w->metrics->queue_depth, 1);
+        refuse(j, why);
+        rz_srv_job_unref(j);
+    }
+}
+
+void rz_srv_workers_join(rz_srv_workers *w) {
     if (!w->workers) return;
     pthread_mutex_lock(&w->mu);
     w->stopping = true;
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
-    for (int i = 0; i < w->n_workers; i++) {
+    for (int i = 0; i < w->n_workers; i++)
         pthread_join(w->workers[i].thread, NULL);
+}
+
+void rz_srv_workers_free(rz_srv_workers *w) {
+    if (!w->workers) return;
+    for (int i = 0; i < w->n_workers; i++)
         rz_llama_state_free(&w->workers[i].state);
-    }
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
     free(w->workers);
     w->workers = NULL;
+}
+
+void rz_srv_workers_stop(rz_srv_workers *w) {
+    rz_srv_workers_join(w);
+    rz_srv_workers_free(w);
+}
+
+void rz_srv_workers_placement(const rz_srv_workers *w, int i, char *out, size_t cap) {
+    if (!w->n_cores) {
+        snprintf(out, cap, "worker %d: %d thread%s, not pinned (hwloc cannot read the topology)", i,
+                 w->n_threads, w->n_threads == 1 ? "" : "s");
+        return;
+    }
+    int first = w->workers[i].first_core, n = w->n_threads;
+    int len = snprintf(out, cap, "worker %d: core%s %d", i, n == 1 ? "" : "s", first);
+    for (int t = 1; t < n && len > 0 && (size_t)len < cap; t++)
+        len += snprintf(out + len, cap - (size_t)len, ",%d", (first + t) % w->n_cores);
+    for (int t = 0; t < n && len > 0 && (size_t)len < cap; t++)
+        len += snprintf(out + len, cap - (size_t)len, "%s%d",
+                        t        ? ","
+                        : n == 1 ? " (CPU "
+                                 : " (CPUs ",
+                        rz_core_cpu((first + t) % w->n_cores));
+    int threads = w->n_workers * n;
+    if (len > 0 && (size_t)len < cap && threads > w->n_cores)
+        snprintf(out + len, cap - (size_t)len, "), wrapped around: %d threads on %d cores", threads,
+                 w->n_cores);
+    else if (len > 0 && (size_t)len < cap)
+        snprintf(out + len, cap - (size_t)len, ")");
 }

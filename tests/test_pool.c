@@ -1,5 +1,6 @@
 /* rz_pool: every share runs once per job; rz_pool_pin binds each worker to one CPU and leaves
- * the caller's binding alone. */
+ * the caller's binding alone; rz_pool_pin_cores binds every thread, the caller's too, to the
+ * cores from a given one on. */
 #include <criterion/criterion.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -19,6 +20,17 @@ static void note(void *ctx, int i, int n) {
     r->seen[i] = n;
     cpu_set_t set;
     r->allowed[i] = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : -1;
+}
+
+/* Records the one CPU thread i is bound to (in seen[i]) and how many it may use. */
+static void note_cpu(void *ctx, int i, int n) {
+    (void)n;
+    record *r = ctx;
+    cpu_set_t set;
+    r->allowed[i] = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : -1;
+    r->seen[i] = -1;
+    for (int c = 0; c < CPU_SETSIZE && r->seen[i] < 0; c++)
+        if (CPU_ISSET(c, &set)) r->seen[i] = c;
 }
 
 Test(pool, each_share_runs_once) {
@@ -73,4 +85,31 @@ Test(pool, default_threads_follow_the_affinity) {
     cr_expect_eq(rz_allowed_cpus(), 1);
     cr_expect_eq(rz_default_threads(), 1);
     sched_setaffinity(0, sizeof all, &all);
+}
+
+/* Thread i of the pool (0: the caller) runs on the CPU of core (first + i) mod the cores, read
+ * back from the OS. */
+Test(pool, pinned_to_cores_from_a_first_one) {
+    int cores = rz_allowed_cores();
+    if (!cores) cr_skip_test("hwloc cannot read the topology");
+    rz_pool *p;
+    rz_error err;
+    cr_assert_eq(rz_pool_new(2, &p, &err), RZ_OK, "%s", err.msg);
+    for (int first = 0; first < 3; first++) {
+        cr_assert_eq(rz_pool_pin_cores(p, first), 2);
+        record r = {0};
+        rz_pool_run(p, note_cpu, &r);
+        for (int i = 0; i < 2; i++) {
+            cr_expect_eq(r.allowed[i], 1, "thread %d runs on one CPU", i);
+            cr_expect_eq(r.seen[i], rz_core_cpu((first + i) % cores), "first %d thread %d", first,
+                         i);
+        }
+    }
+    rz_pool_free(p);
+    cr_assert_eq(rz_pool_pin_cores(NULL, 1), 1, "no pool: the caller alone");
+    cpu_set_t set;
+    cr_assert_eq(sched_getaffinity(0, sizeof set, &set), 0);
+    cr_expect_eq(CPU_COUNT(&set), 1);
+    cr_expect(CPU_ISSET(rz_core_cpu(1 % cores), &set));
+    cr_expect_eq(rz_core_cpu(cores), rz_core_cpu(0), "core indices wrap");
 }

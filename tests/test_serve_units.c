@@ -1,6 +1,6 @@
 /* The server's pieces without HTTP: chat template detection and formatting (ChatML, Gemma), the
  * UTF-8 cleaning of streamed text, the /v1/predict fast parser against strtod, JSON field errors,
- * error bodies, and the Prometheus rendering of the metrics. */
+ * error bodies, the Prometheus rendering of the metrics, API keys and JSON content types. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "server/chat_template.h"
+#include "server/admit.h"
+#include "server/appendf.h"
+#include "server/auth.h"
 #include "server/fault.h"
 #include "server/job.h"
 #include "server/json_field.h"
@@ -181,10 +184,36 @@ Test(serve_units, fault_body) {
     cr_expect(!rz_srv_fail(&f, 404, "unknown_route", "no route for %s", "/x\"y"));
     char *text = rz_srv_fault_json(&f);
     cr_expect_str_eq(text, "{\"error\":{\"message\":\"no route for /x\\\"y\",\"type\":"
-                           "\"not_found_error\",\"code\":\"unknown_route\"}}");
+                           "\"not_found_error\",\"param\":null,\"code\":\"unknown_route\"}}");
     free(text);
+    cr_expect(!rz_srv_fail_at(&f, 400, "wrong_type", "input", "'input[%d]': expected a number", 2));
+    text = rz_srv_fault_json(&f);
+    cr_expect_str_eq(text,
+                     "{\"error\":{\"message\":\"'input[2]': expected a number\",\"type\":"
+                     "\"invalid_request_error\",\"param\":\"input\",\"code\":\"wrong_type\"}}");
+    free(text);
+    cJSON *oom = cJSON_Parse(rz_srv_fault_oom_json);
+    cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(oom, "error"), "param")));
+    cJSON_Delete(oom);
     cr_expect_str_eq(rz_srv_fault_type(413), "invalid_request_error");
     cr_expect_str_eq(rz_srv_fault_type(503), "server_error");
+}
+
+/* Text longer than any fixed line buffer is appended whole (metrics' put() once copied past a
+ * truncated vsnprintf). */
+Test(serve_units, appendf_any_length) {
+    rz_tok_bytes out = {0};
+    rz_error err;
+    char long_text[3000];
+    memset(long_text, 'x', sizeof long_text - 1);
+    long_text[sizeof long_text - 1] = 0;
+    cr_assert_eq(rz_srv_appendf(&out, &err, "a%d", 1), RZ_OK);
+    cr_assert_eq(rz_srv_appendf(&out, &err, "[%s]", long_text), RZ_OK);
+    cr_assert_eq(out.len, 2 + 2 + strlen(long_text));
+    cr_expect_eq(strlen(out.data), out.len);
+    cr_expect(!strncmp(out.data, "a1[xxx", 6));
+    cr_expect_eq(out.data[out.len - 1], ']');
+    rz_tok_bytes_free(&out);
 }
 
 Test(serve_units, metrics_render) {
@@ -223,4 +252,46 @@ Test(serve_units, metrics_render) {
         cr_expect(strstr(out.data, want[i]) != NULL, "missing %s", want[i]);
     cr_expect(strstr(out.data, "route=\"/metrics\",status") == NULL, "zero counts are left out");
     rz_tok_bytes_free(&out);
+}
+
+Test(serve_units, api_keys) {
+    rz_srv_keys k = {0};
+    rz_error err;
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer x", NULL), RZ_AUTH_WRONG, "no keys accept nothing");
+    cr_assert_eq(rz_srv_keys_add(&k, "sk-one", 6, "--api-key", &err), RZ_OK);
+    cr_assert_eq(rz_srv_keys_add(&k, "sk-two-longer", 13, "--api-key", &err), RZ_OK);
+    cr_expect_eq(rz_srv_keys_add(&k, "a b", 3, "--api-key", &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "--api-key: an API key is printable ASCII") != NULL, "%s", err.msg);
+    cr_expect_eq(rz_srv_keys_add(&k, "", 0, "keys:3", &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "keys:3: an API key has 1 to 256 bytes") != NULL, "%s", err.msg);
+    cr_expect_eq(rz_srv_keys_check(&k, NULL, NULL), RZ_AUTH_MISSING);
+    cr_expect_eq(rz_srv_keys_check(&k, "Basic c2stb25l", NULL), RZ_AUTH_MISSING);
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer sk-one", NULL), RZ_AUTH_OK);
+    cr_expect_eq(rz_srv_keys_check(&k, "bearer   sk-two-longer", NULL), RZ_AUTH_OK);
+    cr_expect_eq(rz_srv_keys_check(&k, NULL, "sk-two-longer"), RZ_AUTH_OK);
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer sk-on", NULL), RZ_AUTH_WRONG, "a prefix");
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer sk-onee", NULL), RZ_AUTH_WRONG, "one byte more");
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer sk-One", NULL), RZ_AUTH_WRONG, "case matters");
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer wrong", "sk-one"), RZ_AUTH_OK, "either header");
+    rz_srv_keys_free(&k);
+    cr_expect(!rz_srv_host_needs_key("127.0.0.1"));
+    cr_expect(!rz_srv_host_needs_key("127.1.2.3"));
+    cr_expect(!rz_srv_host_needs_key("::1"));
+    cr_expect(!rz_srv_host_needs_key("::ffff:127.0.0.1"));
+    cr_expect(rz_srv_host_needs_key("0.0.0.0"));
+    cr_expect(rz_srv_host_needs_key("::"));
+    cr_expect(rz_srv_host_needs_key("192.168.1.10"));
+    cr_expect(!rz_srv_host_needs_key("localhost"), "not numeric: left to the start's check");
+}
+
+Test(serve_units, json_content_types) {
+    cr_expect(rz_srv_is_json_type("application/json"));
+    cr_expect(rz_srv_is_json_type("Application/JSON"));
+    cr_expect(rz_srv_is_json_type("application/json; charset=utf-8"));
+    cr_expect(rz_srv_is_json_type(" application/json ;charset=utf-8"));
+    cr_expect(!rz_srv_is_json_type(NULL));
+    cr_expect(!rz_srv_is_json_type(""));
+    cr_expect(!rz_srv_is_json_type("text/plain"));
+    cr_expect(!rz_srv_is_json_type("application/jsonl"));
+    cr_expect(!rz_srv_is_json_type("application/x-www-form-urlencoded"));
 }

@@ -1,4 +1,5 @@
-/* rz_pool_pin, rz_default_threads and rz_allowed_cpus (engine/core/pool_pin.h). */
+/* rz_pool_pin, rz_pool_pin_cores, rz_default_threads, rz_allowed_cpus, rz_allowed_cores and
+ * rz_core_cpu (engine/core/pool_pin.h). */
 #include "engine/core/pool_pin.h"
 
 #include <hwloc.h>
@@ -95,4 +96,59 @@ int rz_default_threads(void) {
     pthread_once(&topology_once, load_topology);
     const int cores = topology ? bound_cores() : 0;
     return cores > 0 ? cores : rz_allowed_cpus();
+}
+
+int rz_allowed_cores(void) {
+    pthread_once(&topology_once, load_topology);
+    if (!topology) return 0;
+    int n = hwloc_get_nbobjs_inside_cpuset_by_type(
+        topology, hwloc_topology_get_allowed_cpuset(topology), HWLOC_OBJ_CORE);
+    return n > 0 ? n : 0;
+}
+
+/* The single allowed PU of allowed core `core` mod the allowed cores; NULL when unknown. The
+ * caller frees it. */
+static hwloc_bitmap_t core_pu(int core) {
+    int n = rz_allowed_cores();
+    if (!n) return NULL;
+    hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topology);
+    hwloc_obj_t obj = hwloc_get_obj_inside_cpuset_by_type(topology, allowed, HWLOC_OBJ_CORE,
+                                                          (unsigned)(core % n));
+    hwloc_bitmap_t set = obj ? hwloc_bitmap_dup(obj->cpuset) : NULL;
+    if (!set) return NULL;
+    hwloc_bitmap_and(set, set, allowed);
+    hwloc_bitmap_singlify(set);
+    return set;
+}
+
+int rz_core_cpu(int core) {
+    hwloc_bitmap_t set = core_pu(core);
+    int cpu = set ? hwloc_bitmap_first(set) : -1;
+    hwloc_bitmap_free(set);
+    return cpu;
+}
+
+typedef struct {
+    int first;
+    atomic_int bound;
+} cores_job;
+
+static void pin_core(void *ctx, int i, int n) {
+    (void)n;
+    cores_job *j = ctx;
+    hwloc_bitmap_t set = core_pu(j->first + i);
+    if (set && hwloc_set_cpubind(topology, set, HWLOC_CPUBIND_THREAD) == 0)
+        atomic_fetch_add(&j->bound, 1);
+    hwloc_bitmap_free(set);
+}
+
+int rz_pool_pin_cores(rz_pool *p, int first) {
+    if (!rz_allowed_cores()) return 0;
+    cores_job j = {.first = first};
+    atomic_init(&j.bound, 0);
+    if (p)
+        rz_pool_run(p, pin_core, &j);
+    else
+        pin_core(&j, 0, 1);
+    return atomic_load(&j.bound);
 }

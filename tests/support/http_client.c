@@ -171,8 +171,9 @@ int rzt_server_start(char *const argv[], double timeout_s, rzt_server *s, char *
     double t0 = now_s();
     const char *line = NULL;
     while (!line && now_s() - t0 < timeout_s && drain(s->out_fd, out, sizeof out, &used, 50))
-        line = strstr(out, "listening on http://");
-    const char *colon = line ? strchr(line + strlen("listening on http://"), ':') : NULL;
+        line = strstr(out, "listening on http");
+    const char *scheme = line ? strstr(line, "://") : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
     if (colon && sscanf(colon + 1, "%d", &s->port) == 1) return 0;
     rzt_server_stop(s, SIGKILL, err, cap);
     return -1;

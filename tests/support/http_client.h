@@ -43,8 +43,9 @@ typedef struct {
 } rzt_server;
 
 /* Starts argv (`rz serve ... --port 0`) and waits (at most timeout_s) for its "listening on
- * http://ADDR:PORT" line on stdout. On failure returns -1 with the child's stderr in err. The
- * child is killed when the calling thread exits (a failed test leaves no server running). */
+ * http://ADDR:PORT" (or https://) line on stdout. On failure returns -1 with the child's stderr in
+ * err. The child is killed when the calling thread exits (a failed test leaves no server running).
+ */
 int rzt_server_start(char *const argv[], double timeout_s, rzt_server *s, char *err, size_t cap);
 
 /* Sends sig, waits for the exit and returns the exit status (-1: killed by a signal); the
