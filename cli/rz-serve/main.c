@@ -1,6 +1,5 @@
 /* rz-serve: the HTTP server behind `rz serve` (which execs it), a program of its own so that the
  * rz CLI does not load libmicrohttpd and its TLS stack on every start. Options: see help[]. */
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/common/arg_number.h"
 #include "server/auth.h"
 #include "server/server.h"
 
@@ -67,31 +67,6 @@ typedef struct {
     double drain_s;
 } args;
 
-static int integer(const char *opt, const char *text, long long lo, long long hi, long long *out) {
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (end == text || *end || errno || v < lo || v > hi) {
-        fprintf(stderr, "rz serve: %s: expected an integer in [%lld, %lld], got '%s'\n", opt, lo,
-                hi, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static int seconds(const char *opt, const char *text, double *out) {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end || errno || !(v >= 0 && v <= 86400)) {
-        fprintf(stderr, "rz serve: %s: expected seconds in [0, 86400], got '%s'\n", opt, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 static int add(const char *opt, const char *val, const char **list, int *n) {
     if (*n == MAX_KEYS) {
         fprintf(stderr, "rz serve: %s: at most %d of them\n", opt, MAX_KEYS);
@@ -115,13 +90,15 @@ static int parse_front(args *a, const char *opt, const char *val) {
     } else if (!strcmp(opt, "--tls-key")) {
         o->tls_key = val;
     } else if (!strcmp(opt, "--request-timeout")) {
-        rc = seconds(opt, val, &o->request_timeout_s);
+        rc = rz_arg_number("rz serve", opt, val, 0, 86400, &o->request_timeout_s);
     } else if (!strcmp(opt, "--drain-timeout")) {
-        rc = seconds(opt, val, &a->drain_s);
+        rc = rz_arg_number("rz serve", opt, val, 0, 86400, &a->drain_s);
     } else if (!strcmp(opt, "--max-connections")) {
-        if (!(rc = integer(opt, val, 1, 1 << 20, &v))) o->max_connections = (unsigned)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1 << 20, &v)))
+            o->max_connections = (unsigned)v;
     } else if (!strcmp(opt, "--max-connections-per-ip")) {
-        if (!(rc = integer(opt, val, 0, 1 << 20, &v))) o->max_connections_per_ip = (unsigned)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 0, 1 << 20, &v)))
+            o->max_connections_per_ip = (unsigned)v;
     } else {
         rc = 1;
     }
@@ -139,17 +116,17 @@ static int parse_option(args *a, const char *opt, const char *val) {
     } else if (!strcmp(opt, "--host")) {
         o->host = val;
     } else if (!strcmp(opt, "--port")) {
-        if (!(rc = integer(opt, val, 0, 65535, &v))) o->port = (int)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 0, 65535, &v))) o->port = (int)v;
     } else if (!strcmp(opt, "-t") || !strcmp(opt, "--threads")) {
-        if (!(rc = integer(opt, val, 1, 1024, &v))) o->threads = (int)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1024, &v))) o->threads = (int)v;
     } else if (!strcmp(opt, "--parallel")) {
-        if (!(rc = integer(opt, val, 1, 256, &v))) o->parallel = (int)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 1, 256, &v))) o->parallel = (int)v;
     } else if (!strcmp(opt, "--http-threads")) {
-        if (!(rc = integer(opt, val, 1, 1024, &v))) o->http_threads = (int)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1024, &v))) o->http_threads = (int)v;
     } else if (!strcmp(opt, "--ctx")) {
-        if (!(rc = integer(opt, val, 1, 1 << 20, &v))) o->n_ctx = (int)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1 << 20, &v))) o->n_ctx = (int)v;
     } else if (!strcmp(opt, "--max-body")) {
-        if (!(rc = integer(opt, val, 1, 1ll << 32, &v))) o->max_body = (size_t)v;
+        if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1ll << 32, &v))) o->max_body = (size_t)v;
     } else {
         fprintf(stderr, "rz serve: unknown option '%s'\n\n%s", opt, help);
         rc = -1;
