@@ -195,8 +195,7 @@ static rz_status start(rz_server *s, rz_error *err) {
     if (st) return st;
     s->model_loaded = true;
     if (s->model.kind == RZ_SRV_LLAMA) {
-        uint32_t ctx = s->model.llama.config.context_length;
-        s->n_ctx = s->opt.n_ctx ? s->opt.n_ctx : ctx && ctx < 4096 ? (int)ctx : 4096;
+        s->n_ctx = rz_llama_default_ctx(&s->model.llama.config, s->opt.n_ctx);
         st = rz_srv_workers_start(&s->workers, &s->model, &s->metrics, s->opt.parallel,
                                   s->opt.threads, s->n_ctx, 64 * s->opt.parallel, err);
         if (st) return st;

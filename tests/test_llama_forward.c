@@ -411,3 +411,13 @@ Test(llama_forward, unknown_architecture_fails) {
     rzt_llama_tensors_free(&t);
     free(buf);
 }
+
+Test(llama_config, default_context) {
+    rz_llama_config c = {.context_length = 2048};
+    cr_expect_eq(rz_llama_default_ctx(&c, 0), 2048, "the model's own");
+    cr_expect_eq(rz_llama_default_ctx(&c, 100), 100, "asked for");
+    c.context_length = 131072;
+    cr_expect_eq(rz_llama_default_ctx(&c, 0), RZ_LLAMA_DEFAULT_CTX, "capped");
+    c.context_length = 0;
+    cr_expect_eq(rz_llama_default_ctx(&c, 0), RZ_LLAMA_DEFAULT_CTX, "unknown");
+}

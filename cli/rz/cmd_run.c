@@ -129,11 +129,9 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
     rz_error err;
     rz_llama_state state;
     rz_sampler sampler;
-    long long ctx = a->ctx                            ? a->ctx
-                    : m->config.context_length < 4096 ? m->config.context_length
-                                                      : 4096;
+    int ctx = rz_llama_default_ctx(&m->config, (int)a->ctx);
     rz_sampler_params sp = {(float)a->temp, (int)a->top_k, (float)a->top_p, (uint64_t)a->seed};
-    if (rz_llama_state_new_kv(&m->config, (int)ctx, RZ_LLAMA_BATCH, a->kv_type, rz_backend_active(),
+    if (rz_llama_state_new_kv(&m->config, ctx, RZ_LLAMA_BATCH, a->kv_type, rz_backend_active(),
                               (int)a->threads, &state, &err)) {
         fprintf(stderr, "rz run: %s\n", err.msg);
         return 1;

@@ -192,3 +192,9 @@ rz_status rz_llama_config_read(const rz_gguf *g, rz_llama_config *c, rz_error *e
 const char *rz_llama_arch_name(rz_llama_arch arch) {
     return arch == RZ_ARCH_GEMMA3 ? "gemma3" : "llama";
 }
+
+int rz_llama_default_ctx(const rz_llama_config *c, int requested) {
+    if (requested > 0) return requested;
+    return c->context_length > 0 && c->context_length < RZ_LLAMA_DEFAULT_CTX ? c->context_length
+                                                                             : RZ_LLAMA_DEFAULT_CTX;
+}

@@ -61,4 +61,9 @@ rz_status rz_llama_config_read(const rz_gguf *g, rz_llama_config *c, rz_error *e
 /* "llama" or "gemma3". */
 const char *rz_llama_arch_name(rz_llama_arch arch);
 
+/* The KV cache positions the CLIs and the server use: `requested` when > 0, else the model's
+ * context_length capped at RZ_LLAMA_DEFAULT_CTX (which also stands in when the file gives none). */
+enum { RZ_LLAMA_DEFAULT_CTX = 4096 };
+int rz_llama_default_ctx(const rz_llama_config *c, int requested);
+
 #endif
