@@ -88,8 +88,9 @@ rz_srv_auth rz_srv_keys_check(const rz_srv_keys *k, const char *authorization,
             bearer++;
     }
     if (!bearer && !x_api_key) return RZ_AUTH_MISSING;
-    bool ok = (bearer && known(k, bearer)) | (x_api_key && known(k, x_api_key));
-    return ok ? RZ_AUTH_OK : RZ_AUTH_WRONG;
+    const bool by_bearer = bearer && known(k, bearer);
+    const bool by_header = x_api_key && known(k, x_api_key);
+    return by_bearer || by_header ? RZ_AUTH_OK : RZ_AUTH_WRONG;
 }
 
 void rz_srv_keys_free(rz_srv_keys *k) {
