@@ -24,6 +24,7 @@ static const route_def routes[RZ_ROUTE_OTHER] = {
     [RZ_ROUTE_CHAT] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
     [RZ_ROUTE_TOKENIZE] = {"POST", rz_srv_route_tokenize, RZ_SRV_LLAMA},
     [RZ_ROUTE_PREDICT] = {"POST", rz_srv_route_predict, RZ_SRV_APR},
+    [RZ_ROUTE_EMBEDDINGS] = {"POST", rz_srv_route_embeddings, RZ_SRV_BERT},
 };
 
 enum { DISCARD_MAX = 64 << 20 };
@@ -51,7 +52,7 @@ static bool refuse_early(rz_server *s, struct MHD_Connection *c, rz_srv_request 
                     method);
     } else if (d->needs >= 0 && (int)s->model.kind != d->needs) {
         rz_srv_fail(&f, 404, "route_unavailable", "%s needs %s model; this server serves %s", url,
-                    d->needs == RZ_SRV_APR ? "an APR" : "a GGUF", s->model.id);
+                    rz_srv_model_kind_name(d->needs), s->model.id);
     } else if (length && strtoull(length, NULL, 10) > s->opt.max_body) {
         rz_srv_fail(&f, 413, "body_too_large",
                     "request body of %s bytes exceeds the limit of %zu bytes (--max-body)", length,
@@ -215,6 +216,8 @@ void rz_server_describe(const rz_server *s, char *out, size_t cap) {
     if (s->model.kind == RZ_SRV_APR)
         snprintf(out, cap, "%s (APR logistic regression, %zu features)", s->model.id,
                  s->model.logreg.n_features);
+    else if (s->model.kind == RZ_SRV_BERT)
+        rz_srv_model_describe(&s->model, out, cap);
     else
         snprintf(out, cap, "%s (GGUF %s, chat template %s from %s, context %d, %d worker%s)",
                  s->model.id, rz_llama_arch_name(s->model.llama.config.arch),
