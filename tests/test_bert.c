@@ -280,6 +280,33 @@ Test(bert, rejects_bad_token_ids) {
     close_tiny(&fx);
 }
 
+Test(bert, vocabulary_from_tokenizer_json) {
+    fixture fx;
+    open_tiny(&fx, (rzt_bert_options){.seed = 9}, 1);
+    char json[4096] = "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {";
+    int id = 0;
+    for (const char *p = rzt_bert_vocab, *nl; (nl = strchr(p, '\n')); p = nl + 1, id++)
+        snprintf(json + strlen(json), sizeof json - strlen(json), "%s\"%.*s\": %d", id ? ", " : "",
+                 (int)(nl - p), p, id);
+    strcat(json, "}}}");
+    cr_assert_eq(rzt_bert_put(fx.dir, "vocab.txt", NULL), 0);
+    cr_assert_eq(rzt_bert_put(fx.dir, "tokenizer.json", json), 0);
+    rz_bert_model m;
+    rz_error err;
+    cr_assert_eq(rz_bert_model_open(fx.dir, &m, &err), RZ_OK, "%s", err.msg);
+    float a[D], b[D];
+    const char *text = "The Cat's running!";
+    cr_assert_eq(rz_bert_embed(&fx.m, &fx.s, text, strlen(text), a, NULL, &err), RZ_OK);
+    cr_assert_eq(rz_bert_embed(&m, &fx.s, text, strlen(text), b, NULL, &err), RZ_OK);
+    cr_expect_arr_eq(a, b, sizeof a);
+    rz_bert_model_close(&m);
+    cr_assert_eq(rzt_bert_put(fx.dir, "tokenizer.json", "{\"model\": {\"type\": \"BPE\"}}"), 0);
+    cr_expect_eq(rz_bert_model_open(fx.dir, &m, &err), RZ_EUNSUPPORTED);
+    cr_expect(strstr(err.msg, "tokenizer.json: model: expected"), "%s", err.msg);
+    rzt_bert_put(fx.dir, "tokenizer.json", NULL);
+    close_tiny(&fx);
+}
+
 /* Opening the folder after one edit fails with st and a message naming `what`. */
 static void expect_load_error(const char *file, const char *text, rz_status st, const char *what) {
     const char *dir = rzt_tiny_bert(&(rzt_bert_options){.seed = 8});
@@ -295,7 +322,7 @@ static void expect_load_error(const char *file, const char *text, rz_status st, 
 }
 
 Test(bert, load_errors_name_the_file_and_field) {
-    expect_load_error("vocab.txt", NULL, RZ_EIO, "vocab.txt");
+    expect_load_error("vocab.txt", NULL, RZ_EIO, "expected vocab.txt or tokenizer.json");
     expect_load_error("vocab.txt", "[PAD]\n[CLS]\n[SEP]\n", RZ_EFORMAT, "[UNK]");
     expect_load_error("config.json", "{\"model_type\": \"gpt2\"}", RZ_EUNSUPPORTED, "model_type");
     expect_load_error("config.json", "{\"model_type\": \"bert\", \"hidden_size\": 16,", RZ_EFORMAT,

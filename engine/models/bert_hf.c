@@ -75,12 +75,19 @@ static rz_status read_config(const char *dir, rz_bert_config *c, bool *sbert_low
     return st;
 }
 
+/* vocab.txt, else tokenizer.json. */
 static rz_status read_vocab(const char *dir, bool sbert_lower, rz_tok_vocab *v, rz_error *err) {
-    bool lower, strip, found;
+    bool lower, strip, found_txt = false, found_json = false;
     rz_status st = normalisation(dir, sbert_lower, &lower, &strip, err);
     json_file f = {0};
-    if (!st) st = read_file(dir, "vocab.txt", false, &f, &found, err);
-    if (!st) st = rz_tok_vocab_from_vocab_txt(f.text, f.len, f.path, lower, strip, v, err);
+    if (!st) st = read_file(dir, "vocab.txt", true, &f, &found_txt, err);
+    if (!st && !found_txt) st = read_file(dir, "tokenizer.json", true, &f, &found_json, err);
+    if (!st && found_txt)
+        st = rz_tok_vocab_from_vocab_txt(f.text, f.len, f.path, lower, strip, v, err);
+    else if (!st && found_json)
+        st = rz_tok_vocab_from_tokenizer_json(f.text, f.len, f.path, lower, strip, v, err);
+    else if (!st)
+        st = rz_fail(err, RZ_EIO, "%s: expected vocab.txt or tokenizer.json, found neither", dir);
     free(f.text);
     return st;
 }
@@ -119,8 +126,9 @@ rz_status rz_bert_model_open_hf(const char *dir, rz_bert_model *m, rz_error *err
     rz_st_close(&f);
     if (!st) st = read_vocab(dir, sbert_lower, &m->vocab, err);
     if (!st && m->vocab.n_tokens > (uint32_t)m->config.vocab_size)
-        st = rz_fail(err, RZ_EFORMAT, "%s/vocab.txt: %u tokens; expected at most vocab_size (%d)",
-                     dir, m->vocab.n_tokens, m->config.vocab_size);
+        st = rz_fail(err, RZ_EFORMAT,
+                     "%s: %u tokens in the vocabulary; expected at most vocab_size (%d)", dir,
+                     m->vocab.n_tokens, m->config.vocab_size);
     if (st) rz_bert_model_close(m);
     return st;
 }

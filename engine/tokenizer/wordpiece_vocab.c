@@ -1,6 +1,8 @@
 #include "engine/tokenizer/wordpiece_vocab.h"
 
+#include <cjson/cJSON.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,5 +96,51 @@ rz_status rz_tok_vocab_from_vocab_txt(const char *text, size_t len, const char *
         v->strip_accents = strip_accents;
     }
     lines_free(&l);
+    return st;
+}
+
+/* The vocab.txt text of model.vocab: token i on line i. */
+static rz_status vocab_lines(const cJSON *vocab, const char *source, char **out, size_t *len,
+                             rz_error *err) {
+    int n = cJSON_GetArraySize(vocab);
+    const char **by_id = calloc(n ? (size_t)n : 1, sizeof *by_id);
+    size_t bytes = 1;
+    rz_status st = by_id ? RZ_OK : rz_fail(err, RZ_ENOMEM, "%s: out of memory", source);
+    for (const cJSON *t = vocab->child; !st && t; t = t->next) {
+        double id = cJSON_IsNumber(t) ? t->valuedouble : -1;
+        if (id < 0 || id >= n || id != (int)id || by_id[(int)id] || strchr(t->string, '\n'))
+            st = rz_fail(err, RZ_EFORMAT,
+                         "%s: model.vocab[\"%.40s\"]: expected a unique id below %d", source,
+                         t->string, n);
+        else
+            by_id[(int)id] = t->string, bytes += strlen(t->string) + 1;
+    }
+    *out = st ? NULL : malloc(bytes);
+    if (!st && !*out) st = rz_fail(err, RZ_ENOMEM, "%s: out of memory", source);
+    size_t at = 0;
+    for (int i = 0; !st && i < n; i++)
+        at += (size_t)sprintf(*out + at, "%s\n", by_id[i]);
+    *len = at;
+    free(by_id);
+    return st;
+}
+
+rz_status rz_tok_vocab_from_tokenizer_json(const char *text, size_t len, const char *source,
+                                           bool lowercase, bool strip_accents, rz_tok_vocab *v,
+                                           rz_error *err) {
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    const cJSON *model = cJSON_GetObjectItemCaseSensitive(root, "model");
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(model, "type");
+    const cJSON *vocab = cJSON_GetObjectItemCaseSensitive(model, "vocab");
+    char *lines = NULL;
+    size_t n = 0;
+    rz_status st = RZ_OK;
+    if (!cJSON_IsString(type) || strcmp(type->valuestring, "WordPiece") || !cJSON_IsObject(vocab))
+        st = rz_fail(err, RZ_EUNSUPPORTED,
+                     "%s: model: expected {\"type\": \"WordPiece\", \"vocab\": {...}}", source);
+    if (!st) st = vocab_lines(vocab, source, &lines, &n, err);
+    if (!st) st = rz_tok_vocab_from_vocab_txt(lines, n, source, lowercase, strip_accents, v, err);
+    free(lines);
+    cJSON_Delete(root);
     return st;
 }

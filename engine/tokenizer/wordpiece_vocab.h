@@ -5,7 +5,9 @@
  * continuation becomes "x" and any other token "x" becomes U+2581 "x".
  * Contract: [CLS], [SEP] and [UNK] must be present (the message names the one missing); lines end
  * at \n (a \r before it is dropped); lowercase and strip_accents set BERT's basic-tokenizer
- * normalisation. The vocab copies what it keeps. */
+ * normalisation. The vocab copies what it keeps.
+ * rz_tok_vocab_from_tokenizer_json reads the same vocabulary from a tokenizers tokenizer.json
+ * whose model is {"type": "WordPiece", "vocab": {token: id}} (ids 0..n-1, each once). */
 #ifndef RZ_TOKENIZER_WORDPIECE_VOCAB_H
 #define RZ_TOKENIZER_WORDPIECE_VOCAB_H
 
@@ -18,5 +20,9 @@
 rz_status rz_tok_vocab_from_vocab_txt(const char *text, size_t len, const char *source,
                                       bool lowercase, bool strip_accents, rz_tok_vocab *v,
                                       rz_error *err);
+
+rz_status rz_tok_vocab_from_tokenizer_json(const char *text, size_t len, const char *source,
+                                           bool lowercase, bool strip_accents, rz_tok_vocab *v,
+                                           rz_error *err);
 
 #endif
