@@ -20,6 +20,7 @@ static const route_def routes[RZ_ROUTE_OTHER] = {
     [RZ_ROUTE_CHAT] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
     [RZ_ROUTE_TOKENIZE] = {"POST", rz_srv_route_tokenize, RZ_SRV_LLAMA},
     [RZ_ROUTE_PREDICT] = {"POST", rz_srv_route_predict, RZ_SRV_APR},
+    [RZ_ROUTE_EMBEDDINGS] = {"POST", rz_srv_route_embeddings, RZ_SRV_BERT},
 };
 
 rz_srv_route_fn rz_srv_admit_handler(rz_srv_route route) {
@@ -68,7 +69,7 @@ static bool refused_by_route(rz_server *s, struct MHD_Connection *c, rz_srv_requ
                     method);
     } else if (d->needs >= 0 && (int)s->model.kind != d->needs) {
         rz_srv_fail(f, 404, "route_unavailable", "%s needs %s model; this server serves %s", url,
-                    d->needs == RZ_SRV_APR ? "an APR" : "a GGUF", s->model.id);
+                    rz_srv_model_kind_name(d->needs), s->model.id);
     } else if (!strcmp(method, "POST") && !rz_srv_is_json_type(type)) {
         rz_srv_fail(f, 415, "unsupported_media_type",
                     "%s takes a JSON body (Content-Type: application/json), not %.100s", url,

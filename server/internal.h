@@ -58,6 +58,7 @@ enum MHD_Result rz_srv_route_metrics(rz_server *s, struct MHD_Connection *c, rz_
 enum MHD_Result rz_srv_route_models(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 enum MHD_Result rz_srv_route_predict(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 enum MHD_Result rz_srv_route_tokenize(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
+enum MHD_Result rz_srv_route_embeddings(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 /* /v1/completions and /v1/chat/completions (by r->route); called again after a resume. */
 enum MHD_Result rz_srv_route_generate(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 

@@ -7,8 +7,8 @@
 #include "server/appendf.h"
 
 static const char *const route_paths[RZ_ROUTE_COUNT] = {
-    "/health",   "/metrics",    "/v1/models", "/v1/completions", "/v1/chat/completions",
-    "/tokenize", "/v1/predict", "other",
+    "/health",   "/metrics",    "/v1/models",     "/v1/completions", "/v1/chat/completions",
+    "/tokenize", "/v1/predict", "/v1/embeddings", "other",
 };
 
 /* The status codes counted one by one; anything else is counted as "other" (the last slot). */

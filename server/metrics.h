@@ -22,6 +22,7 @@ typedef enum {
     RZ_ROUTE_CHAT,
     RZ_ROUTE_TOKENIZE,
     RZ_ROUTE_PREDICT,
+    RZ_ROUTE_EMBEDDINGS,
     RZ_ROUTE_OTHER, /* unknown paths */
     RZ_ROUTE_COUNT
 } rz_srv_route;

@@ -31,6 +31,10 @@ enum MHD_Result rz_srv_route_models(rz_server *s, struct MHD_Connection *c, rz_s
     if (s->model.kind == RZ_SRV_APR) {
         cJSON_AddStringToObject(m, "kind", "apr");
         cJSON_AddNumberToObject(m, "n_features", (double)s->model.logreg.n_features);
+    } else if (s->model.kind == RZ_SRV_BERT) {
+        cJSON_AddStringToObject(m, "kind", "bert");
+        cJSON_AddNumberToObject(m, "dimensions", s->model.bert.config.dim);
+        cJSON_AddNumberToObject(m, "max_tokens", s->model.bert.config.max_seq);
     } else {
         cJSON_AddStringToObject(m, "kind", "gguf");
         cJSON_AddStringToObject(m, "architecture", rz_llama_arch_name(s->model.llama.config.arch));

@@ -230,6 +230,8 @@ void rz_server_describe(const rz_server *s, char *out, size_t cap) {
     if (s->model.kind == RZ_SRV_APR)
         snprintf(out, cap, "%s (APR logistic regression, %zu features)", s->model.id,
                  s->model.logreg.n_features);
+    else if (s->model.kind == RZ_SRV_BERT)
+        rz_srv_model_describe(&s->model, out, cap);
     else
         snprintf(out, cap, "%s (GGUF %s, chat template %s from %s, context %d, %d worker%s)",
                  s->model.id, rz_llama_arch_name(s->model.llama.config.arch),

@@ -3,9 +3,9 @@
 #include "backends/avx512/vec_dot.h"
 
 const rz_vec_kernel rz_avx512_vec[RZ_TYPE_ID_LIMIT] = {
-    [RZ_TYPE_F32] = {rz_avx512_vec_dot_f32, NULL, RZ_TYPE_F32, NULL},
-    [RZ_TYPE_F16] = {rz_avx512_vec_dot_f16, NULL, RZ_TYPE_F32, NULL},
-    [RZ_TYPE_BF16] = {rz_avx512_vec_dot_bf16, NULL, RZ_TYPE_F32, NULL},
+    [RZ_TYPE_F32] = {rz_avx512_vec_dot_f32, rz_avx512_vec_tile_f32, RZ_TYPE_F32, NULL},
+    [RZ_TYPE_F16] = {rz_avx512_vec_dot_f16, rz_avx512_vec_tile_f16, RZ_TYPE_F32, NULL},
+    [RZ_TYPE_BF16] = {rz_avx512_vec_dot_bf16, rz_avx512_vec_tile_bf16, RZ_TYPE_F32, NULL},
     [RZ_TYPE_Q4_0] = {rz_avx512_vec_dot_q4_0, rz_avx512_vec_tile_q4_0, RZ_TYPE_Q8_0,
                       rz_avx512_quantize_q8_0},
     [RZ_TYPE_Q4_1] = {rz_avx512_vec_dot_q4_1, rz_avx512_vec_tile_q4_1, RZ_TYPE_Q8_0,

@@ -1,6 +1,7 @@
 /* The avx512 dot kernels of backends/vec_dot.h, one per weight type, and their table
  * (avx512/vec_dot.c). vec_dot_q.c: q4_0..q8_0 with q8_0 activations, and their tiles; vec_dot_k.c:
- * q4_K, q5_K, q6_K with q8_K activations; vec_dot_f.c: f32, f16, bf16 with float activations;
+ * q4_K, q5_K, q6_K with q8_K activations; vec_dot_f.c: f32, f16, bf16 with float activations,
+ * and their tiles;
  * quantize_x.c: the activation quantizers, byte-identical on every ISA. */
 #ifndef RZ_BACKENDS_AVX512_VEC_DOT_H
 #define RZ_BACKENDS_AVX512_VEC_DOT_H
@@ -12,6 +13,12 @@ extern const rz_vec_kernel rz_avx512_vec[RZ_TYPE_ID_LIMIT];
 float rz_avx512_vec_dot_f32(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_f16(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_bf16(const void *w, const void *xq, int64_t n);
+void rz_avx512_vec_tile_f32(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                            int nt, float *y, size_t ldy, int64_t n);
+void rz_avx512_vec_tile_f16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                            int nt, float *y, size_t ldy, int64_t n);
+void rz_avx512_vec_tile_bf16(const void *w, size_t row_bytes, int nr, const void *xq,
+                             size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 float rz_avx512_vec_dot_q4_0(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_q4_1(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_q5_0(const void *w, const void *xq, int64_t n);

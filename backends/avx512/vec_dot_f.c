@@ -38,3 +38,68 @@ static inline __m512 load_bf16(const void *p, __mmask16 m) {
 RZ_DOT(rz_avx512_vec_dot_f32, load_f32, 4)
 RZ_DOT(rz_avx512_vec_dot_f16, load_f16, 2)
 RZ_DOT(rz_avx512_vec_dot_bf16, load_bf16, 2)
+
+/* Tiles: two rows by four tokens at a time, each (row, token) pair with its own two accumulators
+ * fed in the dot's order, so that every pair gets the dot's bits; a short tile repeats its last
+ * row or token and drops the extra results. Each weight load serves four tokens. The
+ * accumulators are named variables (arrays of them get spilled to the stack). */
+enum { TILE_R = 2, TILE_T = 4 };
+
+/* a_r_t += lo * xa_t (x_t[i..i+16)), b_r_t += hi * xb_t (x_t[i+16..i+32)), the activations
+ * loaded once for both rows. */
+#define FMA4(acc, r, w, x)                                                                         \
+    do {                                                                                           \
+        acc##r##0 = _mm512_fmadd_ps(w, x##0, acc##r##0);                                           \
+        acc##r##1 = _mm512_fmadd_ps(w, x##1, acc##r##1);                                           \
+        acc##r##2 = _mm512_fmadd_ps(w, x##2, acc##r##2);                                           \
+        acc##r##3 = _mm512_fmadd_ps(w, x##3, acc##r##3);                                           \
+    } while (0)
+#define LOAD4(x, m, at)                                                                            \
+    __m512 x##0 = _mm512_maskz_loadu_ps(m, x0 + (at)), x##1 = _mm512_maskz_loadu_ps(m, x1 + (at)), \
+           x##2 = _mm512_maskz_loadu_ps(m, x2 + (at)), x##3 = _mm512_maskz_loadu_ps(m, x3 + (at))
+#define SUM(r, t) _mm512_reduce_add_ps(_mm512_add_ps(a##r##t, b##r##t))
+
+#define RZ_TILE(name, load, size)                                                                  \
+    static void name##_2x4(const unsigned char *w0, const unsigned char *w1, const float *x0,      \
+                           const float *x1, const float *x2, const float *x3, float *out,          \
+                           int64_t n) {                                                            \
+        __m512 z = _mm512_setzero_ps();                                                            \
+        __m512 a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;             \
+        __m512 b00 = z, b01 = z, b02 = z, b03 = z, b10 = z, b11 = z, b12 = z, b13 = z;             \
+        int64_t i = 0;                                                                             \
+        for (; i + 32 <= n; i += 32) {                                                             \
+            LOAD4(xa, 0xffff, i);                                                                  \
+            LOAD4(xb, 0xffff, i + 16);                                                             \
+            FMA4(a, 0, load(w0 + size * i, 0xffff), xa);                                           \
+            FMA4(b, 0, load(w0 + size * (i + 16), 0xffff), xb);                                    \
+            FMA4(a, 1, load(w1 + size * i, 0xffff), xa);                                           \
+            FMA4(b, 1, load(w1 + size * (i + 16), 0xffff), xb);                                    \
+        }                                                                                          \
+        for (; i < n; i += 16) {                                                                   \
+            __mmask16 m = n - i >= 16 ? 0xffff : (__mmask16)((1u << (n - i)) - 1u);                \
+            LOAD4(xa, m, i);                                                                       \
+            FMA4(a, 0, load(w0 + size * i, m), xa);                                                \
+            FMA4(a, 1, load(w1 + size * i, m), xa);                                                \
+        }                                                                                          \
+        out[0] = SUM(0, 0), out[1] = SUM(0, 1), out[2] = SUM(0, 2), out[3] = SUM(0, 3);            \
+        out[4] = SUM(1, 0), out[5] = SUM(1, 1), out[6] = SUM(1, 2), out[7] = SUM(1, 3);            \
+    }                                                                                              \
+    void name(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes, int nt,     \
+              float *y, size_t ldy, int64_t n) {                                                   \
+        const float *x[TILE_T];                                                                    \
+        for (int t = 0; t < TILE_T; t++)                                                           \
+            x[t] = (const float *)((const unsigned char *)xq +                                     \
+                                   (size_t)(t < nt ? t : nt - 1) * x_bytes);                       \
+        for (int r0 = 0; r0 < nr; r0 += TILE_R) {                                                  \
+            const unsigned char *w0 = (const unsigned char *)w + (size_t)r0 * row_bytes;           \
+            float out[TILE_R * TILE_T];                                                            \
+            name##_2x4(w0, r0 + 1 < nr ? w0 + row_bytes : w0, x[0], x[1], x[2], x[3], out, n);     \
+            for (int r = 0; r < TILE_R && r0 + r < nr; r++)                                        \
+                for (int t = 0; t < nt; t++)                                                       \
+                    y[(size_t)t * ldy + (size_t)(r0 + r)] = out[r * TILE_T + t];                   \
+        }                                                                                          \
+    }
+
+RZ_TILE(rz_avx512_vec_tile_f32, load_f32, 4)
+RZ_TILE(rz_avx512_vec_tile_f16, load_f16, 2)
+RZ_TILE(rz_avx512_vec_tile_bf16, load_bf16, 2)

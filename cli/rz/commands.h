@@ -13,6 +13,7 @@ int rz_cmd_tokenize(int argc, char **argv);
 int rz_cmd_detokenize(int argc, char **argv);
 int rz_cmd_run(int argc, char **argv);
 int rz_cmd_perplexity(int argc, char **argv);
+int rz_cmd_embed(int argc, char **argv);
 int rz_cmd_serve(int argc, char **argv);
 
 #endif

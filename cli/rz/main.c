@@ -19,6 +19,7 @@ static const struct {
     {"detokenize", rz_cmd_detokenize, "print the text of token ids with a GGUF vocabulary"},
     {"run", rz_cmd_run, "generate text with a llama-family GGUF model (llama, gemma3)"},
     {"perplexity", rz_cmd_perplexity, "perplexity and KL divergence over a text, as llama.cpp"},
+    {"embed", rz_cmd_embed, "sentence embeddings with a BERT encoder (all-MiniLM-L6-v2)"},
     {"serve", rz_cmd_serve, "serve a model over HTTP (OpenAI-compatible, /v1/predict, /metrics)"},
 };
 
