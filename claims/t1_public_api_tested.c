@@ -7,6 +7,7 @@
 #include "build_info.h"
 #include "engine/core/file.h"
 #include "harness/claim.h"
+#include "harness/coverage_run.h"
 
 enum { MAX_NAMES = 4096 };
 
@@ -79,43 +80,86 @@ static bool used_in_tests(const char *name) {
     return false;
 }
 
+/* A list of names for a note: as many as fit in 400 characters, then how many more. */
+typedef struct {
+    char text[480];
+    int left_out;
+} name_list;
+
+static void list_add(name_list *l, const char *name) {
+    size_t used = strlen(l->text);
+    if (used + strlen(name) + 2 < 400)
+        snprintf(l->text + used, sizeof l->text - used, "%s%s", used ? ", " : "", name);
+    else
+        l->left_out++;
+}
+
+static void list_note(rzb_result *r, const char *what, const name_list *l) {
+    if (!l->text[0]) return;
+    if (l->left_out)
+        rzb_result_note(r, "%s: %s and %d more", what, l->text, l->left_out);
+    else
+        rzb_result_note(r, "%s: %s", what, l->text);
+}
+
 static void run(const rzb_context *ctx, rzb_result *r) {
-    (void)ctx;
     memset(&scan, 0, sizeof scan);
-    static const char *const roots[] = {"engine", "backends", "harness", "tests"};
-    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+    static const char *const roots[] = {"engine", "backends", "harness", "server", "tests"};
+    enum { N_ROOTS = sizeof roots / sizeof roots[0] - 1 };
+    int first[N_ROOTS + 1];
+    for (int i = 0; i <= N_ROOTS; i++) {
         char dir[4200];
+        first[i] = scan.n;
         snprintf(dir, sizeof dir, "%s/%s", RZ_SOURCE_DIR, roots[i]);
         nftw(dir, visit, 16, FTW_PHYS);
     }
-    int tested = 0;
-    char untested[900] = "";
-    for (int i = 0; i < scan.n; i++) {
-        if (used_in_tests(scan.names[i])) {
-            tested++;
-            continue;
+    if (!scan.n) {
+        rzb_result_verdict(r, RZB_SKIPPED, "no headers found under %s", RZ_SOURCE_DIR);
+        free(scan.tests);
+        return;
+    }
+    const rzb_coverage *cov = rzb_coverage_run(ctx);
+    int named = 0, tested = 0;
+    name_list not_named = {0}, not_called = {0};
+    for (int root = 0; root < N_ROOTS; root++) {
+        int n = first[root + 1] - first[root], root_tested = 0;
+        for (int i = first[root]; i < first[root + 1]; i++) {
+            bool in_tests = used_in_tests(scan.names[i]);
+            long long calls = cov->ok ? rzb_coverage_calls(cov, scan.names[i]) : -1;
+            named += in_tests;
+            if (!in_tests) list_add(&not_named, scan.names[i]);
+            if (cov->ok && calls <= 0) list_add(&not_called, scan.names[i]);
+            root_tested += in_tests && calls > 0;
         }
-        size_t used = strlen(untested);
-        if (used + strlen(scan.names[i]) + 8 < sizeof untested)
-            snprintf(untested + used, sizeof untested - used, "%s%s", used ? ", " : "",
-                     scan.names[i]);
+        tested += root_tested;
+        char label[96];
+        snprintf(label, sizeof label, "%s/: public functions tested (of %d)", roots[root], n);
+        if (n) rzb_result_metric(r, label, 100.0 * root_tested / n, "%");
     }
     free(scan.tests);
-    double pct = scan.n ? 100.0 * tested / scan.n : 0;
-    rzb_result_metric(r, "public functions (engine, backends, harness headers)", scan.n, "");
-    rzb_result_metric(r, "named in a test", tested, "");
-    rzb_result_metric(r, "coverage of the public API", pct, "%");
-    if (untested[0]) rzb_result_note(r, "not named in any test: %s", untested);
-    rzb_result_note(r, "a function counts as tested when a test source under tests/ names it; "
-                       "deterministic scan, no sampling");
-    if (!scan.n)
-        rzb_result_verdict(r, RZB_SKIPPED, "no headers found under %s", RZ_SOURCE_DIR);
+    double pct = 100.0 * tested / scan.n;
+    rzb_result_metric(r, "public functions (engine, backends, harness, server headers)", scan.n,
+                      "");
+    rzb_result_metric(r, "named in a test source (name scan)", named, "");
+    if (cov->ok) {
+        rzb_result_metric(r, "named in a test and called by the suite", tested, "");
+        rzb_result_metric(r, "coverage of the public API", pct, "%");
+    }
+    list_note(r, "not named in any test", &not_named);
+    list_note(r, "never called by the test suite", &not_called);
+    if (cov->ok && cov->failed[0])
+        rzb_result_note(r, "tests that failed in the coverage build: %s", cov->failed);
+    rzb_result_note(r, "a function counts as tested when a test source under tests/ names it (a "
+                       "direct call whose result the test checks) and the whole suite, run once "
+                       "in a --coverage build, calls it at least once; deterministic, no sampling");
+    if (!cov->ok)
+        rzb_result_verdict(r, RZB_SKIPPED, "the call counts need the coverage run: %s", cov->why);
     else if (tested == scan.n)
-        rzb_result_verdict(r, RZB_SUPPORTED, "all %d public functions are named in tests", scan.n);
+        rzb_result_verdict(r, RZB_SUPPORTED, "all %d public functions are tested", scan.n);
     else
         rzb_result_verdict(r, RZB_FALSIFIED,
-                           "%d of %d public functions (%.1f%%) are named in tests", tested, scan.n,
-                           pct);
+                           "%d of %d public functions (%.1f%%) are named in a test and called",
+                           tested, scan.n, pct);
 }
 
 const rzb_claim rzb_claim_t1_public_api_tested = {
@@ -123,12 +167,15 @@ const rzb_claim rzb_claim_t1_public_api_tested = {
     .title = "100% of public APIs have tests",
     .statement = "100% of public APIs have tests",
     .source = "realizar design rationale (paiml/realizar), claim T1",
-    .workload = "every rz_* and rzb_* function declared in the headers under engine/, backends/ "
-                "and harness/ of this source tree",
+    .workload = "every rz_* and rzb_* function declared in the headers under engine/, backends/, "
+                "harness/ and server/ of this source tree",
     .baseline = "none: an absolute threshold",
-    .threshold = "every public function named in at least one test source under tests/",
-    .test = "scan the headers for declarations, then the test sources for each name",
-    .verdict_rule = "SUPPORTED at 100%, FALSIFIED below; SKIPPED when the sources are absent",
+    .threshold = "every public function named in a test source under tests/ and called by the "
+                 "test suite",
+    .test = "scan the headers for declarations and the test sources for each name; run the whole "
+            "suite once in a --coverage build (shared with T2) and read each function's calls",
+    .verdict_rule = "SUPPORTED at 100%, FALSIFIED below; SKIPPED when the sources are absent or "
+                    "the coverage run fails",
     .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,
