@@ -39,7 +39,8 @@ typedef struct {
  * Options not given default to RZB_SMOKE_RUNS runs (both orders of an ABBA design) of 1
  * iteration, at most 1 warm-up call, batches of 1; each run function shrinks the rest of its
  * workload where ctx->smoke says so (rzb_sized): models come from the tiny `rz synth` preset
- * (harness/models.h), texts from a short fixture, builds from a small CMake project. Whatever the
+ * (harness/models.h), texts from a short fixture, builds from a small CMake project, llama.cpp
+ * comparisons run on one thread (two spin in OpenMP barriers on a loaded machine). Whatever the
  * claim's logic concludes, a smoke result is never SUPPORTED or FALSIFIED: rzb_claim_run makes
  * it INCONCLUSIVE (SKIPPED stays SKIPPED), sets r->smoke, and its reason starts with
  * RZB_SMOKE_REASON, followed by the verdict the logic gave and that verdict's reason. */
