@@ -16,13 +16,12 @@
 #include "harness/timer.h"
 
 enum { N_TOKENS = 128, DIM = RZB_PAIR_DIM, HIDDEN = RZB_PAIR_HIDDEN, N_TYPES = 3 };
+enum { SMOKE_TOKENS = 8, SMOKE_SHRINK = 8 }; /* a smoke run's tokens and weights' divisor */
 enum { VERDICT_TYPE = 0, PEAK_SAMPLES = 3 };
-#define PEAK_SECONDS 0.02 /* one in-run peak sample */
+#define PEAK_SECONDS 0.02   /* one in-run peak sample */
+#define SMOKE_SECONDS 0.002 /* a peak sample or probe repetition in a smoke run */
 #define THRESHOLD 0.5
 #define ALPHA 0.025 /* one-sided; each bound of a 95% CI */
-
-/* Operations of one pair of products at the prompt shape: 2 per multiply-add, in billions. */
-#define GEMM_GOP (2.0 * N_TOKENS * (DIM + HIDDEN) * (double)DIM * 1e-9)
 
 static const struct {
     uint32_t type;
@@ -38,6 +37,8 @@ static const char *peak_name(int k) {
 
 typedef struct {
     const rzb_context *ctx;
+    int n_tokens; /* of the prompt shape: N_TOKENS, or SMOKE_TOKENS in a smoke run */
+    int shrink;   /* the weights' sizes divided by: 1, or SMOKE_SHRINK in a smoke run */
     rz_pool *pool;
     float *x, *y;
     rzb_peak_sampler fma, int8; /* the widest ISA's, on the GEMM's pool */
@@ -45,18 +46,26 @@ typedef struct {
     rzb_series *gemm[N_TYPES], *peak[N_TYPES];
 } bench;
 
+/* Operations of one pair of products at the prompt shape: 2 per multiply-add, in billions. */
+static double gemm_gop(const bench *b) {
+    const double dim = DIM / b->shrink, hidden = HIDDEN / b->shrink;
+    return 2.0 * b->n_tokens * (dim + hidden) * dim * 1e-9;
+}
+
 /* Both peaks of every ISA this CPU runs, on 1 and n threads, as metrics. */
-static void peak_metrics(rzb_result *r, int n) {
+static void peak_metrics(const rzb_context *ctx, rzb_result *r, int n) {
+    const int reps = (int)rzb_sized(ctx, 3, 1);
+    const double seconds = ctx->smoke ? SMOKE_SECONDS : 0.05;
     for (int isa = 0; isa < RZ_ISA_COUNT; isa++)
         for (int t = 1; t <= n; t += n > 1 ? n - 1 : 1) {
             rzb_peak p;
             char name[80];
             const char *s = t > 1 ? "s" : "";
-            if (rzb_probe_fma((rz_isa)isa, t, 3, 0.05, &p)) {
+            if (rzb_probe_fma((rz_isa)isa, t, reps, seconds, &p)) {
                 snprintf(name, sizeof name, "FMA peak %s, %d thread%s", isa_names[isa], t, s);
                 rzb_result_metric(r, name, p.best_gops, "GFLOP/s");
             }
-            if (rzb_probe_int8((rz_isa)isa, t, 3, 0.05, &p)) {
+            if (rzb_probe_int8((rz_isa)isa, t, reps, seconds, &p)) {
                 snprintf(name, sizeof name, "int8 peak %s, %d thread%s", isa_names[isa], t, s);
                 rzb_result_metric(r, name, p.best_gops, "GOP/s");
             }
@@ -64,12 +73,13 @@ static void peak_metrics(rzb_result *r, int n) {
 }
 
 /* STREAM triad on 1 and n threads; returns the n-thread figure (GB/s) and its L3 size. */
-static double measure_bandwidth(rzb_result *r, int n, size_t *l3) {
+static double measure_bandwidth(const rzb_context *ctx, rzb_result *r, int n, size_t *l3) {
     double gbs = NAN;
+    const size_t bytes = (size_t)rzb_sized(ctx, 512, 16) << 20;
     for (int t = 1; t <= n; t += n > 1 ? n - 1 : 1) {
         rzb_bandwidth bw;
         char why[256], name[80];
-        if (!rzb_probe_bandwidth(t, (size_t)512 << 20, 5, &bw, why, sizeof why)) {
+        if (!rzb_probe_bandwidth(t, bytes, (int)rzb_sized(ctx, 5, 1), &bw, why, sizeof why)) {
             rzb_result_note(r, "bandwidth probe on %d threads failed: %s", t, why);
             continue;
         }
@@ -88,17 +98,17 @@ static double measure_bandwidth(rzb_result *r, int n, size_t *l3) {
 static void sample_peak(bench *b, int k, int run) {
     rzb_peak_sampler *s = kinds[k].int8 ? &b->int8 : &b->fma;
     for (int i = 0; i < PEAK_SAMPLES; i++)
-        rzb_series_push(b->peak[k], run, GEMM_GOP / rzb_peak_sample(s) * 1e3);
+        rzb_series_push(b->peak[k], run, gemm_gop(b) / rzb_peak_sample(s) * 1e3);
 }
 
-/* Prompt-shape samples of type k (ms per pair of products, 128 tokens), after warm-up. */
+/* Prompt-shape samples of type k (ms per pair of products, n_tokens), after warm-up. */
 static void sample_gemm(bench *b, int k, int run) {
     const rzb_layer_pair *p = &b->pairs[k];
     for (int i = 0; i < b->ctx->warmup; i++)
-        rzb_layer_pair_product(p, b->pool, 0, b->x, b->y, N_TOKENS);
+        rzb_layer_pair_product(p, b->pool, 0, b->x, b->y, b->n_tokens);
     for (int i = 0; i < b->ctx->iterations; i++) {
         uint64_t t0 = rz_now_ns();
-        rzb_layer_pair_product(p, b->pool, 0, b->x, b->y, N_TOKENS);
+        rzb_layer_pair_product(p, b->pool, 0, b->x, b->y, b->n_tokens);
         rzb_series_push(b->gemm[k], run, (double)(rz_now_ns() - t0) / 1e6);
     }
 }
@@ -133,10 +143,10 @@ static void gemm_metrics(rzb_result *r, const bench *b, int k) {
     rzb_paired f = rzb_series_ratio(b->gemm[k], b->peak[k], THRESHOLD, ALPHA);
     char name[80];
     snprintf(name, sizeof name, "GEMM %s (prompt shape)", kinds[k].name);
-    rzb_result_metric(r, name, GEMM_GOP / (b->gemm[k]->run_gmean * 1e-3),
+    rzb_result_metric(r, name, gemm_gop(b) / (b->gemm[k]->run_gmean * 1e-3),
                       kinds[k].int8 ? "GOP/s" : "GFLOP/s");
     snprintf(name, sizeof name, "%s in %s's runs", peak_name(k), kinds[k].name);
-    rzb_result_metric(r, name, GEMM_GOP / (b->peak[k]->run_gmean * 1e-3),
+    rzb_result_metric(r, name, gemm_gop(b) / (b->peak[k]->run_gmean * 1e-3),
                       kinds[k].int8 ? "GOP/s" : "GFLOP/s");
     snprintf(name, sizeof name, "GEMM %s, %% of %s", kinds[k].name, peak_name(k));
     rzb_result_metric(r, name, 100 * f.ratio, "%");
@@ -174,7 +184,8 @@ static bool decode_figures(rzb_result *r, const bench *b, size_t l3, double band
         snprintf(label, sizeof label, "matvec %s, 1 token", kinds[k].name);
         rzb_series *mv = rzb_result_series(r, label, "ms", "per pair of products, from memory");
         int copies = (int)((4 * (l3 ? l3 : (size_t)256 << 20)) / b->pairs[k].pair_bytes + 1);
-        if (!mv || !rzb_layer_pair_make(&p, kinds[k].type, copies)) return false;
+        if (b->ctx->smoke) copies = 1;
+        if (!mv || !rzb_layer_pair_make(&p, kinds[k].type, copies, b->shrink)) return false;
         rzb_progress(b->ctx, "%s matvec over %d copies", kinds[k].name, copies);
         sample_matvec(b, &p, mv);
         matvec_metrics(r, k, mv, &p, bandwidth);
@@ -187,13 +198,14 @@ static bool decode_figures(rzb_result *r, const bench *b, size_t l3, double band
 static bool make_gemm_inputs(rzb_result *r, bench *b) {
     for (int k = 0; k < N_TYPES; k++) {
         char label[64], method[96];
-        snprintf(label, sizeof label, "GEMM %s, 128 tokens", kinds[k].name);
+        snprintf(label, sizeof label, "GEMM %s, %d tokens", kinds[k].name, b->n_tokens);
         b->gemm[k] = rzb_result_series(r, label, "ms", "per pair of products");
         snprintf(label, sizeof label, "%s for %s's ops", peak_name(k), kinds[k].name);
         snprintf(method, sizeof method, "ops of one pair / peak rate, %d samples before and after",
                  PEAK_SAMPLES);
         b->peak[k] = rzb_result_series(r, label, "ms", method);
-        if (!b->gemm[k] || !b->peak[k] || !rzb_layer_pair_make(&b->pairs[k], kinds[k].type, 1))
+        if (!b->gemm[k] || !b->peak[k] ||
+            !rzb_layer_pair_make(&b->pairs[k], kinds[k].type, 1, b->shrink))
             return false;
     }
     return true;
@@ -213,11 +225,12 @@ static void notes(rzb_result *r, const bench *b, int n, int placed) {
         rzb_result_note(r, "the backend (%s) is narrower than the CPU's widest ISA (%s)", be->name,
                         isa_names[isa]);
     rzb_result_note(r,
-                    "prompt shape: Y = X W^T, X 128 x 2048, W 2048 x 2048 then 5632 x 2048 "
+                    "prompt shape: Y = X W^T, X %d x %d, W %d x %d then %d x %d "
                     "(rz_matmul_mt), %.3g G ops (2 per multiply-add); decode shape: y = W x "
                     "on the same weights (rz_matvec_mt), copies cycled so each sample reads "
                     "its weights from memory",
-                    GEMM_GOP);
+                    b->n_tokens, DIM / b->shrink, DIM / b->shrink, DIM / b->shrink,
+                    HIDDEN / b->shrink, DIM / b->shrink, gemm_gop(b));
     rzb_result_note(r, "verdict type fixed in advance: F32 GEMM / FMA peak (the claim counts "
                        "FLOPs); Q8_0 and Q4_K multiply int8 activations and are held against "
                        "the int8 peak, reported as metrics");
@@ -226,15 +239,16 @@ static void notes(rzb_result *r, const bench *b, int n, int placed) {
 /* Samplers on the GEMM's pool, calibrated; false when the CPU runs neither kernel (never). */
 static bool make_samplers(bench *b) {
     rz_isa isa = rz_backend_best_isa();
-    return rzb_fma_sampler(&b->fma, isa, b->pool, PEAK_SECONDS) &&
-           rzb_int8_sampler(&b->int8, isa, b->pool, PEAK_SECONDS);
+    const double seconds = b->ctx->smoke ? SMOKE_SECONDS : PEAK_SECONDS;
+    return rzb_fma_sampler(&b->fma, isa, b->pool, seconds) &&
+           rzb_int8_sampler(&b->int8, isa, b->pool, seconds);
 }
 
 static void measure(const rzb_context *ctx, rzb_result *r, bench *b, int n, int placed) {
     rzb_progress(ctx, "peaks per ISA and STREAM triad");
-    peak_metrics(r, n);
+    peak_metrics(ctx, r, n);
     size_t l3 = 0;
-    double bandwidth = measure_bandwidth(r, n, &l3);
+    double bandwidth = measure_bandwidth(ctx, r, n, &l3);
     if (!make_samplers(b) || !make_gemm_inputs(r, b)) {
         rzb_result_verdict(r, RZB_SKIPPED, "out of memory for the weights, or no peak kernel");
         return;
@@ -257,9 +271,13 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     const int n = rzb_online_cpus();
     bench *b = calloc(1, sizeof *b);
     rz_error err;
-    if (b) b->ctx = ctx;
-    if (!b || !(b->x = rzb_random_floats((size_t)N_TOKENS * DIM, 7)) ||
-        !(b->y = malloc((size_t)N_TOKENS * HIDDEN * sizeof(float))) ||
+    if (b) {
+        b->ctx = ctx;
+        b->n_tokens = (int)rzb_sized(ctx, N_TOKENS, SMOKE_TOKENS);
+        b->shrink = (int)rzb_sized(ctx, 1, SMOKE_SHRINK);
+    }
+    if (!b || !(b->x = rzb_random_floats((size_t)b->n_tokens * DIM, 7)) ||
+        !(b->y = malloc((size_t)b->n_tokens * HIDDEN * sizeof(float))) ||
         (n > 1 && rz_pool_new(n, &b->pool, &err)))
         rzb_result_verdict(r, RZB_SKIPPED, "out of memory or threads for the workload");
     else

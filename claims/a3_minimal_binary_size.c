@@ -15,7 +15,8 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_progress(ctx, "building the minimal configuration in %s", dir);
     static const char *const options[] = {"-DRZ_MINIMAL=ON", "-DCMAKE_BUILD_TYPE=MinSizeRel", NULL};
     static const char *const targets[] = {"rz_cli", NULL};
-    if (!rzb_cmake_build(dir, options, targets, why, sizeof why)) {
+    if (!rzb_cmake_build_from(rzb_build_source(ctx->smoke), dir, options, targets, why,
+                              sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "minimal build failed: %s", why);
         return;
     }
@@ -36,6 +37,8 @@ static void run(const rzb_context *ctx, rzb_result *r) {
                        "server), MinSizeRel, stripped with strip --strip-all");
     rzb_result_note(r, "system libraries (libc, libm, zlib, cJSON, PCRE2) are linked dynamically "
                        "and not counted");
+    if (ctx->smoke)
+        rzb_result_note(r, "smoke run: built claims/workloads/smoke_build, not this tree");
     rzb_result_note(r, "deterministic measurement: one build, no sampling");
     if (after.st_size < 5000000)
         rzb_result_verdict(r, RZB_SUPPORTED, "stripped minimal rz is %lld bytes (%.2f MB) < 5 MB",

@@ -153,7 +153,8 @@ static void completions_load(const rzb_context *ctx, rzb_result *r, wrk_stats *w
     snprintf(url, sizeof url, "http://127.0.0.1:%d", s.port);
     snprintf(script, sizeof script, "%s/wrk-completions.lua", ctx->scripts_dir);
     char cpus[64];
-    *ran = wrk(url, script, COMPLETION_CONNECTIONS, 10, w, cpus, why, sizeof why);
+    *ran = wrk(url, script, COMPLETION_CONNECTIONS, (int)rzb_sized(ctx, 10, 1), w, cpus, why,
+               sizeof why);
     serve_stop(&s);
     if (!*ran) {
         rzb_result_note(r, "completions load failed: %s", why);

@@ -177,7 +177,7 @@ static void judge(rzb_result *r, const delta_pct *d) {
 static bool prepare(const rzb_context *ctx, char *text, char *f16, char paths[][4096], char *why,
                     size_t cap) {
     char src[4096];
-    if (!rzb_wikitext2_test(text, 4096, why, cap) ||
+    if (!rzb_wikitext2_test(ctx, text, 4096, why, cap) ||
         !rzb_model_find(ctx, "smollm2", src, sizeof src, why, cap) ||
         !rzb_ppl_quantized(ctx, src, "smollm2-135m", "F16", "F16", true, f16, 4096, why, cap))
         return false;

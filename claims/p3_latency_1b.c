@@ -126,7 +126,8 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     getloadavg(load, 1);
     rzb_progress(ctx, "STREAM triad on %d threads", threads);
     rzb_bandwidth bw;
-    if (!rzb_probe_bandwidth(threads, (size_t)512 << 20, 5, &bw, why, sizeof why)) {
+    if (!rzb_probe_bandwidth(threads, (size_t)rzb_sized(ctx, 512, 16) << 20,
+                             (int)rzb_sized(ctx, 5, 1), &bw, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "bandwidth probe: %s", why);
         return;
     }

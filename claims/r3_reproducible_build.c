@@ -36,7 +36,8 @@ static void run(const rzb_context *ctx, rzb_result *r) {
             return;
         }
         rzb_progress(ctx, "build %d/2 in %s", i + 1, dirs[i]);
-        if (!rzb_cmake_build(dirs[i], options, targets, why, sizeof why)) {
+        if (!rzb_cmake_build_from(rzb_build_source(ctx->smoke), dirs[i], options, targets, why,
+                                  sizeof why)) {
             rzb_result_verdict(r, RZB_SKIPPED, "build %d failed: %s", i + 1, why);
             return;
         }
@@ -56,6 +57,8 @@ static void run(const rzb_context *ctx, rzb_result *r) {
                      "%s%s at byte %lld", differs[0] ? ", " : "", binaries[k], off);
     }
     rzb_result_note(r, "two Release builds of the same tree in %s and %s", dirs[0], dirs[1]);
+    if (ctx->smoke)
+        rzb_result_note(r, "smoke run: built claims/workloads/smoke_build, not this tree");
     rzb_result_note(r, "deterministic comparison: byte for byte, no sampling");
     if (differs[0])
         rzb_result_verdict(r, RZB_FALSIFIED, "binaries differ: %s", differs);

@@ -12,7 +12,7 @@
 #include "harness/probe_bandwidth.h"
 #include "harness/probe_threads.h"
 
-enum { N_PROMPT = 128, N_FILES = 5, LL_REPS = 3 };
+enum { N_PROMPT = 128, N_FILES = 5, LL_REPS = 3 }; /* LL_REPS: 1 in a smoke run */
 enum { RZ_TOK, LL_TOK, RZ_PROMPT, LL_PROMPT, N_SERIES };
 #define ALPHA 0.025 /* one-sided, each bound of a 95% CI */
 
@@ -46,8 +46,10 @@ static void series_init(rzb_result *r, file_run *fr) {
 
 /* The two llama-bench tests: the prompt from position 0, decode at the depth rz decodes at. */
 static void llama_args(file_run *fr, const char *bin, int threads) {
-    const rzb_llama_bench_args base = {
-        .bin = bin, .model = fr->f->path, .threads = threads, .reps = LL_REPS};
+    const rzb_llama_bench_args base = {.bin = bin,
+                                       .model = fr->f->path,
+                                       .threads = threads,
+                                       .reps = (int)rzb_sized(fr->ctx, LL_REPS, 1)};
     fr->prompt = base;
     fr->prompt.n_prompt = N_PROMPT;
     fr->decode = base;
@@ -174,7 +176,8 @@ static bool setup(const rzb_context *ctx, rzb_result *r, int threads, char *bin,
     double load[1] = {NAN};
     getloadavg(load, 1);
     rzb_progress(ctx, "STREAM triad on %d threads", threads);
-    if (!rzb_probe_bandwidth(threads, (size_t)512 << 20, 5, bw, why, sizeof why)) {
+    if (!rzb_probe_bandwidth(threads, (size_t)rzb_sized(ctx, 512, 16) << 20,
+                             (int)rzb_sized(ctx, 5, 1), bw, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "bandwidth probe: %s", why);
         return false;
     }
@@ -205,11 +208,12 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         {.label = "TinyLlama-1.1B-shape Q4_K_M", .like = "tinyllama-1.1b", .type = "Q4_K_M"},
         {.label = "TinyLlama-1.1B-shape Q6_K", .like = "tinyllama-1.1b", .type = "Q6_K"},
     };
-    const int threads = rzb_online_cpus();
+    const int threads = (int)rzb_sized(ctx, rzb_online_cpus(), 1); /* smoke: 1 */
     char bin[4096];
     rzb_bandwidth bw;
     if (!setup(ctx, r, threads, bin, sizeof bin, &bw)) return;
-    for (int i = 0; i < N_FILES; i++)
+    const int n_files = (int)rzb_sized(ctx, N_FILES, 2); /* a smoke run: the first two */
+    for (int i = 0; i < n_files; i++)
         if (!measure(ctx, r, &files[i], bin, i == 0, threads, bw.best_gbs)) return;
     rzb_result_judge(r);
 }

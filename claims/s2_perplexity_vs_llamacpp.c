@@ -10,7 +10,8 @@
 #include "harness/probe_threads.h"
 
 /* Chunks of CTX tokens: N per timed process, WARM per untimed one. Both are multiples of
- * llama-perplexity's default 4 chunks per pass (-b 2048 / -c 512), so every pass is full. */
+ * llama-perplexity's default 4 chunks per pass (-b 2048 / -c 512), so every pass is full. A smoke
+ * run takes 1 chunk per process. */
 #define CTX "512"
 enum { N = 8, WARM = 4 };
 #define SAME_WORK_TOL 0.01
@@ -21,6 +22,7 @@ typedef struct {
     bool llama; /* parse as llama-perplexity's output, else as rz's JSON */
     char *argv[20];
     int chunks_at; /* argv's --chunks value, which points at chunks */
+    int n;         /* chunks per timed process: N, or 1 in a smoke run */
     char chunks[8];
     rzb_series *per_chunk, *whole, *fixed;
     rzb_ppl_output out; /* the latest process's */
@@ -47,13 +49,13 @@ static bool run_once(side *s, int n, double *seconds, char *why, size_t cap) {
  * tokenizing the whole file excluded), the whole process, and the difference (fixed costs). */
 static bool measure(side *s, int run, char *why, size_t cap) {
     double t;
-    if (!run_once(s, N, &t, why, cap)) return false;
+    if (!run_once(s, s->n, &t, why, cap)) return false;
     if (!(s->out.eval_seconds > 0 && s->out.eval_seconds < t)) {
         snprintf(why, cap, "%s: its own clock says %g s for %d chunks, its process took %g s",
-                 s->name, s->out.eval_seconds, N, t);
+                 s->name, s->out.eval_seconds, s->n, t);
         return false;
     }
-    rzb_series_push(s->per_chunk, run, 1e3 * s->out.eval_seconds / N);
+    rzb_series_push(s->per_chunk, run, 1e3 * s->out.eval_seconds / s->n);
     rzb_series_push(s->whole, run, t);
     rzb_series_push(s->fixed, run, t - s->out.eval_seconds);
     return true;
@@ -71,10 +73,11 @@ static bool same_work(const side *rz, const side *ll, char *why, size_t cap) {
 static bool sample(const rzb_context *ctx, side *rz, side *ll, bool *differ, char *why,
                    size_t cap) {
     double t;
+    const int warm = (int)rzb_sized(ctx, WARM, 1);
     *differ = false;
     for (int i = 0; i < ctx->warmup; i++) {
         rzb_progress(ctx, "warm-up %d/%d", i + 1, ctx->warmup);
-        if (!run_once(rz, WARM, &t, why, cap) || !run_once(ll, WARM, &t, why, cap)) return false;
+        if (!run_once(rz, warm, &t, why, cap) || !run_once(ll, warm, &t, why, cap)) return false;
         if (!same_work(rz, ll, why, cap)) return !(*differ = true);
     }
     for (int run = 0; run < ctx->runs; run++)
@@ -87,13 +90,14 @@ static bool sample(const rzb_context *ctx, side *rz, side *ll, bool *differ, cha
     return true;
 }
 
-static void make_side(side *s, rzb_result *r, const char *name, bool llama) {
-    *s = (side){.name = name, .llama = llama};
+static void make_side(const rzb_context *ctx, side *s, rzb_result *r, const char *name,
+                      bool llama) {
+    *s = (side){.name = name, .llama = llama, .n = (int)rzb_sized(ctx, N, 1)};
     char label[64], method[96];
     snprintf(label, sizeof label, "%s time per chunk", name);
-    snprintf(method, sizeof method, "its own clock over %d chunks / %d", N, N);
+    snprintf(method, sizeof method, "its own clock over %d chunks / %d", s->n, s->n);
     s->per_chunk = rzb_result_series(r, label, "ms", method);
-    snprintf(label, sizeof label, "%s process, %d chunks", name, N);
+    snprintf(label, sizeof label, "%s process, %d chunks", name, s->n);
     s->whole = rzb_result_series(r, label, "s", "spawn to reaped exit");
     snprintf(label, sizeof label, "%s load + tokenize", name);
     s->fixed = rzb_result_series(r, label, "s", "the process less its own chunks' time");
@@ -127,7 +131,7 @@ static void report_notes(rzb_result *r, const side *rz, const side *ll, int thre
                     "time per chunk by each tool's own clock over its %d chunks: rz's "
                     "final.seconds; llama-perplexity's log timestamps from \"calculating "
                     "perplexity\" to \"Final estimate\"; load and tokenizing excluded on both",
-                    N);
+                    rz->n);
     rzb_result_note(r, "same work: positions 256..510 of each chunk scored against the next "
                        "token on both sides; llama.cpp also runs position 511 (its logits unused), "
                        "rz stops at 510: 1 of 512 positions");
@@ -154,11 +158,11 @@ static void set_commands(const rzb_context *ctx, side *rz, side *ll, char *model
 
 static void compare(const rzb_context *ctx, rzb_result *r, char *model, char *text, char *tool) {
     char t[16], why[1024];
-    const int threads = rzb_online_cpus();
+    const int threads = (int)rzb_sized(ctx, rzb_online_cpus(), 1); /* smoke: 1 */
     snprintf(t, sizeof t, "%d", threads);
     side rz, ll;
-    make_side(&rz, r, "rz", false);
-    make_side(&ll, r, "llama.cpp", true);
+    make_side(ctx, &rz, r, "rz", false);
+    make_side(ctx, &ll, r, "llama.cpp", true);
     set_commands(ctx, &rz, &ll, model, text, tool, t);
     bool differ;
     if (!sample(ctx, &rz, &ll, &differ, why, sizeof why) && !differ) {
@@ -178,7 +182,7 @@ static void compare(const rzb_context *ctx, rzb_result *r, char *model, char *te
 static void run(const rzb_context *ctx, rzb_result *r) {
     char model[4096], text[4096], tool[4096], why[1024];
     if (!rzb_model_find(ctx, "smollm2", model, sizeof model, why, sizeof why) ||
-        !rzb_wikitext2_test(text, sizeof text, why, sizeof why) ||
+        !rzb_wikitext2_test(ctx, text, sizeof text, why, sizeof why) ||
         !rzb_llama_tool("llama-perplexity", tool, sizeof tool, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
         return;

@@ -25,16 +25,32 @@ static void self_dir(char *out, size_t cap) {
     snprintf(out, cap, "%s", n > 0 ? dirname(exe) : ".");
 }
 
+/* The options a run resolves to: the given ones, else the claim's defaults, or in a smoke run
+ * the smoke defaults (harness/claim.h). */
+static void resolve(const rzb_claim *c, const rzb_options *opt, rzb_context *ctx) {
+    const bool s = opt->smoke;
+    const int warmup = c->default_warmup < 1 ? c->default_warmup : 1;
+    ctx->runs = opt->runs > 0 ? opt->runs : s ? RZB_SMOKE_RUNS : c->default_runs;
+    ctx->iterations = opt->iterations > 0 ? opt->iterations : s ? 1 : c->default_iterations;
+    ctx->warmup = opt->warmup >= 0 ? opt->warmup : s ? warmup : c->default_warmup;
+    ctx->batch = opt->batch > 0 ? opt->batch : s ? 1 : c->default_batch;
+    ctx->smoke = s;
+}
+
+/* A smoke result: never SUPPORTED or FALSIFIED; the logic's verdict goes into the reason. */
+static void smoke_verdict(rzb_result *r) {
+    char was[sizeof r->reason];
+    snprintf(was, sizeof was, "%s", r->reason);
+    const rzb_verdict logic = r->verdict;
+    r->smoke = true;
+    rzb_result_note(r, "smoke run: the claim's own code at its smallest size, not a measurement");
+    rzb_result_verdict(r, logic == RZB_SKIPPED ? RZB_SKIPPED : RZB_INCONCLUSIVE,
+                       RZB_SMOKE_REASON "; its logic gave %s: %s", rzb_verdict_name(logic), was);
+}
+
 void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb_result *r) {
-    rzb_context ctx = {
-        .id = c->id,
-        .runs = opt->runs > 0 ? opt->runs : c->default_runs,
-        .iterations = opt->iterations > 0 ? opt->iterations : c->default_iterations,
-        .warmup = opt->warmup >= 0 ? opt->warmup : c->default_warmup,
-        .batch = opt->batch > 0 ? opt->batch : c->default_batch,
-        .progress = opt->progress,
-        .pin = pin,
-    };
+    rzb_context ctx = {.id = c->id, .progress = opt->progress, .pin = pin};
+    resolve(c, opt, &ctx);
     char dir[4096];
     self_dir(dir, sizeof dir);
     snprintf(ctx.rz_bin, sizeof ctx.rz_bin, "%s/rz", dir);
@@ -64,6 +80,7 @@ void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb
                     "%.2f)",
                     r->foreign_cpus, steal, r->foreign_bound);
     rzb_result_apply_run_rules(r);
+    if (ctx.smoke) smoke_verdict(r);
 }
 
 void rzb_progress(const rzb_context *ctx, const char *fmt, ...) {

@@ -19,6 +19,7 @@ typedef struct {
     uint64_t batch;          /* calls per batched sample; 0: the claim's default */
     bool progress;           /* print progress to stderr (only when it is a TTY) */
     double max_foreign_cpus; /* the runner's bound on other work (CPUs); 0: RZB_MAX_FOREIGN_CPUS */
+    bool smoke;              /* a smoke run (see below) */
 } rzb_options;
 
 /* What a claim's run function gets: resolved options, the pinned measuring thread, and paths. */
@@ -31,7 +32,25 @@ typedef struct {
     char rz_bin[4096];      /* the `rz` executable beside rzbench */
     char scripts_dir[4096]; /* scripts/ of the source tree */
     char python[256];       /* interpreter for baseline helpers ($RZB_PYTHON or python3) */
+    bool smoke;             /* a smoke run: the smallest workload that runs every line */
 } rzb_context;
+
+/* Smoke runs: the claim's own code at its smallest size, for the test suite, not a measurement.
+ * Options not given default to RZB_SMOKE_RUNS runs (both orders of an ABBA design) of 1
+ * iteration, at most 1 warm-up call, batches of 1; each run function shrinks the rest of its
+ * workload where ctx->smoke says so (rzb_sized): models come from the tiny `rz synth` preset
+ * (harness/models.h), texts from a short fixture, builds from a small CMake project, llama.cpp
+ * comparisons run on one thread (two spin in OpenMP barriers on a loaded machine). Whatever the
+ * claim's logic concludes, a smoke result is never SUPPORTED or FALSIFIED: rzb_claim_run makes
+ * it INCONCLUSIVE (SKIPPED stays SKIPPED), sets r->smoke, and its reason starts with
+ * RZB_SMOKE_REASON, followed by the verdict the logic gave and that verdict's reason. */
+enum { RZB_SMOKE_RUNS = 2 };
+#define RZB_SMOKE_REASON "smoke run: not a measurement"
+
+/* `real`, or `smoke` in a smoke run: the size of one part of a claim's workload. */
+static inline long rzb_sized(const rzb_context *ctx, long real, long smoke) {
+    return ctx->smoke ? smoke : real;
+}
 
 struct rzb_claim {
     const char *id;
@@ -55,7 +74,8 @@ extern const size_t rzb_n_claims;
 /* The claim with this id (case-insensitive), or NULL. */
 const rzb_claim *rzb_claim_find(const char *id);
 
-/* Resolves options against the claim's defaults and runs it, timing the whole run. */
+/* Resolves options against the claim's defaults (or the smoke defaults) and runs it, timing the
+ * whole run. */
 void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb_result *r);
 
 /* Prints "ID: message" to stderr when ctx->progress is set. */

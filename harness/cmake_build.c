@@ -36,6 +36,10 @@ bool rzb_cmake_build_from(const char *source, const char *dir, const char *const
     return true;
 }
 
+const char *rzb_build_source(bool smoke) {
+    return smoke ? RZ_SOURCE_DIR "/claims/workloads/smoke_build" : RZ_SOURCE_DIR;
+}
+
 bool rzb_scratch_dir(const char *tag, char *out, size_t cap) {
     const char *tmp = getenv("TMPDIR");
     snprintf(out, cap, "%s/rzbench-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", tag);

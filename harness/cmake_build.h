@@ -15,6 +15,11 @@ bool rzb_cmake_build(const char *dir, const char *const *options, const char *co
 bool rzb_cmake_build_from(const char *source, const char *dir, const char *const *options,
                           const char *const *targets, char *why, size_t cap);
 
+/* The tree a build claim builds: this source tree, or in a smoke run the small project in
+ * claims/workloads/smoke_build (the same target and binary names: rz_cli gives rz, rzbench gives
+ * rzbench), so a smoke run exercises the claim's logic in seconds instead of a full build. */
+const char *rzb_build_source(bool smoke);
+
 /* A fresh scratch directory under $TMPDIR (or /tmp), named for `tag`; false when it cannot. */
 bool rzb_scratch_dir(const char *tag, char *out, size_t cap);
 

@@ -12,6 +12,7 @@
 
 bool rzb_model_find(const rzb_context *ctx, const char *name, char *out, size_t cap, char *why,
                     size_t why_cap) {
+    if (ctx->smoke) return rzb_model_synth(ctx, RZB_SMOKE_LIKE, "Q4_1", out, cap, why, why_cap);
     char script[4200];
     snprintf(script, sizeof script, "%s/find-models", ctx->scripts_dir);
     char *argv[] = {script, (char *)name, NULL};
@@ -38,6 +39,7 @@ static bool mkdirs(const char *dir) {
 
 bool rzb_model_synth(const rzb_context *ctx, const char *like, const char *type, char *out,
                      size_t cap, char *why, size_t why_cap) {
+    if (ctx->smoke) like = RZB_SMOKE_LIKE;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/datasets/cache/synth", RZ_SOURCE_DIR);
     snprintf(out, cap, "%s/%s-%s.gguf", dir, like, type);

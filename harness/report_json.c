@@ -106,6 +106,7 @@ static cJSON *result_json(const rzb_result *r, bool samples) {
     cJSON_AddStringToObject(o, "title", r->claim->title);
     cJSON_AddStringToObject(o, "verdict", rzb_verdict_name(r->verdict));
     cJSON_AddStringToObject(o, "reason", r->reason);
+    cJSON_AddBoolToObject(o, "smoke", r->smoke);
     cJSON_AddItemToObject(o, "spec", spec_json(r->claim));
     cJSON_AddItemToObject(o, "comparison", comparison_json(r, &r->cmp));
     cJSON *cmps = cJSON_AddArrayToObject(o, "comparisons");

@@ -54,6 +54,7 @@ typedef struct {
     double foreign_bound; /* the bound the runner holds it to; 0: RZB_MAX_FOREIGN_CPUS */
     rzb_counters counters;
     double wall_s;
+    bool smoke; /* a smoke run's result: not a measurement (harness/claim.h) */
 } rzb_result;
 
 rzb_series *rzb_result_series(rzb_result *r, const char *label, const char *unit,

@@ -50,7 +50,7 @@ Test(cli_rzbench, selftest_help_names_claim_h1) {
 }
 
 Test(cli_rzbench, usage_errors_exit_2) {
-    const char *cases[][4] = {
+    const char *cases[][5] = {
         {NULL},
         {"frob"},
         {"claim"},
@@ -62,6 +62,7 @@ Test(cli_rzbench, usage_errors_exit_2) {
         {"claim", "P1", "--max-load", "-1"},
         {"claim", "P1", "--iterations"},
         {"list", "extra"},
+        {"claim", "P1", "--smoke", "--bundle", "/tmp/rzt-smoke.tar"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         cr_expect_eq(rzbench(cases[i]), 2, "case %zu: %s", i, err);
@@ -69,6 +70,8 @@ Test(cli_rzbench, usage_errors_exit_2) {
     cr_expect(strstr(err, "--runs: expected an integer in [1, ") != NULL, "%s", err);
     rzbench(cases[3]);
     cr_expect(strstr(err, "unknown claim id 'Z9'") != NULL, "%s", err);
+    rzbench(cases[11]);
+    cr_expect(strstr(err, "--smoke: not with --save-baseline or --bundle") != NULL, "%s", err);
 }
 
 Test(cli_rzbench, list_names_p1_and_p2) {

@@ -12,9 +12,12 @@
 
 #include "harness/claim.h"
 
-bool rzb_wikitext2_test(char *out, size_t cap, char *why, size_t why_cap);
+/* In a smoke run: 8 KB of the gate's fixture text (harness/gate_fixtures.h) instead, written once
+ * to datasets/cache/synth/smoke-text.txt: a few chunks of the tiny smoke model's tokens. */
+bool rzb_wikitext2_test(const rzb_context *ctx, char *out, size_t cap, char *why, size_t why_cap);
 
-/* datasets/cache/a5/<stem>-<label>.gguf from `rz quantize in OUT type [--pure]`. */
+/* datasets/cache/a5/<stem>-<label>.gguf from `rz quantize in OUT type [--pure]`; in a smoke run
+ * datasets/cache/a5/smoke-<stem>-<label>.gguf, so the real files are never mistaken for it. */
 bool rzb_ppl_quantized(const rzb_context *ctx, const char *in, const char *stem, const char *label,
                        const char *type, bool pure, char *out, size_t cap, char *why,
                        size_t why_cap);

@@ -16,7 +16,8 @@ static const char help[] =
     "(N(0, 0.02)-like, norms 1.0, deterministic from the seed), for speed work only. The file\n"
     "says so: general.name ends in \"(synthetic weights)\" and rz.synthetic = true. It carries a\n"
     "synthetic llama SentencePiece vocabulary of the model's size, so llama.cpp loads it.\n\n"
-    "  --like MODEL   tinyllama-1.1b, llama2-7b or smollm2-135m\n"
+    "  --like MODEL   tinyllama-1.1b, llama2-7b, smollm2-135m, or tiny-2l (2 layers, dim 256,\n"
+    "                 512 tokens: for smoke tests)\n"
     "  --type TYPE    F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K\n"
     "                 (Q4_K and Q5_K are llama-quantize's aliases of Q4_K_M and Q5_K_M); "
     "per-tensor\n"
@@ -69,10 +70,10 @@ int rz_cmd_synth(int argc, char **argv) {
         return 2;
     }
     if (!(o.preset = rz_synth_preset_find(like))) {
-        fprintf(stderr,
-                "rz synth: --like: expected tinyllama-1.1b, llama2-7b or smollm2-135m, "
-                "got '%s'\n",
-                like);
+        fprintf(stderr, "rz synth: --like: unknown model '%s'; expected one of:", like);
+        for (const rz_synth_preset *p = rz_synth_presets; p->id; p++)
+            fprintf(stderr, " %s", p->id);
+        fputc('\n', stderr);
         return 2;
     }
     if (!(o.spec = rz_quant_spec_find(type))) {

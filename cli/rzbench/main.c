@@ -57,7 +57,13 @@ static const char run_help[] =
     "                    DIR/history.sqlite)\n"
     "  --no-history      append nothing to the history database\n"
     "  --bundle FILE     also write the run as one tar archive (manifest, reports), atomically,\n"
-    "                    for `rzbench merge` and `rzbench reverify`\n\n"
+    "                    for `rzbench merge` and `rzbench reverify`\n"
+    "  --smoke           a smoke run: the claims' own code at its smallest size (tiny synthetic\n"
+    "                    models, a short text, small builds; 2 runs of 1 iteration unless given),\n"
+    "                    to check that it runs, not a measurement: every verdict is INCONCLUSIVE\n"
+    "                    or SKIPPED, its reason starts \"" RZB_SMOKE_REASON "\" and names\n"
+    "                    the verdict the logic gave; reports go to DIR/NAME-smoke.*, nothing to\n"
+    "                    the history; not with --save-baseline or --bundle\n\n"
     "Every run writes DIR/NAME.samples.csv, .summary.csv, .verdicts.csv, .json and .html,\n"
     "atomically. Progress goes to stderr when it is a terminal. Exit codes: 0 the run completed\n"
     "whatever the verdicts, 1 failure or --strict with a FALSIFIED verdict, 2 usage error.\n";
@@ -98,6 +104,9 @@ static int parse_options(int argc, char **argv, int first, cli_options *o, const
         } else if (!strcmp(a, "--strict")) {
             o->strict = true;
         } else if (!strcmp(a, "--no-history")) {
+            o->no_history = true;
+        } else if (!strcmp(a, "--smoke")) {
+            o->run.smoke = true;
             o->no_history = true;
         } else if (a[0] == '-' && a[1] == '-' && i + 1 == argc) {
             fprintf(stderr, "rzbench: %s: missing value or unknown option\n", a);
@@ -146,6 +155,10 @@ static int parse_options(int argc, char **argv, int first, cli_options *o, const
             fprintf(stderr, "rzbench: unexpected argument '%s' (see --help)\n", a);
             return 2;
         }
+    }
+    if (o->run.smoke && (o->save_baseline || o->bundle)) {
+        fputs("rzbench: --smoke: not with --save-baseline or --bundle\n", stderr);
+        return 2;
     }
     return 0;
 }
@@ -203,8 +216,10 @@ static bool bundle(const rzb_report *rep, const rzb_claim *const *claims, size_t
 
 /* Runs the claims, applies Holm across them, writes and prints (unless format is NULL) the
  * report. */
-static int run_claims(const rzb_claim *const *claims, size_t n, const char *name,
+static int run_claims(const rzb_claim *const *claims, size_t n, const char *stem,
                       const cli_options *o, const char *command) {
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", stem, o->run.smoke ? "-smoke" : "");
     rzb_pin pin;
     rzb_pin_init(&pin, o->cpu);
     rzb_result *results = calloc(n, sizeof *results);
@@ -218,7 +233,7 @@ static int run_claims(const rzb_claim *const *claims, size_t n, const char *name
     double p[64], adj[64];
     int idx[64], k = 0;
     for (size_t i = 0; i < n && k < 64; i++)
-        if (results[i].cmp.present && !isnan(results[i].cmp.p)) {
+        if (!results[i].smoke && results[i].cmp.present && !isnan(results[i].cmp.p)) {
             idx[k] = (int)i;
             p[k++] = results[i].cmp.p;
         }

@@ -13,6 +13,9 @@ const rz_synth_preset rz_synth_presets[] = {
     {"smollm2-135m",
      "SmolLM2-135M (synthetic weights)",
      {576, 30, 9, 3, 1536, 49152, 8192, 100000.0f, 1e-5f, true}},
+    {"tiny-2l",
+     "Tiny 2-layer llama for smoke tests (synthetic weights)",
+     {256, 2, 4, 2, 512, 512, 1024, 10000.0f, 1e-5f, false}},
     {NULL, NULL, {0}},
 };
 

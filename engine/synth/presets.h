@@ -1,5 +1,6 @@
 /* The real models `rz synth` imitates: exact shapes and hyper-parameters, from their published
- * configs (TinyLlama-1.1B-Chat-v1.0, Llama-2-7b-hf, SmolLM2-135M). */
+ * configs (TinyLlama-1.1B-Chat-v1.0, Llama-2-7b-hf, SmolLM2-135M); and tiny-2l, a llama of 2
+ * layers, dim 256 (rows of one K-quant block) and 512 tokens, for the claims' smoke runs. */
 #ifndef RZ_SYNTH_PRESETS_H
 #define RZ_SYNTH_PRESETS_H
 
