@@ -48,13 +48,13 @@ static int send_completion(int port, int max_tokens) {
 
 /* Whether a connect to the port is refused (ECONNREFUSED) within timeout_s. */
 static bool refused_within(int port, double timeout_s) {
-    double t0 = rzt_now_s();
+    double t0 = rz_now_s();
     do {
         int fd = rzt_http_connect(port);
         if (fd < 0 && errno == ECONNREFUSED) return true;
         if (fd >= 0) close(fd);
         usleep(5000);
-    } while (rzt_now_s() - t0 < timeout_s);
+    } while (rz_now_s() - t0 < timeout_s);
     return false;
 }
 
@@ -101,9 +101,9 @@ Test(serve_shutdown, queued_get_503_and_a_second_signal_exits_at_once, .timeout 
     cr_expect(refused_within(s.port, 2), "a connect after SIGTERM was not refused");
     for (int i = 0; i < 3; i++)
         expect_503(queued[i]);
-    double t0 = rzt_now_s();
+    double t0 = rz_now_s();
     int status = rzt_server_stop(&s, SIGTERM, errbuf, sizeof errbuf);
-    double took = rzt_now_s() - t0;
+    double took = rz_now_s() - t0;
     close(running);
     cr_expect_lt(took, 1.0, "the second SIGTERM took %.2f s to end the process", took);
     cr_expect_eq(status, 1, "exit status %d; %s", status, errbuf);

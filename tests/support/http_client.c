@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/core/clock.h"
+
 int rzt_http_connect(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
@@ -132,12 +134,6 @@ void rzt_http_free(rzt_http_response *r) {
     r->headers = r->body = NULL;
 }
 
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Appends what fd has (without blocking past timeout_ms) to buf; 0 at end of file. */
 static int drain(int fd, char *buf, size_t cap, size_t *used, int timeout_ms) {
     struct pollfd p = {fd, POLLIN, 0};
@@ -168,9 +164,9 @@ int rzt_server_start(char *const argv[], double timeout_s, rzt_server *s, char *
     s->err_fd = pe[0];
     char out[4096] = "";
     size_t used = 0;
-    double t0 = now_s();
+    double t0 = rz_now_s();
     const char *line = NULL;
-    while (!line && now_s() - t0 < timeout_s && drain(s->out_fd, out, sizeof out, &used, 50))
+    while (!line && rz_now_s() - t0 < timeout_s && drain(s->out_fd, out, sizeof out, &used, 50))
         line = strstr(out, "listening on http");
     const char *scheme = line ? strstr(line, "://") : NULL;
     const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;

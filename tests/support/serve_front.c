@@ -77,20 +77,14 @@ int rzt_connect_from(const char *from, int port) {
     return fd;
 }
 
-double rzt_now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 int rzt_wait_metric(int port, const char *line, double timeout_s) {
-    double t0 = rzt_now_s();
+    double t0 = rz_now_s();
     do {
         rzt_http_response r;
         int found = !rzt_http(port, "GET", "/metrics", NULL, &r) && r.body && strstr(r.body, line);
         rzt_http_free(&r);
         if (found) return 0;
         usleep(10000);
-    } while (rzt_now_s() - t0 < timeout_s);
+    } while (rz_now_s() - t0 < timeout_s);
     return -1;
 }

@@ -4,6 +4,7 @@
 #ifndef RZ_TESTS_SERVE_FRONT_H
 #define RZ_TESTS_SERVE_FRONT_H
 
+#include "engine/core/clock.h"
 #include "tests/support/tiny_llama.h"
 
 /* The model's path (static buffer); the vocabulary is synthetic (300 tokens). */
@@ -14,7 +15,5 @@ int rzt_connect_from(const char *from, int port);
 
 /* Polls GET /metrics until the line "NAME VALUE" appears or timeout_s passes; 0 when it did. */
 int rzt_wait_metric(int port, const char *line, double timeout_s);
-
-double rzt_now_s(void);
 
 #endif
