@@ -4,15 +4,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
-static uint64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
+#include "engine/core/clock.h"
 
 /* Shuts down every connection past its deadline. Caller holds mu. */
 static void cut_late(rz_srv_deadline *d) {
-    uint64_t now = now_ns();
+    uint64_t now = rz_now_ns();
     for (rz_srv_conn *c = d->head; c; c = c->next)
         if (atomic_load(&c->receiving) && now - atomic_load(&c->since_ns) > d->limit_ns) {
             atomic_store(&c->receiving, false);
@@ -77,7 +73,7 @@ static void record(rz_srv_deadline *d, struct MHD_Connection *c, void **ctx) {
         return; /* unrecorded: only MHD's inactivity timeout applies to it */
     }
     e->fd = ci->connect_fd;
-    atomic_init(&e->since_ns, now_ns());
+    atomic_init(&e->since_ns, rz_now_ns());
     atomic_init(&e->receiving, true);
     pthread_mutex_lock(&d->mu);
     e->next = d->head;
@@ -122,6 +118,6 @@ void rz_srv_deadline_received(struct MHD_Connection *c) {
 void rz_srv_deadline_rearm(struct MHD_Connection *c) {
     rz_srv_conn *e = conn_of(c);
     if (!e) return;
-    atomic_store(&e->since_ns, now_ns());
+    atomic_store(&e->since_ns, rz_now_ns());
     atomic_store(&e->receiving, true);
 }

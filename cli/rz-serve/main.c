@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/common/arg_number.h"
+#include "engine/core/clock.h"
 #include "server/auth.h"
 #include "server/server.h"
 
@@ -199,20 +200,14 @@ static int parse_args(int argc, char **argv, args *a) {
     return check_args(a);
 }
 
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* After the first signal: wait for the requests in flight, at most drain_s seconds; a second
  * signal or the timeout ends the process at once (exit 1), without freeing what runs. */
 static void drain(rz_server *s, const sigset_t *stop, double drain_s) {
-    double t0 = now_s();
+    double t0 = rz_now_s();
     while (rz_server_in_flight(s) > 0) {
         struct timespec tick = {0, 20000000};
         int sig = sigtimedwait(stop, NULL, &tick);
-        if (sig > 0 || now_s() - t0 >= drain_s) {
+        if (sig > 0 || rz_now_s() - t0 >= drain_s) {
             fprintf(stderr, "rz serve: %s: exiting at once with %d request%s unfinished\n",
                     sig > 0 ? strsignal(sig) : "drain timeout", rz_server_in_flight(s),
                     rz_server_in_flight(s) == 1 ? "" : "s");

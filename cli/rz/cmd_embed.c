@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/rz/commands.h"
+#include "engine/core/clock.h"
 #include "engine/core/file.h"
 #include "engine/core/pool_pin.h"
 #include "engine/models/bert_forward.h"
@@ -85,12 +86,6 @@ static int read_stdin(unsigned char **buf, size_t *len) {
     return *buf && !ferror(stdin) ? 0 : -1;
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static void print_embedding(const float *e, int dim, int json, size_t index, int n_tokens) {
     if (json) printf("{\"index\":%zu,\"tokens\":%d,\"embedding\":[", index, n_tokens);
     for (int i = 0; i < dim; i++)
@@ -135,7 +130,7 @@ int rz_cmd_embed(int argc, char **argv) {
         fprintf(stderr, "rz embed: %s\n", strcmp(a.file, "-") ? err.msg : "cannot read stdin");
         return 1;
     }
-    double t0 = now();
+    double t0 = rz_now_s();
     rz_bert_model m;
     rz_bert_state s;
     size_t n_lines = 0, n_tokens = 0;
@@ -143,7 +138,7 @@ int rz_cmd_embed(int argc, char **argv) {
     int threads = a.threads ? (int)a.threads : rz_default_threads();
     if (!st && (st = rz_bert_state_new(&m.config, NULL, threads, &s, &err)))
         rz_bert_model_close(&m);
-    double t1 = now();
+    double t1 = rz_now_s();
     if (!st) {
         st = embed_lines(&m, &s, (const char *)buf, len, a.json, &n_lines, &n_tokens, &err);
         rz_bert_state_free(&s);
@@ -154,8 +149,8 @@ int rz_cmd_embed(int argc, char **argv) {
         fprintf(stderr,
                 "rz embed: %zu lines, %zu tokens, %d thread%s: load %.3f s, embed %.3f s "
                 "(%.1f tokens/s)\n",
-                n_lines, n_tokens, threads, threads == 1 ? "" : "s", t1 - t0, now() - t1,
-                n_tokens / (now() - t1));
+                n_lines, n_tokens, threads, threads == 1 ? "" : "s", t1 - t0, rz_now_s() - t1,
+                n_tokens / (rz_now_s() - t1));
     free(buf);
     return st ? 1 : 0;
 }
