@@ -12,6 +12,7 @@
 
 #include "engine/tokenizer/buf.h"
 #include "server/job.h"
+#include "server/keepalive.h"
 #include "server/metrics.h"
 #include "server/model.h"
 #include "server/server.h"
@@ -25,6 +26,7 @@ struct rz_server {
     rz_srv_metrics metrics;
     rz_srv_workers workers;
     bool have_workers;
+    rz_srv_keepalive keepalive;
     struct MHD_Daemon *daemon;
     struct MHD_Response *health;
     int port;
@@ -52,6 +54,7 @@ enum MHD_Result rz_srv_route_metrics(rz_server *s, struct MHD_Connection *c, rz_
 enum MHD_Result rz_srv_route_models(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 enum MHD_Result rz_srv_route_predict(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 enum MHD_Result rz_srv_route_tokenize(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
+enum MHD_Result rz_srv_route_detokenize(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 /* /v1/completions and /v1/chat/completions (by r->route); called again after a resume. */
 enum MHD_Result rz_srv_route_generate(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 

@@ -5,8 +5,8 @@
 #include <string.h>
 
 static const char *const route_paths[RZ_ROUTE_COUNT] = {
-    "/health",   "/metrics",    "/v1/models", "/v1/completions", "/v1/chat/completions",
-    "/tokenize", "/v1/predict", "other",
+    "/health",   "/metrics",    "/v1/models",  "/v1/completions", "/v1/chat/completions",
+    "/tokenize", "/detokenize", "/v1/predict", "other",
 };
 
 /* The status codes counted one by one; anything else is counted as "other" (the last slot). */
@@ -145,6 +145,10 @@ static void render_generation(writer *w, rz_srv_metrics *m) {
         "# HELP rz_busy_workers Generation workers running a request.\n"
         "# TYPE rz_busy_workers gauge\nrz_busy_workers %lld\n",
         (long long)atomic_load_explicit(&m->busy_workers, memory_order_relaxed));
+    put(w,
+        "# HELP rz_requests_cancelled_total Generation requests whose client went away.\n"
+        "# TYPE rz_requests_cancelled_total counter\nrz_requests_cancelled_total %llu\n",
+        (unsigned long long)load(&m->cancelled));
 }
 
 rz_status rz_srv_metrics_render(rz_srv_metrics *m, rz_tok_bytes *out, rz_error *err) {

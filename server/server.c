@@ -23,6 +23,7 @@ static const route_def routes[RZ_ROUTE_OTHER] = {
     [RZ_ROUTE_COMPLETIONS] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
     [RZ_ROUTE_CHAT] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
     [RZ_ROUTE_TOKENIZE] = {"POST", rz_srv_route_tokenize, RZ_SRV_LLAMA},
+    [RZ_ROUTE_DETOKENIZE] = {"POST", rz_srv_route_detokenize, RZ_SRV_LLAMA},
     [RZ_ROUTE_PREDICT] = {"POST", rz_srv_route_predict, RZ_SRV_APR},
 };
 
@@ -185,6 +186,9 @@ static rz_status start(rz_server *s, rz_error *err) {
                                   s->opt.threads, s->n_ctx, 64 * s->opt.parallel, err);
         if (st) return st;
         s->have_workers = true;
+        st = rz_srv_keepalive_start(&s->keepalive, s->opt.keepalive_s ? s->opt.keepalive_s : 15,
+                                    err);
+        if (st) return st;
     }
     static const char health[] = "{\"status\":\"ok\"}";
     s->health =
@@ -229,6 +233,7 @@ void rz_server_stop(rz_server *s, double drain_s) {
     while (s->daemon && atomic_load(&s->in_flight) > 0 && now_ns() < deadline)
         nanosleep(&(struct timespec){0, 2000000}, NULL);
     if (s->have_workers) rz_srv_workers_stop(&s->workers); /* resumes every waiting connection */
+    rz_srv_keepalive_stop(&s->keepalive);
     if (s->daemon) MHD_stop_daemon(s->daemon);
     if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
     if (s->health) MHD_destroy_response(s->health);

@@ -1,7 +1,8 @@
 /* rz_server: `rz serve`, an OpenAI-compatible HTTP server on libmicrohttpd.
  * Routes: GET /health, GET /metrics (Prometheus), GET /v1/models; with a GGUF model POST
  * /v1/completions, POST /v1/chat/completions (stream: server-sent events ending "data: [DONE]")
- * and POST /tokenize; with an APR model POST /v1/predict. Every refusal is a JSON error body
+ * POST /tokenize and POST /detokenize; with an APR model POST /v1/predict. Every refusal is a JSON
+ * error body
  * {"error": {"message", "type", "code"}} with its 4xx/5xx status: malformed JSON, wrong types and
  * missing fields 400, a prompt over the context 400 naming the limit, unknown routes 404, wrong
  * methods 405 (with Allow), bodies over max_body 413 (refused from Content-Length before reading),
@@ -26,6 +27,7 @@ typedef struct {
     int http_threads; /* libmicrohttpd's thread pool */
     int n_ctx;        /* KV cache positions per worker; 0: the model's, at most 4096 */
     size_t max_body;  /* bytes */
+    int keepalive_s;  /* silence before a waiting stream gets an SSE comment; 0: 15 */
 } rz_server_options;
 
 typedef struct rz_server rz_server;

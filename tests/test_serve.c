@@ -487,8 +487,8 @@ Test(serve, gguf_hostile_input) {
     expect_error(p, "POST", cmpl, "{\"prompt\": \"a\", \"stream\": \"yes\"}", 400, "wrong_type",
                  "'stream'");
     expect_error(p, "POST", cmpl, "{\"prompt\": \"a\", \"n\": 2}", 400, "out_of_range", "'n'");
-    expect_error(p, "POST", cmpl, "{\"prompt\": \"a\", \"stop\": \"\\n\"}", 400,
-                 "unsupported_parameter", "'stop'");
+    expect_error(p, "POST", cmpl, "{\"prompt\": \"a\", \"stop\": [\"\\n\", 1]}", 400, "wrong_type",
+                 "'stop[1]'");
     expect_error(p, "POST", cmpl, "{\"prompt\": \"a\", \"model\": 7}", 400, "wrong_type",
                  "'model'");
     expect_error(p, "POST", cmpl, "{\"prompt\": \"a\", \"max_tokens\": 256}", 400,

@@ -1,7 +1,7 @@
 /* rz-serve: the HTTP server behind `rz serve` (which execs it), a program of its own so that the
  * rz CLI does not load libmicrohttpd and its TLS stack on every start.
  * rz serve -m MODEL [--host ADDR] [--port N] [-t N] [--parallel N] [--max-body BYTES]
- *          [--http-threads N] [--ctx N] */
+ *          [--http-threads N] [--ctx N] [--keepalive S] */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -14,11 +14,12 @@
 
 static const char help[] =
     "usage: rz serve -m MODEL [--host ADDR] [--port N] [-t N] [--parallel N]\n"
-    "                [--max-body BYTES] [--http-threads N] [--ctx N]\n\n"
+    "                [--max-body BYTES] [--http-threads N] [--ctx N] [--keepalive S]\n\n"
     "Serves MODEL over HTTP. A GGUF llama-family model gets the OpenAI-compatible routes\n"
     "POST /v1/completions and /v1/chat/completions (\"stream\": true for server-sent events)\n"
-    "and POST /tokenize; an APR model gets POST /v1/predict ({\"input\": [numbers]}). Both get\n"
-    "GET /health, GET /metrics (Prometheus) and GET /v1/models. Errors are JSON:\n"
+    "and POST /tokenize and /detokenize; an APR model gets POST /v1/predict ({\"input\":\n"
+    "[numbers]}). Both get GET /health, GET /metrics (Prometheus) and GET /v1/models. Errors\n"
+    "are JSON:\n"
     "{\"error\": {\"message\", \"type\", \"code\"}}. SIGTERM or SIGINT stops accepting, lets the\n"
     "requests in flight finish, and exits 0.\n\n"
     "  -m, --model MODEL   an APR or GGUF file\n"
@@ -29,7 +30,9 @@ static const char help[] =
     "  --parallel N        generation workers, each with its own KV cache (default 1)\n"
     "  --max-body BYTES    largest request body accepted (default 1048576); larger: 413\n"
     "  --http-threads N    HTTP event-loop threads (default: the CPUs this process may use)\n"
-    "  --ctx N             KV cache positions per worker (default: the model's, at most 4096)\n";
+    "  --ctx N             KV cache positions per worker (default: the model's, at most 4096)\n"
+    "  --keepalive S       seconds a waiting stream may stay silent before it gets an SSE\n"
+    "                      comment line \": keep-alive\" (default 15)\n";
 
 static int integer(const char *opt, const char *text, long long lo, long long hi, long long *out) {
     char *end;
@@ -61,6 +64,8 @@ static int parse_option(rz_server_options *o, const char *opt, const char *val) 
         if (!(rc = integer(opt, val, 1, 1024, &v))) o->http_threads = (int)v;
     } else if (!strcmp(opt, "--ctx")) {
         if (!(rc = integer(opt, val, 1, 1 << 20, &v))) o->n_ctx = (int)v;
+    } else if (!strcmp(opt, "--keepalive")) {
+        if (!(rc = integer(opt, val, 1, 3600, &v))) o->keepalive_s = (int)v;
     } else if (!strcmp(opt, "--max-body")) {
         if (!(rc = integer(opt, val, 1, 1ll << 32, &v))) o->max_body = (size_t)v;
     } else {
