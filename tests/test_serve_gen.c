@@ -17,6 +17,7 @@
 
 #include "engine/generate/generate.h"
 #include "engine/tokenizer/tokenizer.h"
+#include "server/chat_template.h"
 #include "server/model.h"
 #include "tests/support/http_client.h"
 #include "tests/support/serve_model.h"
@@ -366,5 +367,215 @@ Test(serve_gen, stop_sequences_split_across_tokens) {
     expect_error(s.port, p, "{\"prompt\": \"a\", \"stop\": [\"a\", 1]}", "wrong_type", "'stop[1]'");
     expect_error(s.port, p, "{\"prompt\": \"a\", \"stop\": \"\"}", "invalid_value", "'stop'");
     expect_error(s.port, p, "{\"prompt\": \"a\", \"stop\": 7}", "wrong_type", "'stop'");
+    stop(&s);
+}
+
+enum { REF_MAX = 16, REF_VOCAB = 2000 };
+
+/* A greedy run done here on the same model: each token's id, raw piece and log-softmax. */
+typedef struct {
+    int n;
+    int32_t ids[REF_MAX];
+    char piece[REF_MAX][64];
+    double lp[REF_MAX][REF_VOCAB];
+    const rz_tok_vocab *vocab;
+} reference;
+
+static void ref_token(void *ctx, int32_t id, const float *logits, int n_vocab) {
+    reference *r = ctx;
+    cr_assert_eq(n_vocab, REF_VOCAB);
+    cr_assert_lt(r->n, REF_MAX);
+    double max = logits[0], sum = 0;
+    for (int i = 1; i < n_vocab; i++)
+        max = logits[i] > max ? logits[i] : max;
+    for (int i = 0; i < n_vocab; i++)
+        sum += exp(logits[i] - max);
+    for (int i = 0; i < n_vocab; i++)
+        r->lp[r->n][i] = logits[i] - max - log(sum);
+    rz_tok_bytes b = {0};
+    rz_error err;
+    cr_assert_eq(rz_tok_piece(r->vocab, id, false, 0, &b, &err), RZ_OK);
+    snprintf(r->piece[r->n], sizeof r->piece[0], "%s", b.data ? b.data : "");
+    rz_tok_bytes_free(&b);
+    r->ids[r->n++] = id;
+}
+
+static void reference_run(const char *path, bool chat, int n, reference *r) {
+    rz_srv_model m;
+    rz_llama_state st;
+    rz_sampler sampler;
+    rz_sampler_params greedy = {0.0f, 0, 1.0f, 1};
+    rz_error err;
+    cr_assert_eq(rz_srv_model_load(path, &m, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_state_new(&m.llama.config, SMALL_CTX, NULL, 1, &st, &err), RZ_OK);
+    cr_assert_eq(rz_sampler_new(&greedy, REF_VOCAB, &sampler, &err), RZ_OK);
+    rz_tok_bytes prompt = {0};
+    rz_chat_message user = {"user", "a"};
+    if (chat)
+        cr_assert_eq(rz_chat_format(m.chat, &user, 1, &prompt, &err), RZ_OK);
+    else
+        cr_assert_eq(rz_tok_bytes_append(&prompt, "a", 1, &err), RZ_OK);
+    r->n = 0;
+    r->vocab = &m.vocab;
+    rz_generator g = {.model = &m.llama,
+                      .state = &st,
+                      .vocab = &m.vocab,
+                      .sampler = &sampler,
+                      .on_token = ref_token,
+                      .ctx = r};
+    rz_generate_stats stats;
+    cr_assert_eq(rz_generate(&g, prompt.data, n, &stats, &err), RZ_OK, "%s", err.msg);
+    cr_assert_gt(r->n, 4, "the fixture assumes a few tokens before any end token");
+    rz_tok_bytes_free(&prompt);
+    rz_sampler_free(&sampler);
+    rz_llama_state_free(&st);
+    rz_srv_model_free(&m);
+}
+
+/* The k-th largest log-probability of token i of the reference. */
+static double ref_top(const reference *r, int i, int k) {
+    static double sorted[REF_VOCAB];
+    memcpy(sorted, r->lp[i], sizeof sorted);
+    for (int a = 0; a <= k; a++)
+        for (int b = a + 1; b < REF_VOCAB; b++)
+            if (sorted[b] > sorted[a]) {
+                double t = sorted[a];
+                sorted[a] = sorted[b];
+                sorted[b] = t;
+            }
+    return sorted[k];
+}
+
+static void check_completion_logprobs(const reference *r, const cJSON *lp, int n_top) {
+    const cJSON *tokens = cJSON_GetObjectItem(lp, "tokens");
+    const cJSON *lps = cJSON_GetObjectItem(lp, "token_logprobs");
+    const cJSON *tops = cJSON_GetObjectItem(lp, "top_logprobs");
+    const cJSON *offsets = cJSON_GetObjectItem(lp, "text_offset");
+    cr_assert_eq(cJSON_GetArraySize(tokens), r->n);
+    cr_assert_eq(cJSON_GetArraySize(lps), r->n);
+    cr_assert_eq(cJSON_GetArraySize(tops), r->n);
+    cr_assert_eq(cJSON_GetArraySize(offsets), r->n);
+    double offset = 0;
+    for (int i = 0; i < r->n; i++) {
+        const char *t = cJSON_GetArrayItem(tokens, i)->valuestring;
+        if (ascii(r->piece[i])) cr_expect_str_eq(t, r->piece[i], "token %d", i);
+        cr_expect_float_eq(cJSON_GetArrayItem(lps, i)->valuedouble, r->lp[i][r->ids[i]], 1e-5,
+                           "token %d", i);
+        const cJSON *top = cJSON_GetArrayItem(tops, i);
+        cr_assert_eq(cJSON_GetArraySize(top), n_top, "token %d", i);
+        int k = 0;
+        for (const cJSON *e = top->child; e; e = e->next, k++)
+            cr_expect_float_eq(e->valuedouble, ref_top(r, i, k), 1e-5, "token %d, top %d", i, k);
+        cr_expect_eq(cJSON_GetArrayItem(offsets, i)->valuedouble, offset, "token %d", i);
+        if (ascii(t)) offset += (double)strlen(t);
+    }
+}
+
+static void check_chat_logprobs(const reference *r, const cJSON *lp, int n_top) {
+    const cJSON *content = cJSON_GetObjectItem(lp, "content");
+    cr_assert_eq(cJSON_GetArraySize(content), r->n);
+    int i = 0;
+    for (const cJSON *t = content->child; t; t = t->next, i++) {
+        const char *token = cJSON_GetStringValue(cJSON_GetObjectItem(t, "token"));
+        cr_assert(token != NULL);
+        if (ascii(r->piece[i])) cr_expect_str_eq(token, r->piece[i], "token %d", i);
+        cr_expect_float_eq(cJSON_GetObjectItem(t, "logprob")->valuedouble, r->lp[i][r->ids[i]],
+                           1e-5, "token %d", i);
+        const cJSON *bytes = cJSON_GetObjectItem(t, "bytes");
+        cr_assert_eq(cJSON_GetArraySize(bytes), (int)strlen(r->piece[i]), "token %d", i);
+        for (int b = 0; b < (int)strlen(r->piece[i]); b++)
+            cr_expect_eq(cJSON_GetArrayItem(bytes, b)->valueint, (unsigned char)r->piece[i][b]);
+        const cJSON *top = cJSON_GetObjectItem(t, "top_logprobs");
+        cr_assert_eq(cJSON_GetArraySize(top), n_top, "token %d", i);
+        int k = 0;
+        for (const cJSON *e = top->child; e; e = e->next, k++) {
+            cr_expect(cJSON_IsString(cJSON_GetObjectItem(e, "token")));
+            cr_expect(cJSON_IsArray(cJSON_GetObjectItem(e, "bytes")));
+            cr_expect_float_eq(cJSON_GetObjectItem(e, "logprob")->valuedouble, ref_top(r, i, k),
+                               1e-5, "token %d, top %d", i, k);
+        }
+    }
+}
+
+/* The logprobs of every event of a streamed completion joined into one legacy object. */
+static cJSON *stream_logprobs(const char *body) {
+    cJSON *all = cJSON_CreateObject();
+    const char *names[] = {"tokens", "token_logprobs", "top_logprobs", "text_offset"};
+    for (int k = 0; k < 4; k++)
+        cJSON_AddArrayToObject(all, names[k]);
+    for (const char *p = strstr(body, "data: {"); p; p = strstr(p + 1, "data: {")) {
+        const char *end = strstr(p, "\n\n");
+        char *data = strndup(p + 6, (size_t)(end - p - 6));
+        cJSON *j = cJSON_Parse(data);
+        free(data);
+        const cJSON *lp = cJSON_GetObjectItem(
+            cJSON_GetArrayItem(cJSON_GetObjectItem(j, "choices"), 0), "logprobs");
+        for (int k = 0; k < 4 && cJSON_IsObject(lp); k++)
+            for (const cJSON *e = cJSON_GetObjectItem(lp, names[k])->child; e; e = e->next)
+                cJSON_AddItemToArray(cJSON_GetObjectItem(all, names[k]), cJSON_Duplicate(e, true));
+        cJSON_Delete(j);
+    }
+    return all;
+}
+
+static const cJSON *choice_logprobs(const cJSON *j) {
+    return cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "choices"), 0),
+                               "logprobs");
+}
+
+Test(serve_gen, logprobs_are_the_log_softmax_of_the_logits, .timeout = 60) {
+    char model[4096];
+    snprintf(model, sizeof model, "%s", small_model());
+    static reference r;
+    rzt_server s = serve(model, NULL, NULL);
+    reference_run(model, false, 12, &r);
+    cJSON *j = request_json(s.port, "/v1/completions",
+                            "{\"prompt\": \"a\", \"max_tokens\": 12, \"temperature\": 0, "
+                            "\"logprobs\": 5}",
+                            200);
+    check_completion_logprobs(&r, choice_logprobs(j), 5);
+    cJSON_Delete(j);
+    rzt_http_response resp;
+    cr_assert_eq(rzt_http(s.port, "POST", "/v1/completions",
+                          "{\"prompt\": \"a\", \"max_tokens\": 12, \"temperature\": 0, "
+                          "\"logprobs\": 2, \"stream\": true}",
+                          &resp),
+                 0);
+    j = stream_logprobs(resp.body);
+    check_completion_logprobs(&r, j, 2);
+    cJSON_Delete(j);
+    rzt_http_free(&resp);
+
+    reference_run(model, true, 8, &r);
+    j = request_json(
+        s.port, "/v1/chat/completions",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, "
+        "\"temperature\": 0, \"logprobs\": true, \"top_logprobs\": 3}",
+        200);
+    check_chat_logprobs(&r, choice_logprobs(j), 3);
+    cJSON_Delete(j);
+    j = request_json(
+        s.port, "/v1/chat/completions",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, "
+        "\"temperature\": 0}",
+        200);
+    cr_expect(cJSON_IsNull(choice_logprobs(j)), "not asked for: null");
+    cJSON_Delete(j);
+
+    const char *cmpl = "/v1/completions", *chat = "/v1/chat/completions";
+    expect_error(s.port, cmpl, "{\"prompt\": \"a\", \"logprobs\": 6}", "out_of_range",
+                 "'logprobs'");
+    expect_error(s.port, cmpl, "{\"prompt\": \"a\", \"logprobs\": true}", "wrong_type",
+                 "'logprobs'");
+    expect_error(s.port, chat,
+                 "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"logprobs\": true, "
+                 "\"top_logprobs\": 21}",
+                 "out_of_range", "'top_logprobs'");
+    expect_error(s.port, chat,
+                 "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"top_logprobs\": 2}",
+                 "invalid_value", "'top_logprobs'");
+    expect_error(s.port, chat,
+                 "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"logprobs\": 3}",
+                 "wrong_type", "'logprobs'");
     stop(&s);
 }
