@@ -353,13 +353,18 @@ static char *complete(int port, bool chat, const char *body, const char **finish
     return text;
 }
 
-/* Checks a server-sent event stream and returns its concatenated text (NULL with why). */
+/* Checks a server-sent event stream and returns its concatenated text (NULL with why). Comment
+ * lines (": keep-alive", sent while a stream waits) are skipped, as SSE clients do. */
 static char *stream_text(const char *body, bool chat, char *why, size_t cap) {
     size_t len = 0, n_events = 0;
     char *text = calloc(1, strlen(body) + 1);
     bool done = false, finished = false;
     for (const char *p = body; *p; n_events++) {
         const char *end = strstr(p, "\n\n");
+        if (*p == ':' && end) { /* a comment (the server's keep-alive): clients skip it */
+            p = end + 2;
+            continue;
+        }
         if (strncmp(p, "data: ", 6) || !end || done) {
             snprintf(why, cap, "event %zu malformed: %.80s", n_events, p);
             free(text);

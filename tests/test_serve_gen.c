@@ -282,6 +282,10 @@ static char *generate(int port, bool chat, bool stream, const char *fields, cons
         char *end = stream ? strstr(p, "\n\n") : p + strlen(p);
         cr_assert(end != NULL, "%s", p);
         *end = 0;
+        if (*p == ':') { /* a keep-alive comment */
+            p = end + 2;
+            continue;
+        }
         cr_assert(!stream || !strncmp(p, "data: ", 6), "%s", p);
         cJSON *j = cJSON_Parse(stream ? p + 6 : p);
         p = stream ? end + 2 : NULL;
