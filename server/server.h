@@ -1,8 +1,7 @@
 /* rz_server: `rz serve`, an OpenAI-compatible HTTP server on libmicrohttpd.
  * Routes: GET /health, GET /metrics (Prometheus), GET /v1/models; with a GGUF model POST
  * /v1/completions, POST /v1/chat/completions (stream: server-sent events ending "data: [DONE]")
- * POST /tokenize and POST /detokenize; with an APR model POST /v1/predict. Every refusal is a JSON
- * error body
+ * and POST /[de]tokenize; with an APR model POST /v1/predict. Every refusal is a JSON error body
  * {"error": {"message", "type", "code"}} with its 4xx/5xx status: malformed JSON, wrong types and
  * missing fields 400, a prompt over the context 400 naming the limit, unknown routes 404, wrong
  * methods 405 (with Allow), bodies over max_body 413 (refused from Content-Length before reading),
