@@ -192,7 +192,7 @@ Test(serve_gen, generation_stops_when_the_client_goes, .timeout = 120) {
 }
 
 Test(serve_gen, keepalive_comments_while_a_stream_is_queued, .timeout = 120) {
-    rzt_server s = serve(slow_model(), "--keepalive", "1");
+    rzt_server s = serve(slow_model(), "--sse-keepalive", "1");
     int busy = send_post(s.port, "/v1/completions",
                          "{\"prompt\": \"b\", \"max_tokens\": 600, \"temperature\": 0}");
     wait_metric(s.port, "rz_busy_workers", 1, 20);

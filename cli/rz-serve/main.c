@@ -1,7 +1,7 @@
 /* rz-serve: the HTTP server behind `rz serve` (which execs it), a program of its own so that the
  * rz CLI does not load libmicrohttpd and its TLS stack on every start.
  * rz serve -m MODEL [--host ADDR] [--port N] [-t N] [--parallel N] [--max-body BYTES]
- *          [--http-threads N] [--ctx N] [--keepalive S] */
+ *          [--http-threads N] [--ctx N] [--sse-keepalive S] */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 
 static const char help[] =
     "usage: rz serve -m MODEL [--host ADDR] [--port N] [-t N] [--parallel N]\n"
-    "                [--max-body BYTES] [--http-threads N] [--ctx N] [--keepalive S]\n\n"
+    "                [--max-body BYTES] [--http-threads N] [--ctx N] [--sse-keepalive S]\n\n"
     "Serves MODEL over HTTP. A GGUF llama-family model gets the OpenAI-compatible routes\n"
     "POST /v1/completions and /v1/chat/completions (\"stream\": true for server-sent events)\n"
     "and POST /tokenize and /detokenize; an APR model gets POST /v1/predict ({\"input\":\n"
@@ -31,7 +31,7 @@ static const char help[] =
     "  --max-body BYTES    largest request body accepted (default 1048576); larger: 413\n"
     "  --http-threads N    HTTP event-loop threads (default: the CPUs this process may use)\n"
     "  --ctx N             KV cache positions per worker (default: the model's, at most 4096)\n"
-    "  --keepalive S       seconds a waiting stream may stay silent before it gets an SSE\n"
+    "  --sse-keepalive S   seconds a waiting stream may stay silent before it gets an SSE\n"
     "                      comment line \": keep-alive\" (default 15)\n";
 
 static int integer(const char *opt, const char *text, long long lo, long long hi, long long *out) {
@@ -64,7 +64,7 @@ static int parse_option(rz_server_options *o, const char *opt, const char *val) 
         if (!(rc = integer(opt, val, 1, 1024, &v))) o->http_threads = (int)v;
     } else if (!strcmp(opt, "--ctx")) {
         if (!(rc = integer(opt, val, 1, 1 << 20, &v))) o->n_ctx = (int)v;
-    } else if (!strcmp(opt, "--keepalive")) {
+    } else if (!strcmp(opt, "--sse-keepalive")) {
         if (!(rc = integer(opt, val, 1, 3600, &v))) o->keepalive_s = (int)v;
     } else if (!strcmp(opt, "--max-body")) {
         if (!(rc = integer(opt, val, 1, 1ll << 32, &v))) o->max_body = (size_t)v;
