@@ -1,6 +1,7 @@
 #include "harness/llama_perplexity_tool.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,7 +171,8 @@ bool rzb_rz_ppl_parse(const char *json, rzb_ppl_output *o, char *why, size_t cap
     *o = (rzb_ppl_output){.seconds_per_pass = NAN};
     cJSON *root = cJSON_Parse(json);
     const cJSON *final = cJSON_GetObjectItemCaseSensitive(root, "final");
-    o->n_ctx = (int)number(root, "n_ctx");
+    const double n_ctx = number(root, "n_ctx"); /* NaN when missing: no cast then */
+    o->n_ctx = n_ctx >= 1 && n_ctx <= INT_MAX ? (int)n_ctx : 0;
     o->ppl = number(final, "ppl");
     o->ppl_err = number(final, "error");
     o->eval_seconds = number(final, "seconds");

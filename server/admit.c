@@ -19,6 +19,7 @@ static const route_def routes[RZ_ROUTE_OTHER] = {
     [RZ_ROUTE_COMPLETIONS] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
     [RZ_ROUTE_CHAT] = {"POST", rz_srv_route_generate, RZ_SRV_LLAMA},
     [RZ_ROUTE_TOKENIZE] = {"POST", rz_srv_route_tokenize, RZ_SRV_LLAMA},
+    [RZ_ROUTE_DETOKENIZE] = {"POST", rz_srv_route_detokenize, RZ_SRV_LLAMA},
     [RZ_ROUTE_PREDICT] = {"POST", rz_srv_route_predict, RZ_SRV_APR},
     [RZ_ROUTE_EMBEDDINGS] = {"POST", rz_srv_route_embeddings, RZ_SRV_BERT},
 };

@@ -14,6 +14,7 @@
 #include "server/auth.h"
 #include "server/deadline.h"
 #include "server/job.h"
+#include "server/keepalive.h"
 #include "server/metrics.h"
 #include "server/model.h"
 #include "server/server.h"
@@ -30,6 +31,7 @@ struct rz_server {
     rz_srv_keys keys;
     rz_srv_deadline deadline;
     char *tls_cert, *tls_key; /* PEM text */
+    rz_srv_keepalive keepalive;
     struct MHD_Daemon *daemon;
     struct MHD_Response *health;
     int port;
@@ -59,6 +61,7 @@ enum MHD_Result rz_srv_route_models(rz_server *s, struct MHD_Connection *c, rz_s
 enum MHD_Result rz_srv_route_predict(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 enum MHD_Result rz_srv_route_tokenize(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 enum MHD_Result rz_srv_route_embeddings(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
+enum MHD_Result rz_srv_route_detokenize(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 /* /v1/completions and /v1/chat/completions (by r->route); called again after a resume. */
 enum MHD_Result rz_srv_route_generate(rz_server *s, struct MHD_Connection *c, rz_srv_request *r);
 

@@ -3,17 +3,27 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "server/openai.h"
+
+uint64_t rz_srv_now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 rz_srv_job *rz_srv_job_new(rz_srv_job_kind kind, bool stream, char *prompt) {
     rz_srv_job *j = calloc(1, sizeof *j);
     if (!j) return NULL;
     atomic_init(&j->refs, 1);
+    atomic_init(&j->cancel, false);
     j->kind = kind;
     j->stream = stream;
     j->prompt = prompt;
+    j->logprobs = -1;
     j->http_status = 200;
+    j->out_ns = rz_srv_now_ns();
     pthread_mutex_init(&j->mu, NULL);
     return j;
 }
@@ -23,103 +33,90 @@ void rz_srv_job_unref(rz_srv_job *j) {
     pthread_mutex_destroy(&j->mu);
     rz_tok_bytes_free(&j->out);
     rz_tok_bytes_free(&j->text);
+    rz_tok_bytes_free(&j->held);
+    rz_srv_stop_free(&j->stop);
+    free(j->lp);
     free(j->prompt);
     free(j);
 }
 
-/* Resumes the connection when it waits for this job. Caller holds mu. */
+/* out grew: resumes the connection when it waits for this job. Caller holds mu. */
 static void wake(rz_srv_job *j) {
+    j->out_ns = rz_srv_now_ns();
     if (!j->suspended || !j->conn) return;
     j->suspended = false;
     MHD_resume_connection(j->conn);
 }
 
-/* Length of the UTF-8 character starting with lead, 0 when lead cannot start one. */
-static size_t char_len(unsigned char lead) {
-    if (lead < 0x80) return 1;
-    if (lead >= 0xc2 && lead <= 0xdf) return 2;
-    if (lead >= 0xe0 && lead <= 0xef) return 3;
-    if (lead >= 0xf0 && lead <= 0xf4) return 4;
-    return 0;
+void rz_srv_job_token(rz_srv_job *j, int32_t id, const float *logits, int n_vocab) {
+    if (j->logprobs < 0) return;
+    rz_srv_logprob_entry e;
+    rz_srv_logprobs(logits, n_vocab, id, j->logprobs, &e);
+    pthread_mutex_lock(&j->mu);
+    if (j->n_lp == j->cap_lp) {
+        size_t cap = j->cap_lp ? 2 * j->cap_lp : 16;
+        rz_srv_logprob_entry *lp = realloc(j->lp, cap * sizeof *lp);
+        if (lp) {
+            j->lp = lp;
+            j->cap_lp = cap;
+        }
+    }
+    e.offset = j->released + j->held.len;
+    if (j->n_lp < j->cap_lp) j->lp[j->n_lp++] = e;
+    pthread_mutex_unlock(&j->mu);
 }
 
-/* Whether byte i (1-based) of the character led by lead may be b (no overlongs, no surrogates,
- * nothing above U+10FFFF). */
-static bool cont_ok(unsigned char lead, size_t i, unsigned char b) {
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (i == 1 && lead == 0xe0) lo = 0xa0;
-    if (i == 1 && lead == 0xed) hi = 0x9f;
-    if (i == 1 && lead == 0xf0) lo = 0x90;
-    if (i == 1 && lead == 0xf4) hi = 0x8f;
-    return b >= lo && b <= hi;
-}
-
-rz_status rz_srv_job_clean_utf8(rz_srv_job *j, const char *s, size_t len, bool flush,
-                                rz_tok_bytes *dst, rz_error *err) {
-    static const char replacement[] = "\xef\xbf\xbd";
-    rz_status st = RZ_OK;
-    for (size_t i = 0; i < len && !st; i++) {
-        unsigned char b = (unsigned char)s[i];
-        if (j->n_pending && cont_ok(j->pending[0], j->n_pending, b)) {
-            j->pending[j->n_pending++] = b;
-            if (j->n_pending == char_len(j->pending[0])) {
-                st = rz_tok_bytes_append(dst, j->pending, j->n_pending, err);
-                j->n_pending = 0;
-            }
-            continue;
-        }
-        if (j->n_pending) { /* the held character broke off: replace it, then look at b */
-            st = rz_tok_bytes_append(dst, replacement, 3, err);
-            j->n_pending = 0;
-        }
-        size_t need = char_len(b);
-        if (st) break;
-        if (need == 1 && b)
-            st = rz_tok_bytes_append(dst, &b, 1, err);
-        else if (need <= 1)
-            st = rz_tok_bytes_append(dst, replacement, 3, err);
-        else
-            j->pending[j->n_pending++] = b;
+/* Releases the held text the stop strings let go (final: all of it unless one matched), with
+ * the logprobs of the tokens that start in it; a match sets cancel. Caller holds mu. */
+static void release(rz_srv_job *j, bool final) {
+    rz_error err;
+    bool found;
+    const char *held = j->held.data ? j->held.data : "";
+    size_t n = rz_srv_stop_scan(&j->stop, held, j->held.len, final, &found);
+    size_t lp_end = j->lp_released;
+    j->released += n;
+    while (lp_end < j->n_lp && (j->lp[lp_end].offset < j->released || (final && !found)))
+        lp_end++;
+    if (!j->stream) {
+        rz_tok_bytes_append(&j->text, held, n, &err);
+    } else if (n || lp_end > j->lp_released) {
+        char *text = strndup(held, n);
+        if (text && !rz_srv_openai_chunk(j, text, j->lp_released, lp_end, &err)) wake(j);
+        free(text);
     }
-    if (!st && flush && j->n_pending) {
-        st = rz_tok_bytes_append(dst, replacement, 3, err);
-        j->n_pending = 0;
+    j->lp_released = lp_end;
+    if (found) {
+        j->stop_hit = true;
+        atomic_store(&j->cancel, true);
+        n = j->held.len;
     }
-    return st;
+    if (!j->held.data) return;
+    memmove(j->held.data, j->held.data + n, j->held.len - n);
+    j->held.len -= n;
+    j->held.data[j->held.len] = 0;
 }
 
 void rz_srv_job_piece(rz_srv_job *j, const char *piece, size_t len) {
     rz_error err;
     pthread_mutex_lock(&j->mu);
-    if (j->stream) {
-        rz_tok_bytes clean = {0};
-        if (!rz_srv_job_clean_utf8(j, piece, len, false, &clean, &err) && clean.len)
-            rz_srv_openai_chunk(j, clean.data, &err);
-        rz_tok_bytes_free(&clean);
-    } else {
-        rz_srv_job_clean_utf8(j, piece, len, false, &j->text, &err);
-    }
-    if (j->stream) wake(j);
+    if (!j->stop_hit && !rz_srv_utf8_clean(&j->utf8, piece, len, false, &j->held, &err))
+        release(j, false);
     pthread_mutex_unlock(&j->mu);
 }
 
-void rz_srv_job_finish(rz_srv_job *j, rz_status st, const rz_error *gen_err,
+bool rz_srv_job_finish(rz_srv_job *j, rz_status st, const rz_error *gen_err,
                        const rz_generate_stats *stats) {
     rz_error err;
     pthread_mutex_lock(&j->mu);
     j->stats = *stats;
-    if (j->stream) {
-        rz_tok_bytes clean = {0};
-        if (!rz_srv_job_clean_utf8(j, "", 0, true, &clean, &err) && clean.len)
-            rz_srv_openai_chunk(j, clean.data, &err);
-        rz_tok_bytes_free(&clean);
-    } else {
-        rz_srv_job_clean_utf8(j, "", 0, true, &j->text, &err);
-    }
+    if (!j->stop_hit && !rz_srv_utf8_clean(&j->utf8, "", 0, true, &j->held, &err)) release(j, true);
+    bool gone = !st && stats->cancelled && !j->stop_hit;
+    if (gone && !j->stream) j->http_status = 499;
     rz_srv_openai_finish(j, st ? gen_err : NULL);
     j->done = true;
     wake(j);
     pthread_mutex_unlock(&j->mu);
+    return gone;
 }
 
 void rz_srv_job_abandon(rz_srv_job *j) {
@@ -128,4 +125,16 @@ void rz_srv_job_abandon(rz_srv_job *j) {
     j->done = true;
     wake(j);
     pthread_mutex_unlock(&j->mu);
+}
+
+bool rz_srv_job_keepalive(rz_srv_job *j, uint64_t now_ns, uint64_t interval_ns) {
+    static const char comment[] = ": keep-alive\n\n";
+    rz_error err;
+    pthread_mutex_lock(&j->mu);
+    bool waiting = j->stream && !j->done && j->conn;
+    if (waiting && now_ns >= j->out_ns + interval_ns &&
+        !rz_tok_bytes_append(&j->out, comment, sizeof comment - 1, &err))
+        wake(j);
+    pthread_mutex_unlock(&j->mu);
+    return waiting;
 }

@@ -7,8 +7,8 @@
 #include "server/appendf.h"
 
 static const char *const route_paths[RZ_ROUTE_COUNT] = {
-    "/health",   "/metrics",    "/v1/models",     "/v1/completions", "/v1/chat/completions",
-    "/tokenize", "/v1/predict", "/v1/embeddings", "other",
+    "/health",   "/metrics",    "/v1/models",  "/v1/completions", "/v1/chat/completions",
+    "/tokenize", "/detokenize", "/v1/predict", "/v1/embeddings",  "other",
 };
 
 /* The status codes counted one by one; anything else is counted as "other" (the last slot). */
@@ -149,6 +149,10 @@ static void render_generation(writer *w, rz_srv_metrics *m) {
         "# HELP rz_http_deadline_closed_total Connections cut by --request-timeout.\n"
         "# TYPE rz_http_deadline_closed_total counter\nrz_http_deadline_closed_total %llu\n",
         (unsigned long long)load(&m->deadline_cuts));
+    put(w,
+        "# HELP rz_requests_cancelled_total Generation requests whose client went away.\n"
+        "# TYPE rz_requests_cancelled_total counter\nrz_requests_cancelled_total %llu\n",
+        (unsigned long long)load(&m->cancelled));
 }
 
 rz_status rz_srv_metrics_render(rz_srv_metrics *m, rz_tok_bytes *out, rz_error *err) {

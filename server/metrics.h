@@ -21,6 +21,7 @@ typedef enum {
     RZ_ROUTE_COMPLETIONS,
     RZ_ROUTE_CHAT,
     RZ_ROUTE_TOKENIZE,
+    RZ_ROUTE_DETOKENIZE,
     RZ_ROUTE_PREDICT,
     RZ_ROUTE_EMBEDDINGS,
     RZ_ROUTE_OTHER, /* unknown paths */
@@ -36,6 +37,7 @@ typedef struct {
     atomic_uint_fast64_t prompt_tokens, generated_tokens, prompt_ns, decode_ns;
     atomic_int_fast64_t queue_depth, busy_workers;
     atomic_uint_fast64_t deadline_cuts;
+    atomic_uint_fast64_t cancelled; /* generations ended or skipped because the client went away */
 } rz_srv_metrics;
 
 /* The route a request path names (RZ_ROUTE_OTHER when none). */

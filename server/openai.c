@@ -1,6 +1,7 @@
 #include "server/openai.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,31 +59,89 @@ static bool completion_prompt(const cJSON *o, rz_tok_bytes *out, rz_srv_fault *f
 }
 
 typedef struct {
-    long long max_tokens, top_k, seed, n;
+    long long max_tokens, top_k, n, logprobs;
+    uint64_t seed;
+    bool random_seed;
     double temperature, top_p;
     bool stream;
+    rz_srv_stop stop;
 } gen_params;
+
+/* "stop": null, a non-empty string, or an array of up to RZ_SRV_MAX_STOP of them. */
+static bool stop_strings(const cJSON *o, rz_srv_stop *st, rz_srv_fault *f) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "stop");
+    if (!v || cJSON_IsNull(v)) return true;
+    bool one = cJSON_IsString(v);
+    if (!one && !cJSON_IsArray(v))
+        return rz_srv_fail(f, 400, "wrong_type",
+                           "'stop': expected a string or an array of up to 4 strings");
+    if (!one && cJSON_GetArraySize(v) > RZ_SRV_MAX_STOP)
+        return rz_srv_fail(f, 400, "out_of_range", "'stop': at most 4 strings, got %d",
+                           cJSON_GetArraySize(v));
+    int i = 0;
+    for (const cJSON *it = one ? v : v->child; it; it = one ? NULL : it->next, i++) {
+        if (!cJSON_IsString(it))
+            return rz_srv_fail(f, 400, "wrong_type", "'stop[%d]': expected a string", i);
+        if (!*it->valuestring && one)
+            return rz_srv_fail(f, 400, "invalid_value", "'stop': expected a non-empty string");
+        if (!*it->valuestring)
+            return rz_srv_fail(f, 400, "invalid_value", "'stop[%d]': expected a non-empty string",
+                               i);
+        if (!(st->s[st->n] = strdup(it->valuestring)))
+            return rz_srv_fail(f, 500, "out_of_memory", "out of memory");
+        st->n++;
+    }
+    return true;
+}
+
+/* "seed": an integer in [0, 2^64); the JSON number is a double, converted only once in range. */
+static bool seed(const cJSON *o, gen_params *p, rz_srv_fault *f) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "seed");
+    if (!v || cJSON_IsNull(v)) return true;
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
+        return rz_srv_fail(f, 400, "wrong_type", "'seed': expected an integer");
+    if (!(v->valuedouble >= 0 && v->valuedouble < 18446744073709551616.0))
+        return rz_srv_fail(f, 400, "out_of_range",
+                           "'seed': expected an integer in [0, 2^64), got %g", v->valuedouble);
+    p->seed = (uint64_t)v->valuedouble;
+    p->random_seed = false;
+    return true;
+}
+
+/* Completions: "logprobs": 0..5 alternatives. Chat: "logprobs": true with "top_logprobs": 0..20. */
+static bool logprobs(const cJSON *o, rz_srv_job_kind kind, gen_params *p, rz_srv_fault *f) {
+    if (kind == RZ_JOB_COMPLETION) return rz_srv_json_int(o, "logprobs", 0, 5, &p->logprobs, f);
+    bool on = false;
+    long long top = -1;
+    if (!rz_srv_json_bool(o, "logprobs", &on, f) ||
+        !rz_srv_json_int(o, "top_logprobs", 0, RZ_SRV_MAX_TOP_LOGPROBS, &top, f))
+        return false;
+    if (top >= 0 && !on)
+        return rz_srv_fail(f, 400, "invalid_value", "'top_logprobs': needs \"logprobs\": true");
+    p->logprobs = on ? (top < 0 ? 0 : top) : -1;
+    return true;
+}
 
 static bool params(const cJSON *o, rz_srv_job_kind kind, gen_params *p, rz_srv_fault *f) {
     const long long big = 1 << 30;
-    *p = (gen_params){-1, 40, -1, 1, 1.0, 1.0, false};
-    const cJSON *stop = cJSON_GetObjectItemCaseSensitive(o, "stop");
+    *p = (gen_params){.max_tokens = -1,
+                      .top_k = 40,
+                      .n = 1,
+                      .logprobs = -1,
+                      .random_seed = true,
+                      .temperature = 1.0,
+                      .top_p = 1.0};
     const char *model = NULL;
-    if (stop && !cJSON_IsNull(stop))
-        return rz_srv_fail(f, 400, "unsupported_parameter",
-                           "'stop': stop sequences are not supported (send null or leave it out)");
-    if (!rz_srv_json_string(o, "model", false, &model, f) ||
-        !rz_srv_json_int(o, "max_tokens", 0, big, &p->max_tokens, f) ||
-        (kind == RZ_JOB_CHAT &&
-         !rz_srv_json_int(o, "max_completion_tokens", 0, big, &p->max_tokens, f)) ||
-        !rz_srv_json_int(o, "top_k", 0, big, &p->top_k, f) ||
-        !rz_srv_json_int(o, "seed", 0, INT64_MAX, &p->seed, f) ||
-        !rz_srv_json_int(o, "n", 1, 1, &p->n, f) ||
-        !rz_srv_json_number(o, "temperature", 0, 100, &p->temperature, f) ||
-        !rz_srv_json_number(o, "top_p", 1e-9, 1, &p->top_p, f) ||
-        !rz_srv_json_bool(o, "stream", &p->stream, f))
-        return false;
-    return true;
+    return rz_srv_json_string(o, "model", false, &model, f) &&
+           rz_srv_json_int(o, "max_tokens", 0, big, &p->max_tokens, f) &&
+           (kind != RZ_JOB_CHAT ||
+            rz_srv_json_int(o, "max_completion_tokens", 0, big, &p->max_tokens, f)) &&
+           rz_srv_json_int(o, "top_k", 0, big, &p->top_k, f) && seed(o, p, f) &&
+           rz_srv_json_int(o, "n", 1, 1, &p->n, f) &&
+           rz_srv_json_number(o, "temperature", 0, 100, &p->temperature, f) &&
+           rz_srv_json_number(o, "top_p", 1e-9, 1, &p->top_p, f) &&
+           rz_srv_json_bool(o, "stream", &p->stream, f) && logprobs(o, kind, p, f) &&
+           stop_strings(o, &p->stop, f);
 }
 
 /* Counts the prompt's tokens and settles max_tokens against the context. */
@@ -114,7 +173,7 @@ rz_srv_job *rz_srv_openai_parse(const char *body, size_t len, rz_srv_job_kind ki
     cJSON *o = rz_srv_json_object(body, len, f);
     if (!o) return NULL;
     rz_tok_bytes prompt = {0};
-    gen_params p;
+    gen_params p = {0};
     int n_prompt = 0;
     bool ok =
         kind == RZ_JOB_CHAT ? chat_prompt(o, m, &prompt, f) : completion_prompt(o, &prompt, f);
@@ -123,12 +182,16 @@ rz_srv_job *rz_srv_openai_parse(const char *body, size_t len, rz_srv_job_kind ki
     rz_srv_job *j = ok ? rz_srv_job_new(kind, p.stream, prompt.data) : NULL;
     if (!j) {
         rz_tok_bytes_free(&prompt);
+        rz_srv_stop_free(&p.stop);
         if (ok) rz_srv_fail(f, 500, "out_of_memory", "out of memory");
         return NULL;
     }
     j->n_prompt = n_prompt;
     j->n_predict = (int)p.max_tokens;
-    uint64_t seed = p.seed >= 0 ? (uint64_t)p.seed : (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)j;
+    j->stop = p.stop;
+    j->logprobs = (int)p.logprobs;
+    j->vocab = &m->vocab;
+    uint64_t seed = p.random_seed ? (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)j : p.seed;
     j->sampling = (rz_sampler_params){(float)p.temperature, (int)p.top_k, (float)p.top_p, seed};
     return j;
 }
@@ -165,11 +228,86 @@ static rz_status event(rz_srv_job *j, cJSON *root, rz_error *err) {
     return st;
 }
 
+/* The text of token id: its raw bytes and the same made valid UTF-8. */
+static void token_text(const rz_srv_job *j, int32_t id, rz_tok_bytes *raw, rz_tok_bytes *text) {
+    rz_error err;
+    rz_srv_utf8 u = {0};
+    raw->len = text->len = 0;
+    if (!rz_tok_piece(j->vocab, id, false, 0, raw, &err))
+        rz_srv_utf8_clean(&u, raw->data ? raw->data : "", raw->len, true, text, &err);
+    rz_tok_bytes_append(text, "", 0, &err); /* terminated, also when empty */
+}
+
+/* Chat: {"token", "logprob", "bytes": [...]} of one token. */
+static cJSON *chat_token(const rz_srv_job *j, rz_srv_logprob lp, rz_tok_bytes *raw,
+                         rz_tok_bytes *text) {
+    token_text(j, lp.id, raw, text);
+    cJSON *t = cJSON_CreateObject(), *bytes = cJSON_CreateArray();
+    cJSON_AddStringToObject(t, "token", text->data);
+    cJSON_AddNumberToObject(t, "logprob", lp.logprob);
+    for (size_t i = 0; i < raw->len; i++)
+        cJSON_AddItemToArray(bytes, cJSON_CreateNumber((unsigned char)raw->data[i]));
+    cJSON_AddItemToObject(t, "bytes", bytes);
+    return t;
+}
+
+/* Chat: {"content": [{token..., "top_logprobs": [{token...}]}]} of entries [a, b). */
+static cJSON *chat_logprobs(const rz_srv_job *j, size_t a, size_t b) {
+    rz_tok_bytes raw = {0}, text = {0};
+    cJSON *root = cJSON_CreateObject(), *content = cJSON_AddArrayToObject(root, "content");
+    for (size_t i = a; i < b; i++) {
+        const rz_srv_logprob_entry *e = &j->lp[i];
+        cJSON *t = chat_token(j, e->token, &raw, &text);
+        cJSON *top = cJSON_AddArrayToObject(t, "top_logprobs");
+        for (int k = 0; k < e->n_top; k++)
+            cJSON_AddItemToArray(top, chat_token(j, e->top[k], &raw, &text));
+        cJSON_AddItemToArray(content, t);
+    }
+    rz_tok_bytes_free(&raw);
+    rz_tok_bytes_free(&text);
+    return root;
+}
+
+/* Completions (OpenAI's legacy shape): {"tokens", "token_logprobs", "top_logprobs": [{token:
+ * logprob}], "text_offset"} of entries [a, b). */
+static cJSON *completion_logprobs(const rz_srv_job *j, size_t a, size_t b) {
+    rz_tok_bytes raw = {0}, text = {0};
+    cJSON *root = cJSON_CreateObject(), *tokens = cJSON_AddArrayToObject(root, "tokens");
+    cJSON *lps = cJSON_AddArrayToObject(root, "token_logprobs");
+    cJSON *tops = cJSON_AddArrayToObject(root, "top_logprobs");
+    cJSON *offsets = cJSON_AddArrayToObject(root, "text_offset");
+    for (size_t i = a; i < b; i++) {
+        const rz_srv_logprob_entry *e = &j->lp[i];
+        token_text(j, e->token.id, &raw, &text);
+        cJSON_AddItemToArray(tokens, cJSON_CreateString(text.data));
+        cJSON_AddItemToArray(lps, cJSON_CreateNumber(e->token.logprob));
+        cJSON_AddItemToArray(offsets, cJSON_CreateNumber((double)e->offset));
+        cJSON *top = cJSON_CreateObject();
+        for (int k = 0; k < e->n_top; k++) {
+            token_text(j, e->top[k].id, &raw, &text);
+            cJSON_AddNumberToObject(top, text.data, e->top[k].logprob);
+        }
+        cJSON_AddItemToArray(tops, top);
+    }
+    rz_tok_bytes_free(&raw);
+    rz_tok_bytes_free(&text);
+    return root;
+}
+
+/* The choice's "logprobs" for entries [a, b): null when none were asked for. */
+static void add_logprobs(const rz_srv_job *j, cJSON *c, size_t a, size_t b) {
+    if (j->logprobs < 0)
+        cJSON_AddNullToObject(c, "logprobs");
+    else
+        cJSON_AddItemToObject(c, "logprobs",
+                              j->kind == RZ_JOB_CHAT ? chat_logprobs(j, a, b)
+                                                     : completion_logprobs(j, a, b));
+}
+
 /* The streaming choice's content: "text" or a chat "delta" (the first one with the role). */
 static void stream_content(rz_srv_job *j, cJSON *c, const char *text) {
     if (j->kind == RZ_JOB_COMPLETION) {
         cJSON_AddStringToObject(c, "text", text);
-        cJSON_AddNullToObject(c, "logprobs");
         return;
     }
     cJSON *d = cJSON_AddObjectToObject(c, "delta");
@@ -182,9 +320,11 @@ static const char *stream_object(const rz_srv_job *j) {
     return j->kind == RZ_JOB_CHAT ? "chat.completion.chunk" : "text_completion";
 }
 
-rz_status rz_srv_openai_chunk(rz_srv_job *j, const char *text, rz_error *err) {
+rz_status rz_srv_openai_chunk(rz_srv_job *j, const char *text, size_t lp_from, size_t lp_to,
+                              rz_error *err) {
     cJSON *root, *c = envelope(j, stream_object(j), &root);
     stream_content(j, c, text);
+    add_logprobs(j, c, lp_from, lp_to);
     cJSON_AddNullToObject(c, "finish_reason");
     return event(j, root, err);
 }
@@ -219,12 +359,13 @@ void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err) {
         finish_error(j, gen_err);
         return;
     }
-    const char *reason = j->stats.stopped ? "stop" : "length";
+    const char *reason = j->stop_hit || j->stats.stopped ? "stop" : "length";
     rz_error err;
     cJSON *root, *c;
     if (j->stream) {
         c = envelope(j, stream_object(j), &root);
         stream_content(j, c, j->kind == RZ_JOB_CHAT ? NULL : "");
+        cJSON_AddNullToObject(c, "logprobs");
         cJSON_AddStringToObject(c, "finish_reason", reason);
         usage(j, root);
         event(j, root, &err);
@@ -240,8 +381,8 @@ void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err) {
     } else {
         c = envelope(j, "text_completion", &root);
         cJSON_AddStringToObject(c, "text", text);
-        cJSON_AddNullToObject(c, "logprobs");
     }
+    add_logprobs(j, c, 0, j->lp_released);
     cJSON_AddStringToObject(c, "finish_reason", reason);
     usage(j, root);
     put_body(j, cJSON_PrintUnformatted(root));

@@ -2,8 +2,11 @@
  * parsed into a job, and the response written as one body or as server-sent events.
  * Request fields: prompt (a string or an array of one string) or messages (a non-empty array of
  * {"role", "content": string}), max_tokens (chat also max_completion_tokens), temperature, top_p,
- * top_k, seed, stream, n (1 only), model (any: the server has one), stop (null only: stop
- * sequences are not supported). Unknown fields are ignored, as OpenAI's API does.
+ * top_k, seed (an integer in [0, 2^64)), stream, n (1 only), model (any: the server has one), stop
+ * (a string or an array of up to 4), logprobs (completions: 0..5 alternatives per token, in the
+ * legacy shape tokens/token_logprobs/top_logprobs/text_offset; chat: true, with top_logprobs
+ * 0..20, as content[{token, logprob, bytes, top_logprobs}]). Unknown fields are ignored, as
+ * OpenAI's API does.
  * Contract: rz_srv_openai_parse formats the chat prompt, counts the prompt's tokens, and refuses
  * (400 context_length_exceeded, naming the limit) a prompt that with max_tokens does not fit the
  * context of n_ctx tokens. rz_srv_openai_chunk and _finish are called with the job's mu held. */
@@ -18,11 +21,14 @@
 rz_srv_job *rz_srv_openai_parse(const char *body, size_t len, rz_srv_job_kind kind,
                                 const rz_srv_model *m, int n_ctx, rz_srv_fault *f);
 
-/* Streaming: appends one event carrying text (valid UTF-8) to j->out. */
-rz_status rz_srv_openai_chunk(rz_srv_job *j, const char *text, rz_error *err);
+/* Streaming: appends one event carrying text (valid UTF-8) and the logprobs entries
+ * j->lp[lp_from..lp_to) to j->out. */
+rz_status rz_srv_openai_chunk(rz_srv_job *j, const char *text, size_t lp_from, size_t lp_to,
+                              rz_error *err);
 
 /* The end: streaming, the last event (finish reason and usage, or the error) and "data: [DONE]";
- * otherwise the whole body (status 200, or 500 with gen_err's message) in j->out. */
+ * otherwise the whole body (status 200, or 500 with gen_err's message) in j->out. The finish
+ * reason is "stop" after a stop string or an end-of-generation token, else "length". */
 void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err);
 
 #endif

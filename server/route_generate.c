@@ -42,10 +42,11 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
 }
 
 /* The response is done with (sent, or the client went away): the worker must not wake the
- * connection any more. */
+ * connection any more, and stops generating if it still was. */
 static void stream_free(void *cls) {
     rz_srv_job *j = cls;
     pthread_mutex_lock(&j->mu);
+    if (!j->done) atomic_store(&j->cancel, true);
     j->suspended = false;
     j->conn = NULL;
     pthread_mutex_unlock(&j->mu);
@@ -61,6 +62,7 @@ static enum MHD_Result start_stream(rz_server *s, struct MHD_Connection *c, rz_s
     atomic_fetch_add(&j->refs, 1);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    rz_srv_keepalive_add(&s->keepalive, j);
     enum MHD_Result ret = rz_srv_reply_response(c, r, 200, resp);
     MHD_destroy_response(resp);
     return ret;

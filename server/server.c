@@ -7,18 +7,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/core/clock.h"
 #include "engine/core/file.h"
 #include "server/admit.h"
 #include "server/internal.h"
 #include "server/reply.h"
 
 enum { DISCARD_MAX = 64 << 20 };
-
-static uint64_t now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 /* Appends an upload chunk to the body. Past max_body (chunked uploads, which announce no length)
  * the rest is read and dropped so that the client can read the 413 that follows (closing with
@@ -51,7 +46,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r = calloc(1, sizeof *r);
         if (!r) return MHD_NO;
         *req_cls = r;
-        r->t0 = now_ns();
+        r->t0 = rz_now_ns();
         r->route = rz_srv_route_of(url);
         atomic_fetch_add(&s->in_flight, 1);
         if (rz_srv_admit_refuse(s, c, r, url, method, &ret)) return ret;
@@ -81,7 +76,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     rz_srv_request *r = *req_cls;
     rz_srv_deadline_rearm(c);
     if (!r) return;
-    rz_srv_metrics_request(&s->metrics, r->route, r->status, now_ns() - r->t0);
+    rz_srv_metrics_request(&s->metrics, r->route, r->status, rz_now_ns() - r->t0);
     rz_srv_job_unref(r->job);
     rz_tok_bytes_free(&r->body);
     atomic_fetch_sub(&s->in_flight, 1);
@@ -200,6 +195,9 @@ static rz_status start(rz_server *s, rz_error *err) {
                                   s->opt.threads, s->n_ctx, 64 * s->opt.parallel, err);
         if (st) return st;
         s->have_workers = true;
+        st = rz_srv_keepalive_start(&s->keepalive, s->opt.keepalive_s ? s->opt.keepalive_s : 15,
+                                    err);
+        if (st) return st;
     }
     static const char health[] = "{\"status\":\"ok\"}";
     s->health =
@@ -268,10 +266,11 @@ int rz_server_in_flight(const rz_server *s) {
  * only then is the queue freed. */
 void rz_server_stop(rz_server *s, double drain_s) {
     rz_server_shutdown(s);
-    uint64_t deadline = now_ns() + (uint64_t)(drain_s * 1e9);
-    while (s->daemon && atomic_load(&s->in_flight) > 0 && now_ns() < deadline)
+    uint64_t deadline = rz_now_ns() + (uint64_t)(drain_s * 1e9);
+    while (s->daemon && atomic_load(&s->in_flight) > 0 && rz_now_ns() < deadline)
         nanosleep(&(struct timespec){0, 2000000}, NULL);
     if (s->have_workers) rz_srv_workers_join(&s->workers);
+    rz_srv_keepalive_stop(&s->keepalive);
     if (s->daemon) MHD_stop_daemon(s->daemon);
     if (s->have_workers) rz_srv_workers_free(&s->workers);
     rz_srv_deadline_stop(&s->deadline);

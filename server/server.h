@@ -1,7 +1,8 @@
 /* rz_server: `rz serve`, an OpenAI-compatible HTTP server on libmicrohttpd.
  * Routes: GET /health, GET /metrics (Prometheus), GET /v1/models; with a GGUF model POST
  * /v1/completions, POST /v1/chat/completions (stream: server-sent events ending "data: [DONE]")
- * and POST /tokenize; with an APR model POST /v1/predict. Every refusal is a JSON error body
+ * and POST /[de]tokenize; with an APR model POST /v1/predict; with a BERT model
+ * POST /v1/embeddings. Every refusal is a JSON error body
  * {"error": {"message", "type", "param", "code"}} with its 4xx/5xx status: malformed JSON, wrong
  * types and missing fields 400, a missing or wrong API key 401, unknown routes 404, wrong methods
  * 405 (with Allow), bodies over max_body 413 (refused from Content-Length before reading), a POST
@@ -10,7 +11,8 @@
  * generation requests queue for `parallel` workers, worker i's threads pinned to cores of its
  * own. A request must be received whole within request_timeout_s of its connection's start (or
  * of its previous request's end), else its connection is closed. rz_server_start returns once
- * the socket listens (port 0: the kernel picks one, rz_server_port says which).
+ * the socket listens (port 0: the kernel picks one, rz_server_port says which). A stream that
+ * waits silent for keepalive_s gets an SSE comment line.
  * rz_server_shutdown closes the listening socket at once (new connects are refused), answers
  * every queued generation 503 and refuses the requests that arrive later on open connections;
  * the running ones go on. rz_server_stop shuts down, waits at most drain_s seconds for the
@@ -40,6 +42,7 @@ typedef struct {
     double request_timeout_s;        /* to receive a request whole; 0: no deadline */
     unsigned max_connections;        /* 0: libmicrohttpd's default */
     unsigned max_connections_per_ip; /* 0: no limit */
+    int keepalive_s; /* silence before a waiting stream gets an SSE comment; 0: 15 */
 } rz_server_options;
 
 typedef struct rz_server rz_server;

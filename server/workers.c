@@ -1,5 +1,6 @@
 #include "server/workers.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +23,17 @@ static bool client_gone(rz_srv_job *j) {
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(j->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         char b;
-        gone = ci && recv(ci->connect_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+        ssize_t n = ci ? recv(ci->connect_fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) : 1;
+        gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
     }
     pthread_mutex_unlock(&j->mu);
     return gone;
+}
+
+/* Each token: its logprobs, and the run is cancelled once the client has gone. */
+static void on_token(void *ctx, int32_t id, const float *logits, int n_vocab) {
+    rz_srv_job_token(ctx, id, logits, n_vocab);
+    if (client_gone(ctx)) atomic_store(&((rz_srv_job *)ctx)->cancel, true);
 }
 
 /* Runs one job; busy_workers counts it until its last byte is ready. */
@@ -37,13 +45,20 @@ static void run_job(rz_srv_worker *wk, rz_srv_job *j) {
     atomic_fetch_add(&w->metrics->busy_workers, 1);
     rz_status st = rz_sampler_new(&j->sampling, w->model->llama.config.vocab_size, &sampler, &err);
     if (!st) {
-        rz_generator g = {&w->model->llama, &wk->state, &w->model->vocab, &sampler, on_piece, j};
+        rz_generator g = {.model = &w->model->llama,
+                          .state = &wk->state,
+                          .vocab = &w->model->vocab,
+                          .sampler = &sampler,
+                          .on_piece = on_piece,
+                          .on_token = on_token,
+                          .ctx = j,
+                          .cancel = &j->cancel};
         st = rz_generate(&g, j->prompt, j->n_predict, &stats, &err);
         rz_sampler_free(&sampler);
     }
     if (!st) rz_srv_metrics_generation(w->metrics, &stats);
     atomic_fetch_sub(&w->metrics->busy_workers, 1);
-    rz_srv_job_finish(j, st, &err, &stats);
+    if (rz_srv_job_finish(j, st, &err, &stats)) atomic_fetch_add(&w->metrics->cancelled, 1);
 }
 
 static void *worker_main(void *arg) {
@@ -63,10 +78,12 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&w->mu);
         if (!j) return NULL;
         atomic_fetch_sub(&w->metrics->queue_depth, 1);
-        if (client_gone(j))
+        if (client_gone(j)) {
             rz_srv_job_abandon(j);
-        else
+            atomic_fetch_add(&w->metrics->cancelled, 1);
+        } else {
             run_job(wk, j);
+        }
         rz_srv_job_unref(j);
     }
 }

@@ -2,6 +2,7 @@
  * equals the pieces of a hand-run argmax loop, an end-of-generation token stops the run (and is
  * not emitted), and a prompt that does not fit the context fails before any work. */
 #include <criterion/criterion.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,12 @@ Test(generate, greedy_text_and_counts) {
     hand_greedy(&f, &v, 8, ids, &want);
     for (int i = 0; i < 8; i++)
         cr_assert_neq(ids[i], 2, "the fixture assumes no EOS in the first 8 tokens");
-    rz_generator g = {&f.model, &f.state, &v, &f.sampler, collect, &got};
+    rz_generator g = {.model = &f.model,
+                      .state = &f.state,
+                      .vocab = &v,
+                      .sampler = &f.sampler,
+                      .on_piece = collect,
+                      .ctx = &got};
     rz_generate_stats st;
     rz_error err;
     cr_assert_eq(rz_generate(&g, "abc", 8, &st, &err), RZ_OK, "%s", err.msg);
@@ -126,7 +132,12 @@ Test(generate, stops_at_end_of_generation) {
     rz_tok_vocab_free(&v);
     make_vocab(ids[2], &v); /* the third greedy token ends generation */
     int first = ids[0] == ids[2] ? 0 : ids[1] == ids[2] ? 1 : 2;
-    rz_generator g = {&f.model, &f.state, &v, &f.sampler, collect, &got};
+    rz_generator g = {.model = &f.model,
+                      .state = &f.state,
+                      .vocab = &v,
+                      .sampler = &f.sampler,
+                      .on_piece = collect,
+                      .ctx = &got};
     rz_generate_stats st;
     rz_error err;
     cr_assert_eq(rz_generate(&g, "abc", 10, &st, &err), RZ_OK, "%s", err.msg);
@@ -144,12 +155,110 @@ Test(generate, context_overflow_fails_first) {
     rz_tok_vocab v;
     setup_model(&f, 8);
     make_vocab(2, &v);
-    rz_generator g = {&f.model, &f.state, &v, &f.sampler, NULL, NULL};
+    rz_generator g = {.model = &f.model, .state = &f.state, .vocab = &v, .sampler = &f.sampler};
     rz_generate_stats st;
     rz_error err;
     cr_expect_eq(rz_generate(&g, "abc", 5, &st, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "context of 8"), "%s", err.msg);
     cr_expect_eq(rz_generate(&g, "abc", 4, &st, &err), RZ_OK, "%s", err.msg);
+    rz_tok_vocab_free(&v);
+    teardown_model(&f);
+}
+
+typedef struct {
+    int n;
+    int32_t ids[8];
+    float logits[8][VOCAB];
+    size_t text_before[8]; /* bytes of text emitted before each token */
+    rz_tok_bytes text;
+    atomic_bool cancel;
+    int cancel_after; /* tokens seen before the flag is set (0: never) */
+} recorder;
+
+static void record_token(void *ctx, int32_t id, const float *logits, int n_vocab) {
+    recorder *r = ctx;
+    cr_assert_eq(n_vocab, VOCAB);
+    cr_assert_lt(r->n, 8);
+    r->ids[r->n] = id;
+    memcpy(r->logits[r->n], logits, sizeof r->logits[0]);
+    r->text_before[r->n] = r->text.len;
+    if (++r->n == r->cancel_after) atomic_store(&r->cancel, true);
+}
+
+static void record_piece(void *ctx, const char *piece, size_t len) {
+    recorder *r = ctx;
+    cr_assert_eq(rz_tok_bytes_append(&r->text, piece, len, NULL), RZ_OK);
+}
+
+static rz_generator recording(fixture *f, const rz_tok_vocab *v, recorder *r) {
+    return (rz_generator){.model = &f->model,
+                          .state = &f->state,
+                          .vocab = v,
+                          .sampler = &f->sampler,
+                          .on_piece = record_piece,
+                          .on_token = record_token,
+                          .ctx = r,
+                          .cancel = &r->cancel};
+}
+
+Test(generate, on_token_sees_each_token_and_its_raw_logits) {
+    fixture f;
+    rz_tok_vocab v;
+    setup_model(&f, 32);
+    make_vocab(2, &v);
+    const int32_t prompt[] = {1, 3, 4, 5};
+    float want[6][VOCAB];
+    int32_t ids[6];
+    rz_error err;
+    cr_assert_eq(rz_llama_forward_prompt(&f.model, &f.state, prompt, 4, 0, &err), RZ_OK);
+    for (int i = 0; i < 6; i++) {
+        memcpy(want[i], f.state.logits, sizeof want[i]);
+        ids[i] = rz_argmax(f.state.logits, VOCAB);
+        cr_assert_eq(rz_llama_forward(&f.model, &f.state, ids[i], 4 + i, &err), RZ_OK);
+    }
+    recorder r = {0};
+    rz_generator g = recording(&f, &v, &r);
+    rz_generate_stats st;
+    cr_assert_eq(rz_generate(&g, "abc", 6, &st, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(r.n, 6);
+    for (int i = 0; i < 6; i++) {
+        cr_expect_eq(r.ids[i], ids[i], "token %d", i);
+        cr_expect(!memcmp(r.logits[i], want[i], sizeof want[i]), "token %d: logits differ", i);
+        if (i) cr_expect_gt(r.text_before[i], r.text_before[i - 1], "before token %d's piece", i);
+    }
+    cr_expect_eq(r.text_before[0], 0, "on_token comes before the piece");
+    cr_expect(!st.cancelled);
+    rz_tok_bytes_free(&r.text);
+    rz_tok_vocab_free(&v);
+    teardown_model(&f);
+}
+
+Test(generate, cancel_ends_the_run) {
+    fixture f;
+    rz_tok_vocab v;
+    setup_model(&f, 32);
+    make_vocab(2, &v);
+    recorder r = {.cancel_after = 3};
+    rz_generator g = recording(&f, &v, &r);
+    rz_generate_stats st;
+    rz_error err;
+    cr_assert_eq(rz_generate(&g, "abc", 8, &st, &err), RZ_OK, "%s", err.msg);
+    cr_expect(st.cancelled);
+    cr_expect(!st.stopped);
+    cr_expect_eq(st.n_generated, 3, "the token that set the flag is still emitted");
+    cr_expect_eq(st.n_decoded, 2, "no forward pass after the flag");
+    cr_expect_eq(r.n, 3);
+    rz_tok_bytes_free(&r.text);
+
+    recorder before = {0};
+    atomic_store(&before.cancel, true);
+    g = recording(&f, &v, &before);
+    cr_assert_eq(rz_generate(&g, "abc", 8, &st, &err), RZ_OK, "%s", err.msg);
+    cr_expect(st.cancelled);
+    cr_expect_eq(st.n_prompt, 4);
+    cr_expect_eq(st.n_generated, 0);
+    cr_expect_eq(before.n, 0);
+    cr_expect_eq(before.text.len, 0);
     rz_tok_vocab_free(&v);
     teardown_model(&f);
 }

@@ -16,15 +16,6 @@
 
 static char errbuf[65536];
 
-static const char *tiny_apr(void) {
-    static char path[4096];
-    size_t len;
-    uint8_t *img = rzt_apr_image(3, 0.0f, &len);
-    snprintf(path, sizeof path, "%s", rzt_write_temp(img, len, ".apr"));
-    free(img);
-    return path;
-}
-
 static const char *key_file(void) {
     static char path[4096];
     const char text[] = "# keys of rz serve\n\n  second-key  \r\nthird-key";
@@ -69,10 +60,17 @@ static void expect_status(int port, const char *method, const char *path, const 
 }
 
 Test(serve_auth, keys_guard_every_route_but_health) {
-    char *argv[] = {(char *)rzt_bin("rz"), "serve",     "-m",
-                    (char *)tiny_apr(),    "--port",    "0",
-                    "--api-key",           "first-key", "--api-key-file",
-                    (char *)key_file(),    NULL};
+    char *argv[] = {(char *)rzt_bin("rz"),
+                    "serve",
+                    "-m",
+                    (char *)rzt_apr_file(),
+                    "--port",
+                    "0",
+                    "--api-key",
+                    "first-key",
+                    "--api-key-file",
+                    (char *)key_file(),
+                    NULL};
     rzt_server s;
     cr_assert_eq(rzt_server_start(argv, 20, &s, errbuf, sizeof errbuf), 0, "%s", errbuf);
     int p = s.port;
@@ -109,24 +107,31 @@ Test(serve_auth, keys_guard_every_route_but_health) {
 Test(serve_auth, an_open_server_must_be_loopback_or_say_so) {
     char out[4096];
     char *open[] = {
-        (char *)rzt_bin("rz"), "serve", "-m", (char *)tiny_apr(), "--host", "0.0.0.0", NULL};
+        (char *)rzt_bin("rz"), "serve", "-m", (char *)rzt_apr_file(), "--host", "0.0.0.0", NULL};
     cr_expect_eq(rzt_run(open, out, sizeof out, errbuf, sizeof errbuf), 2);
     cr_expect(strstr(errbuf, "--insecure-no-key") != NULL, "%s", errbuf);
-    char *v6[] = {(char *)rzt_bin("rz"), "serve", "-m", (char *)tiny_apr(), "--host", "::", NULL};
+    char *v6[] = {
+        (char *)rzt_bin("rz"), "serve", "-m", (char *)rzt_apr_file(), "--host", "::", NULL};
     cr_expect_eq(rzt_run(v6, out, sizeof out, errbuf, sizeof errbuf), 2);
-    char *no_file[] = {
-        (char *)rzt_bin("rz"), "serve", "-m", (char *)tiny_apr(), "--port", "0", "--api-key-file",
-        "/nonexistent.keys",   NULL};
+    char *no_file[] = {(char *)rzt_bin("rz"),
+                       "serve",
+                       "-m",
+                       (char *)rzt_apr_file(),
+                       "--port",
+                       "0",
+                       "--api-key-file",
+                       "/nonexistent.keys",
+                       NULL};
     cr_expect_eq(rzt_run(no_file, out, sizeof out, errbuf, sizeof errbuf), 1);
     cr_expect(strstr(errbuf, "/nonexistent.keys: cannot open") != NULL, "%s", errbuf);
-    const char *model = tiny_apr();
+    const char *model = rzt_apr_file();
     char empty[4096];
     snprintf(empty, sizeof empty, "%s", rzt_write_temp("# none\n\n", 8, ".keys"));
     char *no_key[] = {(char *)rzt_bin("rz"), "serve", "-m", (char *)model, "--port", "0",
                       "--api-key-file",      empty,   NULL};
     cr_expect_eq(rzt_run(no_key, out, sizeof out, errbuf, sizeof errbuf), 1);
     cr_expect(strstr(errbuf, "no API key in it") != NULL, "%s", errbuf);
-    char *half_tls[] = {(char *)rzt_bin("rz"), "serve", "-m", (char *)tiny_apr(),
+    char *half_tls[] = {(char *)rzt_bin("rz"), "serve", "-m", (char *)rzt_apr_file(),
                         "--tls-cert",          "c.pem", NULL};
     cr_expect_eq(rzt_run(half_tls, out, sizeof out, errbuf, sizeof errbuf), 2);
     cr_expect(strstr(errbuf, "--tls-key") != NULL, "%s", errbuf);
@@ -164,7 +169,7 @@ Test(serve_auth, https_with_a_self_signed_certificate, .timeout = 60) {
     char *argv[] = {(char *)rzt_bin("rz"),
                     "serve",
                     "-m",
-                    (char *)tiny_apr(),
+                    (char *)rzt_apr_file(),
                     "--port",
                     "0",
                     "--tls-cert",

@@ -17,18 +17,18 @@
 
 static char errbuf[65536];
 
-static const char *tiny_apr(void) {
-    static char path[4096];
-    size_t len;
-    uint8_t *img = rzt_apr_image(3, 0.0f, &len);
-    snprintf(path, sizeof path, "%s", rzt_write_temp(img, len, ".apr"));
-    free(img);
-    return path;
-}
-
 static rzt_server serve(const char *opt, const char *val) {
-    char *argv[] = {(char *)rzt_bin("rz"), "serve", "-m",        (char *)tiny_apr(), "--port", "0",
-                    "--http-threads",      "2",     (char *)opt, (char *)val,        NULL};
+    char *argv[] = {(char *)rzt_bin("rz"),
+                    "serve",
+                    "-m",
+                    (char *)rzt_apr_file(),
+                    "--port",
+                    "0",
+                    "--http-threads",
+                    "2",
+                    (char *)opt,
+                    (char *)val,
+                    NULL};
     rzt_server s;
     cr_assert_eq(rzt_server_start(argv, 20, &s, errbuf, sizeof errbuf), 0, "%s", errbuf);
     return s;

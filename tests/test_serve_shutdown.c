@@ -13,6 +13,7 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/serve_front.h"
+#include "tests/support/serve_model.h"
 #include "tests/support/support.h"
 
 static char errbuf[65536];
@@ -26,7 +27,8 @@ static const char *slow_model(void) {
     shape.heads = 8;
     shape.kv_heads = 4;
     shape.head_dim = 32;
-    const char *path = rzt_serve_model(&shape, 4096);
+    shape.vocab = 300;
+    const char *path = rzt_serve_model(&shape, 4096, NULL);
     cr_assert(path != NULL);
     return path;
 }

@@ -16,6 +16,7 @@
 #include "server/json_field.h"
 #include "server/metrics.h"
 #include "server/predict_input.h"
+#include "server/utf8.h"
 
 static char *format(rz_chat_kind k, const rz_chat_message *m, size_t n) {
     rz_tok_bytes out = {0};
@@ -75,13 +76,12 @@ Test(serve_units, gemma_format) {
 
 /* Feeds pieces through the cleaner and returns everything it let out. */
 static char *clean(const char *const *pieces, const size_t *lens, int n) {
-    rz_srv_job *j = rz_srv_job_new(RZ_JOB_COMPLETION, false, NULL);
+    rz_srv_utf8 u = {0};
     rz_tok_bytes out = {0};
     rz_error err;
     for (int i = 0; i < n; i++)
-        cr_assert_eq(rz_srv_job_clean_utf8(j, pieces[i], lens[i], false, &out, &err), RZ_OK);
-    cr_assert_eq(rz_srv_job_clean_utf8(j, "", 0, true, &out, &err), RZ_OK);
-    rz_srv_job_unref(j);
+        cr_assert_eq(rz_srv_utf8_clean(&u, pieces[i], lens[i], false, &out, &err), RZ_OK);
+    cr_assert_eq(rz_srv_utf8_clean(&u, "", 0, true, &out, &err), RZ_OK);
     if (!out.data) return strdup("");
     return out.data;
 }

@@ -16,14 +16,15 @@
 
 static const char help[] =
     "usage: rz serve -m MODEL [--host ADDR] [--port N] [-t N] [--parallel N]\n"
-    "                [--max-body BYTES] [--http-threads N] [--ctx N]\n"
+    "                [--max-body BYTES] [--http-threads N] [--ctx N] [--sse-keepalive S]\n"
     "                [--api-key KEY]... [--api-key-file FILE]... [--insecure-no-key]\n"
     "                [--tls-cert FILE --tls-key FILE] [--request-timeout SECONDS]\n"
     "                [--max-connections N] [--max-connections-per-ip N] [--drain-timeout "
     "SECONDS]\n\n"
     "Serves MODEL over HTTP. A GGUF llama-family model gets the OpenAI-compatible routes\n"
     "POST /v1/completions and /v1/chat/completions (\"stream\": true for server-sent events)\n"
-    "and POST /tokenize; an APR model gets POST /v1/predict ({\"input\": [numbers]}). Both get\n"
+    "and POST /tokenize and /detokenize; an APR model gets POST /v1/predict ({\"input\":\n"
+    "[numbers]}). Both get\n"
     "GET /health, GET /metrics (Prometheus) and GET /v1/models. A BERT encoder (a Hugging Face\n"
     "folder or a bert GGUF) gets POST /v1/embeddings ({\"input\": string or [strings]}).\n"
     "Errors are JSON:\n"
@@ -59,7 +60,9 @@ static const char help[] =
     "                      open connections per client address at most (default 256; 0: none);\n"
     "                      more are closed at once\n"
     "  --drain-timeout SECONDS\n"
-    "                      after SIGTERM, how long the running requests may take (default 30)\n";
+    "                      after SIGTERM, how long the running requests may take (default 30)\n"
+    "  --sse-keepalive S   seconds a waiting stream may stay silent before it gets an SSE\n"
+    "                      comment line \": keep-alive\" (default 15)\n";
 
 enum { MAX_KEYS = 64 };
 
@@ -128,6 +131,8 @@ static int parse_option(args *a, const char *opt, const char *val) {
         if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1024, &v))) o->http_threads = (int)v;
     } else if (!strcmp(opt, "--ctx")) {
         if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1 << 20, &v))) o->n_ctx = (int)v;
+    } else if (!strcmp(opt, "--sse-keepalive")) {
+        if (!(rc = rz_arg_int("rz serve", opt, val, 1, 3600, &v))) o->keepalive_s = (int)v;
     } else if (!strcmp(opt, "--max-body")) {
         if (!(rc = rz_arg_int("rz serve", opt, val, 1, 1ll << 32, &v))) o->max_body = (size_t)v;
     } else {

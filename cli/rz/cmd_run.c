@@ -141,7 +141,12 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
         rz_llama_state_free(&state);
         return 2;
     }
-    rz_generator g = {m, &state, v, &sampler, write_piece, stdout};
+    rz_generator g = {.model = m,
+                      .state = &state,
+                      .vocab = v,
+                      .sampler = &sampler,
+                      .on_piece = write_piece,
+                      .ctx = stdout};
     rz_generate_stats stats;
     rz_status st = rz_generate(&g, a->prompt, (int)a->n_predict, &stats, &err);
     if (st)

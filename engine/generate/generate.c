@@ -11,6 +11,12 @@ static double now(void) {
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* Whether the caller asked the run to end (noted in the stats). */
+static bool cancelled(const rz_generator *g, rz_generate_stats *s) {
+    if (g->cancel && atomic_load(g->cancel)) s->cancelled = true;
+    return s->cancelled;
+}
+
 /* Hands the text of token id to the callback. */
 static rz_status emit(const rz_generator *g, int32_t id, rz_tok_bytes *piece, rz_error *err) {
     piece->len = 0;
@@ -23,17 +29,18 @@ static rz_status decode(const rz_generator *g, int pos, int n_predict, double t0
                         rz_generate_stats *s, rz_error *err) {
     rz_tok_bytes piece = {0};
     rz_status st = RZ_OK;
-    for (int i = 0; i < n_predict && !st; i++) {
+    for (int i = 0; i < n_predict && !st && !cancelled(g, s); i++) {
         int32_t id = rz_sampler_sample(g->sampler, g->state->logits);
         if (i == 0) s->first_s = now() - t0;
         if (rz_tok_is_eog(g->vocab, id)) {
             s->stopped = true;
             break;
         }
+        if (g->on_token) g->on_token(g->ctx, id, g->state->logits, g->model->config.vocab_size);
         st = emit(g, id, &piece, err);
         if (st) break;
         s->n_generated++;
-        if (i + 1 == n_predict) break;
+        if (i + 1 == n_predict || cancelled(g, s)) break;
         double t = now();
         st = rz_llama_forward(g->model, g->state, id, pos++, err);
         s->decode_s += now() - t;
@@ -60,9 +67,10 @@ rz_status rz_generate(const rz_generator *g, const char *prompt, int n_predict,
                      "of %d",
                      ids.n, n_predict, g->state->n_ctx);
     double t0 = now();
-    if (!st) st = rz_llama_forward_prompt(g->model, g->state, ids.ids, (int)ids.n, 0, err);
+    if (!st && !cancelled(g, &s))
+        st = rz_llama_forward_prompt(g->model, g->state, ids.ids, (int)ids.n, 0, err);
     s.prompt_s = now() - t0;
-    if (!st) st = decode(g, (int)ids.n, n_predict, t0, &s, err);
+    if (!st && !s.cancelled) st = decode(g, (int)ids.n, n_predict, t0, &s, err);
     rz_tok_ids_free(&ids);
     if (stats) *stats = s;
     return st;

@@ -1,14 +1,9 @@
-/* Helpers for the tests of rz serve's network front: a synthetic llama GGUF of a chosen shape and
- * context written to a temporary file, a connection from a chosen loopback address, and waiting
- * on /metrics for a gauge. */
+/* Helpers for the tests of rz serve's network front: a connection from a chosen loopback address,
+ * and waiting on /metrics for a gauge (the models: tests/support/serve_model.h). */
 #ifndef RZ_TESTS_SERVE_FRONT_H
 #define RZ_TESTS_SERVE_FRONT_H
 
 #include "engine/core/clock.h"
-#include "tests/support/tiny_llama.h"
-
-/* The model's path (static buffer); the vocabulary is synthetic (300 tokens). */
-const char *rzt_serve_model(const rzt_llama_shape *shape, int n_ctx);
 
 /* Connects from local address `from` (e.g. "127.0.0.2") to 127.0.0.1:port; the socket, or -1. */
 int rzt_connect_from(const char *from, int port);

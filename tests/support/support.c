@@ -126,3 +126,12 @@ const char *rzt_write_temp(const void *buf, size_t len, const char *suffix) {
     close(fd);
     return w == (ssize_t)len ? path : NULL;
 }
+
+const char *rzt_apr_file(void) {
+    static char path[4096];
+    size_t len;
+    uint8_t *img = rzt_apr_image(3, 0.0f, &len);
+    snprintf(path, sizeof path, "%s", rzt_write_temp(img, len, ".apr"));
+    free(img);
+    return path;
+}

@@ -19,6 +19,10 @@ int rzt_run(char *const argv[], char *out, size_t out_cap, char *err, size_t err
  * Returns a malloc'd buffer and its length. */
 uint8_t *rzt_apr_image(size_t n, float b, size_t *len);
 
+/* The 3-feature APR model of rzt_apr_image (weights -0.3 -0.2 -0.1, intercept 0) written to a
+ * temporary file; its path (a static buffer). */
+const char *rzt_apr_file(void);
+
 /* Recomputes the trailing CRC32 of an APR image after a test edited it. */
 void rzt_apr_fix_crc(uint8_t *buf, size_t len);
 

@@ -1,0 +1,31 @@
+/* rz_srv_keepalive: SSE keep-alive for streams that wait (queued behind other requests, or in a
+ * long prompt): a thread that sends ": keep-alive" comment lines to every stream registered here
+ * that sent nothing for the interval, so that proxies and clients with read timeouts do not drop
+ * it. Streams leave by themselves once done or once their response is freed.
+ * Contract: add takes a reference of its own (and registers nothing when out of memory); stop
+ * joins the thread and drops every reference; stop on a zeroed struct does nothing. */
+#ifndef RZ_SERVER_KEEPALIVE_H
+#define RZ_SERVER_KEEPALIVE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/core/status.h"
+#include "server/job.h"
+
+typedef struct {
+    uint64_t interval_ns;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool running, stopping;
+    rz_srv_job **jobs;
+    size_t n, cap;
+} rz_srv_keepalive;
+
+rz_status rz_srv_keepalive_start(rz_srv_keepalive *k, double interval_s, rz_error *err);
+void rz_srv_keepalive_add(rz_srv_keepalive *k, rz_srv_job *j);
+void rz_srv_keepalive_stop(rz_srv_keepalive *k);
+
+#endif
