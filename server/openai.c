@@ -9,6 +9,7 @@
 
 #include "engine/tokenizer/tokenizer.h"
 #include "server/json_field.h"
+#include "server/sse.h"
 
 enum { DEFAULT_MAX_COMPLETION = 16, DEFAULT_MAX_CHAT = 256 };
 
@@ -221,9 +222,7 @@ static rz_status event(rz_srv_job *j, cJSON *root, rz_error *err) {
     char *text = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     if (!text) return rz_fail(err, RZ_ENOMEM, "out of memory");
-    rz_status st = rz_tok_bytes_append(&j->out, "data: ", 6, err);
-    if (!st) st = rz_tok_bytes_append(&j->out, text, strlen(text), err);
-    if (!st) st = rz_tok_bytes_append(&j->out, "\n\n", 2, err);
+    rz_status st = rz_srv_sse_data(&j->out, text, err);
     free(text);
     return st;
 }
@@ -345,13 +344,9 @@ static void finish_error(rz_srv_job *j, const rz_error *gen_err) {
         put_body(j, text);
         return;
     }
-    if (text) {
-        rz_tok_bytes_append(&j->out, "data: ", 6, &err);
-        rz_tok_bytes_append(&j->out, text, strlen(text), &err);
-        rz_tok_bytes_append(&j->out, "\n\n", 2, &err);
-    }
+    if (text) rz_srv_sse_data(&j->out, text, &err);
     free(text);
-    rz_tok_bytes_append(&j->out, "data: [DONE]\n\n", 14, &err);
+    rz_srv_sse_done(&j->out, &err);
 }
 
 void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err) {
@@ -369,7 +364,7 @@ void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err) {
         cJSON_AddStringToObject(c, "finish_reason", reason);
         usage(j, root);
         event(j, root, &err);
-        rz_tok_bytes_append(&j->out, "data: [DONE]\n\n", 14, &err);
+        rz_srv_sse_done(&j->out, &err);
         return;
     }
     const char *text = j->text.data ? j->text.data : "";

@@ -1,4 +1,5 @@
 #include "server/workers.h"
+#include "server/sse.h"
 
 #include <errno.h>
 #include <microhttpd.h>
@@ -141,9 +142,8 @@ static void refuse(rz_srv_job *j, const rz_srv_fault *why) {
     rz_error err;
     pthread_mutex_lock(&j->mu);
     if (j->stream && text) {
-        rz_tok_bytes_append(&j->out, "data: ", 6, &err);
-        rz_tok_bytes_append(&j->out, text, strlen(text), &err);
-        rz_tok_bytes_append(&j->out, "\n\ndata: [DONE]\n\n", 20, &err);
+        rz_srv_sse_data(&j->out, text, &err);
+        rz_srv_sse_done(&j->out, &err);
     } else if (text) {
         j->http_status = why->status;
         rz_tok_bytes_append(&j->out, text, strlen(text), &err);
