@@ -97,11 +97,11 @@ static double rz_first_ms(const char *path, int threads, float *logit0, rz_error
         rz_llama_model_close(&m);
         return -1;
     }
-    st = rz_llama_state_new(&m.config, N_CTX, NULL, threads, &s, err);
+    st = rz_llama_state_init(&m.config, N_CTX, NULL, threads, &s, err);
     if (!st) st = rz_llama_forward(&m, &s, TOKEN, 0, err);
     if (!st) *logit0 = s.logits[0];
     uint64_t t1 = rz_now_ns();
-    rz_llama_state_free(&s);
+    rz_llama_state_deinit(&s);
     rz_tok_vocab_free(&v);
     rz_llama_model_close(&m);
     return st ? -1 : (double)(t1 - t0) / 1e6;

@@ -60,12 +60,12 @@ static bool evaluate(const rzb_context *ctx, rzb_result *r, const char *path, co
         snprintf(why, cap, "%s", err.msg);
         return false;
     }
-    rz_status st = rz_llama_state_new(&m.config, CTX, NULL, THREADS, &s, &err);
+    rz_status st = rz_llama_state_init(&m.config, CTX, NULL, THREADS, &s, &err);
     progress_ctx pc = {ctx, label};
     job->model = &m, job->state = &s, job->on_chunk = on_chunk, job->on_chunk_ctx = &pc;
     if (!st) st = rz_ppl_run(job, out, &err);
     if (st) snprintf(why, cap, "%s: %s", label, err.msg);
-    rz_llama_state_free(&s);
+    rz_llama_state_deinit(&s);
     rz_llama_model_close(&m);
     if (st) return false;
     char name[64];
@@ -101,7 +101,7 @@ static bool run_base(const rzb_context *ctx, rzb_result *r, const char *f16, con
     }
     if (!st) st = rz_ppl_plan_make(ids.n, CTX, ctx->iterations, &v, &job.plan, &err);
     if (!st)
-        st = rz_kld_base_new(CTX, (int)v.n_tokens, job.plan.n_chunks, RZ_KLD_TOP_K, base, &err);
+        st = rz_kld_base_init(CTX, (int)v.n_tokens, job.plan.n_chunks, RZ_KLD_TOP_K, base, &err);
     rz_tok_vocab_free(&v);
     if (st) {
         rz_tok_ids_free(&ids);
@@ -221,7 +221,7 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         ok = run_quant(ctx, r, paths[i], quants[i].label, &base, &f16_result, &d[i], why,
                        sizeof why);
     rz_ppl_result_free(&f16_result);
-    rz_kld_base_free(&base);
+    rz_kld_base_deinit(&base);
     if (!ok)
         rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
     else

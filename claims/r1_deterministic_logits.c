@@ -104,7 +104,7 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_result_note(r,
                     "input: %d fixed prompt ids, then %d greedy steps (greedy: no random numbers, "
                     "so the seed plays no part; logits are compared instead of tokens, which is "
-                    "stronger); backend %s; threads via rz_llama_state_new's n_threads",
+                    "stronger); backend %s; threads via rz_llama_state_init's n_threads",
                     N_PROMPT, ctx->iterations, rz_backend_active()->name);
     for (int i = 0; i < n; i++) {
         rzb_progress(ctx, "%s", files[i].label);

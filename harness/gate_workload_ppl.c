@@ -21,7 +21,7 @@ typedef struct {
 
 static void close_ppl(void *state) {
     ppl_state *s = state;
-    rz_llama_state_free(&s->state);
+    rz_llama_state_deinit(&s->state);
     rz_tok_ids_free(&s->tokens);
     if (s->vocab_built) rz_tok_vocab_free(&s->vocab);
     if (s->model_open) rz_llama_model_close(&s->model);
@@ -58,7 +58,7 @@ static rzb_gw_status open_ppl(void **state, const rzb_gw_env *e, int units, int 
     rz_status st = load(s, model, text, &err);
     if (!st) st = rz_ppl_plan_make(s->tokens.n, units + 1, 1, &s->vocab, &s->job.plan, &err);
     if (!st)
-        st = rz_llama_state_new(&s->model.config, units + 1, NULL, e->threads, &s->state, &err);
+        st = rz_llama_state_init(&s->model.config, units + 1, NULL, e->threads, &s->state, &err);
     if (st) {
         snprintf(why, cap, "%s", err.msg);
         close_ppl(s);

@@ -71,7 +71,7 @@ static bool embed_all(const rz_srv_model *m, const char **texts, size_t n, rz_to
     rz_bert_state s;
     rz_error err;
     float *e = malloc((size_t)c->dim * sizeof *e);
-    if (!e || rz_bert_state_new(c, NULL, 1, &s, &err)) {
+    if (!e || rz_bert_state_init(c, NULL, 1, &s, &err)) {
         free(e);
         return rz_srv_fail(f, 500, "out_of_memory", "out of memory");
     }
@@ -94,7 +94,7 @@ static bool embed_all(const rz_srv_model *m, const char **texts, size_t n, rz_to
          !rz_tok_bytes_append(out, m->id_json, strlen(m->id_json), &err) &&
          append(out, f, ",\"usage\":{\"prompt_tokens\":%lld,\"total_tokens\":%lld}}", tokens,
                 tokens);
-    rz_bert_state_free(&s);
+    rz_bert_state_deinit(&s);
     free(e);
     return ok;
 }

@@ -44,7 +44,7 @@ static void run_job(rz_srv_worker *wk, rz_srv_job *j) {
     rz_generate_stats stats = {0};
     rz_error err;
     atomic_fetch_add(&w->metrics->busy_workers, 1);
-    rz_status st = rz_sampler_new(&j->sampling, w->model->llama.config.vocab_size, &sampler, &err);
+    rz_status st = rz_sampler_init(&j->sampling, w->model->llama.config.vocab_size, &sampler, &err);
     if (!st) {
         rz_generator g = {.model = &w->model->llama,
                           .state = &wk->state,
@@ -55,7 +55,7 @@ static void run_job(rz_srv_worker *wk, rz_srv_job *j) {
                           .ctx = j,
                           .cancel = &j->cancel};
         st = rz_generate(&g, j->prompt, j->n_predict, &stats, &err);
-        rz_sampler_free(&sampler);
+        rz_sampler_deinit(&sampler);
     }
     if (!st) rz_srv_metrics_generation(w->metrics, &stats);
     atomic_fetch_sub(&w->metrics->busy_workers, 1);
@@ -106,9 +106,9 @@ rz_status rz_srv_workers_start(rz_srv_workers *w, const rz_srv_model *m, rz_srv_
         rz_srv_worker *wk = &w->workers[i];
         wk->pool = w;
         wk->first_core = w->n_cores ? i * n_threads % w->n_cores : 0;
-        st = rz_llama_state_new(&m->llama.config, n_ctx, NULL, n_threads, &wk->state, err);
+        st = rz_llama_state_init(&m->llama.config, n_ctx, NULL, n_threads, &wk->state, err);
         if (!st && pthread_create(&wk->thread, NULL, worker_main, wk)) {
-            rz_llama_state_free(&wk->state);
+            rz_llama_state_deinit(&wk->state);
             st = rz_fail(err, RZ_ENOMEM, "cannot start generation worker %d", i);
         }
         if (!st) w->n_workers++;
@@ -188,7 +188,7 @@ void rz_srv_workers_join(rz_srv_workers *w) {
 void rz_srv_workers_free(rz_srv_workers *w) {
     if (!w->workers) return;
     for (int i = 0; i < w->n_workers; i++)
-        rz_llama_state_free(&w->workers[i].state);
+        rz_llama_state_deinit(&w->workers[i].state);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->cv);
     free(w->workers);

@@ -149,12 +149,12 @@ static void open_tiny(fixture *fx, rzt_bert_options o, int threads) {
     snprintf(fx->dir, sizeof fx->dir, "%s", dir);
     rz_error err;
     cr_assert_eq(rz_bert_model_open(fx->dir, &fx->m, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_bert_state_new(&fx->m.config, NULL, threads, &fx->s, &err), RZ_OK, "%s",
+    cr_assert_eq(rz_bert_state_init(&fx->m.config, NULL, threads, &fx->s, &err), RZ_OK, "%s",
                  err.msg);
 }
 
 static void close_tiny(fixture *fx) {
-    rz_bert_state_free(&fx->s);
+    rz_bert_state_deinit(&fx->s);
     rz_bert_model_close(&fx->m);
     rzt_tiny_bert_remove(fx->dir);
 }

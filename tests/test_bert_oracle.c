@@ -48,7 +48,7 @@ Test(bert_oracle, minilm_matches_sentence_transformers) {
     rz_bert_state s;
     rz_error err;
     cr_assert_eq(rz_bert_model_open(out, &m, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_bert_state_new(&m.config, NULL, 2, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_bert_state_init(&m.config, NULL, 2, &s, &err), RZ_OK, "%s", err.msg);
     size_t text_len, want_len;
     char *text = (char *)read_all("tests/data/embed/wikitext.txt", &text_len);
     char *want = (char *)read_all("tests/data/embed/minilm.txt", &want_len);
@@ -69,7 +69,7 @@ Test(bert_oracle, minilm_matches_sentence_transformers) {
     }
     cr_expect_eq(lines, 19);
     free(got), free(ref), free(text), free(want);
-    rz_bert_state_free(&s);
+    rz_bert_state_deinit(&s);
     rz_bert_model_close(&m);
 }
 
@@ -78,12 +78,12 @@ static void embed_with(const char *model, const char *const *texts, int n, float
     rz_bert_state s;
     rz_error err;
     cr_assert_eq(rz_bert_model_open(model, &m, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_bert_state_new(&m.config, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_bert_state_init(&m.config, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
     for (int i = 0; i < n; i++)
         cr_assert_eq(rz_bert_embed(&m, &s, texts[i], strlen(texts[i]),
                                    out_vecs + (size_t)i * RZT_BERT_DIM, NULL, &err),
                      RZ_OK, "%s", err.msg);
-    rz_bert_state_free(&s);
+    rz_bert_state_deinit(&s);
     rz_bert_model_close(&m);
 }
 

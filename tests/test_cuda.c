@@ -302,8 +302,8 @@ static void check_model(const rz_llama_model *m) {
     rz_llama_state st;
     rz_cuda_llama *g;
     rz_error err;
-    cr_assert_eq(rz_llama_state_new(&m->config, steps + 8, &rz_backend_scalar, 1, &st, &err), RZ_OK,
-                 "%s", err.msg);
+    cr_assert_eq(rz_llama_state_init(&m->config, steps + 8, &rz_backend_scalar, 1, &st, &err),
+                 RZ_OK, "%s", err.msg);
     cr_assert_eq(rz_cuda_llama_new(m, steps + 8, 8, &g, &err), RZ_OK, "%s", err.msg);
     cr_assert_gt(rz_cuda_llama_weight_bytes(g), 0);
     int32_t token = 1, agree = 0, ties = 0;
@@ -331,7 +331,7 @@ static void check_model(const rz_llama_model *m) {
                  "prompt logits");
     cr_expect_eq(rz_cuda_llama_forward(g, 1, steps + 8, &err), RZ_EINVAL);
     rz_cuda_llama_free(g);
-    rz_llama_state_free(&st);
+    rz_llama_state_deinit(&st);
 }
 
 Test(cuda, tiny_llama_matches_cpu) {

@@ -29,13 +29,13 @@ static void setup_model(fixture *f, int n_ctx) {
     f->image = rzt_llama_image(&rzt_tiny_llama, &f->tensors, "", &len);
     cr_assert_eq(rz_gguf_parse(f->image, len, "tiny", &g, &err), RZ_OK, "%s", err.msg);
     cr_assert_eq(rz_llama_model_from_gguf(&g, &f->model, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_llama_state_new(&f->model.config, n_ctx, NULL, 1, &f->state, &err), RZ_OK);
-    cr_assert_eq(rz_sampler_new(&greedy, VOCAB, &f->sampler, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&f->model.config, n_ctx, NULL, 1, &f->state, &err), RZ_OK);
+    cr_assert_eq(rz_sampler_init(&greedy, VOCAB, &f->sampler, &err), RZ_OK);
 }
 
 static void teardown_model(fixture *f) {
-    rz_sampler_free(&f->sampler);
-    rz_llama_state_free(&f->state);
+    rz_sampler_deinit(&f->sampler);
+    rz_llama_state_deinit(&f->state);
     rz_llama_model_close(&f->model);
     rzt_llama_tensors_free(&f->tensors);
     free(f->image);

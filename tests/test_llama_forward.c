@@ -166,7 +166,7 @@ static void check_against_reference(const rzt_llama_shape *s, int threads, uint3
     open_model(buf, len, &m);
     cr_assert_eq(m.config.vocab_size, s->vocab);
     cr_assert_eq(
-        rz_llama_state_new_kv(&m.config, 12, RZ_LLAMA_BATCH, kv_type, NULL, threads, &st, &err),
+        rz_llama_state_init_kv(&m.config, 12, RZ_LLAMA_BATCH, kv_type, NULL, threads, &st, &err),
         RZ_OK, "%s", err.msg);
     const int32_t tokens[10] = {1, 7, 3, 39, 0, 22, 22, 5, 17, 30};
     static double want[10][64];
@@ -184,7 +184,7 @@ static void check_against_reference(const rzt_llama_shape *s, int threads, uint3
                           "%s pos %d logit %d: rz %g, reference %g", s->arch, p, i, st.logits[i],
                           want[p][i]);
     }
-    rz_llama_state_free(&st);
+    rz_llama_state_deinit(&st);
     rz_llama_model_close(&m);
     rzt_llama_tensors_free(&t);
     free(buf);
@@ -247,13 +247,13 @@ Test(llama_forward, bad_arguments_fail) {
     rz_llama_state st;
     rz_error err;
     open_model(buf, len, &m);
-    cr_assert_eq(rz_llama_state_new(&m.config, 4, NULL, 1, &st, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&m.config, 4, NULL, 1, &st, &err), RZ_OK);
     cr_expect_eq(rz_llama_forward(&m, &st, 40, 0, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "token 40"), "%s", err.msg);
     cr_expect_eq(rz_llama_forward(&m, &st, 1, 4, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "position 4"), "%s", err.msg);
-    cr_expect_eq(rz_llama_state_new(&m.config, 0, NULL, 1, &st, &err), RZ_EINVAL);
-    cr_expect_eq(rz_llama_state_new_kv(&m.config, 4, 4, RZ_TYPE_Q8_0, NULL, 1, &st, &err),
+    cr_expect_eq(rz_llama_state_init(&m.config, 0, NULL, 1, &st, &err), RZ_EINVAL);
+    cr_expect_eq(rz_llama_state_init_kv(&m.config, 4, 4, RZ_TYPE_Q8_0, NULL, 1, &st, &err),
                  RZ_EINVAL);
     cr_expect(strstr(err.msg, "KV cache type q8_0: expected f16 or f32"), "%s", err.msg);
     rz_llama_model_close(&m);
@@ -301,15 +301,15 @@ Test(llama_forward, threads_are_bit_identical) {
     rz_llama_state one, many;
     rz_error err;
     open_model(buf, len, &m);
-    cr_assert_eq(rz_llama_state_new(&m.config, 8, NULL, 1, &one, &err), RZ_OK);
-    cr_assert_eq(rz_llama_state_new(&m.config, 8, NULL, 4, &many, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&m.config, 8, NULL, 1, &one, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&m.config, 8, NULL, 4, &many, &err), RZ_OK);
     for (int p = 0; p < 8; p++) {
         cr_assert_eq(rz_llama_forward(&m, &one, (p * 13) % 40, p, &err), RZ_OK);
         cr_assert_eq(rz_llama_forward(&m, &many, (p * 13) % 40, p, &err), RZ_OK);
         cr_assert_arr_eq(one.logits, many.logits, sizeof(float) * 40, "position %d", p);
     }
-    rz_llama_state_free(&one);
-    rz_llama_state_free(&many);
+    rz_llama_state_deinit(&one);
+    rz_llama_state_deinit(&many);
     rz_llama_model_close(&m);
     rzt_llama_tensors_free(&t);
     free(buf);
@@ -325,8 +325,8 @@ static void check_batches(const rzt_llama_shape *shape, int threads) {
     rz_error err;
     tiny_open(&f, shape);
     const rz_llama_model *m = &f.m;
-    cr_assert_eq(rz_llama_state_new(&m->config, CTX, NULL, 1, &one, &err), RZ_OK);
-    cr_assert_eq(rz_llama_state_new(&m->config, CTX, NULL, threads, &batched, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&m->config, CTX, NULL, 1, &one, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&m->config, CTX, NULL, threads, &batched, &err), RZ_OK);
     cr_assert_eq(batched.n_batch, RZ_LLAMA_BATCH);
     int32_t tokens[N];
     static float want[N][VOCAB], got[N][VOCAB];
@@ -346,8 +346,8 @@ static void check_batches(const rzt_llama_shape *shape, int threads) {
         cr_assert_arr_eq(got[p], want[p], sizeof want[p], "%s position %d", shape->arch, p);
     cr_assert_eq(rz_llama_forward_prompt(m, &batched, tokens, N, 0, &err), RZ_OK, "%s", err.msg);
     cr_assert_arr_eq(batched.logits, want[N - 1], sizeof want[N - 1]);
-    rz_llama_state_free(&one);
-    rz_llama_state_free(&batched);
+    rz_llama_state_deinit(&one);
+    rz_llama_state_deinit(&batched);
     tiny_close(&f);
 }
 
@@ -364,9 +364,9 @@ Test(llama_forward, bad_batches_fail) {
     rz_error err;
     tiny_open(&f, &rzt_tiny_llama);
     const rz_llama_model *m = &f.m;
-    cr_expect_eq(rz_llama_state_new_batched(&m->config, 6, 0, NULL, 1, &st, &err), RZ_EINVAL);
+    cr_expect_eq(rz_llama_state_init_batched(&m->config, 6, 0, NULL, 1, &st, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "batch of 0 tokens: expected >= 1"), "%s", err.msg);
-    cr_assert_eq(rz_llama_state_new_batched(&m->config, 6, 100, NULL, 1, &st, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init_batched(&m->config, 6, 100, NULL, 1, &st, &err), RZ_OK);
     cr_assert_eq(st.n_batch, 6, "at most the context");
     const int32_t tokens[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     static float logits[8 * 40];
@@ -375,7 +375,7 @@ Test(llama_forward, bad_batches_fail) {
     cr_expect_eq(rz_llama_forward_batch(m, &st, tokens, 3, 4, logits, &err), RZ_EINVAL);
     cr_expect(strstr(err.msg, "positions 4..6: expected 0..5"), "%s", err.msg);
     cr_expect_eq(rz_llama_forward_prompt(m, &st, tokens, 0, 0, &err), RZ_EINVAL);
-    rz_llama_state_free(&st);
+    rz_llama_state_deinit(&st);
     tiny_close(&f);
 }
 

@@ -90,7 +90,7 @@ static void logits_match(const char *name, const char *path, const int32_t *prom
     rz_error err;
     cr_assert_eq(rz_llama_model_open(path, &m, &err), RZ_OK, "%s", err.msg);
     cr_assert_eq(ref.n_vocab, m.config.vocab_size);
-    cr_assert_eq(rz_llama_state_new(&m.config, 256, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_state_init(&m.config, 256, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
     int32_t seq[N_PROMPT_MAX + N_GREEDY];
     memcpy(seq, prompt, (size_t)n_prompt * sizeof *seq);
     memcpy(seq + n_prompt, ref.greedy, sizeof ref.greedy);
@@ -107,7 +107,7 @@ static void logits_match(const char *name, const char *path, const int32_t *prom
             agree, ref.n_positions, 100 * agreement, worst);
     cr_expect_geq(agreement, 0.9, "%s: top-1 agreement %.3f", name, agreement);
     cr_expect_lt(worst, 0.15, "%s: max relative logit error %.4f", name, worst);
-    rz_llama_state_free(&s);
+    rz_llama_state_deinit(&s);
     rz_llama_model_close(&m);
 }
 
@@ -121,7 +121,7 @@ static void greedy_match(const char *name, const char *path, const int32_t *prom
     rz_llama_state s;
     rz_error err;
     cr_assert_eq(rz_llama_model_open(path, &m, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_llama_state_new(&m.config, 256, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_state_init(&m.config, 256, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
     cr_assert_eq(rz_llama_forward_prompt(&m, &s, prompt, n_prompt, 0, &err), RZ_OK, "%s", err.msg);
     int same = 0;
     for (int i = 0; i < N_TEXT; i++) {
@@ -132,7 +132,7 @@ static void greedy_match(const char *name, const char *path, const int32_t *prom
     }
     fprintf(stderr, "%s: greedy tokens identical %d/%d\n", name, same, N_TEXT);
     cr_expect_eq(same, N_TEXT, "%s: greedy continuation diverges at token %d", name, same);
-    rz_llama_state_free(&s);
+    rz_llama_state_deinit(&s);
     rz_llama_model_close(&m);
 }
 

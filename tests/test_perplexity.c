@@ -38,7 +38,7 @@ static void reference_nll(rz_llama_model *m, const rz_ppl_plan *p, const int32_t
                           double *nll) {
     rz_llama_state s;
     rz_error err;
-    cr_assert_eq(rz_llama_state_new(&m->config, CTX, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_state_init(&m->config, CTX, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
     int k = 0;
     for (int c = 0; c < p->n_chunks; c++) {
         int32_t chunk[CTX];
@@ -54,7 +54,7 @@ static void reference_nll(rz_llama_model *m, const rz_ppl_plan *p, const int32_t
         }
     }
     cr_assert_eq(k, p->n_chunks * (CTX - 1 - CTX / 2));
-    rz_llama_state_free(&s);
+    rz_llama_state_deinit(&s);
 }
 
 static void check_run(bool add_bos) {
@@ -72,7 +72,7 @@ static void check_run(bool add_bos) {
     int32_t tokens[N_TOKENS];
     text_tokens(tokens);
     rz_llama_state s;
-    cr_assert_eq(rz_llama_state_new(&m.config, CTX, NULL, 2, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_llama_state_init(&m.config, CTX, NULL, 2, &s, &err), RZ_OK, "%s", err.msg);
     rz_ppl_job job = {.model = &m, .state = &s, .plan = plan, .tokens = tokens};
     rz_ppl_result r;
     cr_assert_eq(rz_ppl_run(&job, &r, &err), RZ_OK, "%s", err.msg);
@@ -93,7 +93,7 @@ static void check_run(bool add_bos) {
     const double chunk0 = exp((want[0] + want[1] + want[2]) / 3);
     cr_assert_float_eq(r.chunk_ppl[0], chunk0, 1e-4 * chunk0);
     rz_ppl_result_free(&r);
-    rz_llama_state_free(&s);
+    rz_llama_state_deinit(&s);
     rz_llama_model_close(&m);
     rzt_llama_tensors_free(&t);
     free(buf);
@@ -157,8 +157,8 @@ Test(perplexity, kld_against_itself_is_zero) {
     rz_kld_base base;
     rz_ppl_job job = {.model = &m, .state = &s, .tokens = tokens, .record = &base};
     cr_assert_eq(rz_ppl_plan_make(N_TOKENS, CTX, 0, &v, &job.plan, &err), RZ_OK);
-    cr_assert_eq(rz_llama_state_new(&m.config, CTX, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_kld_base_new(CTX, m.config.vocab_size, CHUNKS, 5, &base, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&m.config, CTX, NULL, 1, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_kld_base_init(CTX, m.config.vocab_size, CHUNKS, 5, &base, &err), RZ_OK);
     rz_ppl_result r0, r1;
     cr_assert_eq(rz_ppl_run(&job, &r0, &err), RZ_OK, "%s", err.msg);
     rz_kld_acc acc = {0};
@@ -178,8 +178,8 @@ Test(perplexity, kld_against_itself_is_zero) {
     rz_kld_acc_free(&acc);
     rz_ppl_result_free(&r0);
     rz_ppl_result_free(&r1);
-    rz_kld_base_free(&base);
-    rz_llama_state_free(&s);
+    rz_kld_base_deinit(&base);
+    rz_llama_state_deinit(&s);
     rz_llama_model_close(&m);
     rzt_llama_tensors_free(&t);
     free(buf);
@@ -210,7 +210,7 @@ Test(perplexity, kld_top_k_exact_at_full_vocab_and_a_lower_bound_below) {
     rz_error err;
     for (int k = 1; k <= V; k++) {
         rz_kld_base b;
-        cr_assert_eq(rz_kld_base_new(4, V, 1, k, &b, &err), RZ_OK, "%s", err.msg);
+        cr_assert_eq(rz_kld_base_init(4, V, 1, k, &b, &err), RZ_OK, "%s", err.msg);
         rz_kld_base_record(&b, 0, p, 3);
         for (int t = 1; t < k; t++)
             cr_assert_geq(b.top_logp[t - 1], b.top_logp[t]);
@@ -222,7 +222,7 @@ Test(perplexity, kld_top_k_exact_at_full_vocab_and_a_lower_bound_below) {
         cr_assert_geq(pt.kld, -1e-9);
         cr_assert_float_eq(pt.logp_q, rz_ppl_log_prob(q, V, 3), 1e-9);
         cr_assert_float_eq(pt.dp, exp(pt.logp_q) - exp(rz_ppl_log_prob(p, V, 3)), 1e-6);
-        rz_kld_base_free(&b);
+        rz_kld_base_deinit(&b);
     }
 }
 
@@ -270,7 +270,7 @@ static void fill_base(rz_kld_base *b) {
 Test(perplexity, kld_file_round_trip) {
     rz_kld_base b, r;
     rz_error err;
-    cr_assert_eq(rz_kld_base_new(8, 100, 2, 4, &b, &err), RZ_OK);
+    cr_assert_eq(rz_kld_base_init(8, 100, 2, 4, &b, &err), RZ_OK);
     fill_base(&b);
     char path[256];
     snprintf(path, sizeof path, "%s", rzt_write_temp("", 0, ".kld"));
@@ -285,7 +285,7 @@ Test(perplexity, kld_file_round_trip) {
     cr_assert_arr_eq(r.target, b.target, 6 * sizeof *b.target);
     cr_assert_arr_eq(r.top_id, b.top_id, 24 * sizeof *b.top_id);
     cr_assert_arr_eq(r.top_logp, b.top_logp, 24 * sizeof *b.top_logp);
-    rz_kld_base_free(&r);
+    rz_kld_base_deinit(&r);
     FILE *f = fopen(path, "r+b");
     cr_assert_not_null(f);
     fseek(f, 32, SEEK_SET);
@@ -303,7 +303,7 @@ Test(perplexity, kld_file_round_trip) {
     cr_assert(strstr(err.msg, "magic"), "%s", err.msg);
     cr_assert_eq(rz_kld_file_read("/nonexistent/x.kld", &r, &err), RZ_EIO);
     remove(path);
-    rz_kld_base_free(&b);
+    rz_kld_base_deinit(&b);
 }
 
 static void hex(const uint8_t d[32], char out[65]) {
@@ -389,14 +389,14 @@ Test(perplexity, chunk_copy_and_base_plan) {
     cr_assert_eq(chunk[0], 13);
     rz_kld_base b;
     rz_error err;
-    cr_assert_eq(rz_kld_base_new(4, 20, 3, 2, &b, &err), RZ_OK);
+    cr_assert_eq(rz_kld_base_init(4, 20, 3, 2, &b, &err), RZ_OK);
     rz_ppl_plan bp = rz_kld_base_plan(&b);
     cr_assert_eq(bp.n_ctx, 4);
     cr_assert_eq(bp.n_chunks, 3);
     cr_assert_eq(bp.first, 2);
     cr_assert(!bp.add_bos, "a base's tokens already hold BOS");
-    rz_kld_base_free(&b);
-    cr_assert_eq(rz_kld_base_new(4, 20, 3, 21, &b, &err), RZ_EINVAL);
+    rz_kld_base_deinit(&b);
+    cr_assert_eq(rz_kld_base_init(4, 20, 3, 21, &b, &err), RZ_EINVAL);
 }
 
 /* llama.cpp's -f drops one trailing newline; the rest is tokenized with the vocabulary's BOS. */

@@ -9,7 +9,7 @@ static rz_sampler make(float temp, int k, float p, uint64_t seed, int n) {
     rz_sampler s;
     rz_error err;
     rz_sampler_params sp = {temp, k, p, seed};
-    cr_assert_eq(rz_sampler_new(&sp, n, &s, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_sampler_init(&sp, n, &s, &err), RZ_OK, "%s", err.msg);
     return s;
 }
 
@@ -17,10 +17,10 @@ Test(sampling, greedy_is_argmax_lowest_id_on_ties) {
     const float logits[] = {1, 5, 3, 5, -2};
     rz_sampler s = make(0.0f, 40, 0.95f, 1, 5);
     cr_expect_eq(rz_sampler_sample(&s, logits), 1);
-    rz_sampler_free(&s);
+    rz_sampler_deinit(&s);
     s = make(0.8f, 1, 1.0f, 1, 5); /* top-k 1 is greedy too */
     cr_expect_eq(rz_sampler_sample(&s, logits), 1);
-    rz_sampler_free(&s);
+    rz_sampler_deinit(&s);
 }
 
 Test(sampling, same_seed_same_tokens) {
@@ -36,9 +36,9 @@ Test(sampling, same_seed_same_tokens) {
         differ += x != rz_sampler_sample(&c, logits);
     }
     cr_expect_gt(differ, 100, "another seed gives other draws");
-    rz_sampler_free(&a);
-    rz_sampler_free(&b);
-    rz_sampler_free(&c);
+    rz_sampler_deinit(&a);
+    rz_sampler_deinit(&b);
+    rz_sampler_deinit(&c);
 }
 
 Test(sampling, top_k_and_top_p_bound_the_choice) {
@@ -48,13 +48,13 @@ Test(sampling, top_k_and_top_p_bound_the_choice) {
     rz_sampler k = make(5.0f, 3, 1.0f, 9, 100);
     for (int i = 0; i < 500; i++)
         cr_assert_geq(logits[rz_sampler_sample(&k, logits)], 9.7f);
-    rz_sampler_free(&k);
+    rz_sampler_deinit(&k);
     /* probabilities at temperature 1 of the top two: e^0 / Z and e^-0.1 / Z; the top three
      * already hold more than 0.2 of the mass, so top_p 0.2 keeps at most three */
     rz_sampler p = make(5.0f, 0, 0.2f, 9, 100);
     for (int i = 0; i < 500; i++)
         cr_assert_geq(logits[rz_sampler_sample(&p, logits)], 9.7f);
-    rz_sampler_free(&p);
+    rz_sampler_deinit(&p);
 }
 
 Test(sampling, draws_follow_the_softmax) {
@@ -67,7 +67,7 @@ Test(sampling, draws_follow_the_softmax) {
     cr_expect_float_eq(count[0] / (double)N, 0.125, 0.01);
     cr_expect_float_eq(count[1] / (double)N, 0.25, 0.01);
     cr_expect_float_eq(count[2] / (double)N, 0.625, 0.01);
-    rz_sampler_free(&s);
+    rz_sampler_deinit(&s);
 }
 
 Test(sampling, bad_params_fail) {
@@ -75,10 +75,10 @@ Test(sampling, bad_params_fail) {
     rz_error err;
     rz_sampler_params bad_p = {1.0f, 40, 0.0f, 1}, bad_k = {1.0f, -1, 0.9f, 1};
     rz_sampler_params bad_t = {NAN, 40, 0.9f, 1};
-    cr_expect_eq(rz_sampler_new(&bad_p, 10, &s, &err), RZ_EINVAL);
-    cr_expect_eq(rz_sampler_new(&bad_k, 10, &s, &err), RZ_EINVAL);
-    cr_expect_eq(rz_sampler_new(&bad_t, 10, &s, &err), RZ_EINVAL);
-    cr_expect_eq(rz_sampler_new(&bad_t, 0, &s, &err), RZ_EINVAL);
+    cr_expect_eq(rz_sampler_init(&bad_p, 10, &s, &err), RZ_EINVAL);
+    cr_expect_eq(rz_sampler_init(&bad_k, 10, &s, &err), RZ_EINVAL);
+    cr_expect_eq(rz_sampler_init(&bad_t, 10, &s, &err), RZ_EINVAL);
+    cr_expect_eq(rz_sampler_init(&bad_t, 0, &s, &err), RZ_EINVAL);
 }
 
 Test(sampling, uniform_in_unit_interval) {
@@ -90,5 +90,5 @@ Test(sampling, uniform_in_unit_interval) {
         sum += u;
     }
     cr_expect_float_eq(sum / 10000, 0.5, 0.02);
-    rz_sampler_free(&s);
+    rz_sampler_deinit(&s);
 }

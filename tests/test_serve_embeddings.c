@@ -83,7 +83,7 @@ Test(serve_embeddings, string_and_array_inputs) {
     rz_bert_state st;
     rz_error err;
     cr_assert_eq(rz_bert_model_open(copy, &m, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_bert_state_new(&m.config, NULL, 1, &st, &err), RZ_OK);
+    cr_assert_eq(rz_bert_state_init(&m.config, NULL, 1, &st, &err), RZ_OK);
     rzt_server s = serve(copy);
 
     cJSON *j =
@@ -113,7 +113,7 @@ Test(serve_embeddings, string_and_array_inputs) {
               r.body);
     rzt_http_free(&r);
     stop(&s);
-    rz_bert_state_free(&st);
+    rz_bert_state_deinit(&st);
     rz_bert_model_close(&m);
     rzt_tiny_bert_remove(copy);
 }

@@ -411,8 +411,8 @@ static void reference_run(const char *path, bool chat, int n, reference *r) {
     rz_sampler_params greedy = {0.0f, 0, 1.0f, 1};
     rz_error err;
     cr_assert_eq(rz_srv_model_load(path, &m, &err), RZ_OK, "%s", err.msg);
-    cr_assert_eq(rz_llama_state_new(&m.llama.config, SMALL_CTX, NULL, 1, &st, &err), RZ_OK);
-    cr_assert_eq(rz_sampler_new(&greedy, REF_VOCAB, &sampler, &err), RZ_OK);
+    cr_assert_eq(rz_llama_state_init(&m.llama.config, SMALL_CTX, NULL, 1, &st, &err), RZ_OK);
+    cr_assert_eq(rz_sampler_init(&greedy, REF_VOCAB, &sampler, &err), RZ_OK);
     rz_tok_bytes prompt = {0};
     rz_chat_message user = {"user", "a"};
     if (chat)
@@ -431,8 +431,8 @@ static void reference_run(const char *path, bool chat, int n, reference *r) {
     cr_assert_eq(rz_generate(&g, prompt.data, n, &stats, &err), RZ_OK, "%s", err.msg);
     cr_assert_gt(r->n, 4, "the fixture assumes a few tokens before any end token");
     rz_tok_bytes_free(&prompt);
-    rz_sampler_free(&sampler);
-    rz_llama_state_free(&st);
+    rz_sampler_deinit(&sampler);
+    rz_llama_state_deinit(&st);
     rz_srv_model_free(&m);
 }
 

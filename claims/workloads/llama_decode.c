@@ -43,8 +43,8 @@ bool rzb_decode_open(rzb_decode *d, const char *path, int n_threads, int n_promp
     const int vocab = d->model.config.vocab_size;
     for (int i = 0; d->prompt && i < n_prompt; i++)
         d->prompt[i] = (int32_t)((1 + 7919 * (int64_t)i) % vocab);
-    if (!d->prompt || rz_llama_state_new(&d->model.config, n_prompt + n_decode + 1, NULL, n_threads,
-                                         &d->state, &err)) {
+    if (!d->prompt || rz_llama_state_init(&d->model.config, n_prompt + n_decode + 1, NULL,
+                                          n_threads, &d->state, &err)) {
         snprintf(why, cap, "rz state for %s: %s", path, d->prompt ? err.msg : "out of memory");
         rzb_decode_close(d);
         return false;
@@ -79,7 +79,7 @@ bool rzb_decode_run(rzb_decode *d, double *prompt_ms, double *token_ms, float *l
 }
 
 void rzb_decode_close(rzb_decode *d) {
-    rz_llama_state_free(&d->state);
+    rz_llama_state_deinit(&d->state);
     rz_llama_model_close(&d->model);
     free(d->prompt);
     memset(d, 0, sizeof *d);

@@ -136,12 +136,12 @@ int rz_cmd_embed(int argc, char **argv) {
     size_t n_lines = 0, n_tokens = 0;
     rz_status st = rz_bert_model_open(a.model, &m, &err);
     int threads = a.threads ? (int)a.threads : rz_default_threads();
-    if (!st && (st = rz_bert_state_new(&m.config, NULL, threads, &s, &err)))
+    if (!st && (st = rz_bert_state_init(&m.config, NULL, threads, &s, &err)))
         rz_bert_model_close(&m);
     double t1 = rz_now_s();
     if (!st) {
         st = embed_lines(&m, &s, (const char *)buf, len, a.json, &n_lines, &n_tokens, &err);
-        rz_bert_state_free(&s);
+        rz_bert_state_deinit(&s);
         rz_bert_model_close(&m);
     }
     if (st) fprintf(stderr, "rz embed: %s\n", err.msg);

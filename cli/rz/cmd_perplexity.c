@@ -194,20 +194,20 @@ static int evaluate(const ppl_args *a, const rz_llama_model *m, const rz_tok_voc
     } else {
         st = plan_text(a, v, &tokens, &job, &err);
         if (!st && a->kld_base) {
-            st = rz_kld_base_new(job.plan.n_ctx, m->config.vocab_size, job.plan.n_chunks,
-                                 RZ_KLD_TOP_K, &base, &err);
+            st = rz_kld_base_init(job.plan.n_ctx, m->config.vocab_size, job.plan.n_chunks,
+                                  RZ_KLD_TOP_K, &base, &err);
             job.record = &base;
         }
     }
     const int n_ctx = a->kld ? base.n_ctx : job.plan.n_ctx;
     if (!st)
-        st = rz_llama_state_new_kv(&m->config, n_ctx, (int)a->batch, a->kv_type, NULL,
-                                   (int)a->threads, &s, &err);
+        st = rz_llama_state_init_kv(&m->config, n_ctx, (int)a->batch, a->kv_type, NULL,
+                                    (int)a->threads, &s, &err);
     int rc = st ? 1 : finish(a, &job, &s, tokens.n);
     if (st) fprintf(stderr, "rz perplexity: %s\n", err.msg);
-    rz_llama_state_free(&s);
+    rz_llama_state_deinit(&s);
     rz_kld_acc_free(&acc);
-    rz_kld_base_free(&base);
+    rz_kld_base_deinit(&base);
     rz_tok_ids_free(&tokens);
     return rc;
 }

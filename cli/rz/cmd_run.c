@@ -131,14 +131,14 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
     rz_sampler sampler;
     int ctx = rz_llama_default_ctx(&m->config, (int)a->ctx);
     rz_sampler_params sp = {(float)a->temp, (int)a->top_k, (float)a->top_p, (uint64_t)a->seed};
-    if (rz_llama_state_new_kv(&m->config, ctx, RZ_LLAMA_BATCH, a->kv_type, rz_backend_active(),
-                              (int)a->threads, &state, &err)) {
+    if (rz_llama_state_init_kv(&m->config, ctx, RZ_LLAMA_BATCH, a->kv_type, rz_backend_active(),
+                               (int)a->threads, &state, &err)) {
         fprintf(stderr, "rz run: %s\n", err.msg);
         return 1;
     }
-    if (rz_sampler_new(&sp, m->config.vocab_size, &sampler, &err)) {
+    if (rz_sampler_init(&sp, m->config.vocab_size, &sampler, &err)) {
         fprintf(stderr, "rz run: %s\n", err.msg);
-        rz_llama_state_free(&state);
+        rz_llama_state_deinit(&state);
         return 2;
     }
     rz_generator g = {.model = m,
@@ -153,8 +153,8 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
         fprintf(stderr, "\nrz run: %s\n", err.msg);
     else
         report(&stats, a, m, &state);
-    rz_sampler_free(&sampler);
-    rz_llama_state_free(&state);
+    rz_sampler_deinit(&sampler);
+    rz_llama_state_deinit(&state);
     return st ? 1 : 0;
 }
 

@@ -12,7 +12,7 @@ static uint64_t splitmix64(uint64_t *x) {
     return z ^ (z >> 31);
 }
 
-rz_status rz_sampler_new(const rz_sampler_params *p, int n_vocab, rz_sampler *s, rz_error *err) {
+rz_status rz_sampler_init(const rz_sampler_params *p, int n_vocab, rz_sampler *s, rz_error *err) {
     memset(s, 0, sizeof *s);
     if (!isfinite(p->temperature))
         return rz_fail(err, RZ_EINVAL, "temperature %g: expected a finite number", p->temperature);
@@ -27,13 +27,13 @@ rz_status rz_sampler_new(const rz_sampler_params *p, int n_vocab, rz_sampler *s,
     s->cand = malloc((size_t)n_vocab * sizeof *s->cand);
     s->prob = malloc((size_t)n_vocab * sizeof *s->prob);
     if (!s->cand || !s->prob) {
-        rz_sampler_free(s);
+        rz_sampler_deinit(s);
         return rz_fail(err, RZ_ENOMEM, "out of memory for %d sampling candidates", n_vocab);
     }
     return RZ_OK;
 }
 
-void rz_sampler_free(rz_sampler *s) {
+void rz_sampler_deinit(rz_sampler *s) {
     free(s->cand);
     free(s->prob);
     memset(s, 0, sizeof *s);

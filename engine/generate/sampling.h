@@ -32,8 +32,8 @@ typedef struct {
 } rz_sampler;
 
 /* Validates the params (temperature finite, top_k >= 0, 0 < top_p <= 1, n_vocab >= 1). */
-rz_status rz_sampler_new(const rz_sampler_params *p, int n_vocab, rz_sampler *s, rz_error *err);
-void rz_sampler_free(rz_sampler *s);
+rz_status rz_sampler_init(const rz_sampler_params *p, int n_vocab, rz_sampler *s, rz_error *err);
+void rz_sampler_deinit(rz_sampler *s);
 
 int32_t rz_sampler_sample(rz_sampler *s, const float *logits);
 

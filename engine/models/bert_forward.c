@@ -7,8 +7,8 @@
 #include "backends/matvec_threads.h"
 #include "engine/types/types.h"
 
-rz_status rz_bert_state_new(const rz_bert_config *c, const rz_backend *be, int n_threads,
-                            rz_bert_state *s, rz_error *err) {
+rz_status rz_bert_state_init(const rz_bert_config *c, const rz_backend *be, int n_threads,
+                             rz_bert_state *s, rz_error *err) {
     memset(s, 0, sizeof *s);
     s->be = be ? be : rz_backend_active();
     s->n_threads = n_threads < 1 ? 1 : n_threads;
@@ -26,11 +26,11 @@ rz_status rz_bert_state_new(const rz_bert_config *c, const rz_backend *be, int n
     if (!s->x || !s->q || !s->k || !s->v || !s->ctx || !s->proj || !s->hidden || !s->scores)
         st = rz_fail(err, RZ_ENOMEM, "bert: out of memory for a state of %d tokens", c->max_seq);
     if (!st && s->n_threads > 1) st = rz_pool_new(s->n_threads, &s->pool, err);
-    if (st) rz_bert_state_free(s);
+    if (st) rz_bert_state_deinit(s);
     return st;
 }
 
-void rz_bert_state_free(rz_bert_state *s) {
+void rz_bert_state_deinit(rz_bert_state *s) {
     if (s->pool) rz_pool_free(s->pool);
     free(s->x);
     free(s->q);

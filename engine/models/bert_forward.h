@@ -2,7 +2,7 @@
  * sentence embedding as sentence-transformers computes it (all-MiniLM-L6-v2: token + position +
  * type-0 embeddings, LayerNorm; per layer bidirectional attention, residual, LayerNorm, exact-erf
  * GELU FFN, residual, LayerNorm; mean over every token, [CLS] and [SEP] included).
- * Contract: rz_bert_state_new sizes every buffer for sequences of up to the model's max_seq
+ * Contract: rz_bert_state_init sizes every buffer for sequences of up to the model's max_seq
  * tokens. rz_bert_encode takes 1 <= n <= max_seq token ids
  * (each < vocab_size, else RZ_EINVAL) and writes dim floats of unit length to out (all zero if
  * the pooled vector is zero). Weight products go through the state's backend (rz_matmul_mt, F32
@@ -31,9 +31,9 @@ typedef struct {
 } rz_bert_state;
 
 /* be NULL: the active backend. n_threads < 1 is taken as 1. */
-rz_status rz_bert_state_new(const rz_bert_config *c, const rz_backend *be, int n_threads,
-                            rz_bert_state *s, rz_error *err);
-void rz_bert_state_free(rz_bert_state *s);
+rz_status rz_bert_state_init(const rz_bert_config *c, const rz_backend *be, int n_threads,
+                             rz_bert_state *s, rz_error *err);
+void rz_bert_state_deinit(rz_bert_state *s);
 
 rz_status rz_bert_encode(const rz_bert_model *m, rz_bert_state *s, const int32_t *tokens, int n,
                          float *out, rz_error *err);

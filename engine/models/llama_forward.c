@@ -13,15 +13,15 @@ static float *floats(size_t rows, size_t cols) {
     return calloc(rows * cols, sizeof(float));
 }
 
-rz_status rz_llama_state_new(const rz_llama_config *c, int n_ctx, const rz_backend *be,
-                             int n_threads, rz_llama_state *s, rz_error *err) {
-    return rz_llama_state_new_batched(c, n_ctx, RZ_LLAMA_BATCH, be, n_threads, s, err);
+rz_status rz_llama_state_init(const rz_llama_config *c, int n_ctx, const rz_backend *be,
+                              int n_threads, rz_llama_state *s, rz_error *err) {
+    return rz_llama_state_init_batched(c, n_ctx, RZ_LLAMA_BATCH, be, n_threads, s, err);
 }
 
-rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_batch,
-                                     const rz_backend *be, int n_threads, rz_llama_state *s,
-                                     rz_error *err) {
-    return rz_llama_state_new_kv(c, n_ctx, n_batch, RZ_TYPE_F16, be, n_threads, s, err);
+rz_status rz_llama_state_init_batched(const rz_llama_config *c, int n_ctx, int n_batch,
+                                      const rz_backend *be, int n_threads, rz_llama_state *s,
+                                      rz_error *err) {
+    return rz_llama_state_init_kv(c, n_ctx, n_batch, RZ_TYPE_F16, be, n_threads, s, err);
 }
 
 static size_t kv_elem_bytes(uint32_t kv_type) {
@@ -33,9 +33,9 @@ size_t rz_llama_kv_bytes(const rz_llama_config *c, int n_ctx, uint32_t kv_type) 
            kv_elem_bytes(kv_type);
 }
 
-rz_status rz_llama_state_new_kv(const rz_llama_config *c, int n_ctx, int n_batch, uint32_t kv_type,
-                                const rz_backend *be, int n_threads, rz_llama_state *s,
-                                rz_error *err) {
+rz_status rz_llama_state_init_kv(const rz_llama_config *c, int n_ctx, int n_batch, uint32_t kv_type,
+                                 const rz_backend *be, int n_threads, rz_llama_state *s,
+                                 rz_error *err) {
     memset(s, 0, sizeof *s);
     if (n_ctx < 1) return rz_fail(err, RZ_EINVAL, "context of %d positions: expected >= 1", n_ctx);
     if (n_batch < 1) return rz_fail(err, RZ_EINVAL, "batch of %d tokens: expected >= 1", n_batch);
@@ -76,14 +76,14 @@ rz_status rz_llama_state_new_kv(const rz_llama_config *c, int n_ctx, int n_batch
     s->xq = nb > 1 ? aligned_alloc(64, xq_bytes) : NULL;
     if (!s->x || !s->xb || !s->xb2 || !s->q || !s->att || !s->scores || !s->hb || !s->hb2 ||
         !s->logits || !s->kt || !s->vt || !s->key_cache || !s->value_cache || (nb > 1 && !s->xq)) {
-        rz_llama_state_free(s);
+        rz_llama_state_deinit(s);
         return rz_fail(err, RZ_ENOMEM, "out of memory for a %d-position state (KV cache %zu MiB)",
                        n_ctx, rz_llama_kv_bytes(c, n_ctx, kv_type) >> 20);
     }
     return RZ_OK;
 }
 
-void rz_llama_state_free(rz_llama_state *s) {
+void rz_llama_state_deinit(rz_llama_state *s) {
     rz_pool_free(s->pool);
     free(s->x);
     free(s->xb);

@@ -1,9 +1,9 @@
 /* The llama-family forward pass over an F16 (default, as llama.cpp's) or F32 KV cache, a batch
  * of tokens at a time.
- * Contract: rz_llama_state_new sizes every buffer for the model's config, a context of n_ctx
+ * Contract: rz_llama_state_init sizes every buffer for the model's config, a context of n_ctx
  * positions (1 <= n_ctx) and batches of n_batch = min(n_ctx, RZ_LLAMA_BATCH) tokens
- * (rz_llama_state_new_batched: min(n_ctx, n_batch), n_batch >= 1), with an F16 KV cache
- * (rz_llama_state_new_kv: kv_type RZ_TYPE_F16 or RZ_TYPE_F32); nothing is allocated
+ * (rz_llama_state_init_batched: min(n_ctx, n_batch), n_batch >= 1), with an F16 KV cache
+ * (rz_llama_state_init_kv: kv_type RZ_TYPE_F16 or RZ_TYPE_F32); nothing is allocated
  * afterwards. rz_llama_forward_batch runs n tokens (1 <= n <= n_batch) at positions
  * pos0..pos0+n-1 (pos0 + n <= n_ctx; positions 0..pos0-1 must already be in the cache); with
  * logits NULL it leaves the last token's vocab_size logits in s->logits, otherwise it writes every
@@ -49,17 +49,17 @@ typedef struct {
 } rz_llama_state;
 
 /* be NULL: the active backend. n_threads < 1 is taken as 1. */
-rz_status rz_llama_state_new(const rz_llama_config *c, int n_ctx, const rz_backend *be,
-                             int n_threads, rz_llama_state *s, rz_error *err);
-rz_status rz_llama_state_new_batched(const rz_llama_config *c, int n_ctx, int n_batch,
-                                     const rz_backend *be, int n_threads, rz_llama_state *s,
-                                     rz_error *err);
-rz_status rz_llama_state_new_kv(const rz_llama_config *c, int n_ctx, int n_batch, uint32_t kv_type,
-                                const rz_backend *be, int n_threads, rz_llama_state *s,
-                                rz_error *err);
-/* Bytes of the KV cache of a state of n_ctx positions (what rz_llama_state_new_kv allocates). */
+rz_status rz_llama_state_init(const rz_llama_config *c, int n_ctx, const rz_backend *be,
+                              int n_threads, rz_llama_state *s, rz_error *err);
+rz_status rz_llama_state_init_batched(const rz_llama_config *c, int n_ctx, int n_batch,
+                                      const rz_backend *be, int n_threads, rz_llama_state *s,
+                                      rz_error *err);
+rz_status rz_llama_state_init_kv(const rz_llama_config *c, int n_ctx, int n_batch, uint32_t kv_type,
+                                 const rz_backend *be, int n_threads, rz_llama_state *s,
+                                 rz_error *err);
+/* Bytes of the KV cache of a state of n_ctx positions (what rz_llama_state_init_kv allocates). */
 size_t rz_llama_kv_bytes(const rz_llama_config *c, int n_ctx, uint32_t kv_type);
-void rz_llama_state_free(rz_llama_state *s);
+void rz_llama_state_deinit(rz_llama_state *s);
 
 rz_status rz_llama_forward(const rz_llama_model *m, rz_llama_state *s, int32_t token, int pos,
                            rz_error *err);

@@ -9,8 +9,8 @@ int64_t rz_kld_base_positions(const rz_kld_base *b) {
     return (int64_t)b->n_chunks * (b->n_ctx - 1 - b->first);
 }
 
-rz_status rz_kld_base_new(int n_ctx, int n_vocab, int n_chunks, int top_k, rz_kld_base *b,
-                          rz_error *err) {
+rz_status rz_kld_base_init(int n_ctx, int n_vocab, int n_chunks, int top_k, rz_kld_base *b,
+                           rz_error *err) {
     memset(b, 0, sizeof *b);
     if (n_ctx < 4 || n_ctx % 2 || n_vocab < 1 || n_chunks < 1 || top_k < 1 || top_k > n_vocab)
         return rz_fail(err, RZ_EINVAL,
@@ -28,13 +28,13 @@ rz_status rz_kld_base_new(int n_ctx, int n_vocab, int n_chunks, int top_k, rz_kl
     b->top_logp = malloc(n * top_k * sizeof *b->top_logp);
     b->scratch = malloc((size_t)n_vocab * sizeof *b->scratch);
     if (!b->tokens || !b->target || !b->top_id || !b->top_logp || !b->scratch) {
-        rz_kld_base_free(b);
+        rz_kld_base_deinit(b);
         return rz_fail(err, RZ_ENOMEM, "out of memory for a KLD base of %zu positions", n);
     }
     return RZ_OK;
 }
 
-void rz_kld_base_free(rz_kld_base *b) {
+void rz_kld_base_deinit(rz_kld_base *b) {
     free(b->tokens);
     free(b->target);
     free(b->top_id);

@@ -73,7 +73,7 @@ static rz_status read_header(const char *path, const uint8_t *d, size_t len, rz_
     if (len != want)
         return rz_fail(err, RZ_EFORMAT, "%s: %zu bytes, expected %llu for this header", path, len,
                        (unsigned long long)want);
-    return rz_kld_base_new(h[0], h[1], h[2], h[4], b, err);
+    return rz_kld_base_init(h[0], h[1], h[2], h[4], b, err);
 }
 
 static rz_status read_body(const char *path, const uint8_t *d, rz_kld_base *b, rz_error *err) {
@@ -109,7 +109,7 @@ rz_status rz_kld_file_read(const char *path, rz_kld_base *b, rz_error *err) {
     if (st) return st;
     st = read_header(path, d, len, b, err);
     if (!st) st = read_body(path, d, b, err);
-    if (st) rz_kld_base_free(b);
+    if (st) rz_kld_base_deinit(b);
     free(d);
     return st;
 }

@@ -32,7 +32,7 @@ rz_status rz_tok_map_init(rz_tok_map *m, size_t max_keys, rz_error *err) {
     return RZ_OK;
 }
 
-void rz_tok_map_free(rz_tok_map *m) {
+void rz_tok_map_deinit(rz_tok_map *m) {
     free(m->slots);
     m->slots = NULL;
     m->mask = m->n = 0;

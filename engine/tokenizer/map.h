@@ -25,7 +25,7 @@ typedef struct {
 
 /* Room for up to max_keys keys at a load factor of at most 1/2. */
 rz_status rz_tok_map_init(rz_tok_map *m, size_t max_keys, rz_error *err);
-void rz_tok_map_free(rz_tok_map *m);
+void rz_tok_map_deinit(rz_tok_map *m);
 
 /* Inserts key -> value (value >= 0) unless key is already present; returns the value now stored
  * under key (the older one when it was present). The map must have room (see init). */

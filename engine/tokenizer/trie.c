@@ -19,7 +19,7 @@ rz_status rz_tok_trie_init(rz_tok_trie *t, size_t total_bytes, rz_error *err) {
     t->child = malloc(cap * sizeof *t->child);
     t->term = malloc((total_bytes + 1) * sizeof *t->term);
     if (!t->keys || !t->child || !t->term) {
-        rz_tok_trie_free(t);
+        rz_tok_trie_deinit(t);
         return rz_fail(err, RZ_ENOMEM, "tokenizer: cannot allocate the special-token trie");
     }
     t->mask = cap - 1;
@@ -29,7 +29,7 @@ rz_status rz_tok_trie_init(rz_tok_trie *t, size_t total_bytes, rz_error *err) {
     return RZ_OK;
 }
 
-void rz_tok_trie_free(rz_tok_trie *t) {
+void rz_tok_trie_deinit(rz_tok_trie *t) {
     free(t->keys);
     free(t->child);
     free(t->term);

@@ -20,7 +20,7 @@ typedef struct {
 
 /* total_bytes bounds the number of nodes (the sum of the texts' lengths). */
 rz_status rz_tok_trie_init(rz_tok_trie *t, size_t total_bytes, rz_error *err);
-void rz_tok_trie_free(rz_tok_trie *t);
+void rz_tok_trie_deinit(rz_tok_trie *t);
 
 /* Adds text -> id; a text added twice keeps the first id. */
 void rz_tok_trie_add(rz_tok_trie *t, const char *text, size_t len, int32_t id);

@@ -185,13 +185,13 @@ rz_status rz_tok_vocab_build(const rz_tok_spec *spec, rz_tok_vocab *v, rz_error 
 void rz_tok_vocab_free(rz_tok_vocab *v) {
     free(v->tokens);
     free(v->arena);
-    rz_tok_map_free(&v->ids);
-    rz_tok_map_free(&v->merges);
+    rz_tok_map_deinit(&v->ids);
+    rz_tok_map_deinit(&v->merges);
     free(v->merge_arena);
     rz_tok_pretok_free(v->pretok);
     free(v->special);
     free(v->special_rank);
-    rz_tok_trie_free(&v->special_trie);
+    rz_tok_trie_deinit(&v->special_trie);
     free(v->eog);
     memset(v, 0, sizeof *v);
 }
