@@ -11,7 +11,7 @@
 
 #include "harness/serve_load_stats.h"
 
-enum { RZB_SL_MAX_NOTES = 16 };
+enum { RZB_SL_MAX_NOTES = 48 };
 
 typedef struct {
     const char *target;
@@ -24,7 +24,7 @@ typedef struct {
     const char *command;
     const char *fingerprint_json; /* an object's text; NULL: none */
     rzb_sl_slo slo;
-    char notes[RZB_SL_MAX_NOTES][1024]; /* workload, servers, warnings */
+    char notes[RZB_SL_MAX_NOTES][512]; /* workload, servers, warnings */
     int n_notes;
     rzb_sl_row *rows;
     int n_rows;

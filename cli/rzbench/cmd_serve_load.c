@@ -34,8 +34,8 @@ static const char help[] =
     "options:\n"
     "  -m, --model FILE     the GGUF model (its vocabulary cuts the prompts; required)\n"
     "  --targets LIST       rz, llama-server or rz,llama-server (default; none with --url)\n"
-    "  --url URL            load the server at http://HOST:PORT as well (or alone: --targets "
-    "none)\n"
+    "  --url URL            load the server at http://HOST:PORT as well\n"
+    "                       (alone with --targets none)\n"
     "  --rates LIST         offered rates, requests/s, comma-separated (default 1)\n"
     "  --requests N         requests per target, rate and round (default 32)\n"
     "  --rounds R           rounds per rate (default 1, at most 64)\n"
@@ -184,37 +184,39 @@ static void rz_beside(char *out, size_t cap) {
 }
 
 static void workload_note(const options *o, const rzb_sl_session_spec *ss, rzb_sl_report *r) {
-    rzb_sl_report_note(r,
-                       "workload: %lld requests per target, rate and round, %lld round(s), "
-                       "Poisson arrivals (seed %lld + round); prompts of %lld-%lld tokens cut "
-                       "from %s (first %zu bytes, tokenized with the model's vocabulary), "
-                       "max_tokens %lld-%lld, streaming POST /v1/completions, temperature 0, no "
-                       "ignore_eos (rz serve has none): a request may stop early at EOS",
-                       o->requests, o->rounds, o->seed, o->prompt_min, o->prompt_max, ss->text,
-                       ss->text_bytes, o->out_min, o->out_max);
-    rzb_sl_report_note(r,
-                       "servers: %lld slots, %lld compute threads in all, %lld KV positions per "
-                       "slot; targets alternate ABBA per round; one warm-up request each, not "
-                       "counted; TTFT and E2E from the connect (a fresh connection per request)",
-                       o->slots, o->threads, o->ctx);
+    rzb_sl_report_note(r, "workload: %lld requests per target, rate and round; %lld round(s)",
+                       o->requests, o->rounds);
+    rzb_sl_report_note(r, "arrivals: Poisson, seed %lld + round, the same for every target",
+                       o->seed);
+    rzb_sl_report_note(r, "prompts: %lld-%lld tokens cut from %s (first %zu bytes)", o->prompt_min,
+                       o->prompt_max, ss->text, ss->text_bytes);
+    rzb_sl_report_note(r, "requests: streaming POST /v1/completions, temperature 0");
+    rzb_sl_report_note(r, "max_tokens %lld-%lld, no ignore_eos: a request may stop at EOS",
+                       o->out_min, o->out_max);
+    rzb_sl_report_note(r, "servers: %lld slots, %lld compute threads in all", o->slots, o->threads);
+    rzb_sl_report_note(r, "servers: %lld KV positions per slot", o->ctx);
+    rzb_sl_report_note(r, "targets alternate ABBA per round");
+    rzb_sl_report_note(r, "one warm-up request per target, not counted");
+    rzb_sl_report_note(r, "TTFT and E2E from the connect; a fresh connection per request");
 }
 
 /* Warnings a reader needs: a late load generator, servers whose events are not one token each. */
 static void warnings(rzb_sl_report *r) {
+    bool mismatch = false;
     for (int i = 0; i < r->n_rows; i++) {
         const rzb_sl_row *row = &r->rows[i];
-        if (row->s.late_max_ms > 10)
-            rzb_sl_report_note(r,
-                               "warning: %s at %g req/s: a request was sent %.1f ms after its "
-                               "arrival time (the load generator fell behind)",
-                               row->target, row->rate, row->s.late_max_ms);
+        const double late = row->s.late_max_ms;
+        if (late > 10)
+            rzb_sl_report_note(r, "warning: %s at %g req/s: a request was sent %.1f ms late",
+                               row->target, row->rate, late);
         if (row->s.usage_mismatch)
-            rzb_sl_report_note(r,
-                               "%s at %g req/s: %d request(s) had fewer text events than usage "
-                               "tokens (a token held back to complete UTF-8 joins the next "
-                               "event); TPOT uses usage, ITL the events",
+            rzb_sl_report_note(r, "%s at %g req/s: %d request(s) with fewer events than tokens",
                                row->target, row->rate, row->s.usage_mismatch);
+        mismatch = mismatch || row->s.usage_mismatch;
     }
+    if (mismatch)
+        rzb_sl_report_note(r, "fewer events than tokens: a server joined tokens in one event");
+    if (mismatch) rzb_sl_report_note(r, "TPOT counts usage.completion_tokens, ITL the events");
 }
 
 static const char *format_of(const char *path, const char *fallback) {
