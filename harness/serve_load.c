@@ -107,6 +107,7 @@ static void finish(conn *c, uint64_t now) {
     c->fd = -1;
     c->phase = FINISHED;
     if (!o->failure[0] && c->n_tok == 0) fail(c, "no tokens", "the stream carried no text");
+    o->sent_ns = c->t_send;
     o->e2e_ms = (double)(now - c->t_send) / 1e6;
     o->n_events = (int)c->n_tok;
     o->usage = c->usage_tokens >= 0;

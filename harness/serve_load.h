@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "harness/serve_load_workload.h"
 
@@ -23,8 +24,9 @@ typedef struct {
 typedef struct {
     char failure[48]; /* "" when it succeeded; else e.g. "http 503", "timeout", "connect" */
     char detail[160];
-    double late_ms; /* how long after its arrival time it was sent */
-    double ttft_ms; /* NaN when no text came */
+    double late_ms;   /* how long after its arrival time it was sent */
+    uint64_t sent_ns; /* the monotonic clock (rzb_now_ns) when its connect started */
+    double ttft_ms;   /* NaN when no text came */
     double e2e_ms;
     int n_events;   /* events with text */
     int n_out;      /* output tokens (usage when sent, else n_events) */

