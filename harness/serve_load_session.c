@@ -5,6 +5,8 @@
 
 #include "harness/llama_tools.h"
 
+#define URL_READY_S 10.0 /* a server said to be running gets this long to answer /health */
+
 static bool start_llama(rzb_sl_session *s, const rzb_sl_session_spec *spec, char *why, size_t cap) {
     char bin[4096];
     return rzb_llama_tool("llama-server", bin, sizeof bin, why, cap) &&
@@ -26,7 +28,7 @@ bool rzb_sl_session_open(rzb_sl_session *s, const rzb_sl_session_spec *spec, cha
         s->n += ok;
     }
     if (ok && spec->url) {
-        ok = rzb_sl_target_url(&s->t[s->n], spec->url, spec->ready_s, why, cap);
+        ok = rzb_sl_target_url(&s->t[s->n], spec->url, URL_READY_S, why, cap);
         s->n += ok;
     }
     if (!ok) rzb_sl_session_close(s);

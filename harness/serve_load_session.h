@@ -1,7 +1,8 @@
 /* rzb_sl_session: what a serving comparison holds open: the prompt corpus (the model's
  * vocabulary over a text) and the targets, started in the order rz, llama-server, URL and
  * stopped in reverse. Contract: llama-server is located through rzb_llama_tool; a target that
- * cannot start stops the ones already started and names itself in the reason. The notes give
+ * cannot start stops the ones already started and names itself in the reason; a URL target
+ * must answer /health within 10 s, a server started here within ready_s. The notes give
  * each target's command line, version and CPUs for the report. */
 #ifndef RZB_SERVE_LOAD_SESSION_H
 #define RZB_SERVE_LOAD_SESSION_H

@@ -1,6 +1,7 @@
 #include "harness/serve_load_target.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,17 @@ static void sleep_ms(int ms) {
     nanosleep(&ts, NULL);
 }
 
+/* Connects h to ep (any IPv4 address; rzb_http_connect knows only loopback). */
+static bool connect_to(rzb_http *h, const rzb_sl_endpoint *ep, char *why, size_t cap) {
+    memset(h, 0, sizeof *h);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)ep->port)};
+    inet_pton(AF_INET, ep->host, &a.sin_addr);
+    h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (h->fd >= 0 && !connect(h->fd, (struct sockaddr *)&a, sizeof a)) return true;
+    snprintf(why, cap, "cannot connect to %s:%d: %s", ep->host, ep->port, strerror(errno));
+    return false;
+}
+
 /* One GET /health; true when it answered 200. */
 static bool healthy(const rzb_sl_endpoint *ep, char *why, size_t cap) {
     rzb_http h;
@@ -27,8 +39,8 @@ static bool healthy(const rzb_sl_endpoint *ep, char *why, size_t cap) {
     char req[160];
     int n = snprintf(req, sizeof req, "GET /health HTTP/1.1\r\nHost: %s:%d\r\n\r\n", ep->host,
                      ep->port);
-    bool ok = rzb_http_connect(&h, ep->port, why, cap) &&
-              rzb_http_exchange(&h, req, (size_t)n, &status, why, cap);
+    bool ok =
+        connect_to(&h, ep, why, cap) && rzb_http_exchange(&h, req, (size_t)n, &status, why, cap);
     if (ok && status != 200) snprintf(why, cap, "GET /health answered %d", status);
     rzb_http_close(&h);
     return ok && status == 200;
