@@ -193,7 +193,10 @@ static void workload_note(const options *o, const rzb_sl_session_spec *ss, rzb_s
     rzb_sl_report_note(r, "requests: streaming POST /v1/completions, temperature 0");
     rzb_sl_report_note(r, "max_tokens %lld-%lld, no ignore_eos: a request may stop at EOS",
                        o->out_min, o->out_max);
-    rzb_sl_report_note(r, "servers: %lld slots, %lld compute threads in all", o->slots, o->threads);
+    const long long per_worker = o->threads / o->slots > 1 ? o->threads / o->slots : 1;
+    rzb_sl_report_note(r, "servers: %lld slots; llama-server -t %lld", o->slots, o->threads);
+    rzb_sl_report_note(r, "rz serve -t %lld per worker, %lld threads in all", per_worker,
+                       per_worker * o->slots);
     rzb_sl_report_note(r, "servers: %lld KV positions per slot", o->ctx);
     rzb_sl_report_note(r, "targets alternate ABBA per round");
     rzb_sl_report_note(r, "one warm-up request per target, not counted");
