@@ -15,6 +15,7 @@ int rzb_cmd_gate(int argc, char **argv, const char *command);
 int rzb_cmd_history(int argc, char **argv, const char *command);
 int rzb_cmd_merge(int argc, char **argv, const char *command);
 int rzb_cmd_reverify(int argc, char **argv, const char *command);
+int rzb_cmd_serve_load(int argc, char **argv, const char *command);
 int rzb_cmd_workload(int argc, char **argv, const char *command);
 
 /* Runs claims in-process as `claim` and `verify` do (pinned, Holm across them, DIR/NAME.*

@@ -35,7 +35,8 @@ static const char usage_text[] =
     "  merge BUNDLE...      bundles of several machines pooled: a claim-by-machine matrix\n"
     "  fleet submit|status  the claims across a Slurm cluster, one bundle per node\n"
     "  history [WORKLOAD]   the trend across commits from reports/history.sqlite\n"
-    "  workload NAME        one gate workload, one run, as JSON (what `gate` spawns)\n\n"
+    "  workload NAME        one gate workload, one run, as JSON (what `gate` spawns)\n"
+    "  serve-load -m MODEL  open-loop serving benchmark: rz serve vs llama-server, goodput\n\n"
     "`rzbench COMMAND --help` describes a command.\n";
 
 static const char run_help[] =
@@ -386,6 +387,7 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "reverify")) return rzb_cmd_reverify(argc, argv, command);
     if (!strcmp(cmd, "merge")) return rzb_cmd_merge(argc, argv, command);
     if (!strcmp(cmd, "workload")) return rzb_cmd_workload(argc, argv, command);
+    if (!strcmp(cmd, "serve-load")) return rzb_cmd_serve_load(argc, argv, command);
     fprintf(stderr, "rzbench: unknown command '%s'\n\n%s", cmd, usage_text);
     return 2;
 }

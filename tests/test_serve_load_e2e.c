@@ -1,0 +1,199 @@
+/* rzbench serve-load end to end against `rz serve` on a tiny synthetic model (about 2 s of
+ * load; the report files must come out and add up), its usage errors, and claim S3 at its
+ * smallest size (skipped without llama-server or SmolLM2). */
+#include <cjson/cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/formats/gguf_write.h"
+#include "engine/synth/vocab.h"
+#include "tests/support/support.h"
+#include "tests/support/tiny_llama.h"
+
+enum { TINY_VOCAB = 300, TINY_CTX = 256 };
+
+static char out[1 << 16], err[1 << 16];
+
+/* The tiny llama of tests/support with a synthetic SentencePiece vocabulary and a context of
+ * TINY_CTX, written to a temporary file. */
+static const char *tiny_model(void) {
+    static char path[4096];
+    rzt_llama_shape shape = rzt_tiny_llama;
+    shape.vocab = TINY_VOCAB;
+    rzt_llama_tensors t;
+    size_t len;
+    uint8_t *img = rzt_llama_image(&shape, &t, "", &len), *bytes;
+    rz_gguf g;
+    rz_gguf_writer *w;
+    rz_error e;
+    cr_assert_eq(rz_gguf_parse(img, len, "tiny", &g, &e), RZ_OK, "%s", e.msg);
+    cr_assert_eq(rz_gguf_writer_new(&w, &e), RZ_OK);
+    for (uint64_t i = 0; i < g.n_kv; i++) {
+        char key[128];
+        snprintf(key, sizeof key, "%.*s", (int)g.kv[i].key.len, g.kv[i].key.data);
+        if (strcmp(key, "llama.context_length"))
+            cr_assert_eq(rz_gguf_writer_add_kv(w, key, &g.kv[i].value, &e), RZ_OK);
+    }
+    cr_assert_eq(rz_gguf_writer_add_u32(w, "llama.context_length", TINY_CTX, &e), RZ_OK);
+    cr_assert_eq(rz_synth_vocab_add_kv(w, TINY_VOCAB, &e), RZ_OK, "%s", e.msg);
+    for (uint64_t i = 0; i < g.n_tensors; i++) {
+        const rz_gguf_tensor *x = &g.tensors[i];
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)x->name.len, x->name.data);
+        cr_assert_eq(
+            rz_gguf_writer_add_tensor(w, name, x->type, x->n_dims, x->dims, x->data, x->size, &e),
+            RZ_OK, "%s", e.msg);
+    }
+    cr_assert_eq(rz_gguf_writer_to_memory(w, &bytes, &len, &e), RZ_OK);
+    snprintf(path, sizeof path, "%s", rzt_write_temp(bytes, len, ".gguf"));
+    free(bytes);
+    rz_gguf_writer_free(w);
+    rz_gguf_close(&g);
+    rzt_llama_tensors_free(&t);
+    free(img);
+    return path;
+}
+
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "%s was not written", path);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+Test(serve_load_e2e, rz_serve_on_a_tiny_model, .timeout = 120) {
+    const char *text = rzt_shared("datasets/wikitext-2-raw/wiki.test.raw");
+    if (!text) cr_skip_test("WikiText-2 absent (../shared/datasets/wikitext-2-raw)");
+    char dir[] = "/tmp/rzt-serve-load-XXXXXX", json[64], csv[64];
+    cr_assert(mkdtemp(dir));
+    snprintf(json, sizeof json, "%s/r.json", dir);
+    snprintf(csv, sizeof csv, "%s/r.csv", dir);
+    char *argv[] = {(char *)rzt_bin("rzbench"),
+                    "serve-load",
+                    "-m",
+                    (char *)tiny_model(),
+                    "--targets",
+                    "rz",
+                    "--rates",
+                    "4,8",
+                    "--requests",
+                    "8",
+                    "--max-tokens",
+                    "4:8",
+                    "--prompt-tokens",
+                    "8:16",
+                    "--ctx",
+                    "64",
+                    "--slots",
+                    "2",
+                    "--threads",
+                    "2",
+                    "--out",
+                    json,
+                    "--out",
+                    csv,
+                    NULL};
+    cr_assert_eq(rzt_run(argv, out, sizeof out, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(out, "| rz | 4 | 1 | 8/8 |") != NULL, "%s", out);
+    cr_expect(strstr(out, "| rz | 8 | 1 | 8/8 |") != NULL, "%s", out);
+    cJSON *j = cJSON_Parse(slurp(json));
+    cr_assert(j, "the JSON report does not parse");
+    const cJSON *rows = cJSON_GetObjectItem(j, "rows");
+    cr_assert_eq(cJSON_GetArraySize(rows), 2);
+    const cJSON *row = cJSON_GetArrayItem(rows, 0);
+    cr_expect_eq(cJSON_GetObjectItem(row, "ok")->valueint, 8);
+    cr_expect_eq(cJSON_GetObjectItem(row, "failed")->valueint, 0);
+    const int tokens = cJSON_GetObjectItem(row, "output_tokens")->valueint;
+    cr_expect(tokens >= 8 && tokens <= 64, "%d output tokens for 8 requests of 4-8", tokens);
+    const cJSON *ttft = cJSON_GetObjectItem(row, "ttft_ms");
+    cr_expect_gt(cJSON_GetObjectItem(ttft, "p50")->valuedouble, 0);
+    cr_expect(cJSON_GetObjectItem(j, "environment") != NULL);
+    cJSON_Delete(j);
+    const char *c = slurp(csv);
+    cr_expect(strstr(c, "\ntarget,rate_req_per_s,") != NULL, "%s", c);
+    cr_expect(strstr(c, "\nrz,4,1,8,8,0,") != NULL, "%s", c);
+    unlink(json);
+    unlink(csv);
+    rmdir(dir);
+}
+
+Test(serve_load_e2e, usage_errors) {
+    char *help[] = {(char *)rzt_bin("rzbench"), "serve-load", "--help", NULL};
+    cr_expect_eq(rzt_run(help, out, sizeof out, err, sizeof err), 0);
+    cr_expect(strstr(out, "usage: rzbench serve-load") != NULL);
+    char *no_model[] = {(char *)rzt_bin("rzbench"), "serve-load", NULL};
+    cr_expect_eq(rzt_run(no_model, out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "expected -m MODEL") != NULL, "%s", err);
+    char *bad_rate[] = {
+        (char *)rzt_bin("rzbench"), "serve-load", "-m", "x", "--rates", "1,-2", NULL};
+    cr_expect_eq(rzt_run(bad_rate, out, sizeof out, err, sizeof err), 2);
+    char *too_long[] = {(char *)rzt_bin("rzbench"), "serve-load", "-m", "x", "--ctx", "64", NULL};
+    cr_expect_eq(rzt_run(too_long, out, sizeof out, err, sizeof err), 2);
+    cr_expect(strstr(err, "exceed --ctx") != NULL, "%s", err);
+    char *missing[] = {(char *)rzt_bin("rzbench"),
+                       "serve-load",
+                       "-m",
+                       "/nonexistent.gguf",
+                       "--targets",
+                       "rz",
+                       NULL};
+    cr_expect_eq(rzt_run(missing, out, sizeof out, err, sizeof err), 1);
+    cr_expect(strstr(err, "/nonexistent.gguf") != NULL, "%s", err);
+}
+
+/* SmolLM2's path from scripts/find-models, or NULL. */
+static const char *smollm2(void) {
+    static char path[4096];
+    FILE *f = popen("scripts/find-models smollm2 2>/dev/null", "r");
+    bool ok = f && fgets(path, sizeof path, f);
+    if (f) ok = pclose(f) == 0 && ok;
+    path[strcspn(path, "\n")] = 0;
+    return ok && access(path, R_OK) == 0 ? path : NULL;
+}
+
+/* At its smallest size (1 round, 2 requests per rate) the claim runs end to end in about 20 s
+ * on an idle 2-core machine; under heavy load llama-server's spinning threads make it minutes. */
+Test(serve_load_e2e, claim_s3_smallest, .timeout = 900) {
+    const char *dir = getenv("RZB_LLAMA_DIR"), *src = getenv("RZ_SOURCE_DIR");
+    char server[4200];
+    snprintf(server, sizeof server, "%s/bin/llama-server", dir ? dir : "datasets/cache/llama.cpp");
+    if (!dir && src)
+        snprintf(server, sizeof server, "%s/datasets/cache/llama.cpp/bin/llama-server", src);
+    if (access(server, X_OK)) cr_skip_test("llama-server not built (scripts/build-llama-cpp)");
+    if (!smollm2()) cr_skip_test("SmolLM2 not installed (scripts/find-models --install)");
+    if (!rzt_shared("datasets/wikitext-2-raw/wiki.test.raw")) cr_skip_test("WikiText-2 absent");
+    char reports[] = "/tmp/rzt-s3-XXXXXX", json[64];
+    cr_assert(mkdtemp(reports));
+    char *argv[] = {(char *)rzt_bin("rzbench"),
+                    "claim",
+                    "S3",
+                    "--runs",
+                    "1",
+                    "--iterations",
+                    "2",
+                    "--out",
+                    reports,
+                    "--no-history",
+                    "--format",
+                    "json",
+                    NULL};
+    cr_assert_eq(rzt_run(argv, out, sizeof out, err, sizeof err), 0, "%s", err);
+    snprintf(json, sizeof json, "%s/S3.json", reports);
+    cJSON *j = cJSON_Parse(slurp(json));
+    cr_assert(j, "S3.json does not parse");
+    char *text = cJSON_PrintUnformatted(j);
+    cr_expect(strstr(text, "\"INCONCLUSIVE\"") || strstr(text, "\"SKIPPED\""),
+              "one run can be neither SUPPORTED nor FALSIFIED: %.2000s", text);
+    cr_expect(strstr(text, "llama-server") != NULL);
+    free(text);
+    cJSON_Delete(j);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", reports);
+    cr_expect_eq(system(cmd), 0);
+}
