@@ -25,12 +25,13 @@ static const double rates[N_RATES] = {0.5, 1, 2, 4};
 static const rzb_sl_slo slo = {SLO_TTFT_MS, SLO_TPOT_MS};
 
 static rzb_sl_spec spec_for(const rzb_context *ctx) {
+    const int out = (int)rzb_sized(ctx, OUT_TOKENS, 4);
     return (rzb_sl_spec){.n = ctx->iterations,
                          .seed = 1,
-                         .prompt_min = PROMPT_MIN,
-                         .prompt_max = PROMPT_MAX,
-                         .out_min = OUT_TOKENS,
-                         .out_max = OUT_TOKENS};
+                         .prompt_min = (int)rzb_sized(ctx, PROMPT_MIN, 8),
+                         .prompt_max = (int)rzb_sized(ctx, PROMPT_MAX, 16),
+                         .out_min = out,
+                         .out_max = out};
 }
 
 /* The model, the text and both servers; false (verdict SKIPPED) when one is missing. */
@@ -40,12 +41,13 @@ static bool open_session(const rzb_context *ctx, rzb_result *r, rzb_sl_session *
         rzb_llama_tool("llama-server", bin, sizeof bin, why, sizeof why) &&
         rzb_model_find(ctx, "smollm2", model, sizeof model, why, sizeof why) &&
         rzb_data_find("datasets/wikitext-2-raw/wiki.test.raw", text, sizeof text, why, sizeof why);
-    rzb_sl_session_spec ss = {.text = text,
-                              .text_bytes = 256 << 10,
-                              .rz_bin = ctx->rz_bin,
-                              .llama = true,
-                              .server = {model, SLOTS, rzb_online_cpus(), CTX},
-                              .ready_s = 120};
+    rzb_sl_session_spec ss = {
+        .text = text,
+        .text_bytes = 256 << 10,
+        .rz_bin = ctx->rz_bin,
+        .llama = true,
+        .server = {model, SLOTS, (int)rzb_sized(ctx, rzb_online_cpus(), 1), CTX},
+        .ready_s = 120};
     if (ok) rzb_progress(ctx, "starting rz serve and llama-server on SmolLM2-135M");
     ok = ok && rzb_sl_session_open(s, &ss, why, sizeof why);
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
@@ -59,7 +61,7 @@ static int search(const rzb_context *ctx, rzb_result *r, rzb_sl_session *s, bool
     spec.seed = SEARCH_SEED;
     int best = -1;
     char why[1024];
-    for (int k = 0; *ok && k < N_RATES; k++) {
+    for (int k = 0; *ok && k < rzb_sized(ctx, N_RATES, 1); k++) {
         rzb_progress(ctx, "rate search: llama-server at %g req/s", rates[k]);
         rzb_sl_cell cell = {0};
         rzb_sl_summary sum;
@@ -144,6 +146,7 @@ static void measure(const rzb_context *ctx, rzb_result *r, rzb_sl_session *s) {
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
     int best = ok ? search(ctx, r, s, &ok) : -1;
     if (!ok) return;
+    if (best < 0 && ctx->smoke) best = 0; /* the comparison's code runs all the same */
     if (best < 0) {
         rzb_result_verdict(r, RZB_INCONCLUSIVE, "llama-server met the SLO at no rate from %g req/s",
                            rates[0]);

@@ -152,8 +152,8 @@ static void smoke(const char *id) {
 }
 
 /* The claims with a smoke test below; T1 and T2 are left out while they are rewritten. */
-static const char *const smoked[] = {"A1", "A2", "A3", "A4", "A5", "H1", "P1",
-                                     "P2", "P3", "R1", "R2", "R3", "S1", "S2"};
+static const char *const smoked[] = {"A1", "A2", "A3", "A4", "A5", "H1", "P1", "P2",
+                                     "P3", "R1", "R2", "R3", "S1", "S2", "S3"};
 static const char *const left_out[] = {"T1", "T2"};
 
 static bool listed(const char *id, const char *const *ids, size_t n) {
@@ -234,4 +234,8 @@ Test(claims_smoke, S1) {
 
 Test(claims_smoke, S2) {
     smoke("S2");
+}
+
+Test(claims_smoke, S3) {
+    smoke("S3");
 }

@@ -1,6 +1,6 @@
 /* rzbench serve-load end to end against `rz serve` on a tiny synthetic model (about 2 s of
- * load; the report files must come out and add up), its usage errors, and claim S3 at its
- * smallest size (skipped without llama-server or SmolLM2). */
+ * load; the report files must come out and add up) and its usage errors. Claim S3 has its smoke
+ * test in test_claims_smoke.c. */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -145,55 +145,4 @@ Test(serve_load_e2e, usage_errors) {
                        NULL};
     cr_expect_eq(rzt_run(missing, out, sizeof out, err, sizeof err), 1);
     cr_expect(strstr(err, "/nonexistent.gguf") != NULL, "%s", err);
-}
-
-/* SmolLM2's path from scripts/find-models, or NULL. */
-static const char *smollm2(void) {
-    static char path[4096];
-    FILE *f = popen("scripts/find-models smollm2 2>/dev/null", "r");
-    bool ok = f && fgets(path, sizeof path, f);
-    if (f) ok = pclose(f) == 0 && ok;
-    path[strcspn(path, "\n")] = 0;
-    return ok && access(path, R_OK) == 0 ? path : NULL;
-}
-
-/* At its smallest size (1 round, 2 requests per rate) the claim runs end to end in about 20 s
- * on an idle 2-core machine; under heavy load llama-server's spinning threads make it minutes. */
-Test(serve_load_e2e, claim_s3_smallest, .timeout = 900) {
-    const char *dir = getenv("RZB_LLAMA_DIR"), *src = getenv("RZ_SOURCE_DIR");
-    char server[4200];
-    snprintf(server, sizeof server, "%s/bin/llama-server", dir ? dir : "datasets/cache/llama.cpp");
-    if (!dir && src)
-        snprintf(server, sizeof server, "%s/datasets/cache/llama.cpp/bin/llama-server", src);
-    if (access(server, X_OK)) cr_skip_test("llama-server not built (scripts/build-llama-cpp)");
-    if (!smollm2()) cr_skip_test("SmolLM2 not installed (scripts/find-models --install)");
-    if (!rzt_shared("datasets/wikitext-2-raw/wiki.test.raw")) cr_skip_test("WikiText-2 absent");
-    char reports[] = "/tmp/rzt-s3-XXXXXX", json[64];
-    cr_assert(mkdtemp(reports));
-    char *argv[] = {(char *)rzt_bin("rzbench"),
-                    "claim",
-                    "S3",
-                    "--runs",
-                    "1",
-                    "--iterations",
-                    "2",
-                    "--out",
-                    reports,
-                    "--no-history",
-                    "--format",
-                    "json",
-                    NULL};
-    cr_assert_eq(rzt_run(argv, out, sizeof out, err, sizeof err), 0, "%s", err);
-    snprintf(json, sizeof json, "%s/S3.json", reports);
-    cJSON *j = cJSON_Parse(slurp(json));
-    cr_assert(j, "S3.json does not parse");
-    char *text = cJSON_PrintUnformatted(j);
-    cr_expect(strstr(text, "\"INCONCLUSIVE\"") || strstr(text, "\"SKIPPED\""),
-              "one run can be neither SUPPORTED nor FALSIFIED: %.2000s", text);
-    cr_expect(strstr(text, "llama-server") != NULL);
-    free(text);
-    cJSON_Delete(j);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", reports);
-    cr_expect_eq(system(cmd), 0);
 }
