@@ -23,7 +23,7 @@ static bool ident_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Adds each rz_* / rzb_* identifier directly followed by '(' on a declaration line. */
+/* Adds the first rz_* / rzb_* identifier directly followed by '(' on each declaration line. */
 static void collect_declarations(const char *text) {
     for (const char *line = text; line && *line; line = strchr(line, '\n'), line += line != NULL) {
         const char *p = line;
@@ -39,7 +39,11 @@ static void collect_declarations(const char *text) {
             size_t len = 0;
             while (ident_char(q[len]))
                 len++;
-            if (q[len] == '(' && len < 64 && scan.n < MAX_NAMES) {
+            if (q[len] != '(') { /* a type, e.g. rz_status: the name comes later on the line */
+                q += len - 1;
+                continue;
+            }
+            if (len < 64 && scan.n < MAX_NAMES) {
                 bool seen = false;
                 for (int i = 0; i < scan.n && !seen; i++)
                     seen = strlen(scan.names[i]) == len && !strncmp(scan.names[i], q, len);
