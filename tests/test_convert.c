@@ -1,7 +1,8 @@
 /* rz convert: stories260K (llama2.c) to GGUF with llama metadata and bit-exact weights; F16;
  * malformed checkpoints; a tiny Hugging Face checkpoint with the Q/K permutation; llama.cpp
  * (llama-cpp-python, when importable) loading the result and computing the same logits as a
- * numpy llama2.c forward pass (tests/oracles/llama2c_forward.py). */
+ * numpy llama2.c forward pass (tests/oracles/llama2c_forward.py); the converter's parts called
+ * directly (config.json parsing, the llama layout, the common writer, both front ends). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,10 @@
 #include <unistd.h>
 
 #include "engine/convert/hf.h"
+#include "engine/convert/hf_config.h"
 #include "engine/convert/llama2c.h"
+#include "engine/convert/llama_layout.h"
+#include "engine/convert/writer.h"
 #include "engine/core/file.h"
 #include "engine/core/le.h"
 #include "engine/formats/gguf.h"
@@ -286,4 +290,258 @@ Test(convert, hf_checkpoint) {
                   NULL,
               "%s", errbuf);
     remove(path);
+}
+
+static const char hf_config_json[] =
+    "{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32,"
+    " \"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"num_key_value_heads\": 1,"
+    " \"vocab_size\": 8, \"max_position_embeddings\": 128, \"rms_norm_eps\": 1e-6,"
+    " \"rope_theta\": 500000.0, \"tie_word_embeddings\": true}";
+
+Test(convert_parts, hf_config_parse) {
+    rz_llama_hparams hp;
+    rz_error err;
+    cr_assert_eq(
+        rz_hf_config_parse(hf_config_json, strlen(hf_config_json), "config.json", &hp, &err), RZ_OK,
+        "%s", err.msg);
+    cr_expect(hp.dim == 16 && hp.ffn == 32 && hp.n_layers == 1 && hp.n_heads == 2);
+    cr_expect(hp.n_kv_heads == 1 && hp.vocab == 8 && hp.ctx == 128 && hp.tied);
+    cr_expect_eq(hp.rope_theta, 500000.0f);
+    cr_expect_eq(hp.rms_eps, 1e-6f);
+    const char minimal[] = "{\"model_type\": \"llama\", \"hidden_size\": 16, "
+                           "\"intermediate_size\": 32, \"num_hidden_layers\": 1, "
+                           "\"num_attention_heads\": 4, \"vocab_size\": 8, "
+                           "\"max_position_embeddings\": 64}";
+    cr_assert_eq(rz_hf_config_parse(minimal, strlen(minimal), "c.json", &hp, &err), RZ_OK, "%s",
+                 err.msg);
+    cr_expect_eq(hp.n_kv_heads, 4, "kv heads default to heads");
+    cr_expect_eq(hp.rope_theta, 10000.0f);
+    cr_expect_eq(hp.rms_eps, 1e-6f);
+    cr_expect_not(hp.tied);
+    const char mistral[] = "{\"model_type\": \"mistral\"}";
+    cr_expect_eq(rz_hf_config_parse(mistral, strlen(mistral), "c.json", &hp, &err),
+                 RZ_EUNSUPPORTED);
+    cr_expect_str_eq(err.msg, "c.json: \"model_type\": expected \"llama\"");
+    const char no_dim[] = "{\"model_type\": \"llama\", \"hidden_size\": -1}";
+    cr_expect_eq(rz_hf_config_parse(no_dim, strlen(no_dim), "c.json", &hp, &err), RZ_EFORMAT);
+    cr_expect_str_eq(err.msg, "c.json: \"hidden_size\": expected a positive integer");
+}
+
+static const rz_llama_hparams small_hp = {.dim = 16,
+                                          .n_layers = 2,
+                                          .n_heads = 4,
+                                          .n_kv_heads = 2,
+                                          .ffn = 32,
+                                          .vocab = 8,
+                                          .ctx = 64,
+                                          .rope_theta = 10000.0f,
+                                          .rms_eps = 1e-5f,
+                                          .tied = false};
+
+Test(convert_parts, llama_check) {
+    rz_error err;
+    cr_expect_eq(rz_llama_check(&small_hp, "m", &err), RZ_OK);
+    rz_llama_hparams hp = small_hp;
+    hp.ffn = 0;
+    cr_expect_eq(rz_llama_check(&hp, "m", &err), RZ_EFORMAT);
+    cr_expect_str_eq(err.msg, "m: hyper-parameters: expected non-zero sizes, got dim 16, layers 2, "
+                              "heads 4, kv heads 2, ffn 0, vocab 8, context 64");
+    hp = small_hp;
+    hp.n_kv_heads = 3;
+    cr_expect_eq(rz_llama_check(&hp, "m", &err), RZ_EFORMAT);
+    cr_expect_str_eq(err.msg, "m: hyper-parameters: expected heads (4) to divide dim (16) and kv "
+                              "heads (3) to divide heads");
+}
+
+Test(convert_parts, llama_add_kv) {
+    rz_gguf_writer *w;
+    rz_error err;
+    cr_assert_eq(rz_gguf_writer_new(&w, &err), RZ_OK);
+    cr_assert_eq(rz_llama_add_kv(w, &small_hp, &err), RZ_OK, "%s", err.msg);
+    uint8_t *buf;
+    size_t len;
+    cr_assert_eq(rz_gguf_writer_to_memory(w, &buf, &len, &err), RZ_OK, "%s", err.msg);
+    rz_gguf_writer_free(w);
+    rz_gguf g;
+    cr_assert_eq(rz_gguf_parse(buf, len, "kv", &g, &err), RZ_OK, "%s", err.msg);
+    static const struct {
+        const char *key;
+        uint64_t value;
+    } u[] = {{"llama.context_length", 64},
+             {"llama.embedding_length", 16},
+             {"llama.block_count", 2},
+             {"llama.feed_forward_length", 32},
+             {"llama.rope.dimension_count", 4},
+             {"llama.attention.head_count", 4},
+             {"llama.attention.head_count_kv", 2},
+             {"llama.vocab_size", 8}};
+    for (size_t i = 0; i < sizeof u / sizeof u[0]; i++) {
+        uint64_t v = 0;
+        cr_expect(rz_gguf_get_u64(&g, u[i].key, &v) && v == u[i].value, "%s = %llu", u[i].key,
+                  (unsigned long long)v);
+    }
+    double theta = 0, eps = 0;
+    cr_expect(rz_gguf_get_f64(&g, "llama.rope.freq_base", &theta) && theta == 10000.0);
+    cr_expect(rz_gguf_get_f64(&g, "llama.attention.layer_norm_rms_epsilon", &eps) &&
+              (float)eps == 1e-5f);
+    rz_gguf_str arch;
+    cr_expect(rz_gguf_get_str(&g, "general.architecture", &arch) && rz_gguf_str_eq(arch, "llama"));
+    rz_gguf_close(&g);
+    free(buf);
+}
+
+Test(convert_parts, llama_tensors) {
+    rz_llama_tensor *t;
+    size_t n;
+    rz_error err;
+    cr_assert_eq(rz_llama_tensors(&small_hp, &t, &n, &err), RZ_OK);
+    cr_assert_eq(n, 1 + 2 * 9 + 2);
+    cr_expect_str_eq(t[0].name, "token_embd.weight");
+    cr_expect(t[0].role == RZ_LLAMA_TOKEN_EMBD && t[0].layer == -1);
+    cr_expect(t[0].n_dims == 2 && t[0].dims[0] == 16 && t[0].dims[1] == 8);
+    cr_expect_str_eq(t[1].name, "blk.0.attn_norm.weight");
+    cr_expect(t[1].n_dims == 1 && t[1].dims[0] == 16 && t[1].layer == 0);
+    cr_expect_str_eq(t[3].name, "blk.0.attn_k.weight");
+    cr_expect(t[3].dims[0] == 16 && t[3].dims[1] == 8, "kv heads 2 of 4");
+    cr_expect_str_eq(t[17].name, "blk.1.ffn_down.weight");
+    cr_expect(t[17].dims[0] == 32 && t[17].dims[1] == 16 && t[17].layer == 1);
+    cr_expect_str_eq(t[n - 1].name, "output.weight");
+    cr_expect_eq(t[n - 1].role, RZ_LLAMA_OUTPUT);
+    free(t);
+    rz_llama_hparams tied = small_hp;
+    tied.tied = true;
+    cr_assert_eq(rz_llama_tensors(&tied, &t, &n, &err), RZ_OK);
+    cr_expect_eq(n, 1 + 2 * 9 + 1);
+    cr_expect_str_eq(t[n - 1].name, "output_norm.weight");
+    free(t);
+}
+
+/* Every element of row r of a tensor (ctx: its item) is (layer + 1) * 1000 + role * 100 + r. */
+static void tensor_row(void *ctx, uint64_t row, float *out) {
+    const rz_convert_item *it = ctx;
+    for (uint64_t c = 0; c < it->t.dims[0]; c++)
+        out[c] = (float)(it->t.layer + 1) * 1000 + (float)it->t.role * 100 + (float)row;
+}
+
+Test(convert_parts, convert_write) {
+    rz_llama_tensor *t;
+    size_t n;
+    rz_error err;
+    cr_assert_eq(rz_llama_tensors(&small_hp, &t, &n, &err), RZ_OK);
+    rz_convert_item items[32];
+    for (size_t i = 0; i < n; i++)
+        items[i] = (rz_convert_item){.t = t[i], .row = tensor_row, .row_ctx = &items[i]};
+    free(t);
+    rz_convert_target target = {
+        .hp = small_hp, .name = "parts", .spec = rz_quant_spec_find("F32"), .n_threads = 2};
+    const char *path = tmp_path("write");
+    cr_assert_eq(rz_convert_write(path, &target, items, n, &err), RZ_OK, "%s", err.msg);
+    rz_gguf g;
+    cr_assert_eq(rz_gguf_open(path, &g, &err), RZ_OK, "%s", err.msg);
+    cr_expect_eq(g.n_tensors, n);
+    rz_gguf_str s;
+    cr_expect(rz_gguf_get_str(&g, "general.name", &s) && rz_gguf_str_eq(s, "parts"));
+    cr_expect(rz_gguf_get_str(&g, "tokenizer.ggml.model", &s) && rz_gguf_str_eq(s, "no_vocab"));
+    uint64_t u = 99;
+    cr_expect(rz_gguf_get_u64(&g, "general.file_type", &u) && u == RZ_FTYPE_ALL_F32);
+    cr_expect(rz_gguf_get_u64(&g, "general.quantization_version", &u) && u == 2);
+    const rz_gguf_tensor *down = rz_gguf_find_tensor(&g, "blk.1.ffn_down.weight");
+    cr_assert_not_null(down);
+    cr_expect_eq(down->type, RZ_TYPE_F32);
+    cr_expect_eq(rz_le_f32(down->data + 4 * 32 * 5), 2000 + RZ_LLAMA_FFN_DOWN * 100 + 5, "row 5");
+    rz_gguf_close(&g);
+    rz_gguf_writer *w;
+    cr_assert_eq(rz_gguf_writer_new(&w, &err), RZ_OK);
+    const char *const toks[] = {"a", "b", "c"};
+    rz_gguf_writer_add_str(w, "tokenizer.ggml.model", "llama", &err);
+    rz_gguf_writer_add_str_array(w, "tokenizer.ggml.tokens", toks, 3, &err);
+    uint8_t *buf;
+    size_t len;
+    cr_assert_eq(rz_gguf_writer_to_memory(w, &buf, &len, &err), RZ_OK);
+    rz_gguf_writer_free(w);
+    rz_gguf vocab;
+    cr_assert_eq(rz_gguf_parse(buf, len, "vocab.gguf", &vocab, &err), RZ_OK);
+    target.vocab = &vocab;
+    cr_expect_eq(rz_convert_write(path, &target, items, n, &err), RZ_EFORMAT);
+    cr_expect_str_eq(err.msg, "vocab.gguf: tokenizer.ggml.tokens: expected an array of 8 tokens "
+                              "(the model's vocabulary size), got 3");
+    rz_gguf_close(&vocab);
+    free(buf);
+    remove(path);
+}
+
+Test(convert_parts, convert_hf_direct) {
+    char dir[] = "/tmp/rzt-hfd-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    write_hf(dir);
+    rz_convert_target target = {.spec = rz_quant_spec_find("F16"), .n_threads = 1};
+    rz_error err;
+    const char *path = tmp_path("hfd");
+    cr_assert_eq(rz_convert_hf(dir, path, &target, &err), RZ_OK, "%s", err.msg);
+    cr_expect(target.hp.dim == 16 && target.hp.n_kv_heads == 1 && target.hp.tied);
+    cr_expect_eq(target.hp.rope_theta, 500000.0f);
+    rz_gguf g;
+    cr_assert_eq(rz_gguf_open(path, &g, &err), RZ_OK, "%s", err.msg);
+    cr_expect_eq(g.n_tensors, 1 + 9 + 1);
+    rz_gguf_str name;
+    cr_expect(rz_gguf_get_str(&g, "general.name", &name) &&
+                  rz_gguf_str_eq(name, strrchr(dir, '/') + 1),
+              "the directory's base name");
+    cr_expect_eq(rz_gguf_find_tensor(&g, "blk.0.attn_q.weight")->type, RZ_TYPE_F16);
+    rz_gguf_close(&g);
+    remove(path);
+    char missing[64];
+    snprintf(missing, sizeof missing, "%s/none", dir);
+    cr_expect_eq(rz_convert_hf(missing, path, &target, &err), RZ_EIO);
+    char want[128];
+    snprintf(want, sizeof want, "%s: cannot stat", missing);
+    cr_expect_str_eq(err.msg, want);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+/* A llama2.c checkpoint: dim 8, hidden 16, 1 layer, 2 heads, 2 kv heads, vocab 4, seq_len 4,
+ * shared classifier; float k of the file holds k. */
+static const char *llama2c_file(size_t *floats) {
+    const int32_t h[7] = {8, 16, 1, 2, 2, 4, 4};
+    size_t n = 4 * 8 + 8 + 64 + 64 + 64 + 64 + 8 + 128 + 128 + 128 + 8 + 2 * 4 * 4 / 2;
+    uint8_t *buf = malloc(28 + 4 * n);
+    for (int i = 0; i < 7; i++)
+        put32(buf + 4 * i, h[i]);
+    for (size_t k = 0; k < n; k++) {
+        float v = (float)k;
+        memcpy(buf + 28 + 4 * k, &v, 4);
+    }
+    const char *path = rzt_write_temp(buf, 28 + 4 * n, ".bin");
+    free(buf);
+    *floats = n;
+    return path;
+}
+
+Test(convert_parts, convert_llama2c_direct) {
+    size_t n;
+    char in[256];
+    snprintf(in, sizeof in, "%s", llama2c_file(&n));
+    rz_convert_target target = {.spec = rz_quant_spec_find("F32"), .n_threads = 1};
+    rz_error err;
+    const char *path = tmp_path("l2c");
+    cr_assert_eq(rz_convert_llama2c(in, path, &target, &err), RZ_OK, "%s", err.msg);
+    cr_expect(target.hp.dim == 8 && target.hp.ffn == 16 && target.hp.n_layers == 1);
+    cr_expect(target.hp.vocab == 4 && target.hp.ctx == 4 && target.hp.tied);
+    cr_expect_str_eq(target.name, strrchr(in, '/') + 1, "the file's base name");
+    rz_gguf g;
+    cr_assert_eq(rz_gguf_open(path, &g, &err), RZ_OK, "%s", err.msg);
+    const rz_gguf_tensor *emb = rz_gguf_find_tensor(&g, "token_embd.weight");
+    cr_assert_not_null(emb);
+    for (int k = 0; k < 32; k++)
+        cr_expect_eq(rz_le_f32(emb->data + 4 * k), (float)k, "copied as stored");
+    const rz_gguf_tensor *q = rz_gguf_find_tensor(&g, "blk.0.attn_q.weight");
+    cr_expect_eq(rz_le_f32(q->data), 40.0f, "after token_embedding (32) and rms_att (8)");
+    rz_gguf_close(&g);
+    remove(path);
+    cr_assert_eq(truncate(in, 28 + 4 * (off_t)n - 4), 0);
+    cr_expect_eq(rz_convert_llama2c(in, path, &target, &err), RZ_EFORMAT);
+    cr_expect(strstr(err.msg, "file size: expected") != NULL, "%s", err.msg);
+    remove(in);
 }

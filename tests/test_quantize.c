@@ -1,5 +1,6 @@
 /* rz quantize: llama-quantize's per-tensor choices, and round trips of a small F32 model through
- * every type (decoded error within bounds, metadata copied, general.file_type set). */
+ * every type (decoded error within bounds, metadata copied, general.file_type set); the library
+ * call itself (its statistics, progress and errors). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "engine/formats/gguf.h"
 #include "engine/formats/gguf_write.h"
 #include "engine/quantize/plan.h"
+#include "engine/quantize/quantize.h"
 #include "engine/quantize/rows.h"
 #include "engine/types/types.h"
 #include "tests/support/support.h"
@@ -169,6 +171,54 @@ Test(quantize, round_trip_every_type, .timeout = 120) {
         rz_gguf_close(&g);
     }
     rz_gguf_close(&src);
+    remove(in);
+    remove(out);
+}
+
+typedef struct {
+    size_t calls, last_done;
+    bool in_order;
+} progress_log;
+
+static void on_progress(void *ctx, size_t done, size_t total, const char *name, uint32_t type) {
+    progress_log *p = ctx;
+    p->in_order = p->in_order && done == p->last_done + 1 && total == 6 && name[0];
+    p->last_done = done;
+    p->calls++;
+    (void)type;
+}
+
+Test(quantize, quantize_file_stats_progress_and_errors) {
+    const char *in = small_model();
+    char out[80];
+    snprintf(out, sizeof out, "/tmp/rzt-quant-lib-%d.gguf", (int)getpid());
+    progress_log log = {.in_order = true};
+    rz_quantize_options o = {.spec = rz_quant_spec_find("Q4_0"),
+                             .n_threads = 2,
+                             .progress = on_progress,
+                             .progress_ctx = &log};
+    rz_quantize_stats st;
+    rz_error err;
+    cr_assert_eq(rz_quantize_file(in, out, &o, &st, &err), RZ_OK, "%s", err.msg);
+    cr_expect_eq(st.n_tensors, 6);
+    cr_expect_eq(st.n_converted, 5, "all but the norm");
+    cr_expect_eq(st.per_type[RZ_TYPE_Q4_0], 4);
+    cr_expect_eq(st.per_type[RZ_TYPE_Q6_K], 1, "output.weight");
+    cr_expect_eq(st.per_type[RZ_TYPE_F32], 1);
+    cr_expect_eq(st.bytes_in, 4 * (256 * 16 * 2 + 256 + 256 * 8 * 2 + 512 * 4));
+    cr_expect_eq(st.bytes_out,
+                 18 * (256 * 16 + 256 * 8 * 2 + 512 * 4) / 32 + 210 * 256 * 16 / 256 + 4 * 256);
+    cr_expect(log.calls == 6 && log.in_order, "progress once per tensor, in order");
+    rz_gguf g;
+    cr_assert_eq(rz_gguf_open(out, &g, &err), RZ_OK, "%s", err.msg);
+    cr_expect_eq(rz_gguf_find_tensor(&g, "blk.1.ffn_down.weight")->type, RZ_TYPE_Q4_0);
+    rz_gguf_close(&g);
+    o.pure = true;
+    o.progress = NULL;
+    cr_assert_eq(rz_quantize_file(in, out, &o, &st, &err), RZ_OK, "%s", err.msg);
+    cr_expect_eq(st.per_type[RZ_TYPE_Q4_0], 5, "pure: output.weight too");
+    cr_expect_eq(rz_quantize_file("/nonexistent/in.gguf", out, &o, &st, &err), RZ_EIO);
+    cr_expect(strstr(err.msg, "/nonexistent/in.gguf") != NULL, "%s", err.msg);
     remove(in);
     remove(out);
 }

@@ -1,6 +1,7 @@
 /* rz synth: smollm2-135m Q8_0 has SmolLM2-135M's exact tensor list, shapes, metadata and a
  * 49152-token vocabulary; the `gguf` Python package (when importable) reads the same list; and
- * llama.cpp (llama-cpp-python, when importable) loads it. */
+ * llama.cpp (llama-cpp-python, when importable) loads it; rz_synth_write itself on the tiny-2l
+ * preset: its statistics, metadata, norms of 1 and the same bytes for any thread count. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/core/file.h"
 #include "engine/formats/gguf.h"
+#include "engine/quantize/plan.h"
+#include "engine/synth/synth.h"
 #include "engine/types/types.h"
 #include "tests/support/support.h"
 
@@ -137,4 +141,57 @@ Test(synth, usage_errors) {
         "/nonexistent/dir/x.gguf", NULL};
     cr_expect_eq(rzt_run(unwritable, out, sizeof out, errbuf, sizeof errbuf), 1);
     cr_expect(strstr(errbuf, "/nonexistent/dir/x.gguf") != NULL, "%s", errbuf);
+}
+
+/* Writes tiny-2l in Q8_0 with seed 7 on n_threads threads to a path named by tag. */
+static const char *synth_tiny(const char *tag, int n_threads, rz_synth_stats *stats) {
+    static char path[2][64];
+    char *p = path[n_threads > 1];
+    snprintf(p, sizeof path[0], "/tmp/rzt-synth-%s-%d.gguf", tag, (int)getpid());
+    rz_synth_options o = {.preset = rz_synth_preset_find("tiny-2l"),
+                          .spec = rz_quant_spec_find("Q8_0"),
+                          .seed = 7,
+                          .n_threads = n_threads};
+    cr_assert_not_null(o.preset);
+    rz_error err;
+    cr_assert_eq(rz_synth_write(p, &o, stats, &err), RZ_OK, "%s", err.msg);
+    return p;
+}
+
+Test(synth, write_tiny_2l) {
+    rz_synth_stats st1, st3;
+    const char *one = synth_tiny("a", 1, &st1), *three = synth_tiny("b", 3, &st3);
+    cr_expect_eq(st1.n_tensors, 1 + 2 * 9 + 2, "untied: output.weight");
+    cr_expect_eq(st1.n_params, 131072 + 2 * 590336 + 256 + 131072);
+    cr_expect_eq(st1.bytes, st3.bytes);
+    unsigned char *a, *b;
+    size_t na, nb;
+    rz_error err;
+    cr_assert_eq(rz_file_read_all(one, &a, &na, &err), RZ_OK);
+    cr_assert_eq(rz_file_read_all(three, &b, &nb, &err), RZ_OK);
+    cr_expect(na == nb && !memcmp(a, b, na), "the same bytes for 1 and 3 threads");
+    free(a);
+    free(b);
+    rz_gguf g;
+    cr_assert_eq(rz_gguf_open(one, &g, &err), RZ_OK, "%s", err.msg);
+    bool synthetic = false;
+    cr_expect(rz_gguf_get_bool(&g, "rz.synthetic", &synthetic) && synthetic);
+    uint64_t v = 0;
+    cr_expect(rz_gguf_get_u64(&g, "general.file_type", &v) && v == RZ_FTYPE_MOSTLY_Q8_0);
+    cr_expect(rz_gguf_get_u64(&g, "llama.embedding_length", &v) && v == 256);
+    const rz_gguf_tensor *norm = rz_gguf_find_tensor(&g, "blk.1.ffn_norm.weight");
+    cr_assert_not_null(norm);
+    cr_expect_eq(norm->type, RZ_TYPE_F32);
+    for (int i = 0; i < 256; i++)
+        cr_expect_eq(((const float *)norm->data)[i], 1.0f);
+    cr_expect_eq(rz_gguf_find_tensor(&g, "blk.0.attn_q.weight")->type, RZ_TYPE_Q8_0);
+    rz_gguf_close(&g);
+    remove(one);
+    remove(three);
+    rz_synth_options o = {.preset = rz_synth_preset_find("tiny-2l"),
+                          .spec = rz_quant_spec_find("Q8_0"),
+                          .n_threads = 1};
+    cr_expect_eq(rz_synth_write("/nonexistent/dir/x.gguf", &o, &st1, &err), RZ_EIO);
+    cr_expect(strstr(err.msg, "/nonexistent/dir/x.gguf") && strstr(err.msg, "cannot create"), "%s",
+              err.msg);
 }

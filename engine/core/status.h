@@ -22,6 +22,4 @@ typedef struct {
 rz_status rz_fail(rz_error *err, rz_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-const char *rz_status_name(rz_status st);
-
 #endif

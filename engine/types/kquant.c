@@ -24,8 +24,11 @@ static float affine_error(int n, const float *x, const float *w, const uint8_t *
     return err;
 }
 
-float rz_kq_fit_affine(int n, int nmax, const float *x, const float *w, uint8_t *L, float *min,
-                       float rmin, float rdelta, int nstep) {
+/* Fits x[i] ~ scale*L[i] - min with L[i] in [0, nmax] and min >= 0, minimizing the weighted
+ * squared error: starts from the min/max grid, then tries nstep+1 grids of (nmax + rmin +
+ * rdelta*k) levels, each refined by weighted least squares. Returns scale, writes min. */
+static float fit_affine(int n, int nmax, const float *x, const float *w, uint8_t *L, float *min,
+                        float rmin, float rdelta, int nstep) {
     float lo = x[0], hi = x[0], sum_w = w[0], sum_x = w[0] * x[0];
     for (int i = 1; i < n; i++) {
         if (x[i] < lo) lo = x[i];
@@ -114,7 +117,8 @@ float rz_kq_fit_symmetric(int n, int nmax, const float *x, int8_t *L) {
     return scale;
 }
 
-void rz_kq_pack_scales(const uint8_t sc[8], const uint8_t m[8], uint8_t s[12]) {
+/* Packs eight 6-bit scales and mins into the 12-byte table rz_kq_scale_min reads. */
+static void pack_scales(const uint8_t sc[8], const uint8_t m[8], uint8_t s[12]) {
     for (int j = 0; j < 4; j++) {
         s[j] = (uint8_t)((sc[j] & 63) | ((sc[j + 4] >> 4) << 6));
         s[j + 4] = (uint8_t)((m[j] & 63) | ((m[j + 4] >> 4) << 6));
@@ -153,7 +157,7 @@ void rz_kq_quantize_affine(const float *x, int nmax, float rmin, float rdelta, i
         float av_x = sqrtf(sum_x2 / 32);
         for (int l = 0; l < 32; l++)
             w[l] = av_x + fabsf(xj[l]);
-        scales[j] = rz_kq_fit_affine(32, nmax, xj, w, L + 32 * j, &mins[j], rmin, rdelta, nstep);
+        scales[j] = fit_affine(32, nmax, xj, w, L + 32 * j, &mins[j], rmin, rdelta, nstep);
         if (scales[j] > max_scale) max_scale = scales[j];
         if (mins[j] > max_min) max_min = mins[j];
     }
@@ -166,7 +170,7 @@ void rz_kq_quantize_affine(const float *x, int nmax, float rmin, float rdelta, i
     }
     rz_store_f16(block, max_scale / 63.f);
     rz_store_f16(block + 2, max_min / 63.f);
-    rz_kq_pack_scales(ls, lm, block + 4);
+    pack_scales(ls, lm, block + 4);
     float d = rz_load_f16(block);
     float dmin = rz_load_f16(block + 2);
     for (int j = 0; j < 8; j++) {

@@ -17,12 +17,6 @@ static inline int rz_nearest_int(float x) {
     return (i & 0x007fffff) - 0x00400000;
 }
 
-/* Fits x[i] ~ scale*L[i] - min with L[i] in [0, nmax] and min >= 0, minimizing the weighted
- * squared error: starts from the min/max grid, then tries nstep+1 grids of (nmax + rmin +
- * rdelta*k) levels, each refined by weighted least squares. Returns scale, writes min. */
-float rz_kq_fit_affine(int n, int nmax, const float *x, const float *w, uint8_t *L, float *min,
-                       float rmin, float rdelta, int nstep);
-
 /* Fits x[i] ~ scale*(L[i] - nmax) with L[i] in [0, 2*nmax-1], weights x[i]^2, trying 19 grids
  * around nmax levels. Returns the signed scale (0 and L all 0 when x is all ~zero). */
 float rz_kq_fit_symmetric(int n, int nmax, const float *x, int8_t *L);
@@ -44,11 +38,10 @@ static inline void rz_kq_scale_min(const uint8_t *s, int j, uint8_t *sc, uint8_t
  * (qh NULL for q4_K). Element = d*sc_g*q - dmin*m_g. */
 void rz_kq_affine_to_float(const uint8_t *block, const uint8_t *ql, const uint8_t *qh, float *dst);
 
-/* Packs eight 6-bit scales and mins into the 12-byte table rz_kq_scale_min reads. */
-void rz_kq_pack_scales(const uint8_t sc[8], const uint8_t m[8], uint8_t s[12]);
-
-/* The q4_K / q5_K super-block quantizer: fits each 32-element group with rz_kq_fit_affine
- * (weights rms + |x|), stores d, dmin and the packed 6-bit scales at block + 0, 2, 4, and
+/* The q4_K / q5_K super-block quantizer: fits each 32-element group as x ~ scale*L - min with L
+ * in [0, nmax] and min >= 0, minimizing the squared error weighted by rms + |x| (the min/max grid,
+ * then nstep+1 grids of nmax + rmin + rdelta*k levels, each refined by weighted least squares),
+ * stores d, dmin and the packed 6-bit scales at block + 0, 2, 4, and
  * writes the final levels (0..nmax, requantized against the stored f16 scales) to L[256]. */
 void rz_kq_quantize_affine(const float *x, int nmax, float rmin, float rdelta, int nstep,
                            uint8_t *block, uint8_t L[256]);
