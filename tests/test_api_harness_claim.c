@@ -113,9 +113,18 @@ Test(data, found_in_the_shared_dir_or_the_places_named) {
     rmdir(dir);
 }
 
-/* A scripts folder whose find-models prints `line`. */
+/* Removes ctx's scripts folder. */
+static void remove_scripts(const rzb_context *ctx) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/find-models", ctx->scripts_dir);
+    remove(path);
+    rmdir(ctx->scripts_dir);
+}
+
+/* A scripts folder whose find-models prints `line` (the previous one removed). */
 static void fake_find_models(rzb_context *ctx, const char *line) {
     char dir[] = "/tmp/rzt-scripts-XXXXXX", path[256];
+    if (ctx->scripts_dir[0]) remove_scripts(ctx);
     cr_assert_not_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/find-models", dir);
     FILE *f = fopen(path, "w");
@@ -137,6 +146,7 @@ Test(models, found_by_the_script_or_not_installed) {
     cr_expect_str_eq(
         why, "model smollm2-135m not installed (`scripts/find-models --install` installs it)");
     remove(model);
+    remove_scripts(&ctx);
 }
 
 Test(models, synthetic_made_once_or_the_failure_named) {

@@ -25,14 +25,23 @@
 #include "harness/http_probe.h"
 #include "tests/support/support.h"
 
-/* A fresh folder under /tmp. */
+static char temps[4][64]; /* the folders a test made, removed after it */
+static int n_temps;
+
+/* A fresh folder under /tmp, removed after the test. */
 static const char *temp_dir(void) {
-    static char dirs[4][64];
-    static int k;
-    char *dir = dirs[k++ % 4];
-    snprintf(dir, 64, "/tmp/rzt-gate-XXXXXX");
+    cr_assert_lt(n_temps, 4);
+    char *dir = temps[n_temps++];
+    snprintf(dir, sizeof temps[0], "/tmp/rzt-gate-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
     return dir;
+}
+
+static void remove_temps(void) {
+    for (int i = 0; i < n_temps; i++) {
+        char *argv[] = {"/bin/rm", "-rf", temps[i], NULL}, out[64], err[64];
+        rzt_run(argv, out, sizeof out, err, sizeof err);
+    }
 }
 
 /* Writes an executable shell script. */
@@ -51,7 +60,7 @@ static bool sh(const char *fmt, const char *arg) {
     return system(cmd) == 0;
 }
 
-Test(gate_build, revisions_resolve_to_full_hashes) {
+Test(gate_build, revisions_resolve_to_full_hashes, .fini = remove_temps) {
     const char *repo = temp_dir();
     cr_assert(sh("cd %s && git init -q && git -c user.name=t -c user.email=t@t commit -q "
                  "--allow-empty -m one",
@@ -74,7 +83,7 @@ Test(gate_build, revisions_resolve_to_full_hashes) {
     cr_expect_str_eq(why, want);
 }
 
-Test(gate_build, cache_dir_from_the_environment) {
+Test(gate_build, cache_dir_from_the_environment, .fini = remove_temps) {
     char dir[256];
     setenv("RZB_GATE_CACHE", "/x/gate", 1);
     rzb_gate_cache_dir(dir, sizeof dir);
@@ -89,7 +98,7 @@ Test(gate_build, cache_dir_from_the_environment) {
     cr_expect_str_eq(dir, "/h/.cache/rzbench/gate");
 }
 
-Test(gate_build, a_cached_commit_builds_nothing_and_a_bad_one_says_where) {
+Test(gate_build, a_cached_commit_builds_nothing_and_a_bad_one_says_where, .fini = remove_temps) {
     const char *cache = temp_dir();
     const char *commit = "0123456789abcdef0123456789abcdef01234567";
     char path[512], why[1024];
@@ -114,7 +123,7 @@ Test(gate_build, a_cached_commit_builds_nothing_and_a_bad_one_says_where) {
     cr_expect_not(b.cached);
 }
 
-Test(gate_fixtures, found_skipped_or_missing) {
+Test(gate_fixtures, found_skipped_or_missing, .fini = remove_temps) {
     const char *dir = temp_dir();
     rzb_gw_env env = {.fixtures = dir};
     char path[512], why[1024], want[1024];
@@ -146,7 +155,7 @@ Test(gate_fixtures, found_skipped_or_missing) {
     cr_expect_eq(rzb_gw_check_fixtures(rzb_gw_find("gguf-open"), &env, why, sizeof why), RZB_GW_OK);
 }
 
-Test(gate_fixtures, text_is_a_pure_function_of_its_length) {
+Test(gate_fixtures, text_is_a_pure_function_of_its_length, .fini = remove_temps) {
     char a[4096], b[4096];
     rzb_gw_fixture_text(a, sizeof a);
     rzb_gw_fixture_text(b, sizeof b);
@@ -158,7 +167,7 @@ Test(gate_fixtures, text_is_a_pure_function_of_its_length) {
     cr_expect_eq(one[0], '\n');
 }
 
-Test(gate_fixtures, made_once_kept_after) {
+Test(gate_fixtures, made_once_kept_after, .fini = remove_temps) {
     const char *dir = temp_dir();
     char path[512], why[1024];
     snprintf(path, sizeof path, "%s/model.gguf", dir);
@@ -200,7 +209,7 @@ static rzb_gw_job logreg_job(void) {
                         .size = {.units = 10, .iterations = 3, .warmup = 1}};
 }
 
-Test(gate_measure, one_tiny_run_timed_and_counted) {
+Test(gate_measure, one_tiny_run_timed_and_counted, .fini = remove_temps) {
     rzb_gw_job j = logreg_job();
     double samples[3] = {0}, count = -1;
     char why[1024];
@@ -216,7 +225,7 @@ Test(gate_measure, one_tiny_run_timed_and_counted) {
     }
 }
 
-Test(gate_measure, a_missing_fixture_is_named) {
+Test(gate_measure, a_missing_fixture_is_named, .fini = remove_temps) {
     rzb_gw_job j = {.w = rzb_gw_find("logreg-predict"),
                     .env = {.fixtures = temp_dir(), .threads = 1},
                     .size = {.units = 1, .iterations = 1, .warmup = 0}};
@@ -229,7 +238,7 @@ Test(gate_measure, a_missing_fixture_is_named) {
     cr_expect_eq(rzb_gw_count_callgrind(&j, &count, why, sizeof why), RZB_GW_MISSING);
 }
 
-Test(gate_callgrind, the_inner_reply_line) {
+Test(gate_callgrind, the_inner_reply_line, .fini = remove_temps) {
     const char *path = rzt_write_temp("", 0, ".stdout");
     fflush(stdout);
     int saved = dup(1);
@@ -249,7 +258,7 @@ Test(gate_callgrind, the_inner_reply_line) {
                            "rzb-callgrind backend=scalar\n");
 }
 
-Test(gate_callgrind, the_outer_run_reads_the_inner_reply) {
+Test(gate_callgrind, the_outer_run_reads_the_inner_reply, .fini = remove_temps) {
     char v[128];
     if (!rzb_instr_valgrind_version(v, sizeof v)) cr_skip_test("%s", v);
     char *replies[] = {"sh", "-c", "echo rzb-callgrind backend=avx2 instructions=4242", NULL};
@@ -264,7 +273,7 @@ Test(gate_callgrind, the_outer_run_reads_the_inner_reply) {
     cr_expect_str_eq(why, "the run under valgrind exited with status 4: broken");
 }
 
-Test(gate_callgrind, no_valgrind_on_the_path) {
+Test(gate_callgrind, no_valgrind_on_the_path, .fini = remove_temps) {
     setenv("PATH", temp_dir(), 1);
     char *argv[] = {"sh", NULL}, backend[32], why[1024];
     double count;
@@ -290,7 +299,7 @@ static void stand_in_builds(const char *dir, char *old_bin, char *new_bin, size_
     script(new_bin, text);
 }
 
-Test(gate_run, two_builds_judged_a_skipped_workload_named) {
+Test(gate_run, two_builds_judged_a_skipped_workload_named, .fini = remove_temps) {
     char old_bin[128], new_bin[128], why[1024];
     stand_in_builds(temp_dir(), old_bin, new_bin, sizeof old_bin);
     char *workloads[] = {"decode", "skippy"};
@@ -358,7 +367,7 @@ static int scripted_server(const char *const *replies, pid_t *pid) {
     return ntohs(a.sin_port);
 }
 
-Test(http_probe, keep_alive_exchanges_and_refused_responses) {
+Test(http_probe, keep_alive_exchanges_and_refused_responses, .fini = remove_temps) {
     const char *const replies[] = {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
                                    "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n",
                                    "ICY 200 OK\r\nContent-Length: 0\r\n\r\n",
@@ -395,7 +404,7 @@ Test(http_probe, keep_alive_exchanges_and_refused_responses) {
     cr_expect_str_eq(why, want);
 }
 
-Test(cmake_build, the_smoke_project_in_a_scratch_dir) {
+Test(cmake_build, the_smoke_project_in_a_scratch_dir, .fini = remove_temps) {
     char dir[512], why[1024], path[600];
     setenv("TMPDIR", temp_dir(), 1);
     cr_assert(rzb_scratch_dir("t", dir, sizeof dir));

@@ -163,6 +163,14 @@ static void fake_helper(rzb_context *ctx, const char *name, const char *body) {
     fclose(f);
 }
 
+/* Removes the helpers' folder. */
+static void remove_helpers(const rzb_context *ctx) {
+    char *argv[] = {"rm", "-rf", (char *)ctx->scripts_dir, NULL};
+    uint64_t ns;
+    char out[8];
+    cr_expect_eq(rzb_time_process(argv, &ns, out, sizeof out), 0);
+}
+
 Test(baseline, greeting_samples_and_a_protocol_error) {
     rzb_context ctx = {0};
     fake_helper(&ctx, "ok.sh",
@@ -188,6 +196,7 @@ Test(baseline, greeting_samples_and_a_protocol_error) {
     cr_expect_eq(s.n, 3);
     rzb_baseline_stop(&b);
     rzb_series_free(&s);
+    remove_helpers(&ctx);
 }
 
 Test(baseline, a_helper_that_cannot_start_says_why) {
@@ -204,4 +213,5 @@ Test(baseline, a_helper_that_cannot_start_says_why) {
     cr_expect(strstr(why, "quiet.sh: exited without a greeting") != NULL, "%s", why);
     cr_expect_not(rzb_baseline_start(&b, &ctx, "ill.sh", NULL, NULL, why, sizeof why));
     cr_expect(strstr(why, "SIGILL") != NULL, "%s", why);
+    remove_helpers(&ctx);
 }
