@@ -331,8 +331,9 @@ Test(gate_run, two_builds_judged_a_skipped_workload_named, .fini = remove_temps)
     workloads[1] = "broken";
     cr_expect_not(rzb_gate_run(&plan, &out, why, sizeof why));
     char want[512];
-    snprintf(want, sizeof want, "workload broken --metric instructions exited with status 1: boom");
-    cr_expect(strstr(why, want) != NULL, "%s", why);
+    snprintf(want, sizeof want,
+             "%s workload broken --metric instructions exited with status 1: boom", old_bin);
+    cr_expect_str_eq(why, want, "OLD runs first in the first round");
 }
 
 /* A one-connection server on a free loopback port: answers each request with the next of
