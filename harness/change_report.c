@@ -31,7 +31,7 @@ static void percent(FILE *out, double ratio) {
         fprintf(out, "%+.1f%%", 100 * (ratio - 1));
 }
 
-bool rzb_change_report_md(const rzb_change_report *rep, FILE *out) {
+static bool rzb_change_report_md(const rzb_change_report *rep, FILE *out) {
     double level = rep->n_rows ? 100 * (1 - 2 * rep->rows[0].alpha) : 90;
     fprintf(out, "%s: OLD = %s, NEW = %s\n\n", rep->kind, rep->old_label, rep->new_label);
     fprintf(out,
@@ -77,7 +77,7 @@ static void cnum(FILE *out, double v, bool last) {
     fputc(last ? '\n' : ',', out);
 }
 
-bool rzb_change_report_csv(const rzb_change_report *rep, FILE *out) {
+static bool rzb_change_report_csv(const rzb_change_report *rep, FILE *out) {
     static const char *const cols[] = {
         "workload", "metric",   "unit",   "old",    "new",    "runs",     "new_over_old", "ci_lo",
         "ci_hi",    "ci_level", "margin", "change", "passes", "old_side", "new_side"};

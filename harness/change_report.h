@@ -28,8 +28,8 @@ typedef struct {
 void rzb_change_note(rzb_change_report *rep, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-bool rzb_change_report_md(const rzb_change_report *rep, FILE *out);
-bool rzb_change_report_csv(const rzb_change_report *rep, FILE *out);
+/* The JSON and HTML writers (change_report_json.c, change_report_html.c); false on a write
+ * error. */
 bool rzb_change_report_json(const rzb_change_report *rep, FILE *out);
 bool rzb_change_report_html(const rzb_change_report *rep, FILE *out);
 

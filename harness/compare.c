@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool rzb_unit_higher_is_better(const char *unit) {
+/* True for units where a larger value is better (anything per second). */
+static bool rzb_unit_higher_is_better(const char *unit) {
     size_t n = strlen(unit);
     return n >= 2 && !strcmp(unit + n - 2, "/s");
 }

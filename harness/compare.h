@@ -46,9 +46,6 @@ typedef struct {
     bool pass; /* not worse than the margin, shown */
 } rzb_compare_row;
 
-/* True for units where a larger value is better (anything per second). */
-bool rzb_unit_higher_is_better(const char *unit);
-
 /* Judges one row at margin m and level alpha: paired rows by the median of the per-run ratios
  * with the sign test's CI (distribution-free: a run whose process lands badly, e.g. a server on
  * a busy core, moves it by one order statistic, not by its size), unpaired ones by Welch's t on

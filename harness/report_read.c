@@ -10,7 +10,8 @@
 #include "engine/core/file.h"
 #include "harness/stats.h"
 
-const char *rzb_metric_of_unit(const char *unit) {
+/* The metric of a unit: "time" for ns, us, ms and s; "instructions"; else the unit itself. */
+static const char *rzb_metric_of_unit(const char *unit) {
     static const char *const times[] = {"ns", "us", "ms", "s"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         if (!strcmp(unit, times[i])) return "time";

@@ -29,9 +29,6 @@ typedef struct {
 bool rzb_report_read(const char *path, rzb_read_report *out, char *why, size_t cap);
 void rzb_read_report_free(rzb_read_report *r);
 
-/* The metric of a unit: "time" for ns, us, ms and s; "instructions"; else the unit itself. */
-const char *rzb_metric_of_unit(const char *unit);
-
 /* Resolves a report argument: an existing file as it is, else DIR/NAME.json (a saved baseline).
  * False with a message naming both places when neither exists. */
 bool rzb_report_resolve(const char *arg, const char *baselines_dir, char *path, size_t path_cap,

@@ -1,6 +1,7 @@
 /* Changes between two runs (harness/compare.h, report_read.h) and `rzbench compare` end to end:
  * each verdict from run medians with known ratios, rates judged the other way round, single
  * counts against the margin, reports read back, and the errors a user meets. */
+#include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "harness/baseline_store.h"
+#include "harness/change_report.h"
 #include "harness/compare.h"
 #include "harness/report_read.h"
 #include "tests/support/support.h"
@@ -230,5 +232,83 @@ Test(compare, one_bad_run_does_not_decide_a_paired_row) {
     rzb_compare_judge(&row, RZB_COMPARE_MARGIN, RZB_COMPARE_ALPHA);
     cr_expect_eq(row.change, RZB_CHANGE_EQUIVALENT, "[%g, %g]", row.lo, row.hi);
     cr_expect(row.ratio > 0.999 && row.ratio < 1.001, "%g", row.ratio);
+    rzb_compare_row_free(&row);
+}
+
+Test(compare, change_names) {
+    cr_expect_str_eq(rzb_change_name(RZB_CHANGE_REGRESSION), "regression");
+    cr_expect_str_eq(rzb_change_name(RZB_CHANGE_IMPROVEMENT), "improvement");
+    cr_expect_str_eq(rzb_change_name(RZB_CHANGE_EQUIVALENT), "equivalent");
+    cr_expect_str_eq(rzb_change_name(RZB_CHANGE_INCONCLUSIVE), "inconclusive");
+}
+
+/* The text of one change-report format in a memory stream; *ok is what printing returned. */
+static char *change_text(const rzb_change_report *rep, const char *format, bool *ok) {
+    char *text;
+    size_t len;
+    FILE *mem = open_memstream(&text, &len);
+    *ok = rzb_change_report_print(rep, format, mem);
+    fclose(mem);
+    return text;
+}
+
+Test(compare, change_report_formats_notes_and_files) {
+    rzb_compare_row row;
+    judge(110, 0.01, true, "ns", &row);
+    rzb_change_report rep = {.kind = "compare",
+                             .old_label = "old, \"quoted\"",
+                             .new_label = "<new>",
+                             .command = "rzbench compare a b",
+                             .rows = &row,
+                             .n_rows = 1};
+    for (int i = 0; i < RZB_CHANGE_NOTES + 3; i++)
+        rzb_change_note(&rep, "note %d", i);
+    cr_expect_eq(rep.n_notes, RZB_CHANGE_NOTES, "notes beyond the room are dropped");
+    cr_expect_str_eq(rep.notes[2], "note 2");
+    bool ok;
+    char *t = change_text(&rep, "md", &ok);
+    cr_expect(ok && strstr(t, "compare: OLD = old, \"quoted\", NEW = <new>"), "%s", t);
+    cr_expect(strstr(t, "| w | time | ns |") && strstr(t, "**regression**"), "%s", t);
+    free(t);
+    t = change_text(&rep, "csv", &ok);
+    cr_expect(ok && strstr(t, "\"regression\",\"no\",\"old, \"\"quoted\"\"\",\"<new>\""), "%s", t);
+    free(t);
+    t = change_text(&rep, "xml", &ok);
+    cr_expect_not(ok, "an unknown format");
+    free(t);
+    char *text;
+    size_t len;
+    FILE *mem = open_memstream(&text, &len);
+    cr_expect(rzb_change_report_json(&rep, mem));
+    fclose(mem);
+    cJSON *j = cJSON_Parse(text);
+    cr_assert_not_null(j, "%s", text);
+    cr_expect(strstr(text, "\"change\":\t\"regression\"") != NULL, "%s", text);
+    cJSON_Delete(j);
+    free(text);
+    mem = open_memstream(&text, &len);
+    cr_expect(rzb_change_report_html(&rep, mem));
+    fclose(mem);
+    cr_expect(strstr(text, "<svg") && strstr(text, "&lt;new&gt;") && !strstr(text, "<new>"));
+    free(text);
+    FILE *ro = fopen("/dev/null", "r");
+    cr_expect_not(rzb_change_report_json(&rep, ro));
+    cr_expect_not(rzb_change_report_html(&rep, ro));
+    fclose(ro);
+    char dir[] = "/tmp/rzt-change-XXXXXX", why[512], path[128];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/out", dir);
+    cr_expect(rzb_change_report_write(&rep, path, "cmp", why, sizeof why), "%s", why);
+    const char *suffixes[] = {"md", "csv", "json", "html"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/out/cmp.%s", dir, suffixes[i]);
+        cr_expect_eq(access(path, R_OK), 0, "%s", path);
+    }
+    snprintf(path, sizeof path, "%s/out/cmp.md/x", dir);
+    cr_expect_not(rzb_change_report_write(&rep, path, "cmp", why, sizeof why));
+    cr_expect(strstr(why, "cmp.md/x: cannot create the directory: Not a directory"), "%s", why);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_expect_eq(system(cmd), 0);
     rzb_compare_row_free(&row);
 }

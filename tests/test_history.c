@@ -11,6 +11,10 @@
 
 #include "harness/claim.h"
 #include "harness/history.h"
+#include "harness/history_db.h"
+#include "harness/history_html.h"
+#include "harness/history_plot.h"
+#include "harness/history_print.h"
 #include "harness/history_read.h"
 #include "tests/support/support.h"
 
@@ -271,6 +275,114 @@ Test(history, machine_id_is_stable_hex) {
     cr_expect_eq(strspn(ia, "0123456789abcdef"), 16);
     cr_expect_str_eq(ia, ia2);
     cr_expect_str_neq(ia, ib);
+}
+
+Test(history, db_open_schema_and_the_messages) {
+    const char *db = temp_path("db/history.sqlite");
+    char why[1024], want[600];
+    cr_expect_null(rzb_history_db_open(db, false, why, sizeof why), "no file to read");
+    snprintf(want, sizeof want, "%s: cannot open: unable to open database file", db);
+    cr_expect_str_eq(why, want);
+    sqlite3 *h = rzb_history_db_open(db, true, why, sizeof why);
+    cr_assert_not_null(h, "%s", why);
+    cr_expect_not(rzb_history_db_schema(h, db, false, why, sizeof why), "an empty file, not made");
+    snprintf(want, sizeof want, "%s: not an rzbench history database: no such table: meta", db);
+    cr_expect_str_eq(why, want);
+    cr_expect(rzb_history_db_schema(h, db, true, why, sizeof why), "%s", why);
+    cr_expect(rzb_history_db_schema(h, db, false, why, sizeof why), "%s", why);
+    cr_expect_eq(
+        sqlite3_exec(h, "UPDATE meta SET value = '2' WHERE key = 'schema_version'", 0, 0, 0),
+        SQLITE_OK);
+    cr_expect_not(rzb_history_db_schema(h, db, false, why, sizeof why));
+    snprintf(want, sizeof want, "%s: history schema version 2; this rzbench reads version 1", db);
+    cr_expect_str_eq(why, want);
+    cr_expect_neq(sqlite3_exec(h, "SELECT x FROM nowhere", 0, 0, 0), SQLITE_OK);
+    cr_expect_not(rzb_history_db_fail(h, db, "testing", why, sizeof why));
+    snprintf(want, sizeof want, "%s: testing: no such table: nowhere", db);
+    cr_expect_str_eq(why, want);
+    sqlite3_close(h);
+    cr_expect_not(rzb_history_db_fail(NULL, "x.sqlite", "opening", why, sizeof why));
+    cr_expect_str_eq(why, "x.sqlite: opening: out of memory");
+    cr_expect_null(rzb_history_db_open(db, false, why, sizeof why), "version 2 is refused");
+    cr_expect(strstr(why, "history schema version 2") != NULL, "%s", why);
+}
+
+Test(history, names_for_error_messages) {
+    const char *db = temp_path("history.sqlite");
+    fill_with_step(db);
+    char why[1024], names[256];
+    cr_assert(append_one(db, "prefill", "bbbbbbb", 9, "m2", 50, why, sizeof why), "%s", why);
+    size_t total;
+    cr_assert(rzb_history_names(db, false, 8, names, sizeof names, &total, why, sizeof why), "%s",
+              why);
+    cr_expect_str_eq(names, "'decode', 'prefill'");
+    cr_expect_eq(total, 2);
+    cr_assert(rzb_history_names(db, true, 1, names, sizeof names, &total, why, sizeof why));
+    cr_expect_str_eq(names, "'m1'", "only the first `max` are listed");
+    cr_expect_eq(total, 2);
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s.absent", db);
+    cr_expect_not(
+        rzb_history_names(missing, false, 8, names, sizeof names, &total, why, sizeof why));
+    cr_expect(strstr(why, missing) && strstr(why, "unable to open"), "%s", why);
+}
+
+/* The text printed, paged or plotted into a memory stream, NUL terminated. */
+typedef struct {
+    FILE *f;
+    char *text;
+    size_t len;
+} mem_text;
+
+static void mem_open(mem_text *m) {
+    m->f = open_memstream(&m->text, &m->len);
+}
+
+static const char *mem_close(mem_text *m) {
+    fclose(m->f);
+    return m->text;
+}
+
+Test(history, trends_as_tables_page_and_plot_in_process) {
+    const char *db = temp_path("history.sqlite");
+    fill_with_step(db);
+    rzb_history h;
+    char why[1024];
+    cr_assert(rzb_history_read(db, NULL, NULL, &h, why, sizeof why), "%s", why);
+    mem_text m;
+    mem_open(&m);
+    cr_expect(rzb_history_print(&h, "md", m.f));
+    cr_expect(strstr(mem_close(&m), "## decode: time (ns), machine m1") &&
+                  strstr(m.text, "| a11c004 | 2025-01-05 | 5 |"),
+              "%s", m.text);
+    free(m.text);
+    mem_open(&m);
+    cr_expect(rzb_history_print(&h, "csv", m.f));
+    cr_expect(strstr(mem_close(&m), "workload,metric,unit,machine,commit,") == m.text, "%s",
+              m.text);
+    free(m.text);
+    mem_open(&m);
+    cr_expect_not(rzb_history_print(&h, "xml", m.f), "an unknown format");
+    free((void *)mem_close(&m));
+    mem_open(&m);
+    cr_expect(rzb_history_html(&h, db, m.f));
+    cr_expect(strstr(mem_close(&m), db) && strstr(m.text, "<svg"), "the page names the database");
+    free(m.text);
+    cr_expect_str_eq(rzb_history_colour(0), "#4269d0");
+    cr_expect_str_eq(rzb_history_colour(9), rzb_history_colour(1), "the palette repeats");
+    mem_open(&m);
+    rzb_history_plot(h.trends, 1, m.f);
+    mem_close(&m);
+    cr_expect(!strncmp(m.text, "<svg", 4) && strstr(m.text, "</svg>"), "%.80s", m.text);
+    cr_expect(strstr(m.text, "stroke-dasharray") && strstr(m.text, rzb_history_colour(0)),
+              "the step is dashed, the line in the first colour");
+    cr_expect(strstr(m.text, ">a11c004<") != NULL, "commits label the x axis");
+    free(m.text);
+    FILE *ro = fopen("/dev/null", "r");
+    cr_expect_not(rzb_history_print(&h, "json", ro));
+    cr_expect_not(rzb_history_html(&h, db, ro));
+    fclose(ro);
+    rzb_history_free(&h);
 }
 
 static char out[1 << 18], err[8192];

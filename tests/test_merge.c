@@ -276,3 +276,60 @@ Test(merge, outcomes_of_a_report_text) {
     cr_expect_null(rzb_outcome_find(&o, "P1"));
     rzb_outcomes_free(&o);
 }
+
+/* The text a merge writer puts in a memory stream, NUL terminated; *ok is its return value. */
+static char *merge_text(bool (*writer)(const rzb_merge *, FILE *), const rzb_merge *m, bool *ok) {
+    char *text;
+    size_t len;
+    FILE *mem = open_memstream(&text, &len);
+    *ok = writer(m, mem);
+    fclose(mem);
+    return text;
+}
+
+Test(merge, each_format_alone_and_stream_errors) {
+    fake_bundle("a.tar", "a", "avx512", "SUPPORTED", 20);
+    fake_bundle("c.tar", "c", "avx2", "FALSIFIED", 5);
+    rzb_merge m = {.command = "test"};
+    add(&m, "a.tar");
+    add(&m, "c.tar");
+    bool ok;
+    char *t = merge_text(rzb_merge_md, &m, &ok);
+    cr_expect(ok && strstr(t, "# rzbench merge: 2 bundles, 1 claim\n"), "%s", t);
+    cr_expect(strstr(t, "- P1: SUPPORTED on 1 AVX-512 host, FALSIFIED on 1 AVX2 host") != NULL);
+    free(t);
+    t = merge_text(rzb_merge_csv, &m, &ok);
+    cr_expect(ok &&
+                  !strncmp(t, "machine,hostname,class,bundle,rz_commit,triad_gbs,P1,P1 ratio,", 62),
+              "%s", t);
+    cr_expect(strstr(t, "\"FALSIFIED\",5,4.5,5.5") != NULL, "%s", t);
+    free(t);
+    t = merge_text(rzb_merge_json, &m, &ok);
+    cJSON *j = cJSON_Parse(t);
+    cr_expect(ok && j, "%s", t);
+    cJSON_Delete(j);
+    free(t);
+    FILE *ro = fopen("/dev/null", "r");
+    cr_expect_not(rzb_merge_md(&m, ro));
+    cr_expect_not(rzb_merge_csv(&m, ro));
+    cr_expect_not(rzb_merge_json(&m, ro));
+    rzb_reverify r = {.bundle = "a.tar",
+                      .then_commit = "c0ffee",
+                      .now_commit = "c0ffee",
+                      .then = &m.rows[0].out,
+                      .now = &m.rows[0].out};
+    cr_assert(rzb_reverify_judge(&r));
+    cr_expect_not(rzb_reverify_print(&r, "md", ro), "a stream error is reported");
+    fclose(ro);
+    char *text;
+    size_t len;
+    FILE *mem = open_memstream(&text, &len);
+    cr_expect(rzb_reverify_print(&r, "md", mem));
+    cr_expect(rzb_reverify_print(&r, "csv", mem));
+    cr_expect_not(rzb_reverify_print(&r, "xml", mem), "an unknown format");
+    fclose(mem);
+    cr_expect(strstr(text, "| P1 | SUPPORTED | ") && strstr(text, "| reproduced |"), "%s", text);
+    free(text);
+    rzb_reverify_free(&r);
+    rzb_merge_free(&m);
+}

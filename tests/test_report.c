@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <csv.h>
 #include <dirent.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,8 @@
 #include "engine/core/file.h"
 #include "harness/atomic_file.h"
 #include "harness/claim.h"
+#include "harness/html_escape.h"
+#include "harness/json_number.h"
 #include "harness/report.h"
 
 static const rzb_claim fake = {
@@ -196,4 +199,103 @@ Test(report, print_formats, .init = setup, .fini = teardown) {
     cr_expect(strstr(text, "**SUPPORTED**") != NULL);
     cr_expect(strstr(text, "\"samples\"") == NULL, "printed JSON is brief");
     free(text);
+}
+
+/* What one writer puts in a memory stream, NUL terminated; *ok is its return value. */
+static char *written(bool (*writer)(const rzb_report *, FILE *), bool *ok) {
+    char *text;
+    size_t len;
+    FILE *mem = open_memstream(&text, &len);
+    *ok = writer(&rep, mem);
+    fclose(mem);
+    return text;
+}
+
+Test(report, each_writer_alone, .init = setup, .fini = teardown) {
+    bool ok;
+    char *t = written(rzb_report_samples_csv, &ok);
+    cr_expect(ok && !strncmp(t, "\"claim\",", 8) &&
+                  strstr(t, "\"X1\",\"fast, one\",\"per call\",0,0,10,"),
+              "%.200s", t);
+    free(t);
+    t = written(rzb_report_summary_csv, &ok);
+    cr_expect(ok && !strncmp(t, "\"claim\",", 8) &&
+                  strstr(t, "\"X1\",\"slow\",\"per call\",\"ns\",300,"),
+              "%.200s", t);
+    free(t);
+    t = written(rzb_report_verdicts_csv, &ok);
+    cr_expect(ok && strstr(t, "SKIPPED") && strstr(t, "baseline missing: no torch"), "%s", t);
+    free(t);
+    t = written(rzb_report_json, &ok);
+    cr_expect(ok && strstr(t, "\"samples\""), "the full JSON keeps every sample");
+    free(t);
+    t = written(rzb_report_json_brief, &ok);
+    cr_expect(ok && strstr(t, "\"verdict\"") && !strstr(t, "\"samples\""));
+    free(t);
+    t = written(rzb_report_html, &ok);
+    cr_expect(ok && strstr(t, "&lt;tags&gt;") && !strstr(t, "<tags>"));
+    free(t);
+    t = written(rzb_report_md, &ok);
+    cr_expect(ok && strstr(t, "- timer overhead: 20 ns") && strstr(t, "- note: synthetic data"),
+              "%s", t);
+    free(t);
+}
+
+Test(report, writers_report_a_stream_error, .init = setup, .fini = teardown) {
+    FILE *ro = fopen("/dev/null", "r");
+    cr_assert_not_null(ro);
+    cr_expect_not(rzb_report_samples_csv(&rep, ro));
+    cr_expect_not(rzb_report_summary_csv(&rep, ro));
+    cr_expect_not(rzb_report_verdicts_csv(&rep, ro));
+    cr_expect_not(rzb_report_json(&rep, ro));
+    cr_expect_not(rzb_report_json_brief(&rep, ro));
+    cr_expect_not(rzb_report_html(&rep, ro));
+    cr_expect_not(rzb_report_md(&rep, ro));
+    fclose(ro);
+}
+
+Test(report, atomic_steps_say_what_failed, .init = setup, .fini = teardown) {
+    char err[512], path[128];
+    snprintf(path, sizeof path, "%s/a/b/c", dir);
+    cr_expect(rzb_make_dirs(path, err, sizeof err), "%s", err);
+    cr_expect(rzb_make_dirs(path, err, sizeof err), "an existing folder is fine");
+    struct stat st;
+    cr_expect(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+    snprintf(path, sizeof path, "%s/a/b/c/x.txt", dir);
+    rzb_atomic_file a;
+    cr_assert(rzb_atomic_open_said(&a, path, err, sizeof err), "%s", err);
+    fputs("new", a.f);
+    cr_expect(rzb_atomic_close_said(&a, true, err, sizeof err), "%s", err);
+    cr_expect_eq(access(path, R_OK), 0);
+    cr_assert(rzb_atomic_open_said(&a, path, err, sizeof err), "%s", err);
+    cr_expect_not(rzb_atomic_close_said(&a, false, err, sizeof err));
+    char want[256];
+    snprintf(want, sizeof want, "%s: write failed (", path);
+    cr_expect(strstr(err, want) && strstr(err, "); the previous file is untouched"), "%s", err);
+    snprintf(path, sizeof path, "%s/no/such/x.txt", dir);
+    cr_expect_not(rzb_atomic_open_said(&a, path, err, sizeof err));
+    snprintf(want, sizeof want, "%s: cannot create a temporary file beside it: No such file", path);
+    cr_expect(strstr(err, want) != NULL, "%s", err);
+    snprintf(path, sizeof path, "%s/a/b/c/x.txt/d", dir);
+    cr_expect_not(rzb_make_dirs(path, err, sizeof err));
+    cr_expect(strstr(err, "x.txt/d: cannot create the directory: Not a directory"), "%s", err);
+}
+
+Test(report, html_escape_known_answer) {
+    char buf[128];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    rzb_html_escape("a<b> & \"c\" 'd'", f);
+    fclose(f);
+    cr_expect_str_eq(buf, "a&lt;b&gt; &amp; &quot;c&quot; 'd'");
+}
+
+Test(report, json_numbers_that_are_not_finite_are_null) {
+    cJSON *o = cJSON_CreateObject();
+    rzb_json_number(o, "ratio", 1.5);
+    rzb_json_number(o, "lo", NAN);
+    rzb_json_number(o, "hi", INFINITY);
+    char *text = cJSON_PrintUnformatted(o);
+    cr_expect_str_eq(text, "{\"ratio\":1.5,\"lo\":null,\"hi\":null}");
+    free(text);
+    cJSON_Delete(o);
 }

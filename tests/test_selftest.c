@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "claims/workloads/selftest_delay.h"
+#include "harness/runner.h"
 #include "harness/timer.h"
 
 /* A workload the compiler cannot remove: a dependency chain through a volatile. */
@@ -125,4 +126,29 @@ Test(selftest, runner_rules_refuse_a_clear_difference) {
     cr_expect(!noisy.busy);
     rzb_selftest_outcome few = judge(&r, 4, 2.0, 0.01, 0);
     cr_expect_eq(few.verdict, RZB_INCONCLUSIVE, "%s", r.reason);
+}
+
+/* Counts the calls it is asked for. */
+static void count_calls(void *ctx, uint64_t calls) {
+    *(uint64_t *)ctx += calls;
+}
+
+Test(runner, warmup_untimed_then_one_sample_per_batch) {
+    uint64_t calls = 0;
+    rzb_sampling plan = {.warmup = 3, .iterations = 5, .batch = 4};
+    rzb_series out;
+    rzb_series_init(&out, "count", "ns", "per call");
+    rzb_sample_run(&plan, count_calls, &calls, 2, &out);
+    cr_expect_eq(calls, 3 + 5 * 4, "three single warm-up calls, then five batches of four");
+    cr_assert_eq(out.n, 5, "warm-up calls leave no sample");
+    for (size_t i = 0; i < out.n; i++) {
+        cr_expect_eq(out.run[i], 2);
+        cr_expect(out.values[i] >= 0 && isfinite(out.values[i]), "%g", out.values[i]);
+    }
+    rzb_series_free(&out);
+}
+
+Test(runner, timer_overhead_is_a_whole_number_of_ns) {
+    double ns = rzb_timer_overhead_ns();
+    cr_expect(ns >= 0 && ns == floor(ns) && ns < 1e9, "%g", ns);
 }

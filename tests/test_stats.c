@@ -91,3 +91,19 @@ Test(stats, time_intervals_never_go_below_zero) {
     cr_assert(rzb_log_mean_ci(x, 10, 0.95, &g, &lo, &hi));
     cr_expect(lo > 0 && lo < g && g < hi);
 }
+
+Test(stats, median_of_odd_even_and_empty) {
+    const double odd[] = {9, 1, 5}, even[] = {4, 1, 3, 2};
+    cr_expect_float_eq(rzb_median(odd, 3), 5, 0);
+    cr_expect_float_eq(rzb_median(even, 4), 2.5, 0);
+    cr_expect_float_eq(odd[0], 9, 0, "input left in its order");
+    cr_expect(isnan(rzb_median(odd, 0)));
+}
+
+Test(stats, p_text_two_digits_and_underflow) {
+    char buf[32];
+    cr_expect_str_eq(rzb_p_text(0.012345, buf), "0.012");
+    cr_expect_str_eq(rzb_p_text(3.1e-7, buf), "3.1e-07");
+    cr_expect_str_eq(rzb_p_text(0, buf), "< 1e-300");
+    cr_expect_eq(rzb_p_text(0.5, buf), buf, "writes into and returns the caller's buffer");
+}

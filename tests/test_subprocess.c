@@ -4,11 +4,14 @@
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/baseline.h"
 #include "harness/load.h"
 #include "harness/subprocess.h"
 #include "harness/timer.h"
@@ -113,4 +116,102 @@ Test(subprocess, read_all_takes_every_byte) {
     cr_expect_str_eq(out + 200000, "end");
     free(out);
     cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
+}
+
+Test(subprocess, line_protocol_ask_and_read) {
+    char *argv[] = {"sh", "-c", "echo ready; while read l; do echo \"got $l\"; done", NULL};
+    char err[256];
+    rzb_child c;
+    cr_assert(rzb_child_start(argv, NULL, &c, err, sizeof err), "%s", err);
+    cr_expect_str_eq(rzb_child_read(&c), "ready", "the newline is dropped");
+    cr_expect_str_eq(rzb_child_ask(&c, "one"), "got one");
+    cr_expect_str_eq(rzb_child_ask(&c, "two words"), "got two words");
+    fclose(c.to);
+    c.to = NULL;
+    cr_expect_null(rzb_child_read(&c), "end of file once the child is done");
+    cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
+}
+
+Test(subprocess, a_timed_process_gives_status_output_and_time) {
+    char *ok[] = {"sh", "-c", "printf hello; echo noise >&2; exit 3", NULL};
+    char out[4];
+    uint64_t ns = 0;
+    cr_expect_eq(rzb_time_process(ok, &ns, out, sizeof out), 3);
+    cr_expect_str_eq(out, "hel", "stdout truncated to cap - 1, stderr discarded");
+    cr_expect_gt(ns, 0);
+    char *killed[] = {"sh", "-c", "kill -KILL $$", NULL};
+    cr_expect_eq(rzb_time_process(killed, &ns, out, sizeof out), -1);
+    char *absent[] = {"/nonexistent/rzt-no-such-tool", NULL};
+    cr_expect_eq(rzb_time_process(absent, &ns, out, sizeof out), -2);
+}
+
+/* A context whose baseline helpers are shell scripts: scripts_dir/baselines/NAME runs `body`. */
+static void fake_helper(rzb_context *ctx, const char *name, const char *body) {
+    if (!ctx->scripts_dir[0]) {
+        char dir[] = "/tmp/rzt-baselines-XXXXXX", sub[64];
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(sub, sizeof sub, "%s/baselines", dir);
+        cr_assert_eq(mkdir(sub, 0755), 0);
+        snprintf(ctx->scripts_dir, sizeof ctx->scripts_dir, "%s", dir);
+        snprintf(ctx->python, sizeof ctx->python, "sh");
+    }
+    char path[4200];
+    snprintf(path, sizeof path, "%s/baselines/%s", ctx->scripts_dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(body, f);
+    fclose(f);
+}
+
+/* Removes the helpers' folder. */
+static void remove_helpers(const rzb_context *ctx) {
+    char *argv[] = {"rm", "-rf", (char *)ctx->scripts_dir, NULL};
+    uint64_t ns;
+    char out[8];
+    cr_expect_eq(rzb_time_process(argv, &ns, out, sizeof out), 0);
+}
+
+Test(baseline, greeting_samples_and_a_protocol_error) {
+    rzb_context ctx = {0};
+    fake_helper(&ctx, "ok.sh",
+                "echo '{\"ready\": true, \"torch\": \"2.0-fake\", \"threads\": 4}'\n"
+                "while read l; do case \"$l\" in quit) exit 0;;\n"
+                "bad) echo '{\"samples_ns\": [1]}';;\n"
+                "*) echo '{\"samples_ns\": [100, 200, 300]}';; esac; done\n");
+    rzb_baseline b;
+    char why[1024];
+    cr_assert(rzb_baseline_start(&b, &ctx, "ok.sh", NULL, NULL, why, sizeof why), "%s", why);
+    cr_expect_str_eq(rzb_baseline_info(&b, "torch"), "2.0-fake");
+    cr_expect_str_eq(rzb_baseline_info(&b, "numpy"), "?");
+    cr_expect_eq(rzb_baseline_number(&b, "threads"), 4);
+    cr_expect(isnan(rzb_baseline_number(&b, "torch")), "a string is not a number");
+    rzb_series s;
+    rzb_series_init(&s, "torch", "ns", "per call");
+    cr_expect(rzb_baseline_sample(&b, "go", 3, 10, 1, &s));
+    cr_assert_eq(s.n, 3);
+    cr_expect(s.values[0] == 10 && s.values[2] == 30 && s.run[1] == 1);
+    cr_expect_not(rzb_baseline_sample(&b, "bad", 3, 1, 2, &s), "one sample where three were due");
+    cr_expect_not(b.alive, "a protocol error stops the helper");
+    cr_expect_not(rzb_baseline_sample(&b, "go", 3, 1, 2, &s));
+    cr_expect_eq(s.n, 3);
+    rzb_baseline_stop(&b);
+    rzb_series_free(&s);
+    remove_helpers(&ctx);
+}
+
+Test(baseline, a_helper_that_cannot_start_says_why) {
+    rzb_context ctx = {0};
+    fake_helper(&ctx, "err.sh", "echo 'no module named torch' >&2; exit 1\n");
+    fake_helper(&ctx, "quiet.sh", "exit 0\n");
+    fake_helper(&ctx, "ill.sh", "kill -ILL $$\n");
+    rzb_baseline b;
+    char why[1024], want[4400];
+    cr_expect_not(rzb_baseline_start(&b, &ctx, "err.sh", NULL, NULL, why, sizeof why));
+    snprintf(want, sizeof want, "sh %s/baselines/err.sh: no module named torch", ctx.scripts_dir);
+    cr_expect_str_eq(why, want);
+    cr_expect_not(rzb_baseline_start(&b, &ctx, "quiet.sh", NULL, NULL, why, sizeof why));
+    cr_expect(strstr(why, "quiet.sh: exited without a greeting") != NULL, "%s", why);
+    cr_expect_not(rzb_baseline_start(&b, &ctx, "ill.sh", NULL, NULL, why, sizeof why));
+    cr_expect(strstr(why, "SIGILL") != NULL, "%s", why);
+    remove_helpers(&ctx);
 }
