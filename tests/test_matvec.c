@@ -11,8 +11,8 @@
  *    few hundred blocks, far below what any wrong quant or scale would change.
  * 2. rz_matvec_mt (no pool, pools of 2 and 3), rz_matmul_mt and rz_vec_dot_rows equal the
  * row-by-row dot exactly, for rows that are no multiple of the chunk or tile; every tile kernel,
- * of every shape, equals its dot exactly (and so is within 1. of the scalar dot), for block counts
- * that are no multiple of 8.
+ * of every shape, equals its ISA's dot exactly, for block counts that are no multiple of 8, and
+ * that dot is within the tolerance of 1. of the scalar one.
  * 3. The quantized matvec stays within the error that quantizing x explains of rz_matvec_ref,
  *    which dots dequantized weights with float x: |x - x8| <= d/2 + 127*|d - f16(d)| per element,
  *    bounded by 0.6 * amax(block) / 127 + 127 * 2^-24 (the f16 scale's relative and subnormal
