@@ -1,15 +1,18 @@
 /* The decode matvec (backends/vec_dot.h, backends/matvec_threads.h).
- * The tables hold each ISA's named kernels, and the q8_0 activation layout adds up.
+ * Each ISA's table holds exactly the kernels named here (the tests call them through these
+ * names), and the q8_0 activation layout adds up.
  * 0. Every ISA's activation quantizer writes the scalar one's bytes exactly.
  * 1. Every SIMD dot kernel agrees with the scalar reference on random blocks and on quantized
- *    weights, for several block counts. The integer block sums are exact in both; only the order
- *    of the float scale products and sums differs, so the tolerance is 1e-5 of M, the sum over
- *    elements of |x| times the magnitudes of the two parts of the weight (scale part and min
+ *    weights, for several block counts, and every scalar dot with the double-precision dot of the
+ *    dequantized weights and activations. The integer block sums are exact; only the order and
+ *    rounding of the float scale products and sums differ, so the tolerance is 1e-5 of M, the sum
+ *    over elements of |x| times the magnitudes of the two parts of the weight (scale part and min
  *    part, each summed in float): a few float roundings per block (2^-24 each) over at most a
  *    few hundred blocks, far below what any wrong quant or scale would change.
- * 2. rz_matvec_mt (no pool, pools of 2 and 3) and rz_matmul_mt equal the row-by-row dot exactly,
- * for rows that are no multiple of the chunk; every tile kernel, of every shape, equals its dot
- * exactly, for block counts that are no multiple of 8.
+ * 2. rz_matvec_mt (no pool, pools of 2 and 3), rz_matmul_mt and rz_vec_dot_rows equal the
+ * row-by-row dot exactly, for rows that are no multiple of the chunk or tile; every tile kernel,
+ * of every shape, equals its ISA's dot exactly, for block counts that are no multiple of 8, and
+ * that dot is within the tolerance of 1. of the scalar one.
  * 3. The quantized matvec stays within the error that quantizing x explains of rz_matvec_ref,
  *    which dots dequantized weights with float x: |x - x8| <= d/2 + 127*|d - f16(d)| per element,
  *    bounded by 0.6 * amax(block) / 127 + 127 * 2^-24 (the f16 scale's relative and subnormal
@@ -96,41 +99,92 @@ static void *quantize_x(uint32_t type, const float *x, int64_t n, float *seen) {
     return xq;
 }
 
-/* Each entry of an ISA's table: its named dot kernel, the partner type and its quantizer. */
-#define RZ_EXPECT_ENTRY(isa, TYPE, type, VDT, quant)                                               \
-    do {                                                                                           \
-        const rz_vec_kernel *k = rz_vec_kernel_for(&rz_backend_##isa, RZ_TYPE_##TYPE);             \
-        cr_expect_eq(k->dot, rz_##isa##_vec_dot_##type);                                           \
-        cr_expect_eq(k->vdt, RZ_TYPE_##VDT);                                                       \
-        cr_expect_eq(k->quantize, quant);                                                          \
-    } while (0)
+/* Each ISA's kernels by name, in the order of types[]: the dot, the tile (NULL where the ISA has
+ * none) and the quantizer to the partner type (NULL for float weights, which dot x itself). */
+typedef struct {
+    rz_vec_dot_fn dot;
+    rz_vec_tile_fn tile;
+    rz_vec_quantize_fn quantize;
+} named_kernel;
 
-#define RZ_EXPECT_TABLE(isa)                                                                       \
-    do {                                                                                           \
-        cr_expect_eq(rz_backend_##isa.vec, rz_##isa##_vec);                                        \
-        RZ_EXPECT_ENTRY(isa, F32, f32, F32, NULL);                                                 \
-        RZ_EXPECT_ENTRY(isa, F16, f16, F32, NULL);                                                 \
-        RZ_EXPECT_ENTRY(isa, BF16, bf16, F32, NULL);                                               \
-        RZ_EXPECT_ENTRY(isa, Q4_0, q4_0, Q8_0, rz_##isa##_quantize_q8_0);                          \
-        RZ_EXPECT_ENTRY(isa, Q4_1, q4_1, Q8_0, rz_##isa##_quantize_q8_0);                          \
-        RZ_EXPECT_ENTRY(isa, Q5_0, q5_0, Q8_0, rz_##isa##_quantize_q8_0);                          \
-        RZ_EXPECT_ENTRY(isa, Q5_1, q5_1, Q8_0, rz_##isa##_quantize_q8_0);                          \
-        RZ_EXPECT_ENTRY(isa, Q8_0, q8_0, Q8_0, rz_##isa##_quantize_q8_0);                          \
-        RZ_EXPECT_ENTRY(isa, Q4_K, q4_k, Q8_K, rz_##isa##_quantize_q8_k);                          \
-        RZ_EXPECT_ENTRY(isa, Q5_K, q5_k, Q8_K, rz_##isa##_quantize_q8_k);                          \
-        RZ_EXPECT_ENTRY(isa, Q6_K, q6_k, Q8_K, rz_##isa##_quantize_q8_k);                          \
-        cr_expect_null(rz_##isa##_vec[RZ_TYPE_Q8_1].dot);                                          \
-        cr_expect_eq(rz_vec_kernel_for(&rz_backend_##isa, RZ_TYPE_Q8_1)->vdt, -1);                 \
-        cr_expect_eq(rz_vec_kernel_for(&rz_backend_##isa, RZ_TYPE_ID_LIMIT)->vdt, -1);             \
-    } while (0)
+static const int partners[N_TYPES] = {RZ_TYPE_F32,  RZ_TYPE_F32,  RZ_TYPE_F32,  RZ_TYPE_Q8_0,
+                                      RZ_TYPE_Q8_0, RZ_TYPE_Q8_0, RZ_TYPE_Q8_0, RZ_TYPE_Q8_0,
+                                      RZ_TYPE_Q8_K, RZ_TYPE_Q8_K, RZ_TYPE_Q8_K};
+
+static const named_kernel scalar_kernels[N_TYPES] = {
+    {rz_scalar_vec_dot_f32, NULL, NULL},
+    {rz_scalar_vec_dot_f16, NULL, NULL},
+    {rz_scalar_vec_dot_bf16, NULL, NULL},
+    {rz_scalar_vec_dot_q4_0, NULL, rz_scalar_quantize_q8_0},
+    {rz_scalar_vec_dot_q4_1, NULL, rz_scalar_quantize_q8_0},
+    {rz_scalar_vec_dot_q5_0, NULL, rz_scalar_quantize_q8_0},
+    {rz_scalar_vec_dot_q5_1, NULL, rz_scalar_quantize_q8_0},
+    {rz_scalar_vec_dot_q8_0, NULL, rz_scalar_quantize_q8_0},
+    {rz_scalar_vec_dot_q4_k, NULL, rz_scalar_quantize_q8_k},
+    {rz_scalar_vec_dot_q5_k, NULL, rz_scalar_quantize_q8_k},
+    {rz_scalar_vec_dot_q6_k, NULL, rz_scalar_quantize_q8_k},
+};
+
+static const named_kernel avx2_kernels[N_TYPES] = {
+    {rz_avx2_vec_dot_f32, NULL, NULL},
+    {rz_avx2_vec_dot_f16, NULL, NULL},
+    {rz_avx2_vec_dot_bf16, NULL, NULL},
+    {rz_avx2_vec_dot_q4_0, rz_avx2_vec_tile_q4_0, rz_avx2_quantize_q8_0},
+    {rz_avx2_vec_dot_q4_1, rz_avx2_vec_tile_q4_1, rz_avx2_quantize_q8_0},
+    {rz_avx2_vec_dot_q5_0, rz_avx2_vec_tile_q5_0, rz_avx2_quantize_q8_0},
+    {rz_avx2_vec_dot_q5_1, rz_avx2_vec_tile_q5_1, rz_avx2_quantize_q8_0},
+    {rz_avx2_vec_dot_q8_0, rz_avx2_vec_tile_q8_0, rz_avx2_quantize_q8_0},
+    {rz_avx2_vec_dot_q4_k, rz_avx2_vec_tile_q4_k, rz_avx2_quantize_q8_k},
+    {rz_avx2_vec_dot_q5_k, rz_avx2_vec_tile_q5_k, rz_avx2_quantize_q8_k},
+    {rz_avx2_vec_dot_q6_k, NULL, rz_avx2_quantize_q8_k},
+};
+
+static const named_kernel avx512_kernels[N_TYPES] = {
+    {rz_avx512_vec_dot_f32, rz_avx512_vec_tile_f32, NULL},
+    {rz_avx512_vec_dot_f16, rz_avx512_vec_tile_f16, NULL},
+    {rz_avx512_vec_dot_bf16, rz_avx512_vec_tile_bf16, NULL},
+    {rz_avx512_vec_dot_q4_0, rz_avx512_vec_tile_q4_0, rz_avx512_quantize_q8_0},
+    {rz_avx512_vec_dot_q4_1, rz_avx512_vec_tile_q4_1, rz_avx512_quantize_q8_0},
+    {rz_avx512_vec_dot_q5_0, rz_avx512_vec_tile_q5_0, rz_avx512_quantize_q8_0},
+    {rz_avx512_vec_dot_q5_1, rz_avx512_vec_tile_q5_1, rz_avx512_quantize_q8_0},
+    {rz_avx512_vec_dot_q8_0, rz_avx512_vec_tile_q8_0, rz_avx512_quantize_q8_0},
+    {rz_avx512_vec_dot_q4_k, rz_avx512_vec_tile_q4_k, rz_avx512_quantize_q8_k},
+    {rz_avx512_vec_dot_q5_k, rz_avx512_vec_tile_q5_k, rz_avx512_quantize_q8_k},
+    {rz_avx512_vec_dot_q6_k, rz_avx512_vec_tile_q6_k, rz_avx512_quantize_q8_k},
+};
+
+static const struct {
+    const rz_backend *be;
+    const rz_vec_kernel *table;
+    const named_kernel *kernels;
+} isas[RZ_ISA_COUNT] = {
+    [RZ_ISA_SCALAR] = {&rz_backend_scalar, rz_scalar_vec, scalar_kernels},
+    [RZ_ISA_AVX2] = {&rz_backend_avx2, rz_avx2_vec, avx2_kernels},
+    [RZ_ISA_AVX512] = {&rz_backend_avx512, rz_avx512_vec, avx512_kernels},
+};
+
+/* The named kernels of types[ti] on isa, once the ISA's table entry is checked to hold them. */
+static const named_kernel *named(int isa, int ti) {
+    const named_kernel *want = &isas[isa].kernels[ti];
+    const rz_vec_kernel *k = rz_vec_kernel_for(isas[isa].be, types[ti]);
+    cr_assert(k->dot == want->dot && k->tile == want->tile && k->quantize == want->quantize &&
+                  k->vdt == partners[ti],
+              "%s %s: the table's entry is not the named kernels", isas[isa].be->name,
+              rz_type_get(types[ti])->name);
+    return want;
+}
 
 Test(matvec, tables_and_layouts) {
-    RZ_EXPECT_TABLE(scalar);
-    RZ_EXPECT_TABLE(avx2);
-    RZ_EXPECT_TABLE(avx512);
-    cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q4_1), RZ_TYPE_Q8_0);
-    cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q6_K), RZ_TYPE_Q8_K);
-    cr_expect_eq(rz_vec_dot_type(RZ_TYPE_BF16), RZ_TYPE_F32);
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        cr_expect_eq(isas[isa].be->vec, isas[isa].table);
+        for (int ti = 0; ti < N_TYPES; ti++)
+            named(isa, ti);
+        cr_expect_null(isas[isa].table[RZ_TYPE_Q8_1].dot);
+        cr_expect_eq(rz_vec_kernel_for(isas[isa].be, RZ_TYPE_Q8_1)->vdt, -1);
+        cr_expect_eq(rz_vec_kernel_for(isas[isa].be, RZ_TYPE_ID_LIMIT)->vdt, -1);
+    }
+    for (int ti = 0; ti < N_TYPES; ti++)
+        cr_expect_eq(rz_vec_dot_type(types[ti]), partners[ti]);
     cr_expect_eq(rz_vec_dot_type(RZ_TYPE_Q8_1), -1);
     for (int64_t n = 32; n <= 32 * 20; n += 32) {
         const int64_t nb = n / 32, padded = rz_vec_dot_q8_0_padded(n);
@@ -205,12 +259,9 @@ Test(matvec, simd_dots_match_the_scalar_reference) {
     for (int isa = RZ_ISA_AVX2; isa < RZ_ISA_COUNT; isa++) {
         if (!rz_backend_for((rz_isa)isa)) continue;
         isas++;
-        const rz_backend *simd_be = rz_backend_for((rz_isa)isa);
         for (int ti = 0; ti < N_TYPES; ti++) {
             const uint32_t type = types[ti];
-            const rz_vec_dot_fn simd = rz_vec_kernel_for(simd_be, type)->dot;
-            const rz_vec_dot_fn ref = rz_vec_kernel_for(&rz_backend_scalar, type)->dot;
-            cr_assert(simd && ref, "%s has no kernel", rz_type_get(type)->name);
+            const rz_vec_dot_fn simd = named(isa, ti)->dot, ref = named(RZ_ISA_SCALAR, ti)->dot;
             const int64_t bs = rz_type_get(type)->quantized ? rz_type_get(type)->block_size : 1;
             for (int64_t blocks = 1; blocks <= 40; blocks += blocks < 10 ? 1 : 13) {
                 for (uint64_t seed = 1; seed <= 4; seed++) {
@@ -236,6 +287,42 @@ Test(matvec, simd_dots_match_the_scalar_reference) {
     }
     cr_log_info("%d SIMD ISAs, %d dot cases", isas, cases);
     if (!isas) cr_skip_test("this CPU runs no SIMD backend");
+}
+
+Test(matvec, scalar_dots_equal_the_dot_of_the_dequantized_operands) {
+    int cases = 0;
+    for (int ti = 0; ti < N_TYPES; ti++) {
+        const uint32_t type = types[ti];
+        const rz_vec_dot_fn ref = named(RZ_ISA_SCALAR, ti)->dot;
+        const int64_t bs = rz_type_get(type)->quantized ? rz_type_get(type)->block_size : 1;
+        for (int64_t blocks = 1; blocks <= 40; blocks += blocks < 10 ? 1 : 13) {
+            for (uint64_t seed = 1; seed <= 2; seed++) {
+                const int64_t n = blocks * bs;
+                void *w = make_weights(type, n, seed + 10 * (uint64_t)blocks);
+                float *x = malloc((size_t)n * sizeof *x), *seen = malloc((size_t)n * 4);
+                float *wf = malloc((size_t)n * sizeof *wf);
+                rzt_fill_weights(x, n, seed * 7 + (uint64_t)blocks);
+                void *xq = quantize_x(type, x, n, seen);
+                rz_type_get(type)->to_float(w, wf, n);
+                double want = 0;
+                for (int64_t i = 0; i < n; i++)
+                    want += (double)wf[i] * seen[i];
+                const float got = ref(w, xq, n);
+                const double tol = 1e-5 * magnitude(type, w, seen, n) + 1e-35;
+                cr_assert(fabs(got - want) <= tol,
+                          "%s n=%lld seed %llu: %.9g, dequantized %.9g (tolerance %.3g)",
+                          rz_type_get(type)->name, (long long)n, (unsigned long long)seed, got,
+                          want, tol);
+                cases++;
+                free(w);
+                free(x);
+                free(seen);
+                free(wf);
+                free(xq);
+            }
+        }
+    }
+    cr_log_info("%d scalar dot cases", cases);
 }
 
 static void expect_same_rows(const float *got, const float *want, int64_t rows, const char *what,
@@ -295,32 +382,44 @@ Test(matvec, threads_and_batches_equal_the_row_dots) {
 
 Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
     enum { ROWS = 9, TOKENS = 4 };
+    int tiles = 0;
     for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
         if (!rz_backend_for((rz_isa)isa)) continue;
         for (int ti = 0; ti < N_TYPES; ti++) {
-            const rz_vec_kernel k = *rz_vec_kernel_for(rz_backend_for((rz_isa)isa), types[ti]);
-            if (!k.tile) continue;
-            cr_assert(k.dot, "a tile without a dot");
-            for (int64_t cols = 32; cols <= 19 * 32; cols += 3 * 32) {
+            const named_kernel *k = named(isa, ti);
+            const rz_vec_dot_fn ref = named(RZ_ISA_SCALAR, ti)->dot;
+            if (!k->tile) continue;
+            tiles++;
+            const int64_t bs =
+                rz_type_get(types[ti])->quantized ? rz_type_get(types[ti])->block_size : 32;
+            for (int64_t cols = bs; cols <= 19 * bs; cols += 3 * bs) {
                 const size_t row_bytes = bytes_of(types[ti], cols);
                 uint8_t *w = make_weights(types[ti], ROWS * cols, (uint64_t)cols);
                 float *X = malloc((size_t)(TOKENS * cols) * sizeof *X);
                 float *seen = malloc((size_t)cols * sizeof *seen);
                 rzt_fill_weights(X, TOKENS * cols, 7);
-                void *xq[TOKENS];
-                const size_t xb = rz_vec_dot_x_bytes(rz_vec_dot_type(types[ti]), cols);
+                const size_t xb = rz_vec_dot_x_bytes(partners[ti], cols);
                 uint8_t *xs = malloc(TOKENS * xb);
                 float want[TOKENS][ROWS], got[TOKENS * ROWS];
                 for (int t = 0; t < TOKENS; t++) {
-                    xq[t] = quantize_x(types[ti], X + t * cols, cols, seen);
-                    memcpy(xs + t * xb, xq[t], xb);
-                    for (int r = 0; r < ROWS; r++)
-                        want[t][r] = k.dot(w + r * row_bytes, xq[t], cols);
+                    void *xq = quantize_x(types[ti], X + t * cols, cols, seen);
+                    memcpy(xs + t * xb, xq, xb);
+                    for (int r = 0; r < ROWS; r++) {
+                        want[t][r] = k->dot(w + r * row_bytes, xq, cols);
+                        const float scalar = ref(w + r * row_bytes, xq, cols);
+                        const double tol =
+                            1e-5 * magnitude(types[ti], w + r * row_bytes, seen, cols) + 1e-35;
+                        cr_assert(fabs((double)want[t][r] - scalar) <= tol,
+                                  "isa %d %s cols %lld: (%d, %d) is %.9g, scalar %.9g", isa,
+                                  rz_type_get(types[ti])->name, (long long)cols, r, t, want[t][r],
+                                  scalar);
+                    }
+                    free(xq);
                 }
                 for (int nr = 1; nr <= ROWS; nr++)
                     for (int nt = 1; nt <= TOKENS; nt++) {
                         memset(got, 0, sizeof got);
-                        k.tile(w, row_bytes, nr, xs, xb, nt, got, ROWS, cols);
+                        k->tile(w, row_bytes, nr, xs, xb, nt, got, ROWS, cols);
                         for (int t = 0; t < nt; t++)
                             for (int r = 0; r < nr; r++)
                                 cr_assert(!memcmp(&got[t * ROWS + r], &want[t][r], sizeof(float)),
@@ -328,13 +427,51 @@ Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
                                           isa, rz_type_get(types[ti])->name, (long long)cols, nr,
                                           nt, r, t, got[t * ROWS + r], want[t][r]);
                     }
-                for (int t = 0; t < TOKENS; t++)
-                    free(xq[t]);
                 free(xs);
                 free(seen);
                 free(X);
                 free(w);
             }
+        }
+    }
+    cr_log_info("%d tile kernels", tiles);
+}
+
+/* rz_vec_dot_rows over rows [R0, R1) of ROWS and 1 or TOKENS tokens (more than one tile's):
+ * y[t * ldy + r - R0] is the dot of row r and token t, bit for bit, and nothing else is written. */
+Test(matvec, dot_rows_equal_the_dots) {
+    enum { ROWS = 11, TOKENS = 6, R0 = 2, R1 = 9 };
+    const int64_t cols = 2 * 256;
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        if (!rz_backend_for((rz_isa)isa)) continue;
+        for (int ti = 0; ti < N_TYPES; ti++) {
+            const rz_vec_kernel *k = rz_vec_kernel_for(isas[isa].be, types[ti]);
+            const size_t row_bytes = bytes_of(types[ti], cols);
+            const size_t xb = rz_vec_dot_x_bytes(partners[ti], cols);
+            uint8_t *w = make_weights(types[ti], ROWS * cols, 4), *xs = malloc(TOKENS * xb);
+            float *X = malloc((size_t)(TOKENS * cols) * sizeof *X);
+            rzt_fill_weights(X, TOKENS * cols, 11);
+            for (int t = 0; t < TOKENS; t++)
+                rz_vec_dot_quantize(k, X + t * cols, xs + t * xb, cols);
+            for (int nt = 1; nt <= TOKENS; nt += TOKENS - 1) {
+                float y[TOKENS][ROWS];
+                memset(y, 0x5a, sizeof y);
+                rz_vec_dot_rows(k, w, row_bytes, xs, xb, nt, &y[0][0], ROWS, R0, R1, cols);
+                for (int t = 0; t < TOKENS; t++)
+                    for (int r = 0; r < ROWS; r++) {
+                        float want;
+                        if (t < nt && r < R1 - R0)
+                            want = k->dot(w + (R0 + r) * row_bytes, xs + t * xb, cols);
+                        else
+                            memset(&want, 0x5a, sizeof want);
+                        cr_assert(!memcmp(&y[t][r], &want, sizeof want),
+                                  "%s %s %d tokens: y[%d][%d] is %a, want %a", isas[isa].be->name,
+                                  rz_type_get(types[ti])->name, nt, t, r, y[t][r], want);
+                    }
+            }
+            free(w);
+            free(xs);
+            free(X);
         }
     }
 }
