@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/core/file.h"
 #include "engine/formats/apr.h"
 #include "engine/formats/gguf.h"
 #include "engine/formats/gguf_rules.h"
@@ -275,4 +276,22 @@ Test(api_formats, map_and_unmap) {
     cr_expect_str_eq(err.msg, "/nonexistent/x.bin: cannot open: No such file or directory");
     cr_expect_eq(rz_map_file("/tmp", &base, &len, &err), RZ_EIO);
     cr_expect_str_eq(err.msg, "/tmp: not a regular file");
+}
+
+Test(api_formats, read_input_from_a_file_or_standard_input) {
+    static const char text[] = "line one\nline two\n";
+    const char *path = rzt_write_temp(text, sizeof text - 1, ".txt");
+    unsigned char *buf;
+    size_t len;
+    rz_error err;
+    cr_assert_eq(rz_file_read_input(path, &buf, &len, &err), RZ_OK, "%s", err.msg);
+    cr_expect(len == sizeof text - 1 && !memcmp(buf, text, len));
+    free(buf);
+    cr_assert_not_null(freopen(path, "rb", stdin));
+    cr_assert_eq(rz_file_read_input("-", &buf, &len, &err), RZ_OK, "%s", err.msg);
+    cr_expect(len == sizeof text - 1 && !memcmp(buf, text, len), "stdin gave %zu bytes", len);
+    free(buf);
+    unlink(path);
+    cr_expect_eq(rz_file_read_input("/nonexistent/x", &buf, &len, &err), RZ_EIO);
+    cr_expect(strstr(err.msg, "/nonexistent/x: cannot open") != NULL, "%s", err.msg);
 }

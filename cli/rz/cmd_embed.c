@@ -71,21 +71,6 @@ static int parse_args(int argc, char **argv, embed_args *a) {
     return 0;
 }
 
-static int read_stdin(unsigned char **buf, size_t *len) {
-    size_t cap = 1 << 16;
-    *len = 0;
-    *buf = malloc(cap);
-    for (size_t got; *buf && (got = fread(*buf + *len, 1, cap - *len, stdin)) > 0;) {
-        *len += got;
-        if (*len == cap) {
-            unsigned char *grown = realloc(*buf, cap *= 2);
-            if (!grown) free(*buf);
-            *buf = grown;
-        }
-    }
-    return *buf && !ferror(stdin) ? 0 : -1;
-}
-
 static void print_embedding(const float *e, int dim, int json, size_t index, int n_tokens) {
     if (json) printf("{\"index\":%zu,\"tokens\":%d,\"embedding\":[", index, n_tokens);
     for (int i = 0; i < dim; i++)
@@ -125,9 +110,8 @@ int rz_cmd_embed(int argc, char **argv) {
     rz_error err;
     unsigned char *buf = NULL;
     size_t len = 0;
-    if (strcmp(a.file, "-") ? rz_file_read_all(a.file, &buf, &len, &err) != RZ_OK
-                            : read_stdin(&buf, &len) != 0) {
-        fprintf(stderr, "rz embed: %s\n", strcmp(a.file, "-") ? err.msg : "cannot read stdin");
+    if (rz_file_read_input(a.file, &buf, &len, &err)) {
+        fprintf(stderr, "rz embed: %s\n", err.msg);
         return 1;
     }
     double t0 = rz_now_s();

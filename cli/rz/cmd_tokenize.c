@@ -22,21 +22,6 @@ static const char help[] =
     "  --lines          tokenize each line (without its \\n) on its own; one output line each\n"
     "  --stats          print the token count and the time taken to stderr\n";
 
-static int read_stdin(unsigned char **buf, size_t *len) {
-    size_t cap = 1 << 16;
-    *len = 0;
-    *buf = malloc(cap);
-    for (size_t got; *buf && (got = fread(*buf + *len, 1, cap - *len, stdin)) > 0;) {
-        *len += got;
-        if (*len == cap) {
-            unsigned char *grown = realloc(*buf, cap *= 2);
-            if (!grown) free(*buf);
-            *buf = grown;
-        }
-    }
-    return *buf && !ferror(stdin) ? 0 : -1;
-}
-
 int rz_cmd_tokenize(int argc, char **argv) {
     const char *model = NULL, *file = NULL, *text = NULL;
     unsigned flags = RZ_TOK_ADD_SPECIAL;
@@ -76,9 +61,8 @@ int rz_cmd_tokenize(int argc, char **argv) {
     rz_error err;
     unsigned char *buf = NULL;
     size_t len = text ? strlen(text) : 0;
-    if (file && (strcmp(file, "-") ? rz_file_read_all(file, &buf, &len, &err) != RZ_OK
-                                   : read_stdin(&buf, &len) != 0)) {
-        fprintf(stderr, "rz tokenize: %s\n", strcmp(file, "-") ? err.msg : "cannot read stdin");
+    if (file && rz_file_read_input(file, &buf, &len, &err)) {
+        fprintf(stderr, "rz tokenize: %s\n", err.msg);
         return 1;
     }
     rz_tok_vocab v;

@@ -31,3 +31,29 @@ rz_status rz_file_read_all(const char *path, unsigned char **data, size_t *len, 
     *len = n;
     return RZ_OK;
 }
+
+static rz_status read_stream(FILE *f, unsigned char **data, size_t *len, rz_error *err) {
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + n, 1, cap - n, f)) > 0;) {
+        n += got;
+        if (n == cap) {
+            unsigned char *grown = realloc(buf, cap *= 2);
+            if (!grown) free(buf);
+            buf = grown;
+        }
+    }
+    if (!buf) return rz_fail(err, RZ_ENOMEM, "standard input: cannot allocate %zu bytes", cap);
+    if (ferror(f)) {
+        free(buf);
+        return rz_fail(err, RZ_EIO, "standard input: read error: %s", strerror(errno));
+    }
+    *data = buf;
+    *len = n;
+    return RZ_OK;
+}
+
+rz_status rz_file_read_input(const char *path, unsigned char **data, size_t *len, rz_error *err) {
+    return strcmp(path, "-") ? rz_file_read_all(path, data, len, err)
+                             : read_stream(stdin, data, len, err);
+}

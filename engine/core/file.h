@@ -10,4 +10,8 @@
  * the path and the reason, or RZ_ENOMEM. */
 rz_status rz_file_read_all(const char *path, unsigned char **data, size_t *len, rz_error *err);
 
+/* The same for the CLIs' inputs: path "-" reads standard input to its end (RZ_EIO "standard
+ * input: ..." on a read error), any other path as rz_file_read_all. */
+rz_status rz_file_read_input(const char *path, unsigned char **data, size_t *len, rz_error *err);
+
 #endif
