@@ -13,6 +13,7 @@
 #include "engine/formats/gguf_rules.h"
 #include "engine/formats/gguf_stream.h"
 #include "engine/formats/gguf_write.h"
+#include "engine/formats/json_doc.h"
 #include "engine/formats/map.h"
 #include "engine/formats/safetensors.h"
 #include "engine/types/types.h"
@@ -294,4 +295,19 @@ Test(api_formats, read_input_from_a_file_or_standard_input) {
     unlink(path);
     cr_expect_eq(rz_file_read_input("/nonexistent/x", &buf, &len, &err), RZ_EIO);
     cr_expect(strstr(err.msg, "/nonexistent/x: cannot open") != NULL, "%s", err.msg);
+}
+
+Test(api_formats, json_object_parse) {
+    cJSON *root;
+    rz_error err;
+    static const char ok[] = "{\"a\": 1}", broken[] = "{\"a\": }", array[] = "[1]";
+    cr_assert_eq(rz_json_object_parse(ok, sizeof ok - 1, "c.json", &root, &err), RZ_OK);
+    cr_expect_eq(cJSON_GetObjectItem(root, "a")->valueint, 1);
+    cJSON_Delete(root);
+    cr_expect_eq(rz_json_object_parse(broken, sizeof broken - 1, "c.json", &root, &err),
+                 RZ_EFORMAT);
+    cr_expect(strstr(err.msg, "c.json: offset 6: expected valid JSON") != NULL, "%s", err.msg);
+    cr_expect_eq(rz_json_object_parse(array, sizeof array - 1, "c.json", &root, &err), RZ_EFORMAT);
+    cr_expect(strstr(err.msg, "c.json: offset 0: expected a JSON object") != NULL, "%s", err.msg);
+    cr_expect_null(root);
 }

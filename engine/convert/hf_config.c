@@ -3,6 +3,8 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "engine/formats/json_doc.h"
+
 static rz_status get_u32(const cJSON *root, const char *key, bool required, uint32_t dflt,
                          uint32_t *out, const char *source, rz_error *err) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
@@ -53,14 +55,9 @@ static rz_status parse(const cJSON *root, const char *source, rz_llama_hparams *
 rz_status rz_hf_config_parse(const char *text, size_t len, const char *source, rz_llama_hparams *hp,
                              rz_error *err) {
     memset(hp, 0, sizeof *hp);
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (!root)
-        return rz_fail(err, RZ_EFORMAT, "%s: offset %zu: expected valid JSON", source,
-                       end && end >= text ? (size_t)(end - text) : 0);
-    rz_status st = cJSON_IsObject(root)
-                       ? parse(root, source, hp, err)
-                       : rz_fail(err, RZ_EFORMAT, "%s: offset 0: expected a JSON object", source);
+    cJSON *root;
+    rz_status st = rz_json_object_parse(text, len, source, &root, err);
+    if (!st) st = parse(root, source, hp, err);
     cJSON_Delete(root);
     return st;
 }

@@ -3,6 +3,8 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "engine/formats/json_doc.h"
+
 static rz_status get_int(const cJSON *root, const char *key, int dflt, int *out, const char *source,
                          rz_error *err) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
@@ -62,14 +64,9 @@ typedef rz_status (*json_fn)(const cJSON *o, const char *source, rz_bert_config 
 
 static rz_status with_json(const char *text, size_t len, const char *source, rz_bert_config *c,
                            json_fn fn, rz_error *err) {
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-    if (!root)
-        return rz_fail(err, RZ_EFORMAT, "%s: offset %zu: expected valid JSON", source,
-                       end && end >= text ? (size_t)(end - text) : 0);
-    rz_status st = cJSON_IsObject(root)
-                       ? fn(root, source, c, err)
-                       : rz_fail(err, RZ_EFORMAT, "%s: offset 0: expected a JSON object", source);
+    cJSON *root;
+    rz_status st = rz_json_object_parse(text, len, source, &root, err);
+    if (!st) st = fn(root, source, c, err);
     cJSON_Delete(root);
     return st;
 }
