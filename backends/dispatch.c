@@ -54,9 +54,9 @@ rz_status rz_backend_select(const char *name, rz_error *err) {
         return RZ_OK;
     }
     if (strcmp(name, "cuda") == 0)
-        return rz_fail(err, RZ_EUNSUPPORTED,
-                       "backend 'cuda': not a CPU kernel table; the CUDA backend runs whole "
-                       "models through rz_cuda (backends/cuda/cuda_backend.h, RZ_CUDA=ON builds)");
+        return rz_fail(
+            err, RZ_EUNSUPPORTED,
+            "backend 'cuda': not a CPU kernel table; the CUDA backend runs whole models through rz_cuda (backends/cuda/cuda_backend.h, RZ_CUDA=ON builds)");
     return rz_fail(err, RZ_EINVAL, "backend '%s': expected scalar, avx2 or avx512", name);
 }
 

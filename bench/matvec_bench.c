@@ -160,10 +160,10 @@ int main(int argc, char **argv) {
         }
     }
     triad_job tj = triad_new();
-    printf("backend %s; weights: %s; best of %d rounds, each after a triad pass on the same "
-           "threads; %s\n\n",
-           be->name, working_set ? "a 768 MiB working set, from DRAM" : "hot in cache", ROUNDS,
-           cpu_time ? "CPU time per thread" : "wall clock");
+    printf(
+        "backend %s; weights: %s; best of %d rounds, each after a triad pass on the same threads; %s\n\n",
+        be->name, working_set ? "a 768 MiB working set, from DRAM" : "hot in cache", ROUNDS,
+        cpu_time ? "CPU time per thread" : "wall clock");
     printf(
         "| type | rows x cols | MB | 1T GB/s | 1T triad | 1T %% | 2T GB/s | 2T triad | 2T %% |\n");
     printf("|---|---|---|---|---|---|---|---|---|\n");

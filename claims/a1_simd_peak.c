@@ -167,12 +167,10 @@ static void matvec_metrics(rzb_result *r, int k, rzb_series *s, const rzb_layer_
     snprintf(name, sizeof name, "matvec %s, %% of triad bandwidth", kinds[k].name);
     rzb_result_metric(r, name, 100 * gbs / bandwidth, "%");
     if (gbs > bandwidth)
-        rzb_result_note(r,
-                        "matvec %s reads its weights at %.1f GB/s, above the triad's %.1f GB/s: "
-                        "the triad counts 3 arrays' bytes per pass (not the write-allocate "
-                        "read) and a third of them are writes, so it does not bound a read-only "
-                        "stream; these %% are no roofline",
-                        kinds[k].name, gbs, bandwidth);
+        rzb_result_note(
+            r,
+            "matvec %s reads its weights at %.1f GB/s, above the triad's %.1f GB/s: the triad counts 3 arrays' bytes per pass (not the write-allocate read) and a third of them are writes, so it does not bound a read-only stream; these %% are no roofline",
+            kinds[k].name, gbs, bandwidth);
 }
 
 /* The decode-shape figures, type by type (copies cycled past 4x the L3); false when out of
@@ -214,26 +212,22 @@ static bool make_gemm_inputs(rzb_result *r, bench *b) {
 static void notes(rzb_result *r, const bench *b, int n, int placed) {
     const rz_backend *be = rz_backend_active();
     rz_isa isa = rz_backend_best_isa();
-    rzb_result_note(r,
-                    "GEMM backend %s, %d threads (%d on CPUs of their own); peaks: the widest ISA "
-                    "this CPU runs (%s) on the GEMM's pool: FMA = FP32 FMA chains, int8 = %s, "
-                    "each timed %d x %.0f ms right before and after each type's GEMM samples in "
-                    "every run",
-                    be->name, n, placed, isa_names[isa], rzb_int8_method(isa), PEAK_SAMPLES,
-                    1e3 * b->fma.seconds);
+    rzb_result_note(
+        r,
+        "GEMM backend %s, %d threads (%d on CPUs of their own); peaks: the widest ISA this CPU runs (%s) on the GEMM's pool: FMA = FP32 FMA chains, int8 = %s, each timed %d x %.0f ms right before and after each type's GEMM samples in every run",
+        be->name, n, placed, isa_names[isa], rzb_int8_method(isa), PEAK_SAMPLES,
+        1e3 * b->fma.seconds);
     if (be->isa != isa)
         rzb_result_note(r, "the backend (%s) is narrower than the CPU's widest ISA (%s)", be->name,
                         isa_names[isa]);
-    rzb_result_note(r,
-                    "prompt shape: Y = X W^T, X %d x %d, W %d x %d then %d x %d "
-                    "(rz_matmul_mt), %.3g G ops (2 per multiply-add); decode shape: y = W x "
-                    "on the same weights (rz_matvec_mt), copies cycled so each sample reads "
-                    "its weights from memory",
-                    b->n_tokens, DIM / b->shrink, DIM / b->shrink, DIM / b->shrink,
-                    HIDDEN / b->shrink, DIM / b->shrink, gemm_gop(b));
-    rzb_result_note(r, "verdict type fixed in advance: F32 GEMM / FMA peak (the claim counts "
-                       "FLOPs); Q8_0 and Q4_K multiply int8 activations and are held against "
-                       "the int8 peak, reported as metrics");
+    rzb_result_note(
+        r,
+        "prompt shape: Y = X W^T, X %d x %d, W %d x %d then %d x %d (rz_matmul_mt), %.3g G ops (2 per multiply-add); decode shape: y = W x on the same weights (rz_matvec_mt), copies cycled so each sample reads its weights from memory",
+        b->n_tokens, DIM / b->shrink, DIM / b->shrink, DIM / b->shrink, HIDDEN / b->shrink,
+        DIM / b->shrink, gemm_gop(b));
+    rzb_result_note(
+        r,
+        "verdict type fixed in advance: F32 GEMM / FMA peak (the claim counts FLOPs); Q8_0 and Q4_K multiply int8 activations and are held against the int8 peak, reported as metrics");
 }
 
 /* Samplers on the GEMM's pool, calibrated; false when the CPU runs neither kernel (never). */
@@ -257,9 +251,9 @@ static void measure(const rzb_context *ctx, rzb_result *r, bench *b, int n, int 
     notes(r, b, n, placed);
     for (int k = 0; k < N_TYPES; k++)
         gemm_metrics(r, b, k);
-    rzb_result_compare(r, b->gemm[VERDICT_TYPE], b->peak[VERDICT_TYPE], THRESHOLD, ALPHA,
-                       "F32 prompt-shape GEMM throughput as a fraction of the FMA peak of the "
-                       "same runs (0.5 = 50%)");
+    rzb_result_compare(
+        r, b->gemm[VERDICT_TYPE], b->peak[VERDICT_TYPE], THRESHOLD, ALPHA,
+        "F32 prompt-shape GEMM throughput as a fraction of the FMA peak of the same runs (0.5 = 50%)");
     if (!decode_figures(r, b, l3, bandwidth)) {
         rzb_result_verdict(r, RZB_SKIPPED, "out of memory for the weight copies");
         return;
@@ -297,25 +291,16 @@ const rzb_claim rzb_claim_a1_simd_peak = {
     .title = "SIMD reaches > 50% of peak FLOPS",
     .statement = "SIMD operations reach > 50% of theoretical peak FLOPS",
     .source = "realizar design rationale (paiml/realizar), claim A1",
-    .workload = "TinyLlama-1.1B-shape weights (2048 x 2048 and 5632 x 2048, random values) in "
-                "F32, Q8_0 and Q4_K; prompt shape: 128 tokens through rz_matmul_mt; decode "
-                "shape: one token through rz_matvec_mt; all cores, one thread per CPU",
-    .baseline = "this machine's own peaks, timed in every run on the GEMM's threads right "
-                "before and after each type's GEMM samples: FP32 FMA chains in registers, and "
-                "int8 dot-product chains (AVX-512 VNNI vpdpbusd, else AVX2 vpmaddubsw + "
-                "vpmaddwd), of the widest ISA CPUID reports; STREAM triad (3 x 512 MiB) for "
-                "the decode figures; the VM's reported clock is not used",
-    .threshold = "F32 prompt-shape GEMM >= 50% of the FMA peak (the verdict's kernel, fixed in "
-                 "advance; the quantized GEMMs' % of the int8 peak are reported beside it)",
-    .test = "per run and type: 3 peak samples, warm-up, `iterations` GEMM samples, 3 peak "
-            "samples; each peak sample as the time the peak takes for the GEMM's operations "
-            "(2 per multiply-add); per run, the fraction of peak = median peak time / median "
-            "GEMM time; t with runs - 1 degrees of freedom on the log fractions, one-sided at "
-            "alpha 0.025 (each bound of the 95% CI); decode matvec as weight bytes read / "
-            "time against the triad bandwidth (metrics)",
-    .verdict_rule = "SUPPORTED when the F32 fraction's CI lower bound >= 0.5 (one-sided p < "
-                    "0.025); FALSIFIED when its upper bound < 0.5; INCONCLUSIVE otherwise or "
-                    "under the runner's rules (runs, noise, load)",
+    .workload =
+        "TinyLlama-1.1B-shape weights (2048 x 2048 and 5632 x 2048, random values) in F32, Q8_0 and Q4_K; prompt shape: 128 tokens through rz_matmul_mt; decode shape: one token through rz_matvec_mt; all cores, one thread per CPU",
+    .baseline =
+        "this machine's own peaks, timed in every run on the GEMM's threads right before and after each type's GEMM samples: FP32 FMA chains in registers, and int8 dot-product chains (AVX-512 VNNI vpdpbusd, else AVX2 vpmaddubsw + vpmaddwd), of the widest ISA CPUID reports; STREAM triad (3 x 512 MiB) for the decode figures; the VM's reported clock is not used",
+    .threshold =
+        "F32 prompt-shape GEMM >= 50% of the FMA peak (the verdict's kernel, fixed in advance; the quantized GEMMs' % of the int8 peak are reported beside it)",
+    .test =
+        "per run and type: 3 peak samples, warm-up, `iterations` GEMM samples, 3 peak samples; each peak sample as the time the peak takes for the GEMM's operations (2 per multiply-add); per run, the fraction of peak = median peak time / median GEMM time; t with runs - 1 degrees of freedom on the log fractions, one-sided at alpha 0.025 (each bound of the 95% CI); decode matvec as weight bytes read / time against the triad bandwidth (metrics)",
+    .verdict_rule =
+        "SUPPORTED when the F32 fraction's CI lower bound >= 0.5 (one-sided p < 0.025); FALSIFIED when its upper bound < 0.5; INCONCLUSIVE otherwise or under the runner's rules (runs, noise, load)",
     .default_runs = 5,
     .default_iterations = 5,
     .default_warmup = 1,

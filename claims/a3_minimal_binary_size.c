@@ -33,10 +33,12 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_result_metric(r, "rz binary, unstripped", (double)before.st_size, "bytes");
     rzb_result_metric(r, "rz binary, stripped", (double)after.st_size, "bytes");
     rzb_result_metric(r, "threshold", 5e6, "bytes");
-    rzb_result_note(r, "configuration: -DRZ_MINIMAL=ON (engine + rz CLI; no harness, tests or "
-                       "server), MinSizeRel, stripped with strip --strip-all");
-    rzb_result_note(r, "system libraries (libc, libm, zlib, cJSON, PCRE2) are linked dynamically "
-                       "and not counted");
+    rzb_result_note(
+        r,
+        "configuration: -DRZ_MINIMAL=ON (engine + rz CLI; no harness, tests or server), MinSizeRel, stripped with strip --strip-all");
+    rzb_result_note(
+        r,
+        "system libraries (libc, libm, zlib, cJSON, PCRE2) are linked dynamically and not counted");
     if (ctx->smoke)
         rzb_result_note(r, "smoke run: built claims/workloads/smoke_build, not this tree");
     rzb_result_note(r, "deterministic measurement: one build, no sampling");
@@ -54,13 +56,13 @@ const rzb_claim rzb_claim_a3_minimal_binary_size = {
     .title = "minimal build binary < 5 MB",
     .statement = "minimal build produces a binary < 5 MB",
     .source = "realizar design rationale (paiml/realizar), claim A3",
-    .workload = "this source tree configured with RZ_MINIMAL=ON (engine and rz CLI only) in a "
-                "scratch directory",
+    .workload =
+        "this source tree configured with RZ_MINIMAL=ON (engine and rz CLI only) in a scratch directory",
     .baseline = "none: an absolute threshold",
     .threshold = "stripped size < 5,000,000 bytes",
     .test = "build the minimal configuration (MinSizeRel), strip --strip-all, stat the file",
-    .verdict_rule = "SUPPORTED when the stripped binary is under 5 MB, FALSIFIED otherwise; "
-                    "SKIPPED when the build fails",
+    .verdict_rule =
+        "SUPPORTED when the stripped binary is under 5 MB, FALSIFIED otherwise; SKIPPED when the build fails",
     .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,

@@ -166,11 +166,10 @@ static void completions_load(const rzb_context *ctx, rzb_result *r, wrk_stats *w
                       "responses");
     rzb_result_metric(r, "POST /v1/completions: invalid responses", (double)w->checked_bad,
                       "responses");
-    rzb_result_note(r,
-                    "completions load: SmolLM2-135M-Instruct (real weights), --parallel 2, %d "
-                    "connections, 8 greedy tokens per request; each response parsed as JSON and "
-                    "checked for the OpenAI fields by scripts/wrk-completions.lua",
-                    COMPLETION_CONNECTIONS);
+    rzb_result_note(
+        r,
+        "completions load: SmolLM2-135M-Instruct (real weights), --parallel 2, %d connections, 8 greedy tokens per request; each response parsed as JSON and checked for the OpenAI fields by scripts/wrk-completions.lua",
+        COMPLETION_CONNECTIONS);
 }
 
 /* One endpoint's run-level figure: the typical run's successful req/s with its 95% CI from the
@@ -195,15 +194,15 @@ static void judge(rzb_result *r, const rzb_series *health, const rzb_series *pre
         rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %zu (the runner needs at least %d)",
                            weak->runs, RZB_MIN_RUNS);
     else if (weak->run_lo > 10000)
-        rzb_result_verdict(r, RZB_SUPPORTED,
-                           "both endpoints above 10,000 successful req/s: %s, the weaker, "
-                           "%.0f req/s, 95%% CI from %zu runs [%.0f, %.0f]",
-                           weak->label, weak->run_gmean, weak->runs, weak->run_lo, weak->run_hi);
+        rzb_result_verdict(
+            r, RZB_SUPPORTED,
+            "both endpoints above 10,000 successful req/s: %s, the weaker, %.0f req/s, 95%% CI from %zu runs [%.0f, %.0f]",
+            weak->label, weak->run_gmean, weak->runs, weak->run_lo, weak->run_hi);
     else if (weak->run_hi < 10000)
-        rzb_result_verdict(r, RZB_FALSIFIED,
-                           "%s stays below 10,000 successful req/s: %.0f, 95%% CI from %zu runs "
-                           "[%.0f, %.0f]",
-                           weak->label, weak->run_gmean, weak->runs, weak->run_lo, weak->run_hi);
+        rzb_result_verdict(
+            r, RZB_FALSIFIED,
+            "%s stays below 10,000 successful req/s: %.0f, 95%% CI from %zu runs [%.0f, %.0f]",
+            weak->label, weak->run_gmean, weak->runs, weak->run_lo, weak->run_hi);
     else
         rzb_result_verdict(r, RZB_INCONCLUSIVE,
                            "%s: %.0f req/s, 95%% CI from %zu runs [%.0f, %.0f] straddles 10,000",
@@ -269,20 +268,18 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     record(r, "GET /health (last run)", &hw);
     record(r, "POST /v1/predict (last run)", &pw);
     rzb_result_metric(r, "rz serve exit status after SIGTERM", exit_status, "status");
-    rzb_result_note(r,
-                    "CPU sets, read back from the kernel (Cpus_allowed_list): rz serve %s, wrk "
-                    "%s; both get the whole machine (%s), as a user runs them by hand, and share "
-                    "its %ld cores",
-                    server_cpus, wrk_cpus, rzb_cpus_text(&every, all, sizeof all), cores);
-    rzb_result_note(r,
-                    "rz serve on 127.0.0.1 with its defaults (libmicrohttpd epoll thread pool, one "
-                    "thread per CPU, keep-alive); wrk -t%d -c%d --latency; endpoints alternate "
-                    "in ABBA order",
-                    WRK_THREADS, WRK_CONNECTIONS);
-    rzb_result_note(r,
-                    "the published figure was for 4 cores and 8 GB; this machine has %ld "
-                    "cores shared between server and load generator",
-                    cores);
+    rzb_result_note(
+        r,
+        "CPU sets, read back from the kernel (Cpus_allowed_list): rz serve %s, wrk %s; both get the whole machine (%s), as a user runs them by hand, and share its %ld cores",
+        server_cpus, wrk_cpus, rzb_cpus_text(&every, all, sizeof all), cores);
+    rzb_result_note(
+        r,
+        "rz serve on 127.0.0.1 with its defaults (libmicrohttpd epoll thread pool, one thread per CPU, keep-alive); wrk -t%d -c%d --latency; endpoints alternate in ABBA order",
+        WRK_THREADS, WRK_CONNECTIONS);
+    rzb_result_note(
+        r,
+        "the published figure was for 4 cores and 8 GB; this machine has %ld cores shared between server and load generator",
+        cores);
     if (!ok)
         rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
     else
@@ -294,22 +291,14 @@ const rzb_claim rzb_claim_a4_http_throughput = {
     .title = "HTTP server > 10,000 req/s",
     .statement = "HTTP server handles > 10,000 requests/s on commodity hardware (4 cores, 8 GB)",
     .source = "realizar design rationale (paiml/realizar), claim A4",
-    .workload = "rz serve on loopback: GET /health, and POST /v1/predict with the real "
-                "mnist_784x2.apr model (784 numbers of JSON per request, scripts/wrk-predict.lua); "
-                "then a concurrent POST /v1/completions load on SmolLM2-135M whose every "
-                "response is checked (scripts/wrk-completions.lua)",
+    .workload =
+        "rz serve on loopback: GET /health, and POST /v1/predict with the real mnist_784x2.apr model (784 numbers of JSON per request, scripts/wrk-predict.lua); then a concurrent POST /v1/completions load on SmolLM2-135M whose every response is checked (scripts/wrk-completions.lua)",
     .baseline = "none: an absolute threshold",
     .threshold = "successful responses per second > 10,000 on both endpoints",
-    .test = "wrk -t1 -c64 --latency --timeout 30s for `iterations` seconds per endpoint and run, "
-            "endpoints in ABBA order; server and wrk each on the whole machine, their CPU sets "
-            "read back and reported; req/s counts only 2xx/3xx responses without socket "
-            "errors; the unit of evidence is the run: 95% CI of the typical run's req/s from "
-            "the runs (t, log scale); p50/p99 from wrk's latency distribution",
-    .verdict_rule = "SUPPORTED when both endpoints' CI lower bounds exceed 10,000 req/s and every "
-                    "completion response is valid; FALSIFIED when an endpoint's CI upper bound "
-                    "stays below it, or any completion response is invalid; INCONCLUSIVE when a "
-                    "CI straddles it or with fewer runs than the runner's minimum; SKIPPED "
-                    "without wrk or the model",
+    .test =
+        "wrk -t1 -c64 --latency --timeout 30s for `iterations` seconds per endpoint and run, endpoints in ABBA order; server and wrk each on the whole machine, their CPU sets read back and reported; req/s counts only 2xx/3xx responses without socket errors; the unit of evidence is the run: 95% CI of the typical run's req/s from the runs (t, log scale); p50/p99 from wrk's latency distribution",
+    .verdict_rule =
+        "SUPPORTED when both endpoints' CI lower bounds exceed 10,000 req/s and every completion response is valid; FALSIFIED when an endpoint's CI upper bound stays below it, or any completion response is invalid; INCONCLUSIVE when a CI straddles it or with fewer runs than the runner's minimum; SKIPPED without wrk or the model",
     .default_runs = 5,
     .default_iterations = 5,
     .default_warmup = 0,

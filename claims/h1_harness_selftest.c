@@ -161,10 +161,10 @@ static void limits_text(char *out, size_t cap, int n) {
     double lo, hi, lo0, hi0;
     rzb_selftest_rate_ci(n, n, 0.95, &lo, &hi);
     rzb_selftest_rate_ci(0, n, 0.95, &lo0, &hi0);
-    snprintf(out, cap,
-             "; at %d repetitions the CIs are wide: %d/%d bounds a rate only above %.1f%%, "
-             "0/%d only below %.1f%% (--runs sets the repetitions)",
-             n, n, n, 100 * lo, n, 100 * hi0);
+    snprintf(
+        out, cap,
+        "; at %d repetitions the CIs are wide: %d/%d bounds a rate only above %.1f%%, 0/%d only below %.1f%% (--runs sets the repetitions)",
+        n, n, n, 100 * lo, n, 100 * hi0);
 }
 
 /* SUPPORTED when every rate meets its bound; INCONCLUSIVE when the only misses are detections
@@ -185,10 +185,10 @@ static void verdict(rzb_result *r, const tally t[N_SCENARIOS]) {
     if (!*missed)
         rzb_result_verdict(r, RZB_SUPPORTED, "every rate meets its bound: %s%s", rates, limits);
     else if (load_only)
-        rzb_result_verdict(r, RZB_INCONCLUSIVE,
-                           "%s missed only because the runner refused repetitions for other work "
-                           "on the machine (above %.2f CPUs): %s",
-                           missed, r->foreign_bound, rates);
+        rzb_result_verdict(
+            r, RZB_INCONCLUSIVE,
+            "%s missed only because the runner refused repetitions for other work on the machine (above %.2f CPUs): %s",
+            missed, r->foreign_bound, rates);
     else
         rzb_result_verdict(r, RZB_FALSIFIED, "%s missed: %s%s", missed, rates, limits);
 }
@@ -200,18 +200,14 @@ static void calibration_report(rzb_result *r, const rzb_context *ctx, const rzb_
         metric(r, &scenarios[i], "delay per call", scenarios[i].slowdown * work_ns, "ns");
     rzb_result_metric(r, "repetitions per scenario", ctx->runs, "");
     rzb_result_metric(r, "timer overhead (one clock pair)", rzb_timer_overhead_ns(), "ns");
-    rzb_result_note(r,
-                    "workload: rz predict on %s (backend %s), batched samples of %llu calls; side "
-                    "B adds a spin on the monotonic clock of the calibrated share of the "
-                    "workload's time per call (claims/workloads/selftest_delay.c only)",
-                    w->path, w->backend->name, (unsigned long long)ctx->batch);
-    rzb_result_note(r,
-                    "one repetition: %d runs in ABBA order, each side %d samples after %d warm-up "
-                    "calls; per-run medians, t on the log-ratios with %d df, alpha %.3g one-sided "
-                    "(the claims' level); then the runner's rules on that repetition's own load "
-                    "(/proc/stat counts in 10-ms ticks: a repetition of 0.4 s or more resolves a "
-                    "quarter of a CPU)",
-                    RUNS_PER_REP, ctx->iterations, ctx->warmup, RUNS_PER_REP - 1, ALPHA);
+    rzb_result_note(
+        r,
+        "workload: rz predict on %s (backend %s), batched samples of %llu calls; side B adds a spin on the monotonic clock of the calibrated share of the workload's time per call (claims/workloads/selftest_delay.c only)",
+        w->path, w->backend->name, (unsigned long long)ctx->batch);
+    rzb_result_note(
+        r,
+        "one repetition: %d runs in ABBA order, each side %d samples after %d warm-up calls; per-run medians, t on the log-ratios with %d df, alpha %.3g one-sided (the claims' level); then the runner's rules on that repetition's own load (/proc/stat counts in 10-ms ticks: a repetition of 0.4 s or more resolves a quarter of a CPU)",
+        RUNS_PER_REP, ctx->iterations, ctx->warmup, RUNS_PER_REP - 1, ALPHA);
 }
 
 static void run(const rzb_context *ctx, rzb_result *r) {
@@ -241,26 +237,18 @@ static void run(const rzb_context *ctx, rzb_result *r) {
 const rzb_claim rzb_claim_h1_harness_selftest = {
     .id = "H1",
     .title = "the harness calls no false differences, finds real ones",
-    .statement = "A/A: rz against itself, at least 20 repetitions of a short workload, calls a "
-                 "difference at most 5% of the time; injected slowdowns of 5%, 20% and 2x are "
-                 "detected at least 95%, 100% and 100% of the time",
+    .statement =
+        "A/A: rz against itself, at least 20 repetitions of a short workload, calls a difference at most 5% of the time; injected slowdowns of 5%, 20% and 2x are detected at least 95%, 100% and 100% of the time",
     .source = "rzbench's own acceptance criterion (the harness tests itself)",
-    .workload = "P1's workload (rz predict on mnist_784x2.apr, batched samples) on both sides; "
-                "side B adds a delay that spins on the monotonic clock for 0%, 5%, 20% or 100% "
-                "of the workload's calibrated median time, in a selftest-only workload",
+    .workload =
+        "P1's workload (rz predict on mnist_784x2.apr, batched samples) on both sides; side B adds a delay that spins on the monotonic clock for 0%, 5%, 20% or 100% of the workload's calibrated median time, in a selftest-only workload",
     .baseline = "rz itself (A/A), or rz slowed by the calibrated delay, in the same repetition",
-    .threshold = "A/A: differences called in <= 5% of repetitions; detections >= 95% (5%), "
-                 "100% (20%), 100% (2x)",
-    .test = "one repetition is a miniature claim comparison: 20 runs in ABBA order, per-run "
-            "medians, t on the per-run log-ratios (19 df), threshold 1 at alpha 0.001 one-sided "
-            "(the claims' level), then the runner's rules (runs, ratio CV, foreign load during "
-            "the repetition); A/A calls a difference when either one-sided test rejects, a "
-            "slowdown is detected when 'B slower' is SUPPORTED; --runs sets the repetitions per "
-            "scenario (default 20), --iterations the samples per run side; rates with 95% "
-            "Clopper-Pearson CIs",
-    .verdict_rule = "SUPPORTED when every rate meets its bound; FALSIFIED when one misses (named); "
-                    "INCONCLUSIVE when the only misses are repetitions the runner refused for "
-                    "other work on the machine; SKIPPED without the model",
+    .threshold =
+        "A/A: differences called in <= 5% of repetitions; detections >= 95% (5%), 100% (20%), 100% (2x)",
+    .test =
+        "one repetition is a miniature claim comparison: 20 runs in ABBA order, per-run medians, t on the per-run log-ratios (19 df), threshold 1 at alpha 0.001 one-sided (the claims' level), then the runner's rules (runs, ratio CV, foreign load during the repetition); A/A calls a difference when either one-sided test rejects, a slowdown is detected when 'B slower' is SUPPORTED; --runs sets the repetitions per scenario (default 20), --iterations the samples per run side; rates with 95% Clopper-Pearson CIs",
+    .verdict_rule =
+        "SUPPORTED when every rate meets its bound; FALSIFIED when one misses (named); INCONCLUSIVE when the only misses are repetitions the runner refused for other work on the machine; SKIPPED without the model",
     .default_runs = 20,
     .default_iterations = 500,
     .default_warmup = 50,

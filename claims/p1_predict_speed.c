@@ -18,11 +18,11 @@ static bool torch_start(const rzb_context *ctx, const char *model, rzb_baseline 
     rzb_cpus one;
     rzb_cpus_one(&one, ctx->pin->pu >= 0 ? ctx->pin->pu : 0);
     if (!rzb_baseline_start(torch, ctx, "torch_logreg.py", args, &one, why, cap)) return false;
-    rzb_result_note(r,
-                    "baseline: PyTorch %s on Python %s, torch threads %.0f, inference mode, on "
-                    "CPU %s (the measuring thread's)",
-                    rzb_baseline_info(torch, "torch"), rzb_baseline_info(torch, "python"),
-                    rzb_baseline_number(torch, "threads"), torch->cpus);
+    rzb_result_note(
+        r,
+        "baseline: PyTorch %s on Python %s, torch threads %.0f, inference mode, on CPU %s (the measuring thread's)",
+        rzb_baseline_info(torch, "torch"), rzb_baseline_info(torch, "python"),
+        rzb_baseline_number(torch, "threads"), torch->cpus);
     rzb_result_metric(r, "PyTorch p for the P1 input", rzb_baseline_number(torch, "p"),
                       "probability");
     return true;
@@ -33,10 +33,9 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     if (!rzb_logreg_workload_open(&w, r)) return;
     float p = rz_logreg_predict(&w.model, w.x);
     rzb_result_metric(r, "rz p for the P1 input", p, "probability");
-    rzb_result_note(r,
-                    "model: %s (real weights, %zu features); rz backend %s; input x[j] = (j %% "
-                    "256) / 255",
-                    w.path, w.model.n_features, w.backend->name);
+    rzb_result_note(
+        r, "model: %s (real weights, %zu features); rz backend %s; input x[j] = (j %% 256) / 255",
+        w.path, w.model.n_features, w.backend->name);
 
     rzb_series *rz_call = rzb_result_series(r, "rz predict", "ns", "per call, timer included");
     rzb_series *torch_call =
@@ -95,23 +94,18 @@ static void run(const rzb_context *ctx, rzb_result *r) {
 const rzb_claim rzb_claim_p1_predict_speed = {
     .id = "P1",
     .title = "CPU predict 9.6x faster than PyTorch",
-    .statement = "9.6x faster than PyTorch for CPU inference: 0.52 us vs 5.00 us; MNIST, batch 1, "
-                 "1 thread, 10,000 iterations, 50 warm-up; p < 0.001 (two-sample t-test), "
-                 "Cohen's d = 5.19, 95% CI [0.50, 0.54] us",
+    .statement =
+        "9.6x faster than PyTorch for CPU inference: 0.52 us vs 5.00 us; MNIST, batch 1, 1 thread, 10,000 iterations, 50 warm-up; p < 0.001 (two-sample t-test), Cohen's d = 5.19, 95% CI [0.50, 0.54] us",
     .source = "realizar design rationale (paiml/realizar), claim P1",
-    .workload = "mnist_784x2.apr (aprender LogisticRegression, 784 -> 1 probability, real "
-                "weights); input x[j] = (j % 256) / 255; batch 1; measuring thread pinned",
-    .baseline = "PyTorch nn.Linear(784, 2) + sigmoid holding the same weights, "
-                "torch.set_num_threads(1), inference mode, in a helper process pinned to the same "
-                "core and sampled in the same run, alternating runs with rz",
+    .workload =
+        "mnist_784x2.apr (aprender LogisticRegression, 784 -> 1 probability, real weights); input x[j] = (j % 256) / 255; batch 1; measuring thread pinned",
+    .baseline =
+        "PyTorch nn.Linear(784, 2) + sigmoid holding the same weights, torch.set_num_threads(1), inference mode, in a helper process pinned to the same core and sampled in the same run, alternating runs with rz",
     .threshold = "speedup (PyTorch p50 / rz p50, per-call samples) >= 9.6x at alpha 0.001",
-    .test = "per run: 50 warm-up calls, then per-call samples (timer included on both sides) and "
-            "batched samples (K calls per sample); the unit of evidence is the run: per-run "
-            "medians, log-ratio per run, t with runs - 1 degrees of freedom; one-sided test of "
-            "ratio >= 9.6 at alpha 0.001, the level of each bound of the 99.8% CI",
-    .verdict_rule = "SUPPORTED when the ratio's CI lower bound >= 9.6 (one-sided p < 0.001); "
-                    "FALSIFIED when its upper bound < 9.6; INCONCLUSIVE otherwise or under the "
-                    "runner's rules (runs, noise, load); SKIPPED without the model or PyTorch",
+    .test =
+        "per run: 50 warm-up calls, then per-call samples (timer included on both sides) and batched samples (K calls per sample); the unit of evidence is the run: per-run medians, log-ratio per run, t with runs - 1 degrees of freedom; one-sided test of ratio >= 9.6 at alpha 0.001, the level of each bound of the 99.8% CI",
+    .verdict_rule =
+        "SUPPORTED when the ratio's CI lower bound >= 9.6 (one-sided p < 0.001); FALSIFIED when its upper bound < 9.6; INCONCLUSIVE otherwise or under the runner's rules (runs, noise, load); SKIPPED without the model or PyTorch",
     .default_runs = 10,
     .default_iterations = 10000,
     .default_warmup = 50,

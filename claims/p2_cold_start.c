@@ -199,31 +199,28 @@ static void judge(rzb_result *r, bench *b) {
     if (!b->static_floor || !(max.hi < 53000)) return;
     char was[sizeof r->reason];
     snprintf(was, sizeof was, "%s", r->reason);
-    rzb_result_verdict(r, r->verdict,
-                       "%s; the verdict follows from the set-up: even the floor, a static "
-                       "executable that only exits (%.3g ms), is only %.0fx [%.0f, %.0f] faster "
-                       "than the PyTorch process, so no process can be 53,000x faster here",
-                       was, b->procs[FLOOR]->run_gmean, max.ratio, max.lo, max.hi);
+    rzb_result_verdict(
+        r, r->verdict,
+        "%s; the verdict follows from the set-up: even the floor, a static executable that only exits (%.3g ms), is only %.0fx [%.0f, %.0f] faster than the PyTorch process, so no process can be 53,000x faster here",
+        was, b->procs[FLOOR]->run_gmean, max.ratio, max.lo, max.hi);
 }
 
 static void notes(rzb_result *r, const bench *b) {
-    rzb_result_note(r,
-                    "model: %s; rz binary %s; every rz and PyTorch process checked to print "
-                    "class 1",
-                    b->model, b->ctx->rz_bin);
-    rzb_result_note(r, "the verdict rests on the whole-process ratio (same method both sides); "
-                       "the published 15 us is an in-process figure, reported beside it");
+    rzb_result_note(
+        r, "model: %s; rz binary %s; every rz and PyTorch process checked to print class 1",
+        b->model, b->ctx->rz_bin);
+    rzb_result_note(
+        r,
+        "the verdict rests on the whole-process ratio (same method both sides); the published 15 us is an in-process figure, reported beside it");
     if (b->static_floor)
-        rzb_result_note(r,
-                        "floor: a %zu-byte static x86-64 executable written at run time that "
-                        "only calls exit (no dynamic loader, no libc), timed like the others: no "
-                        "process starts faster, so PyTorch's time over the floor's bounds every "
-                        "whole-process ratio here",
-                        (size_t)FLOOR_BYTES);
+        rzb_result_note(
+            r,
+            "floor: a %zu-byte static x86-64 executable written at run time that only calls exit (no dynamic loader, no libc), timed like the others: no process starts faster, so PyTorch's time over the floor's bounds every whole-process ratio here",
+            (size_t)FLOOR_BYTES);
     else
-        rzb_result_note(r, "floor stand-in: /bin/true, dynamic, so slower than a static exec: "
-                           "the bound it gives is a lower estimate, and the verdict is not "
-                           "explained by it");
+        rzb_result_note(
+            r,
+            "floor stand-in: /bin/true, dynamic, so slower than a static exec: the bound it gives is a lower estimate, and the verdict is not explained by it");
 }
 
 static void run(const rzb_context *ctx, rzb_result *r) {
@@ -247,10 +244,10 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     if (b.failed)
         rzb_result_verdict(r, RZB_SKIPPED, "rz side failed: %s", b.failed);
     else if (!b.have_torch)
-        rzb_result_verdict(r, RZB_SKIPPED,
-                           "baseline missing: `%s %s` failed (is torch installed? run "
-                           "scripts/install-deps)",
-                           ctx->python, b.script);
+        rzb_result_verdict(
+            r, RZB_SKIPPED,
+            "baseline missing: `%s %s` failed (is torch installed? run scripts/install-deps)",
+            ctx->python, b.script);
     else
         judge(r, &b);
 }
@@ -258,26 +255,18 @@ static void run(const rzb_context *ctx, rzb_result *r) {
 const rzb_claim rzb_claim_p2_cold_start = {
     .id = "P2",
     .title = "cold start 53,000x faster than PyTorch",
-    .statement = "53,000x faster cold start: 15 us vs 800 ms, time from invocation to first "
-                 "inference, 3.2 KB model",
+    .statement =
+        "53,000x faster cold start: 15 us vs 800 ms, time from invocation to first inference, 3.2 KB model",
     .source = "realizar design rationale (paiml/realizar), claim P2",
     .workload = "mnist_784x2.apr (3,248 bytes, real weights), P1's input; page cache warm",
-    .baseline = "a fresh python3 process: import torch, build nn.Linear(784, 2) + sigmoid with the "
-                "same weights, first prediction, print (scripts/baselines/torch_cold_start.py); "
-                "and the floor: a static executable that only exits, the fastest any process "
-                "can start and end here",
-    .threshold = "whole-process speedup (PyTorch p50 / rz p50, per-run medians) >= 53,000x at "
-                 "alpha 0.001",
-    .test = "per run: rz in-process (read + validate + decode + first predict) samples, then "
-            "floor, `rz predict --demo` and PyTorch processes spawn to reaped exit, in ABBA "
-            "order across runs; per-run medians, t with runs - 1 degrees of freedom on the "
-            "log-ratios, one-sided at alpha 0.001; PyTorch process / floor process gives the "
-            "highest whole-process ratio this machine allows",
-    .verdict_rule = "SUPPORTED when the whole-process ratio's 99.8% CI lower bound >= 53,000; "
-                    "FALSIFIED when its upper bound < 53,000; INCONCLUSIVE otherwise or under "
-                    "the runner's rules (runs, noise, load); SKIPPED without the model or "
-                    "PyTorch; the reason says when even the floor's bound is below 53,000 (the "
-                    "verdict then follows from the set-up)",
+    .baseline =
+        "a fresh python3 process: import torch, build nn.Linear(784, 2) + sigmoid with the same weights, first prediction, print (scripts/baselines/torch_cold_start.py); and the floor: a static executable that only exits, the fastest any process can start and end here",
+    .threshold =
+        "whole-process speedup (PyTorch p50 / rz p50, per-run medians) >= 53,000x at alpha 0.001",
+    .test =
+        "per run: rz in-process (read + validate + decode + first predict) samples, then floor, `rz predict --demo` and PyTorch processes spawn to reaped exit, in ABBA order across runs; per-run medians, t with runs - 1 degrees of freedom on the log-ratios, one-sided at alpha 0.001; PyTorch process / floor process gives the highest whole-process ratio this machine allows",
+    .verdict_rule =
+        "SUPPORTED when the whole-process ratio's 99.8% CI lower bound >= 53,000; FALSIFIED when its upper bound < 53,000; INCONCLUSIVE otherwise or under the runner's rules (runs, noise, load); SKIPPED without the model or PyTorch; the reason says when even the floor's bound is below 53,000 (the verdict then follows from the set-up)",
     .default_runs = 10,
     .default_iterations = 100,
     .default_warmup = 3,

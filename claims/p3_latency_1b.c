@@ -78,16 +78,15 @@ static void report_model(rzb_result *r, const model_file *f, const rzb_decode *d
     rzb_result_metric(r, name, 100 * roofline_ms / tok.p50, "%");
     double bound_tps = gbs * 1e9 / (double)d->weight_bytes_per_token;
     if (l3 && d->weight_bytes_per_token < l3)
-        rzb_result_note(r,
-                        "%s: its %.0f MB of weights per token fit in the %zu MiB L3, so the "
-                        "memory-bandwidth bound (%.1f tokens/s) need not hold",
-                        f->label, d->weight_bytes_per_token / 1e6, l3 >> 20, bound_tps);
+        rzb_result_note(
+            r,
+            "%s: its %.0f MB of weights per token fit in the %zu MiB L3, so the memory-bandwidth bound (%.1f tokens/s) need not hold",
+            f->label, d->weight_bytes_per_token / 1e6, l3 >> 20, bound_tps);
     else if (1e3 / tok.p50 > bound_tps)
-        rzb_result_note(r,
-                        "BUG: %s decodes at %.1f tokens/s, above the physical bound %.1f "
-                        "tokens/s (%.2f GB/s / %.0f MB of weights per token): the measurement "
-                        "or the engine skips work",
-                        f->label, 1e3 / tok.p50, bound_tps, gbs, d->weight_bytes_per_token / 1e6);
+        rzb_result_note(
+            r,
+            "BUG: %s decodes at %.1f tokens/s, above the physical bound %.1f tokens/s (%.2f GB/s / %.0f MB of weights per token): the measurement or the engine skips work",
+            f->label, 1e3 / tok.p50, bound_tps, gbs, d->weight_bytes_per_token / 1e6);
 }
 
 static void judge(const rzb_context *ctx, rzb_result *r, const model_file *f) {
@@ -132,16 +131,16 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         return;
     }
     rzb_result_metric(r, "STREAM triad bandwidth", bw.best_gbs, "GB/s");
-    rzb_result_note(r,
-                    "%d threads, one per CPU, backend %s; load average %.2f at start; bandwidth: "
-                    "STREAM triad, 3 x %zu MiB%s",
-                    threads, rz_backend_active()->name, load[0], bw.array_bytes >> 20,
-                    bw.cache_caveat ? " (caveat: under 4x the L3)" : "");
+    rzb_result_note(
+        r,
+        "%d threads, one per CPU, backend %s; load average %.2f at start; bandwidth: STREAM triad, 3 x %zu MiB%s",
+        threads, rz_backend_active()->name, load[0], bw.array_bytes >> 20,
+        bw.cache_caveat ? " (caveat: under 4x the L3)" : "");
     if (load[0] > threads)
-        rzb_result_note(r,
-                        "warning: load average %.2f on %d CPUs: other work shares the cores, so "
-                        "every figure here is pessimistic and noisy",
-                        load[0], threads);
+        rzb_result_note(
+            r,
+            "warning: load average %.2f on %d CPUs: other work shares the cores, so every figure here is pessimistic and noisy",
+            load[0], threads);
     rzb_result_note(r, "files: %s (synthetic weights, rz synth); %s (real weights)", files[0].path,
                     smol ? files[1].path : "-");
     rzb_result_note(r, "GPU: not measured (no CUDA backend in rz yet)");
@@ -161,21 +160,18 @@ static void run(const rzb_context *ctx, rzb_result *r) {
 const rzb_claim rzb_claim_p3_latency_1b = {
     .id = "P3",
     .title = "< 100 ms p50 latency per token for 1B models",
-    .statement = "< 100 ms p50 latency for 1B models (TinyLlama-1.1B); not yet validated by its "
-                 "authors",
+    .statement =
+        "< 100 ms p50 latency for 1B models (TinyLlama-1.1B); not yet validated by its authors",
     .source = "realizar design rationale (paiml/realizar), claim P3",
-    .workload = "a TinyLlama-1.1B-shaped Q4_K_M with synthetic weights (rz synth; speed does not "
-                "depend on the values) and the real SmolLM2-135M-Instruct Q4_1; a 128-token "
-                "prompt of fixed ids, then greedy decoding; all cores, one thread per CPU",
-    .baseline = "the physical bound measured in the same run: STREAM triad bandwidth / bytes of "
-                "weights read per token (roofline: file bytes / bandwidth)",
+    .workload =
+        "a TinyLlama-1.1B-shaped Q4_K_M with synthetic weights (rz synth; speed does not depend on the values) and the real SmolLM2-135M-Instruct Q4_1; a 128-token prompt of fixed ids, then greedy decoding; all cores, one thread per CPU",
+    .baseline =
+        "the physical bound measured in the same run: STREAM triad bandwidth / bytes of weights read per token (roofline: file bytes / bandwidth)",
     .threshold = "p50 time per generated token < 100 ms on the 1.1B model",
-    .test = "runs x iterations decode steps (forward pass + argmax, per-step samples) and one "
-            "time to first token per run; p50 per run, 95% CI of the typical run's p50 from the "
-            "runs (t, log scale)",
-    .verdict_rule = "SUPPORTED when the CI's upper bound < 100 ms; FALSIFIED when its lower "
-                    "bound >= 100 ms; INCONCLUSIVE otherwise or with fewer than 3 runs; SKIPPED "
-                    "without the model; a speed above the bandwidth bound is flagged as a bug",
+    .test =
+        "runs x iterations decode steps (forward pass + argmax, per-step samples) and one time to first token per run; p50 per run, 95% CI of the typical run's p50 from the runs (t, log scale)",
+    .verdict_rule =
+        "SUPPORTED when the CI's upper bound < 100 ms; FALSIFIED when its lower bound >= 100 ms; INCONCLUSIVE otherwise or with fewer than 3 runs; SKIPPED without the model; a speed above the bandwidth bound is flagged as a bug",
     .default_runs = 5,
     .default_iterations = 16,
     .default_warmup = 0,

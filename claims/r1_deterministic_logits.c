@@ -73,11 +73,11 @@ static bool check(const rzb_context *ctx, rzb_result *r, const model_file *f) {
                  threads ? "1 vs 2 threads" : "run 1 vs a repeat");
         rzb_result_metric(r, name, (double)d.differing, "logits");
         if (d.first_step < 0) continue;
-        rzb_result_verdict(r, RZB_FALSIFIED,
-                           "%s, %s: logits differ first at step %ld (0 = the prompt), index %ld; "
-                           "%zu of %zu differ, max |diff| %.3g",
-                           f->label, threads ? "1 vs 2 threads" : "repeated run", d.first_step,
-                           d.first_index, d.differing, (size_t)steps * vocab, d.max_abs);
+        rzb_result_verdict(
+            r, RZB_FALSIFIED,
+            "%s, %s: logits differ first at step %ld (0 = the prompt), index %ld; %zu of %zu differ, max |diff| %.3g",
+            f->label, threads ? "1 vs 2 threads" : "repeated run", d.first_step, d.first_index,
+            d.differing, (size_t)steps * vocab, d.max_abs);
         ok = false;
     }
     char name[80];
@@ -101,23 +101,22 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     int n =
         1 + rzb_model_find(ctx, "smollm2", files[1].path, sizeof files[1].path, why, sizeof why);
     if (n == 1) rzb_result_note(r, "SmolLM2-135M (real) left out: %s", why);
-    rzb_result_note(r,
-                    "input: %d fixed prompt ids, then %d greedy steps (greedy: no random numbers, "
-                    "so the seed plays no part; logits are compared instead of tokens, which is "
-                    "stronger); backend %s; threads via rz_llama_state_init's n_threads",
-                    N_PROMPT, ctx->iterations, rz_backend_active()->name);
+    rzb_result_note(
+        r,
+        "input: %d fixed prompt ids, then %d greedy steps (greedy: no random numbers, so the seed plays no part; logits are compared instead of tokens, which is stronger); backend %s; threads via rz_llama_state_init's n_threads",
+        N_PROMPT, ctx->iterations, rz_backend_active()->name);
     for (int i = 0; i < n; i++) {
         rzb_progress(ctx, "%s", files[i].label);
         if (!check(ctx, r, &files[i])) return;
     }
-    rzb_result_verdict(r, RZB_SUPPORTED,
-                       "logits bit-identical (memcmp) over the prompt and %d decode steps: %d runs "
-                       "on 1 thread and a run on 2 threads, on %d model%s",
-                       ctx->iterations,
-                       ctx->runs < 2    ? 2
-                       : ctx->runs > 64 ? 64
-                                        : ctx->runs,
-                       n, n > 1 ? "s" : "");
+    rzb_result_verdict(
+        r, RZB_SUPPORTED,
+        "logits bit-identical (memcmp) over the prompt and %d decode steps: %d runs on 1 thread and a run on 2 threads, on %d model%s",
+        ctx->iterations,
+        ctx->runs < 2    ? 2
+        : ctx->runs > 64 ? 64
+                         : ctx->runs,
+        n, n > 1 ? "s" : "");
 }
 
 const rzb_claim rzb_claim_r1_deterministic_logits = {
@@ -125,16 +124,14 @@ const rzb_claim rzb_claim_r1_deterministic_logits = {
     .title = "same input and seed give identical logits",
     .statement = "same model file, same input, same seed: identical output",
     .source = "realizar design rationale (paiml/realizar), claim R1",
-    .workload = "a SmolLM2-135M-shaped Q4_K_M with synthetic weights and the real "
-                "SmolLM2-135M-Instruct Q4_1 (when installed); 16 fixed prompt ids, greedy "
-                "decoding",
+    .workload =
+        "a SmolLM2-135M-shaped Q4_K_M with synthetic weights and the real SmolLM2-135M-Instruct Q4_1 (when installed); 16 fixed prompt ids, greedy decoding",
     .baseline = "none: rz is compared with itself, run against run and 1 thread against 2",
     .threshold = "every logit of every step bit-identical",
-    .test = "per model: `runs` runs on one state with 1 thread and one run on a new state with "
-            "2 threads; the logits after the prompt and after each of `iterations` decode steps "
-            "are kept and compared with memcmp",
-    .verdict_rule = "SUPPORTED when every comparison is identical; FALSIFIED at the first "
-                    "difference (step, index, count, max |diff|); SKIPPED without a model",
+    .test =
+        "per model: `runs` runs on one state with 1 thread and one run on a new state with 2 threads; the logits after the prompt and after each of `iterations` decode steps are kept and compared with memcmp",
+    .verdict_rule =
+        "SUPPORTED when every comparison is identical; FALSIFIED at the first difference (step, index, count, max |diff|); SKIPPED without a model",
     .untimed = true,
     .default_runs = 2,
     .default_iterations = 16,

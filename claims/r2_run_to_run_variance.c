@@ -24,10 +24,9 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     rzb_result_metric(r, "CV of the run medians", 100 * cv, "%");
     rzb_result_metric(r, "runs", ctx->runs, "");
     rzb_result_metric(r, "threshold", 5, "%");
-    rzb_result_note(r,
-                    "P1's workload (real model), %d runs of %d batched samples, measuring "
-                    "thread pinned: %s",
-                    ctx->runs, ctx->iterations, ctx->pin->detail);
+    rzb_result_note(
+        r, "P1's workload (real model), %d runs of %d batched samples, measuring thread pinned: %s",
+        ctx->runs, ctx->iterations, ctx->pin->detail);
     if (ctx->runs < RZB_MIN_RUNS || isnan(cv))
         rzb_result_verdict(r, RZB_INCONCLUSIVE, "too few runs: %d (the runner needs at least %d)",
                            ctx->runs, RZB_MIN_RUNS);
@@ -47,10 +46,10 @@ const rzb_claim rzb_claim_r2_run_to_run_variance = {
     .workload = "P1's workload: rz predict on mnist_784x2.apr, batched samples",
     .baseline = "none: the runs are compared with each other",
     .threshold = "coefficient of variation of the per-run medians < 5%",
-    .test = "10 runs of batched samples, each after its own warm-up; CV = sd / mean of the run "
-            "medians",
-    .verdict_rule = "SUPPORTED when the CV < 5%, FALSIFIED when >= 5%, INCONCLUSIVE with fewer "
-                    "than 5 runs",
+    .test =
+        "10 runs of batched samples, each after its own warm-up; CV = sd / mean of the run medians",
+    .verdict_rule =
+        "SUPPORTED when the CV < 5%, FALSIFIED when >= 5%, INCONCLUSIVE with fewer than 5 runs",
     .default_runs = 10,
     .default_iterations = 200,
     .default_warmup = 50,

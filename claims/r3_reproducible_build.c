@@ -64,8 +64,7 @@ static void run(const rzb_context *ctx, rzb_result *r) {
         rzb_result_verdict(r, RZB_FALSIFIED, "binaries differ: %s", differs);
     else
         rzb_result_verdict(r, RZB_SUPPORTED,
-                           "rz and rzbench are byte-identical across the two "
-                           "build directories");
+                           "rz and rzbench are byte-identical across the two build directories");
     rzb_scratch_remove(dirs[0]);
     rzb_scratch_remove(dirs[1]);
 }
@@ -79,8 +78,8 @@ const rzb_claim rzb_claim_r3_reproducible_build = {
     .baseline = "none: the two builds are compared with each other",
     .threshold = "every byte of rz and rzbench identical",
     .test = "configure and build twice, compare the binaries byte for byte",
-    .verdict_rule = "SUPPORTED when both binaries are identical, FALSIFIED when any byte differs; "
-                    "SKIPPED when a build fails",
+    .verdict_rule =
+        "SUPPORTED when both binaries are identical, FALSIFIED when any byte differs; SKIPPED when a build fails",
     .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,

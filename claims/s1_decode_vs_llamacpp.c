@@ -101,12 +101,11 @@ static void note_llama_bench(rzb_result *r, const file_run *fr) {
     rzb_result_note(r, "llama-bench decode test (every file: the same with its -m): %s",
                     rzb_llama_bench_command(&fr->decode, cmd, sizeof cmd));
     const rzb_llama_bench_test *t = &fr->last_decode;
-    rzb_result_note(r,
-                    "llama-bench JSON: build_commit %s, cpu_info \"%s\", backends %s, gpu_info "
-                    "\"%s\", n_threads %d, model_type \"%s\"; it ran on CPUs %s (read back from "
-                    "the kernel); llama-bench prints no ggml system_info line",
-                    t->build_commit, t->cpu_info, t->backends, t->gpu_info, t->n_threads,
-                    t->model_type, t->cpus);
+    rzb_result_note(
+        r,
+        "llama-bench JSON: build_commit %s, cpu_info \"%s\", backends %s, gpu_info \"%s\", n_threads %d, model_type \"%s\"; it ran on CPUs %s (read back from the kernel); llama-bench prints no ggml system_info line",
+        t->build_commit, t->cpu_info, t->backends, t->gpu_info, t->n_threads, t->model_type,
+        t->cpus);
 }
 
 static void metric(rzb_result *r, const model_file *f, const char *what, double v,
@@ -131,13 +130,12 @@ static void report_file(rzb_result *r, file_run *fr, double gbs) {
     metric(r, fr->f, "prompt llama.cpp / rz", pp.ratio, "x");
     metric(r, fr->f, "rz decode, % of roofline", 100 * roof_ms / rz_p50, "%");
     metric(r, fr->f, "llama.cpp decode, % of roofline", 100 * roof_ms / ll_p50, "%");
-    rzb_result_note(r,
-                    "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms per token, ratio %.3f (CI95 "
-                    "%.3f-%.3f, p %s, %d runs); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio "
-                    "%.3f (CI95 %.3f-%.3f); roofline %.2f ms",
-                    fr->f->label, rz_p50, ll_p50, dec->ratio, dec->lo, dec->hi,
-                    rzb_p_text(dec->p, p), dec->runs, s[RZ_PROMPT]->summary.p50,
-                    s[LL_PROMPT]->summary.p50, pp.ratio, pp.lo, pp.hi, roof_ms);
+    rzb_result_note(
+        r,
+        "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms per token, ratio %.3f (CI95 %.3f-%.3f, p %s, %d runs); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); roofline %.2f ms",
+        fr->f->label, rz_p50, ll_p50, dec->ratio, dec->lo, dec->hi, rzb_p_text(dec->p, p),
+        dec->runs, s[RZ_PROMPT]->summary.p50, s[LL_PROMPT]->summary.p50, pp.ratio, pp.lo, pp.hi,
+        roof_ms);
 }
 
 static bool locate(const rzb_context *ctx, model_file *f, char *why, size_t cap) {
@@ -183,18 +181,13 @@ static bool setup(const rzb_context *ctx, rzb_result *r, int threads, char *bin,
     }
     rzb_result_metric(r, "STREAM triad bandwidth", bw->best_gbs, "GB/s");
     rzb_llama_note_build(r);
-    rzb_result_note(r,
-                    "%d threads on both sides (rz: one per CPU, backend %s; llama-bench: -t %d on "
-                    "every CPU); load average %.2f at start; roofline = file bytes / STREAM triad "
-                    "%.2f GB/s",
-                    threads, rz_backend_active()->name, threads, load[0], bw->best_gbs);
     rzb_result_note(
         r,
-        "llama-bench uses its own token ids (BOS, then rand() %% vocab) and its "
-        "defaults beyond -m -p -n -d -t -r -o; rz a fixed sequence, id i = (1 + 7919 i) "
-        "mod vocab; for these dense models a forward pass takes the same time whatever "
-        "the ids. llama-bench times each repetition after its own warm-up and, for "
-        "decode, after filling %d positions untimed",
+        "%d threads on both sides (rz: one per CPU, backend %s; llama-bench: -t %d on every CPU); load average %.2f at start; roofline = file bytes / STREAM triad %.2f GB/s",
+        threads, rz_backend_active()->name, threads, load[0], bw->best_gbs);
+    rzb_result_note(
+        r,
+        "llama-bench uses its own token ids (BOS, then rand() %% vocab) and its defaults beyond -m -p -n -d -t -r -o; rz a fixed sequence, id i = (1 + 7919 i) mod vocab; for these dense models a forward pass takes the same time whatever the ids. llama-bench times each repetition after its own warm-up and, for decode, after filling %d positions untimed",
         N_PROMPT);
     rzb_result_note(r, "TinyLlama-shape files have synthetic weights (rz synth)");
     return true;
@@ -222,27 +215,17 @@ const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
     .id = "S1",
     .title = "decode at least as fast as llama.cpp",
     .statement = "rz decodes at least as fast as llama.cpp on the same file, type for type",
-    .source = "rz's own speed target: llama.cpp's decode of a 1.1B Q4_K_M reaches about half "
-              "the memory-bandwidth bound on the project's machines",
-    .workload = "the real SmolLM2-135M-Instruct Q4_1 and TinyLlama-1.1B-shaped files with "
-                "synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then "
-                "decode steps at positions 128 on; all CPUs on both sides",
-    .baseline = "llama.cpp's own llama-bench, built natively from the same source as "
-                "llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same "
-                "-t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json) and "
-                "one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json), "
-                "alternating with rz in ABBA order; llama-bench's defaults otherwise",
+    .source =
+        "rz's own speed target: llama.cpp's decode of a 1.1B Q4_K_M reaches about half the memory-bandwidth bound on the project's machines",
+    .workload =
+        "the real SmolLM2-135M-Instruct Q4_1 and TinyLlama-1.1B-shaped files with synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then decode steps at positions 128 on; all CPUs on both sides",
+    .baseline =
+        "llama.cpp's own llama-bench, built natively from the same source as llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same -t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json) and one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json), alternating with rz in ABBA order; llama-bench's defaults otherwise",
     .threshold = "decode time ratio llama.cpp / rz >= 1 for every file",
-    .test = "per file and run: rz times its prompt (to the first token) and ITERATIONS decode "
-            "steps (forward + argmax); llama-bench's samples_ns give the prompt time per sample "
-            "and, divided by n_gen, the decode time per token; per-run medians paired by run, t "
-            "CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios and % of the bandwidth "
-            "roofline reported beside, not judged",
-    .verdict_rule = "one decode comparison per file, one-sided at alpha 0.025 (CI95): SUPPORTED "
-                    "when every file's CI lower bound >= 1; FALSIFIED when any file's upper bound "
-                    "< 1; INCONCLUSIVE otherwise, or by the runner's rules (fewer than 5 runs, "
-                    "per-run ratio CV above 10%, other load on the machine); SKIPPED without "
-                    "llama-bench or a model, or when llama-bench fails, with the reason",
+    .test =
+        "per file and run: rz times its prompt (to the first token) and ITERATIONS decode steps (forward + argmax); llama-bench's samples_ns give the prompt time per sample and, divided by n_gen, the decode time per token; per-run medians paired by run, t CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios and % of the bandwidth roofline reported beside, not judged",
+    .verdict_rule =
+        "one decode comparison per file, one-sided at alpha 0.025 (CI95): SUPPORTED when every file's CI lower bound >= 1; FALSIFIED when any file's upper bound < 1; INCONCLUSIVE otherwise, or by the runner's rules (fewer than 5 runs, per-run ratio CV above 10%, other load on the machine); SKIPPED without llama-bench or a model, or when llama-bench fails, with the reason",
     .default_runs = 5,
     .default_iterations = 8,
     .default_warmup = 0,

@@ -120,21 +120,17 @@ static void report_metrics(rzb_result *r, side *rz, side *ll) {
 static void report_notes(rzb_result *r, const side *rz, const side *ll, int threads) {
     rzb_llama_note_build(r);
     rzb_result_note(r, "llama-perplexity %s", ll->out.system_info);
-    rzb_result_note(r,
-                    "%d threads each, CPU sets %s (rz) and %s (llama.cpp): `rz perplexity MODEL -f "
-                    "TEXT -c 512 -t %d --format json --chunks N` (its default -b 64) and "
-                    "`llama-perplexity -m MODEL -f TEXT -c 512 -t %d --log-prefix "
-                    "--log-timestamps --chunks N` (its defaults, the log flags too: -b %d, %d "
-                    "chunks per pass)",
-                    threads, rz->cpus, ll->cpus, threads, threads, ll->out.n_batch, ll->out.n_seq);
-    rzb_result_note(r,
-                    "time per chunk by each tool's own clock over its %d chunks: rz's "
-                    "final.seconds; llama-perplexity's log timestamps from \"calculating "
-                    "perplexity\" to \"Final estimate\"; load and tokenizing excluded on both",
-                    rz->n);
-    rzb_result_note(r, "same work: positions 256..510 of each chunk scored against the next "
-                       "token on both sides; llama.cpp also runs position 511 (its logits unused), "
-                       "rz stops at 510: 1 of 512 positions");
+    rzb_result_note(
+        r,
+        "%d threads each, CPU sets %s (rz) and %s (llama.cpp): `rz perplexity MODEL -f TEXT -c 512 -t %d --format json --chunks N` (its default -b 64) and `llama-perplexity -m MODEL -f TEXT -c 512 -t %d --log-prefix --log-timestamps --chunks N` (its defaults, the log flags too: -b %d, %d chunks per pass)",
+        threads, rz->cpus, ll->cpus, threads, threads, ll->out.n_batch, ll->out.n_seq);
+    rzb_result_note(
+        r,
+        "time per chunk by each tool's own clock over its %d chunks: rz's final.seconds; llama-perplexity's log timestamps from \"calculating perplexity\" to \"Final estimate\"; load and tokenizing excluded on both",
+        rz->n);
+    rzb_result_note(
+        r,
+        "same work: positions 256..510 of each chunk scored against the next token on both sides; llama.cpp also runs position 511 (its logits unused), rz stops at 510: 1 of 512 positions");
 }
 
 /* argv (NULL-terminated, ending in "--chunks", NULL, NULL) into s, its chunk count last. */
@@ -194,31 +190,18 @@ static void run(const rzb_context *ctx, rzb_result *r) {
 const rzb_claim rzb_claim_s2_perplexity_vs_llamacpp = {
     .id = "S2",
     .title = "perplexity at least as fast as llama.cpp",
-    .statement = "rz evaluates WikiText-2 perplexity at least as fast as llama.cpp on the same "
-                 "model and threads",
+    .statement =
+        "rz evaluates WikiText-2 perplexity at least as fast as llama.cpp on the same model and threads",
     .source = "rz's own speed target (issue: perplexity on WikiText-2, speed target)",
-    .workload = "the real SmolLM2-135M-Instruct Q4_1; WikiText-2's wiki.test.raw, tokenized by "
-                "each side, cut into chunks of 512 by llama.cpp's method; each side scores the "
-                "second half of each chunk (positions 256..510 against the next token, 255 per "
-                "chunk); all cores on both sides",
-    .baseline = "llama.cpp's own llama-perplexity (scripts/build-llama-cpp: the llama-cpp-python "
-                "source, built natively), run as its users run it, in the same run, alternating "
-                "with `rz perplexity`",
+    .workload =
+        "the real SmolLM2-135M-Instruct Q4_1; WikiText-2's wiki.test.raw, tokenized by each side, cut into chunks of 512 by llama.cpp's method; each side scores the second half of each chunk (positions 256..510 against the next token, 255 per chunk); all cores on both sides",
+    .baseline =
+        "llama.cpp's own llama-perplexity (scripts/build-llama-cpp: the llama-cpp-python source, built natively), run as its users run it, in the same run, alternating with `rz perplexity`",
     .threshold = "time per chunk ratio llama.cpp / rz >= 1",
-    .test = "per run, one process per side over chunks 1-8 (ABBA: even runs rz first), as its "
-            "users run it (llama-perplexity's defaults: -b 2048, 4 chunks per pass; 8 is two full "
-            "passes). Time per chunk by each tool's own clock over its 8 chunks (rz's "
-            "final.seconds; llama-perplexity's log timestamps from \"calculating perplexity\" to "
-            "\"Final estimate\"), so loading and tokenizing the whole file are excluded on both "
-            "sides; the whole processes are timed too and must contain that time. Equal work is "
-            "checked on every pair: the same chunks, every running PPL and the final one within "
-            "1%. Per-run ratios, t CI with runs-1 df on log-ratios, one-sided at alpha 0.025 (95% "
-            "CI); one untimed 4-chunk process per side first",
-    .verdict_rule = "SUPPORTED when the ratio's CI lower bound >= 1; FALSIFIED when its upper "
-                    "bound < 1; INCONCLUSIVE otherwise, when the two sides' PPLs differ by more "
-                    "than 1% (different work), or by the runner's rules (runs, ratio CV, foreign "
-                    "load); SKIPPED without llama-perplexity, the model or the data, or when a "
-                    "tool fails or dies by a signal",
+    .test =
+        "per run, one process per side over chunks 1-8 (ABBA: even runs rz first), as its users run it (llama-perplexity's defaults: -b 2048, 4 chunks per pass; 8 is two full passes). Time per chunk by each tool's own clock over its 8 chunks (rz's final.seconds; llama-perplexity's log timestamps from \"calculating perplexity\" to \"Final estimate\"), so loading and tokenizing the whole file are excluded on both sides; the whole processes are timed too and must contain that time. Equal work is checked on every pair: the same chunks, every running PPL and the final one within 1%. Per-run ratios, t CI with runs-1 df on log-ratios, one-sided at alpha 0.025 (95% CI); one untimed 4-chunk process per side first",
+    .verdict_rule =
+        "SUPPORTED when the ratio's CI lower bound >= 1; FALSIFIED when its upper bound < 1; INCONCLUSIVE otherwise, when the two sides' PPLs differ by more than 1% (different work), or by the runner's rules (runs, ratio CV, foreign load); SKIPPED without llama-perplexity, the model or the data, or when a tool fails or dies by a signal",
     .default_runs = 5,
     .default_iterations = 1,
     .default_warmup = 1,

@@ -181,34 +181,20 @@ static void run(const rzb_context *ctx, rzb_result *r) {
 const rzb_claim rzb_claim_s3_goodput_vs_llamacpp = {
     .id = "S3",
     .title = "serving goodput at least llama-server's",
-    .statement = "rz serve's goodput at least matches llama-server's at the rate where "
-                 "llama-server meets the SLO",
-    .source = "rz's own serving target (issue 15), measured the way vLLM's benchmark_serving "
-              "measures a server: open-loop Poisson arrivals, goodput under a TTFT/TPOT SLO",
-    .workload = "the real SmolLM2-135M-Instruct Q4_1; streaming POST /v1/completions at "
-                "temperature 0, prompts of 64-128 tokens cut from WikiText-2 test, max_tokens "
-                "64; ITERATIONS requests per server and round, Poisson arrivals (seed: round); "
-                "both servers with 2 slots, 512 KV positions per slot, all CPUs' worth of "
-                "compute threads",
-    .baseline = "llama.cpp's own llama-server, built natively from the same source as "
-                "llama-cpp-python (scripts/build-llama-cpp), started as its users start it: -m "
-                "MODEL -np 2 -t CPUS -c 1024 --port P; rz serve -m MODEL --parallel 2 -t "
-                "CPUS/2 --ctx 512 (its -t counts threads per worker)",
-    .threshold = "goodput ratio rz / llama-server >= 0.95 (a 5% tolerance) at the highest of "
-                 "0.5, 1, 2, 4 req/s where llama-server has >= 90% of requests within TTFT <= "
-                 "1000 ms and TPOT <= 50 ms",
-    .test = "rate search: llama-server alone, ITERATIONS requests per rate, rising until it "
-            "misses the SLO; then RUNS rounds at the highest rate it met, both servers on the "
-            "same requests, ABBA; per round the goodput (requests within the SLO / time from "
-            "the first arrival to the last response) of each (a round where one side has none "
-            "within the SLO gets half a request added on both sides); t CI (runs - 1 df) on the "
-            "per-round log(rz / llama-server); TTFT and TPOT p50/p90/p99 reported beside",
-    .verdict_rule = "one-sided at alpha 0.025 (CI95): SUPPORTED when the CI's lower bound >= "
-                    "0.95; FALSIFIED when its upper bound < 0.95; INCONCLUSIVE otherwise, when "
-                    "llama-server meets the SLO at no rate, or by the runner's rules (fewer than "
-                    "5 runs, per-run ratio CV above 10%, other load on the machine); SKIPPED "
-                    "without llama-server, the model or the text, or when a server fails to "
-                    "start, with the reason",
+    .statement =
+        "rz serve's goodput at least matches llama-server's at the rate where llama-server meets the SLO",
+    .source =
+        "rz's own serving target (issue 15), measured the way vLLM's benchmark_serving measures a server: open-loop Poisson arrivals, goodput under a TTFT/TPOT SLO",
+    .workload =
+        "the real SmolLM2-135M-Instruct Q4_1; streaming POST /v1/completions at temperature 0, prompts of 64-128 tokens cut from WikiText-2 test, max_tokens 64; ITERATIONS requests per server and round, Poisson arrivals (seed: round); both servers with 2 slots, 512 KV positions per slot, all CPUs' worth of compute threads",
+    .baseline =
+        "llama.cpp's own llama-server, built natively from the same source as llama-cpp-python (scripts/build-llama-cpp), started as its users start it: -m MODEL -np 2 -t CPUS -c 1024 --port P; rz serve -m MODEL --parallel 2 -t CPUS/2 --ctx 512 (its -t counts threads per worker)",
+    .threshold =
+        "goodput ratio rz / llama-server >= 0.95 (a 5% tolerance) at the highest of 0.5, 1, 2, 4 req/s where llama-server has >= 90% of requests within TTFT <= 1000 ms and TPOT <= 50 ms",
+    .test =
+        "rate search: llama-server alone, ITERATIONS requests per rate, rising until it misses the SLO; then RUNS rounds at the highest rate it met, both servers on the same requests, ABBA; per round the goodput (requests within the SLO / time from the first arrival to the last response) of each (a round where one side has none within the SLO gets half a request added on both sides); t CI (runs - 1 df) on the per-round log(rz / llama-server); TTFT and TPOT p50/p90/p99 reported beside",
+    .verdict_rule =
+        "one-sided at alpha 0.025 (CI95): SUPPORTED when the CI's lower bound >= 0.95; FALSIFIED when its upper bound < 0.95; INCONCLUSIVE otherwise, when llama-server meets the SLO at no rate, or by the runner's rules (fewer than 5 runs, per-run ratio CV above 10%, other load on the machine); SKIPPED without llama-server, the model or the text, or when a server fails to start, with the reason",
     .default_runs = 5,
     .default_iterations = 24,
     .default_warmup = 0,

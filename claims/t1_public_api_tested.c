@@ -163,9 +163,9 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     list_note(r, "never called by the test suite", &not_called);
     if (cov->ok && cov->failed[0])
         rzb_result_note(r, "tests that failed in the coverage build: %s", cov->failed);
-    rzb_result_note(r, "a function counts as tested when a test source under tests/ names it (a "
-                       "direct call whose result the test checks) and the whole suite, run once "
-                       "in a --coverage build, calls it at least once; deterministic, no sampling");
+    rzb_result_note(
+        r,
+        "a function counts as tested when a test source under tests/ names it (a direct call whose result the test checks) and the whole suite, run once in a --coverage build, calls it at least once; deterministic, no sampling");
     if (!cov->ok)
         rzb_result_verdict(r, RZB_SKIPPED, "the call counts need the coverage run: %s", cov->why);
     else if (tested == total)
@@ -181,16 +181,15 @@ const rzb_claim rzb_claim_t1_public_api_tested = {
     .title = "100% of public APIs have tests",
     .statement = "100% of public APIs have tests",
     .source = "realizar design rationale (paiml/realizar), claim T1",
-    .workload = "every rz_* and rzb_* function declared in the headers under engine/, backends/, "
-                "harness/ and server/ of this source tree (backends/cuda/ counted only where a GPU "
-                "ran the tests)",
+    .workload =
+        "every rz_* and rzb_* function declared in the headers under engine/, backends/, harness/ and server/ of this source tree (backends/cuda/ counted only where a GPU ran the tests)",
     .baseline = "none: an absolute threshold",
-    .threshold = "every public function named in a test source under tests/ and called by the "
-                 "test suite",
-    .test = "scan the headers for declarations and the test sources for each name; run the whole "
-            "suite once in a --coverage build (shared with T2) and read each function's calls",
-    .verdict_rule = "SUPPORTED at 100%, FALSIFIED below; SKIPPED when the sources are absent or "
-                    "the coverage run fails",
+    .threshold =
+        "every public function named in a test source under tests/ and called by the test suite",
+    .test =
+        "scan the headers for declarations and the test sources for each name; run the whole suite once in a --coverage build (shared with T2) and read each function's calls",
+    .verdict_rule =
+        "SUPPORTED at 100%, FALSIFIED below; SKIPPED when the sources are absent or the coverage run fails",
     .untimed = true,
     .default_runs = 1,
     .default_iterations = 1,

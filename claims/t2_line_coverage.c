@@ -46,10 +46,10 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     double lines = total > 0 ? 100 * covered / total : 0;
     rzb_result_metric(r, "line coverage", lines, "%");
     rzb_result_metric(r, "threshold", 85, "%");
-    rzb_result_note(r,
-                    "gcovr over engine/, backends/, harness/, server/, cli/ and claims/ after the "
-                    "whole ctest suite (Debug, --coverage; the run T1 shares); the suite %s",
-                    cov->tests_rc == 0 ? "passed" : "had failures");
+    rzb_result_note(
+        r,
+        "gcovr over engine/, backends/, harness/, server/, cli/ and claims/ after the whole ctest suite (Debug, --coverage; the run T1 shares); the suite %s",
+        cov->tests_rc == 0 ? "passed" : "had failures");
     if (cov->failed[0])
         rzb_result_note(r, "tests that failed in the coverage build: %s", cov->failed);
     if (lines >= 85)
@@ -65,10 +65,10 @@ const rzb_claim rzb_claim_t2_line_coverage = {
     .source = "realizar design rationale (paiml/realizar), claim T2",
     .workload = "the whole ctest suite of this source tree, built with --coverage",
     .baseline = "none: an absolute threshold",
-    .threshold = "line coverage >= 85% of engine/, backends/ (CPU; CUDA where a GPU ran the "
-                 "tests), harness/, server/, cli/ and claims/",
-    .test = "Debug build with --coverage -fprofile-update=atomic in a scratch directory, ctest, "
-            "gcovr --json; covered code lines over all code lines",
+    .threshold =
+        "line coverage >= 85% of engine/, backends/ (CPU; CUDA where a GPU ran the tests), harness/, server/, cli/ and claims/",
+    .test =
+        "Debug build with --coverage -fprofile-update=atomic in a scratch directory, ctest, gcovr --json; covered code lines over all code lines",
     .verdict_rule = "SUPPORTED at >= 85%, FALSIFIED below; SKIPPED when the build or gcovr fails",
     .untimed = true,
     .default_runs = 1,

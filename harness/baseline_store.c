@@ -12,10 +12,10 @@ bool rzb_baseline_name_ok(const char *name, char *why, size_t cap) {
     for (size_t i = 0; ok && i < n; i++)
         ok = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", name[i]);
     if (!ok)
-        snprintf(why, cap,
-                 "baseline name '%s': expected 1-127 letters, digits, '.', '_' or '-', not "
-                 "starting with '.'",
-                 name);
+        snprintf(
+            why, cap,
+            "baseline name '%s': expected 1-127 letters, digits, '.', '_' or '-', not starting with '.'",
+            name);
     return ok;
 }
 

@@ -96,8 +96,7 @@ bool rzb_bundle_pack(const char *path, cJSON *manifest, const rzb_bundle_file *f
     if (!ok) {
         const char *why = a ? archive_error_string(a) : NULL;
         snprintf(err, cap,
-                 "%s: cannot write the archive (libarchive: %s); the previous file is "
-                 "untouched",
+                 "%s: cannot write the archive (libarchive: %s); the previous file is untouched",
                  path, why ? why : "out of memory");
         rzb_atomic_close(&f, false);
     } else {

@@ -34,10 +34,10 @@ static void percent(FILE *out, double ratio) {
 static bool rzb_change_report_md(const rzb_change_report *rep, FILE *out) {
     double level = rep->n_rows ? 100 * (1 - 2 * rep->rows[0].alpha) : 90;
     fprintf(out, "%s: OLD = %s, NEW = %s\n\n", rep->kind, rep->old_label, rep->new_label);
-    fprintf(out,
-            "| workload | metric | unit | runs | OLD | NEW | NEW/OLD | %.0f%% CI | change | "
-            "verdict |\n",
-            level);
+    fprintf(
+        out,
+        "| workload | metric | unit | runs | OLD | NEW | NEW/OLD | %.0f%% CI | change | verdict |\n",
+        level);
     fputs("|---|---|---|---:|---:|---:|---:|---|---:|---|\n", out);
     for (size_t i = 0; i < rep->n_rows; i++) {
         const rzb_compare_row *r = &rep->rows[i];

@@ -10,10 +10,8 @@
 enum { W = 960, LABEL_W = 260, PLOT_W = 560, ROW_H = 28, TOP = 30 };
 
 static const char CSS[] =
-    "body{font:14px/1.45 system-ui,sans-serif;color:#1f2328;max-width:1100px;margin:24px auto;"
-    "padding:0 16px}\n"
-    "table{border-collapse:collapse;margin:10px 0}th,td{border:1px solid #d0d7de;padding:4px 8px}"
-    "\nth{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "body{font:14px/1.45 system-ui,sans-serif;color:#1f2328;max-width:1100px;margin:24px auto;padding:0 16px}\n"
+    "table{border-collapse:collapse;margin:10px 0}th,td{border:1px solid #d0d7de;padding:4px 8px}\nth{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".regression{color:#cf222e;font-weight:600}.improvement{color:#1a7f37;font-weight:600}\n"
     ".equivalent,.not-worse{color:#0969da}.inconclusive{color:#9a6700}\n";
 
@@ -49,20 +47,20 @@ static void forest(const rzb_change_report *rep, FILE *out) {
     axis_range(rep, &lo, &hi);
     int h = TOP + ROW_H * (int)rep->n_rows + 40;
     double margin = rep->n_rows ? rep->rows[0].margin : 0.03;
-    fprintf(out,
-            "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
-            "font-size='12' font-family='sans-serif'>\n",
-            W, h);
+    fprintf(
+        out,
+        "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-size='12' font-family='sans-serif'>\n",
+        W, h);
     double band0 = x_of(1 / (1 + margin), lo, hi), band1 = x_of(1 + margin, lo, hi);
     fprintf(out, "<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='#ddf4ff'/>\n", band0,
             TOP - 6, band1 - band0, ROW_H * (int)rep->n_rows + 6);
     double one = x_of(1, lo, hi);
     fprintf(out, "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#57606a'/>\n", one, one,
             TOP - 6, TOP + ROW_H * (int)rep->n_rows);
-    fprintf(out,
-            "<text x='%.1f' y='%d' text-anchor='middle'>NEW / OLD (log scale); shaded: "
-            "the margin ±%.0f%%</text>\n",
-            LABEL_W + PLOT_W / 2.0, 14, 100 * margin);
+    fprintf(
+        out,
+        "<text x='%.1f' y='%d' text-anchor='middle'>NEW / OLD (log scale); shaded: the margin ±%.0f%%</text>\n",
+        LABEL_W + PLOT_W / 2.0, 14, 100 * margin);
     for (size_t i = 0; i < rep->n_rows; i++) {
         const rzb_compare_row *r = &rep->rows[i];
         double y = TOP + ROW_H * (double)i + ROW_H / 2.0;
@@ -74,10 +72,10 @@ static void forest(const rzb_change_report *rep, FILE *out) {
                             : r->change == RZB_CHANGE_INCONCLUSIVE ? "#9a6700"
                                                                    : "#0969da";
         if (!isnan(r->lo) && r->lo > 0)
-            fprintf(out,
-                    "<line x1='%.1f' x2='%.1f' y1='%.1f' y2='%.1f' stroke='%s' "
-                    "stroke-width='3'/>\n",
-                    x_of(r->lo, lo, hi), x_of(r->hi, lo, hi), y, y, color);
+            fprintf(
+                out,
+                "<line x1='%.1f' x2='%.1f' y1='%.1f' y2='%.1f' stroke='%s' stroke-width='3'/>\n",
+                x_of(r->lo, lo, hi), x_of(r->hi, lo, hi), y, y, color);
         if (r->ratio > 0) {
             fprintf(out, "<circle cx='%.1f' cy='%.1f' r='5' fill='%s'/>\n", x_of(r->ratio, lo, hi),
                     y, color);
@@ -91,10 +89,10 @@ static void forest(const rzb_change_report *rep, FILE *out) {
         if (t < lo || t > hi) continue;
         double x = x_of(ticks[k], lo, hi);
         int y = TOP + ROW_H * (int)rep->n_rows;
-        fprintf(out,
-                "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#57606a'/>"
-                "<text x='%.1f' y='%d' text-anchor='middle'>%g</text>\n",
-                x, x, y, y + 5, x, y + 18, ticks[k]);
+        fprintf(
+            out,
+            "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#57606a'/><text x='%.1f' y='%d' text-anchor='middle'>%g</text>\n",
+            x, x, y, y + 5, x, y + 18, ticks[k]);
     }
     fputs("</svg>\n", out);
 }
@@ -107,10 +105,9 @@ static void cell(FILE *out, double v) {
 }
 
 static void table(const rzb_change_report *rep, FILE *out) {
-    fputs("<table><tr><th>workload</th><th>metric</th><th>unit</th><th>runs</th><th>OLD</th>"
-          "<th>NEW</th><th>NEW/OLD</th><th>CI</th><th>change</th><th>run medians OLD | NEW</th>"
-          "</tr>\n",
-          out);
+    fputs(
+        "<table><tr><th>workload</th><th>metric</th><th>unit</th><th>runs</th><th>OLD</th><th>NEW</th><th>NEW/OLD</th><th>CI</th><th>change</th><th>run medians OLD | NEW</th></tr>\n",
+        out);
     for (size_t i = 0; i < rep->n_rows; i++) {
         const rzb_compare_row *r = &rep->rows[i];
         fputs("<tr><td>", out);
@@ -139,10 +136,10 @@ static void table(const rzb_change_report *rep, FILE *out) {
 }
 
 bool rzb_change_report_html(const rzb_change_report *rep, FILE *out) {
-    fprintf(out,
-            "<!doctype html><html><head><meta charset='utf-8'><title>rzbench %s</title>"
-            "<style>%s</style></head><body>\n<h1>rzbench %s</h1>\n<p>OLD: <code>",
-            rep->kind, CSS, rep->kind);
+    fprintf(
+        out,
+        "<!doctype html><html><head><meta charset='utf-8'><title>rzbench %s</title><style>%s</style></head><body>\n<h1>rzbench %s</h1>\n<p>OLD: <code>",
+        rep->kind, CSS, rep->kind);
     rzb_html_escape(rep->old_label, out);
     fputs("</code><br>NEW: <code>", out);
     rzb_html_escape(rep->new_label, out);

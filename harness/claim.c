@@ -74,11 +74,10 @@ void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb
     r->wall_s = (double)(rz_now_ns() - load.wall_ns) / 1e9;
     for (int i = 0; i < r->n_series; i++)
         rzb_series_finish(&r->series[i]);
-    rzb_result_note(r,
-                    "load: %.2f CPUs busy outside rzbench and its children during the run, "
-                    "%.2f CPUs stolen by the hypervisor (runner's bound for a timing verdict: "
-                    "%.2f)",
-                    r->foreign_cpus, steal, r->foreign_bound);
+    rzb_result_note(
+        r,
+        "load: %.2f CPUs busy outside rzbench and its children during the run, %.2f CPUs stolen by the hypervisor (runner's bound for a timing verdict: %.2f)",
+        r->foreign_cpus, steal, r->foreign_bound);
     rzb_result_apply_run_rules(r);
     if (ctx.smoke) smoke_verdict(r);
 }

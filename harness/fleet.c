@@ -89,31 +89,30 @@ static void header(FILE *f, const rzb_fleet_spec *s) {
 
 /* Reuses the submitting build when it is newer than every source, else builds on this node. */
 static void choose_rzbench(FILE *f) {
-    fputs("rzbench=\"$submit_build/rzbench\"\n"
-          "if [ ! -x \"$rzbench\" ]; then\n"
-          "  stale=\"$rzbench is absent\"\n"
-          "else\n"
-          "  newer=$(cd \"$source_dir\" && find \"${sources[@]}\" -newer \"$rzbench\" -print "
-          "-quit)\n"
-          "  stale=${newer:+\"$source_dir/$newer is newer than $rzbench\"}\n"
-          "fi\n"
-          "if [ -n \"$stale\" ]; then\n"
-          "  build=\"$out/build/$node\"\n"
-          "  echo \"rzbench fleet: $stale: building rz in $build\" >&2\n"
-          "  mkdir -p \"$build\"\n"
-          "  launcher=()\n"
-          "  if command -v ccache >/dev/null; then\n"
-          "    launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache)\n"
-          "  fi\n"
-          "  (\n"
-          "    flock 9\n"
-          "    cmake -S \"$source_dir\" -B \"$build\" -DCMAKE_BUILD_TYPE=Release "
-          "\"${launcher[@]}\"\n"
-          "    cmake --build \"$build\" --target rzbench -j \"$(nproc)\"\n"
-          "  ) 9>\"$build.lock\" >&2\n"
-          "  rzbench=\"$build/rzbench\"\n"
-          "fi\n",
-          f);
+    fputs(
+        "rzbench=\"$submit_build/rzbench\"\n"
+        "if [ ! -x \"$rzbench\" ]; then\n"
+        "  stale=\"$rzbench is absent\"\n"
+        "else\n"
+        "  newer=$(cd \"$source_dir\" && find \"${sources[@]}\" -newer \"$rzbench\" -print -quit)\n"
+        "  stale=${newer:+\"$source_dir/$newer is newer than $rzbench\"}\n"
+        "fi\n"
+        "if [ -n \"$stale\" ]; then\n"
+        "  build=\"$out/build/$node\"\n"
+        "  echo \"rzbench fleet: $stale: building rz in $build\" >&2\n"
+        "  mkdir -p \"$build\"\n"
+        "  launcher=()\n"
+        "  if command -v ccache >/dev/null; then\n"
+        "    launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache)\n"
+        "  fi\n"
+        "  (\n"
+        "    flock 9\n"
+        "    cmake -S \"$source_dir\" -B \"$build\" -DCMAKE_BUILD_TYPE=Release \"${launcher[@]}\"\n"
+        "    cmake --build \"$build\" --target rzbench -j \"$(nproc)\"\n"
+        "  ) 9>\"$build.lock\" >&2\n"
+        "  rzbench=\"$build/rzbench\"\n"
+        "fi\n",
+        f);
 }
 
 char *rzb_fleet_script(const rzb_fleet_spec *s) {
@@ -179,8 +178,7 @@ static char *slurp(const char *path, char *why, size_t cap) {
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(why, cap,
-                 "%s: cannot open: %s (was `rzbench fleet submit --out` given this "
-                 "directory?)",
+                 "%s: cannot open: %s (was `rzbench fleet submit --out` given this directory?)",
                  path, strerror(errno));
         return NULL;
     }
@@ -221,9 +219,9 @@ bool rzb_fleet_record_read(const char *out_dir, rzb_fleet_record *r, char *why, 
               copy_string(o, "submitted_utc", r->submitted_utc, sizeof r->submitted_utc);
     cJSON_Delete(o);
     if (!ok)
-        snprintf(why, cap,
-                 "%s: not a fleet record (expected job_id, array_size > 0, claims, command, "
-                 "submitted_utc)",
-                 path);
+        snprintf(
+            why, cap,
+            "%s: not a fleet record (expected job_id, array_size > 0, claims, command, submitted_utc)",
+            path);
     return ok;
 }

@@ -21,17 +21,17 @@ static rzb_slurm_status failed(const char *tool, int rc, char *tail, char *why, 
     const char *msg = last_line(tail);
     if (strcasestr(tail, "unable to contact slurm controller") ||
         strcasestr(tail, "connection refused")) {
-        snprintf(why, cap,
-                 "cannot contact the Slurm controller (is slurmctld running? for a local "
-                 "cluster: scripts/slurm-local status): %s: %s",
-                 tool, msg);
+        snprintf(
+            why, cap,
+            "cannot contact the Slurm controller (is slurmctld running? for a local cluster: scripts/slurm-local status): %s: %s",
+            tool, msg);
         return RZB_SLURM_DOWN;
     }
     if (strcasestr(tail, "slurm.conf") || strcasestr(tail, "configuration source")) {
-        snprintf(why, cap,
-                 "Slurm has no configuration here (no slurm.conf, SLURM_CONF unset; for a local "
-                 "cluster: scripts/slurm-local start): %s: %s",
-                 tool, msg);
+        snprintf(
+            why, cap,
+            "Slurm has no configuration here (no slurm.conf, SLURM_CONF unset; for a local cluster: scripts/slurm-local start): %s: %s",
+            tool, msg);
         return RZB_SLURM_MISSING;
     }
     snprintf(why, cap, "%s failed (exit %d): %s", tool, rc, *msg ? msg : "no message");
@@ -47,10 +47,9 @@ rzb_slurm_status rzb_slurm_config(char *why, size_t cap) {
         return RZB_SLURM_MISSING;
     }
     if ((!conf || !*conf) && access("/etc/slurm/slurm.conf", R_OK) != 0)
-        snprintf(why, cap,
-                 "no /etc/slurm/slurm.conf and SLURM_CONF is unset: Slurm looks for a "
-                 "controller without a file, which takes a minute to fail (a local cluster: "
-                 "scripts/slurm-local start)");
+        snprintf(
+            why, cap,
+            "no /etc/slurm/slurm.conf and SLURM_CONF is unset: Slurm looks for a controller without a file, which takes a minute to fail (a local cluster: scripts/slurm-local start)");
     return RZB_SLURM_OK;
 }
 
@@ -60,10 +59,10 @@ rzb_slurm_status rzb_slurm_run(char *const argv[], const char *input, char **out
     char err[1024];
     *out = NULL;
     if (!rzb_child_start(argv, NULL, &c, err, sizeof err)) {
-        snprintf(why, cap,
-                 "%s not found on PATH: Slurm's client commands are not installed here (for a "
-                 "local cluster: scripts/slurm-local start) (%s)",
-                 argv[0], err);
+        snprintf(
+            why, cap,
+            "%s not found on PATH: Slurm's client commands are not installed here (for a local cluster: scripts/slurm-local start) (%s)",
+            argv[0], err);
         return RZB_SLURM_MISSING;
     }
     if (input) fputs(input, c.to);

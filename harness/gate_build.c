@@ -22,11 +22,12 @@ bool rzb_gate_resolve(const char *source, const char *rev, char commit[41], char
     int rc = rzb_time_process(argv, &ns, out, sizeof out);
     out[strcspn(out, "\n")] = 0;
     if (rc != 0 || strlen(out) != 40) {
-        snprintf(why, cap,
-                 rc == -2 ? "cannot run git to resolve '%s' in %s (is git installed?)"
-                          : "git does not know the revision '%s' in %s (expected a commit, "
-                            "branch, tag or e.g. HEAD~1)",
-                 rev, source);
+        snprintf(
+            why, cap,
+            rc == -2
+                ? "cannot run git to resolve '%s' in %s (is git installed?)"
+                : "git does not know the revision '%s' in %s (expected a commit, branch, tag or e.g. HEAD~1)",
+            rev, source);
         return false;
     }
     memcpy(commit, out, 41);

@@ -36,14 +36,14 @@ static void rollback(sqlite3 *db) {
 }
 
 static bool prepare(appender *a) {
-    return (sqlite3_prepare_v2(a->db,
-                               "INSERT INTO runs(kind, git_commit, machine, date_utc, command,"
-                               " fingerprint) VALUES(?, ?, ?, ?, ?, ?)",
-                               -1, &a->run, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(a->db,
-                               "INSERT INTO entries(run_id, workload, metric, unit, verdict, ratio,"
-                               " lo, hi) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-                               -1, &a->entry, NULL) == SQLITE_OK &&
+    return (sqlite3_prepare_v2(
+                a->db,
+                "INSERT INTO runs(kind, git_commit, machine, date_utc, command, fingerprint) VALUES(?, ?, ?, ?, ?, ?)",
+                -1, &a->run, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(
+                a->db,
+                "INSERT INTO entries(run_id, workload, metric, unit, verdict, ratio, lo, hi) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                -1, &a->entry, NULL) == SQLITE_OK &&
             sqlite3_prepare_v2(a->db,
                                "INSERT INTO medians(entry_id, run_index, value) VALUES(?, ?, ?)",
                                -1, &a->median, NULL) == SQLITE_OK) ||

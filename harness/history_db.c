@@ -8,20 +8,7 @@
 enum { BUSY_TIMEOUT_MS = 10000 };
 
 static const char SCHEMA[] =
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "INSERT INTO meta VALUES('schema_version', '1'), ('created_by', 'rzbench');"
-    "CREATE TABLE runs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, git_commit TEXT NOT NULL,"
-    " machine TEXT NOT NULL, date_utc TEXT NOT NULL, command TEXT NOT NULL,"
-    " fingerprint TEXT NOT NULL);"
-    "CREATE TABLE entries(id INTEGER PRIMARY KEY,"
-    " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, workload TEXT NOT NULL,"
-    " metric TEXT NOT NULL, unit TEXT NOT NULL, verdict TEXT NOT NULL, ratio REAL, lo REAL,"
-    " hi REAL);"
-    "CREATE TABLE medians(entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,"
-    " run_index INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(entry_id, run_index))"
-    " WITHOUT ROWID;"
-    "CREATE INDEX entries_by_workload ON entries(workload, run_id);"
-    "CREATE INDEX runs_by_commit ON runs(git_commit);";
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);INSERT INTO meta VALUES('schema_version', '1'), ('created_by', 'rzbench');CREATE TABLE runs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, git_commit TEXT NOT NULL, machine TEXT NOT NULL, date_utc TEXT NOT NULL, command TEXT NOT NULL, fingerprint TEXT NOT NULL);CREATE TABLE entries(id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, workload TEXT NOT NULL, metric TEXT NOT NULL, unit TEXT NOT NULL, verdict TEXT NOT NULL, ratio REAL, lo REAL, hi REAL);CREATE TABLE medians(entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE, run_index INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(entry_id, run_index)) WITHOUT ROWID;CREATE INDEX entries_by_workload ON entries(workload, run_id);CREATE INDEX runs_by_commit ON runs(git_commit);";
 _Static_assert(RZB_HISTORY_SCHEMA_VERSION == 1, "SCHEMA's meta row names the version");
 
 bool rzb_history_db_fail(sqlite3 *db, const char *path, const char *what, char *why, size_t cap) {

@@ -6,8 +6,7 @@
 #include "harness/history_plot.h"
 
 static const char CSS[] =
-    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;"
-    "max-width:1060px;margin:24px auto;padding:0 16px}\n"
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;max-width:1060px;margin:24px auto;padding:0 16px}\n"
     "h1{font-size:24px;margin-bottom:4px}\n"
     "h2{font-size:17px;margin-top:32px;border-bottom:1px solid #d0d7de;padding-bottom:4px}\n"
     "h2 small{font-weight:400;color:#57606a}\n"

@@ -124,14 +124,14 @@ static void draw_axes(const axes *a, const rzb_trend *t, FILE *out) {
         fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.6g</text>\n", X0 - 6, y + 4,
                 fabs(v) < step * 1e-9 ? 0 : v);
     }
-    fprintf(out,
-            "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"none\" "
-            "stroke=\"#8c959f\"/>\n",
-            X0, a->top, PLOT_W, PLOT_H);
-    fprintf(out,
-            "<text class=\"sub\" transform=\"translate(16 %.1f) rotate(-90)\" "
-            "text-anchor=\"middle\">",
-            a->top + PLOT_H / 2.0);
+    fprintf(
+        out,
+        "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#8c959f\"/>\n",
+        X0, a->top, PLOT_W, PLOT_H);
+    fprintf(
+        out,
+        "<text class=\"sub\" transform=\"translate(16 %.1f) rotate(-90)\" text-anchor=\"middle\">",
+        a->top + PLOT_H / 2.0);
     rzb_html_escape(strcmp(t->metric, "verdict") ? t->metric : "claim ratio", out);
     fputs(" (", out);
     rzb_html_escape(t->unit, out);
@@ -139,10 +139,10 @@ static void draw_axes(const axes *a, const rzb_trend *t, FILE *out) {
     size_t every = (a->n_x + MAX_X_LABELS - 1) / MAX_X_LABELS;
     for (size_t i = 0; i < a->n_x; i += every) {
         double x = x_of(a, a->orders[i]);
-        fprintf(out,
-                "<text class=\"hash\" transform=\"translate(%.1f %.1f) rotate(-40)\" "
-                "text-anchor=\"end\">",
-                x + 3, bottom + 14);
+        fprintf(
+            out,
+            "<text class=\"hash\" transform=\"translate(%.1f %.1f) rotate(-40)\" text-anchor=\"end\">",
+            x + 3, bottom + 14);
         rzb_html_escape(a->labels[i], out);
         fputs("</text>\n", out);
     }
@@ -159,8 +159,7 @@ static void point_title(const rzb_trend *t, const rzb_trend_point *p, FILE *out)
 
 static void draw_trend(const axes *a, const rzb_trend *t, const char *colour, FILE *out) {
     fprintf(out,
-            "<g stroke=\"%s\" fill=\"%s\">\n<polyline fill=\"none\" stroke-width=\"2\" "
-            "points=\"",
+            "<g stroke=\"%s\" fill=\"%s\">\n<polyline fill=\"none\" stroke-width=\"2\" points=\"",
             colour, colour);
     for (size_t j = 0; j < t->n_points; j++)
         if (t->points[j].n)
@@ -198,14 +197,14 @@ static void draw_steps(const axes *a, const rzb_trend *t, const char *colour, do
         double label_y = 8 + (double)(*row % MAX_LABEL_ROWS + 1) * LABEL_ROW - 4;
         char label[48];
         rzb_changepoint_text(c, label, sizeof label);
-        fprintf(out,
-                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                "stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n",
-                x, x, a->top, a->top + PLOT_H, colour);
-        fprintf(out,
-                "<text class=\"step\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-                "fill=\"%s\">%s</text>\n",
-                label_x, label_y, colour, label);
+        fprintf(
+            out,
+            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>\n",
+            x, x, a->top, a->top + PLOT_H, colour);
+        fprintf(
+            out,
+            "<text class=\"step\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\">%s</text>\n",
+            label_x, label_y, colour, label);
     }
 }
 
@@ -218,10 +217,10 @@ void rzb_history_plot(const rzb_trend *trends, size_t n, FILE *out) {
     size_t rows = steps < MAX_LABEL_ROWS ? steps : MAX_LABEL_ROWS;
     a.top = 12 + (double)(rows * LABEL_ROW);
     double height = a.top + PLOT_H + AXIS_H;
-    fprintf(out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %.0f\" width=\"%d\" "
-            "height=\"%.0f\" role=\"img\">\n",
-            SVG_W, height, SVG_W, height);
+    fprintf(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %.0f\" width=\"%d\" height=\"%.0f\" role=\"img\">\n",
+        SVG_W, height, SVG_W, height);
     if (!y_range(trends, n, &a)) {
         fprintf(out, "<text x=\"%d\" y=\"%.1f\">no values to plot (verdicts only)</text>\n", X0,
                 a.top + 20);

@@ -87,9 +87,9 @@ static void csv_point(const rzb_trend *t, const rzb_trend_point *p, FILE *out) {
 }
 
 static bool print_csv(const rzb_history *h, FILE *out) {
-    fputs("workload,metric,unit,machine,commit,short_hash,date_utc,runs,geomean,ci95_lo,ci95_hi,"
-          "change_pct,verdict,step_pct,step_ci95_lo_pct,step_ci95_hi_pct\n",
-          out);
+    fputs(
+        "workload,metric,unit,machine,commit,short_hash,date_utc,runs,geomean,ci95_lo,ci95_hi,change_pct,verdict,step_pct,step_ci95_lo_pct,step_ci95_hi_pct\n",
+        out);
     for (size_t i = 0; i < h->n; i++)
         for (size_t j = 0; j < h->trends[i].n_points; j++)
             csv_point(&h->trends[i], &h->trends[i].points[j], out);

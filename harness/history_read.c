@@ -10,16 +10,7 @@
 #include "harness/stats.h"
 
 static const char TREND_SQL[] =
-    "WITH c AS (SELECT git_commit,"
-    "  ROW_NUMBER() OVER (ORDER BY MIN(date_utc), MIN(id)) - 1 AS ord FROM runs"
-    "  GROUP BY git_commit)"
-    " SELECT e.workload, e.metric, e.unit, r.machine, r.git_commit, c.ord, r.date_utc,"
-    "  e.verdict, e.ratio, e.lo, e.hi, m.value"
-    " FROM entries e JOIN runs r ON r.id = e.run_id JOIN c ON c.git_commit = r.git_commit"
-    " LEFT JOIN medians m ON m.entry_id = e.id"
-    " WHERE (?1 IS NULL OR e.workload = ?1)"
-    "  AND (?2 IS NULL OR substr(r.machine, 1, length(?2)) = ?2)"
-    " ORDER BY e.workload, e.metric, e.unit, r.machine, c.ord, r.id, e.id, m.run_index";
+    "WITH c AS (SELECT git_commit,  ROW_NUMBER() OVER (ORDER BY MIN(date_utc), MIN(id)) - 1 AS ord FROM runs  GROUP BY git_commit) SELECT e.workload, e.metric, e.unit, r.machine, r.git_commit, c.ord, r.date_utc,  e.verdict, e.ratio, e.lo, e.hi, m.value FROM entries e JOIN runs r ON r.id = e.run_id JOIN c ON c.git_commit = r.git_commit LEFT JOIN medians m ON m.entry_id = e.id WHERE (?1 IS NULL OR e.workload = ?1)  AND (?2 IS NULL OR substr(r.machine, 1, length(?2)) = ?2) ORDER BY e.workload, e.metric, e.unit, r.machine, c.ord, r.id, e.id, m.run_index";
 
 enum {
     COL_WORKLOAD,
@@ -166,10 +157,9 @@ static void find_steps(rzb_trend *t) {
 static void machine_text(sqlite3 *db, rzb_trend *t) {
     sqlite3_stmt *st;
     snprintf(t->machine_text, sizeof t->machine_text, "unknown CPU");
-    if (sqlite3_prepare_v2(db,
-                           "SELECT fingerprint FROM runs WHERE machine = ? ORDER BY id DESC"
-                           " LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db, "SELECT fingerprint FROM runs WHERE machine = ? ORDER BY id DESC LIMIT 1", -1, &st,
+            NULL) != SQLITE_OK)
         return;
     sqlite3_bind_text(st, 1, t->machine, -1, SQLITE_STATIC);
     cJSON *fp = sqlite3_step(st) == SQLITE_ROW ? cJSON_Parse(text(st, 0)) : NULL;

@@ -80,8 +80,7 @@ static bool get_samples(const cJSON *test, rzb_llama_bench_test *t, char *why, s
     for (const cJSON *s = samples->child; s; s = s->next) {
         if (!cJSON_IsNumber(s) || !(s->valuedouble > 0)) {
             snprintf(why, cap,
-                     "llama-bench JSON: sample %zu of \"samples_ns\" is not a positive "
-                     "number",
+                     "llama-bench JSON: sample %zu of \"samples_ns\" is not a positive number",
                      t->n);
             return false;
         }

@@ -136,16 +136,16 @@ bool rzb_llama_ppl_parse(const char *out, const char *err, rzb_ppl_output *o, ch
         return false;
     }
     if (!plan_and_final(err, o)) {
-        snprintf(why, cap,
-                 "llama-perplexity's stderr lacks its plan (\"calculating perplexity over N "
-                 "chunks, n_ctx=...\") or its final estimate; it ends: %s",
-                 last_line(err));
+        snprintf(
+            why, cap,
+            "llama-perplexity's stderr lacks its plan (\"calculating perplexity over N chunks, n_ctx=...\") or its final estimate; it ends: %s",
+            last_line(err));
         return false;
     }
     if (isnan(o->eval_seconds)) {
-        snprintf(why, cap,
-                 "llama-perplexity's log has no timestamps (\"M.SS.mmm.uuu I \" before its "
-                 "entries: run it with --log-prefix --log-timestamps)");
+        snprintf(
+            why, cap,
+            "llama-perplexity's log has no timestamps (\"M.SS.mmm.uuu I \" before its entries: run it with --log-prefix --log-timestamps)");
         return false;
     }
     return running_values(out, o, why, cap);
@@ -181,10 +181,10 @@ bool rzb_rz_ppl_parse(const char *json, rzb_ppl_output *o, char *why, size_t cap
                     rz_chunks(cJSON_GetObjectItemCaseSensitive(root, "chunks"), o);
     cJSON_Delete(root);
     if (!ok)
-        snprintf(why, cap,
-                 "`rz perplexity --format json` printed no n_ctx, chunks[].running_ppl or "
-                 "final.ppl/error/seconds: %.80s",
-                 json);
+        snprintf(
+            why, cap,
+            "`rz perplexity --format json` printed no n_ctx, chunks[].running_ppl or final.ppl/error/seconds: %.80s",
+            json);
     return ok;
 }
 

@@ -57,10 +57,10 @@ const char *rzb_llama_build_line(char *buf, size_t cap) {
     const char *cc = cJSON_GetStringValue(cJSON_GetObjectItem(info, "compiler"));
     const char *py = cJSON_GetStringValue(cJSON_GetObjectItem(info, "llama_cpp_python"));
     if (info)
-        snprintf(buf, cap,
-                 "llama.cpp %s (from the llama-cpp-python %s sdist), built with %s by %s; OpenMP "
-                 "environment: %s",
-                 commit ? commit : "?", py ? py : "?", flags ? flags : "?", cc ? cc : "?", omp);
+        snprintf(
+            buf, cap,
+            "llama.cpp %s (from the llama-cpp-python %s sdist), built with %s by %s; OpenMP environment: %s",
+            commit ? commit : "?", py ? py : "?", flags ? flags : "?", cc ? cc : "?", omp);
     else
         snprintf(buf, cap, "llama.cpp build info unreadable (%s); OpenMP environment: %s", path,
                  omp);

@@ -10,10 +10,8 @@
 enum { W = 1000, LABEL_W = 300, PLOT_W = 500, ROW_H = 26, TOP = 28 };
 
 static const char CSS[] =
-    "body{font:14px/1.45 system-ui,sans-serif;color:#1f2328;max-width:1100px;margin:24px auto;"
-    "padding:0 16px}\n"
-    "table{border-collapse:collapse;margin:10px 0}th,td{border:1px solid #d0d7de;padding:4px 8px}"
-    "\nth{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "body{font:14px/1.45 system-ui,sans-serif;color:#1f2328;max-width:1100px;margin:24px auto;padding:0 16px}\n"
+    "table{border-collapse:collapse;margin:10px 0}th,td{border:1px solid #d0d7de;padding:4px 8px}\nth{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     ".SUPPORTED{background:#dafbe1;color:#1a7f37;font-weight:600}\n"
     ".FALSIFIED{background:#ffebe9;color:#cf222e;font-weight:600}\n"
     ".INCONCLUSIVE{background:#fff8c5;color:#9a6700}.SKIPPED{background:#f6f8fa;color:#6e7781}\n";
@@ -94,10 +92,10 @@ static void ticks(double lo, double hi, int bottom, FILE *out) {
             double v = steps[s] * pow(10, d);
             if (log10(v) < lo || log10(v) > hi) continue;
             double x = x_of(v, lo, hi);
-            fprintf(out,
-                    "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#57606a'/>"
-                    "<text x='%.1f' y='%d' text-anchor='middle'>%g</text>\n",
-                    x, x, bottom, bottom + 5, x, bottom + 18, v);
+            fprintf(
+                out,
+                "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#57606a'/><text x='%.1f' y='%d' text-anchor='middle'>%g</text>\n",
+                x, x, bottom, bottom + 5, x, bottom + 18, v);
         }
 }
 
@@ -128,21 +126,20 @@ static void plot(const rzb_merge *m, const char *claim, FILE *out) {
         return;
     }
     int bottom = TOP + ROW_H * (int)m->n_rows;
-    fprintf(out,
-            "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-size='12' "
-            "font-family='sans-serif'>\n<text x='%.1f' y='14' text-anchor='middle'>ratio (log "
-            "scale), CI as a whisker; dashed: the claimed threshold</text>\n",
-            W, bottom + 30, LABEL_W + PLOT_W / 2.0);
+    fprintf(
+        out,
+        "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-size='12' font-family='sans-serif'>\n<text x='%.1f' y='14' text-anchor='middle'>ratio (log scale), CI as a whisker; dashed: the claimed threshold</text>\n",
+        W, bottom + 30, LABEL_W + PLOT_W / 2.0);
     for (size_t i = 0; i < m->n_rows; i++) {
         const rzb_outcome *o = rzb_outcome_find(&m->rows[i].out, claim);
         if (o && o->threshold > 0) threshold = o->threshold;
         point(&m->rows[i], o, TOP + ROW_H * (double)i + ROW_H / 2.0, lo, hi, out);
     }
     if (threshold > 0)
-        fprintf(out,
-                "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#57606a' "
-                "stroke-dasharray='5,4'/>\n",
-                x_of(threshold, lo, hi), x_of(threshold, lo, hi), TOP - 6, bottom);
+        fprintf(
+            out,
+            "<line x1='%.1f' x2='%.1f' y1='%d' y2='%d' stroke='#57606a' stroke-dasharray='5,4'/>\n",
+            x_of(threshold, lo, hi), x_of(threshold, lo, hi), TOP - 6, bottom);
     fprintf(out, "<line x1='%d' x2='%d' y1='%d' y2='%d' stroke='#57606a'/>\n", LABEL_W,
             LABEL_W + PLOT_W, bottom, bottom);
     ticks(lo, hi, bottom, out);
@@ -150,11 +147,10 @@ static void plot(const rzb_merge *m, const char *claim, FILE *out) {
 }
 
 bool rzb_merge_html(const rzb_merge *m, FILE *out) {
-    fprintf(out,
-            "<!doctype html><html><head><meta charset='utf-8'><title>rzbench merge</title>"
-            "<style>%s</style></head><body>\n<h1>rzbench merge: %zu bundles</h1>\n<p>command: "
-            "<code>",
-            CSS, m->n_rows);
+    fprintf(
+        out,
+        "<!doctype html><html><head><meta charset='utf-8'><title>rzbench merge</title><style>%s</style></head><body>\n<h1>rzbench merge: %zu bundles</h1>\n<p>command: <code>",
+        CSS, m->n_rows);
     text(out, m->command ? m->command : "");
     fprintf(out, "</code>%s</p>\n",
             m->mixed ? "<br><b>The bundles come from different rz commits (--allow-mixed).</b>"

@@ -44,9 +44,9 @@ static void probe(double v, FILE *out) {
 }
 
 static void md_machines(const rzb_merge *m, FILE *out) {
-    fputs("\n## Machines\n\n| machine | host | class | CPU | triad GB/s | bandwidth group | FMA "
-          "peak GFLOP/s | rz commit |\n|---|---|---|---|---:|---|---:|---|\n",
-          out);
+    fputs(
+        "\n## Machines\n\n| machine | host | class | CPU | triad GB/s | bandwidth group | FMA peak GFLOP/s | rz commit |\n|---|---|---|---|---:|---|---:|---|\n",
+        out);
     for (size_t i = 0; i < m->n_rows; i++) {
         const rzb_merge_row *r = &m->rows[i];
         fprintf(out, "| %s | %s | %s | %s | ", r->machine, r->hostname, r->hw_class, r->out.cpu);
@@ -86,9 +86,9 @@ static void md_figures(const rzb_merge *m, FILE *out) {
         for (size_t k = 0; k < m->rows[i].out.n_figures; k++) {
             const rzb_outcome_figure *f = &m->rows[i].out.figures[k];
             if (!any)
-                fputs("\n## Normalised by the roofline probes (FMA peak, triad)\n\n| machine | "
-                      "host | claim | figure | value |\n|---|---|---|---|---:|\n",
-                      out);
+                fputs(
+                    "\n## Normalised by the roofline probes (FMA peak, triad)\n\n| machine | host | claim | figure | value |\n|---|---|---|---|---:|\n",
+                    out);
             any = true;
             fprintf(out, "| %s | %s | %s | %s | %.1f %s |\n", m->rows[i].machine,
                     m->rows[i].hostname, f->claim, f->name, f->value, f->unit);

@@ -83,10 +83,10 @@ bool rzb_outcomes_read(const char *json, size_t len, const char *label, rzb_outc
     const cJSON *env = cJSON_GetObjectItem(root, "environment");
     bool ok = cJSON_IsArray(list) && cJSON_IsObject(env);
     if (!ok) {
-        snprintf(err, cap,
-                 "%s: not a claim or verify report: expected a \"results\" array and an "
-                 "\"environment\" object",
-                 label);
+        snprintf(
+            err, cap,
+            "%s: not a claim or verify report: expected a \"results\" array and an \"environment\" object",
+            label);
     } else {
         char isa[600], gpu[600];
         text(env, "cpu", o->cpu, sizeof o->cpu);

@@ -45,8 +45,7 @@ typedef struct {
 } bins;
 
 static const char CSS[] =
-    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;"
-    "max-width:1400px;margin:24px auto;padding:0 16px}\n"
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2328;max-width:1400px;margin:24px auto;padding:0 16px}\n"
     "h1{font-size:24px;margin-bottom:4px}\n"
     "h2{margin-top:36px;border-bottom:1px solid #d0d7de;padding-bottom:4px}\n"
     "h3{font-size:15px;margin:18px 0 6px}\n"
@@ -57,8 +56,7 @@ static const char CSS[] =
     "td.na{color:#57606a;text-align:center}\n"
     "table.kv th{white-space:nowrap}\n"
     ".wide{overflow-x:auto}\n"
-    ".badge{display:inline-block;padding:1px 9px;border-radius:10px;color:#fff;"
-    "font-weight:600;font-size:12px;white-space:nowrap}\n"
+    ".badge{display:inline-block;padding:1px 9px;border-radius:10px;color:#fff;font-weight:600;font-size:12px;white-space:nowrap}\n"
     "dl.spec{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}\n"
     "dl.spec dt{font-weight:600}\n"
     "dl.spec dd{margin:0}\n"
@@ -174,10 +172,10 @@ static const char *series_label(const rzb_result *r, int i, const char *fallback
 }
 
 static void write_head(FILE *out, const rzb_report *rep) {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
-          "rzbench report: ",
-          out);
+    fputs(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>rzbench report: ",
+        out);
     put_text(out, rep->name);
     fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>rzbench report: ", CSS);
     put_text(out, rep->name);
@@ -255,11 +253,9 @@ static void write_verdict_row(FILE *out, const rzb_result *r, int i) {
 static void write_verdict_table(FILE *out, const rzb_report *rep) {
     fputs("<h2>Verdicts</h2>\n", out);
     write_tally(out, rep);
-    fputs("<div class=\"wide\"><table>\n<tr><th>Claim</th><th>Title</th><th>Verdict</th>"
-          "<th>Ratio [CI, from runs]</th><th>Claimed</th><th>one-sided p</th><th>Cohen's "
-          "d</th><th>Reason</th>"
-          "</tr>\n",
-          out);
+    fputs(
+        "<div class=\"wide\"><table>\n<tr><th>Claim</th><th>Title</th><th>Verdict</th><th>Ratio [CI, from runs]</th><th>Claimed</th><th>one-sided p</th><th>Cohen's d</th><th>Reason</th></tr>\n",
+        out);
     for (int i = 0; i < rep->n_results; i++)
         write_verdict_row(out, &rep->results[i], i);
     fputs("</table></div>\n", out);
@@ -307,10 +303,10 @@ static void write_run_info(FILE *out, const rzb_result *r) {
         put_text(out, c->event[i]);
         fprintf(out, " %lld,", c->value[i]);
     }
-    fprintf(out,
-            " minor faults %ld, major faults %ld, voluntary switches %ld, involuntary switches "
-            "%ld.</p>\n",
-            c->minor_faults, c->major_faults, c->voluntary_switches, c->involuntary_switches);
+    fprintf(
+        out,
+        " minor faults %ld, major faults %ld, voluntary switches %ld, involuntary switches %ld.</p>\n",
+        c->minor_faults, c->major_faults, c->voluntary_switches, c->involuntary_switches);
 }
 
 static void write_metrics(FILE *out, const rzb_result *r) {
@@ -350,12 +346,9 @@ static void write_series_row(FILE *out, const rzb_series *s) {
 
 static void write_series_table(FILE *out, const rzb_result *r) {
     if (r->n_series == 0) return;
-    fputs("<h3>Series</h3>\n<div class=\"wide\"><table>\n<tr><th>Series</th><th>Method</th>"
-          "<th>Unit</th><th>n</th><th>Mean</th><th>Median</th><th>SD</th><th>MAD</th>"
-          "<th>p50</th><th>p95</th><th>p99</th><th>95% CI of mean (log "
-          "scale)</th><th>Min</th><th>Max</th>"
-          "<th>Outliers low / high</th><th>CV of run medians</th></tr>\n",
-          out);
+    fputs(
+        "<h3>Series</h3>\n<div class=\"wide\"><table>\n<tr><th>Series</th><th>Method</th><th>Unit</th><th>n</th><th>Mean</th><th>Median</th><th>SD</th><th>MAD</th><th>p50</th><th>p95</th><th>p99</th><th>95% CI of mean (log scale)</th><th>Min</th><th>Max</th><th>Outliers low / high</th><th>CV of run medians</th></tr>\n",
+        out);
     for (int i = 0; i < r->n_series; i++)
         write_series_row(out, &r->series[i]);
     fputs("</table></div>\n", out);
@@ -490,11 +483,10 @@ static void write_axis(FILE *out, const log_axis *a, double y_top, double y_axis
             PLOT_X0, y_axis, PLOT_X0 + PLOT_W, y_axis);
     for (int i = 0; i < n; i++) {
         double x = x_of(a, t[i]);
-        fprintf(out,
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#d8dee4\"/>"
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#57606a\"/>"
-                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
-                x, y_top, x, y_axis, x, y_axis, x, y_axis + 5, x, y_axis + 17);
+        fprintf(
+            out,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#d8dee4\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#57606a\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+            x, y_top, x, y_axis, x, y_axis, x, y_axis + 5, x, y_axis + 17);
         put_num(out, t[i]);
         put_text(out, suffix);
         fputs("</text>\n", out);
@@ -538,8 +530,7 @@ static void write_row_label(FILE *out, const rzb_series *s, size_t skipped, doub
     if (skipped)
         fprintf(
             out,
-            "<text class=\"warn\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%zu value%s &#8804; 0 "
-            "or not finite, not shown</text>\n",
+            "<text class=\"warn\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%zu value%s &#8804; 0 or not finite, not shown</text>\n",
             LABEL_X, y + 50, skipped, skipped == 1 ? "" : "s");
 }
 
@@ -567,18 +558,17 @@ static void write_markers(FILE *out, const plot *p, int k, double top, double ba
     double f = p->scale[k];
     if (isfinite(m->ci_lo) && isfinite(m->ci_hi) && m->ci_hi > 0) {
         double x1 = x_of(&p->axis, m->ci_lo * f), x2 = fmax(x_of(&p->axis, m->ci_hi * f), x1 + 1.5);
-        fprintf(out,
-                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f2328\" "
-                "fill-opacity=\"0.18\"/>\n<path d=\"M%.1f %.1fV%.1fH%.1fV%.1f\" fill=\"none\" "
-                "stroke=\"#1f2328\" stroke-width=\"1.5\"/>\n",
-                x1, top + 4, x2 - x1, base - top - 4, x1, top + 8, top + 2, x2, top + 8);
+        fprintf(
+            out,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f2328\" fill-opacity=\"0.18\"/>\n<path d=\"M%.1f %.1fV%.1fH%.1fV%.1f\" fill=\"none\" stroke=\"#1f2328\" stroke-width=\"1.5\"/>\n",
+            x1, top + 4, x2 - x1, base - top - 4, x1, top + 8, top + 2, x2, top + 8);
     }
     if (plottable(m->median * f)) {
         double x = x_of(&p->axis, m->median * f);
-        fprintf(out,
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#1f2328\" "
-                "stroke-width=\"2\"/>\n",
-                x, top + 10, x, base);
+        fprintf(
+            out,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#1f2328\" stroke-width=\"2\"/>\n",
+            x, top + 10, x, base);
     }
 }
 
@@ -598,11 +588,11 @@ static bool ratio_drawable(const rzb_comparison *c) {
 /* Left label and top line of the ratio panel: which medians, the estimate, CI and claim. */
 static void write_ratio_text(FILE *out, const rzb_result *r, double y) {
     const rzb_comparison *c = &r->cmp;
-    fprintf(out,
-            "<text class=\"lbl\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">Speedup</text>\n"
-            "<text class=\"sub\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">ratio of medians"
-            "</text>\n<text x=\"%d\" y=\"%.1f\">median ",
-            LABEL_X, y + 34, LABEL_X, y + 49, PLOT_X0, y + 12);
+    fprintf(
+        out,
+        "<text class=\"lbl\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">Speedup</text>\n"
+        "<text class=\"sub\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">ratio of medians</text>\n<text x=\"%d\" y=\"%.1f\">median ",
+        LABEL_X, y + 34, LABEL_X, y + 49, PLOT_X0, y + 12);
     put_text(out, series_label(r, c->slow, "slow"));
     fputs(" / median ", out);
     put_text(out, series_label(r, c->fast, "fast"));
@@ -623,18 +613,17 @@ static void write_ratio_bar(FILE *out, const rzb_result *r, double y) {
     double xt = x_of(&a, c->threshold), yb = y + 44, axis_y = y + 66;
     const char *colour = verdict_colour(r->verdict);
     write_axis(out, &a, y + 20, axis_y, "x");
-    fprintf(out,
-            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#57606a\" "
-            "stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>\n"
-            "<text x=\"%.1f\" y=\"%.1f\" class=\"sub\">claimed ",
-            xt, y + 20, xt, axis_y, xt + 4, y + 30);
+    fprintf(
+        out,
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#57606a\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>\n"
+        "<text x=\"%.1f\" y=\"%.1f\" class=\"sub\">claimed ",
+        xt, y + 20, xt, axis_y, xt + 4, y + 30);
     put_num(out, c->threshold);
-    fprintf(out,
-            "x</text>\n<g stroke=\"%s\" stroke-width=\"2\"><line x1=\"%.1f\" y1=\"%.1f\" "
-            "x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n"
-            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>\n",
-            colour, xl, yb, xh, yb, xl, yb - 6, xl, yb + 6, xh, yb - 6, xh, yb + 6, xr, yb, colour);
+    fprintf(
+        out,
+        "x</text>\n<g stroke=\"%s\" stroke-width=\"2\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n"
+        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>\n",
+        colour, xl, yb, xh, yb, xl, yb - 6, xl, yb + 6, xh, yb - 6, xh, yb + 6, xr, yb, colour);
 }
 
 static void write_ratio(FILE *out, const rzb_result *r, double y) {
@@ -658,10 +647,10 @@ static void write_plot(FILE *out, const rzb_result *r, plot *p) {
     }
     bool ratio = r->cmp.present && plot_has(p, r->cmp.fast);
     double rows = TOP + p->n * ROW_H, height = rows + AXIS_H + (ratio ? RATIO_H : 0);
-    fprintf(out,
-            "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
-            "viewBox=\"0 0 %d %.0f\" role=\"img\">\n",
-            SVG_W, height, SVG_W, height);
+    fprintf(
+        out,
+        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" role=\"img\">\n",
+        SVG_W, height, SVG_W, height);
     char suffix[sizeof p->series[0]->unit + 1];
     snprintf(suffix, sizeof suffix, " %s", p->unit);
     write_axis(out, &p->axis, TOP, rows, suffix);
@@ -670,11 +659,11 @@ static void write_plot(FILE *out, const rzb_result *r, plot *p) {
     if (ratio) write_ratio(out, r, rows + AXIS_H);
     fputs("</svg>\n<figcaption>Histograms of the raw samples on a shared log axis (", out);
     put_text(out, p->unit);
-    fprintf(out,
-            "); each series in %d bins over its own range, heights normalised per series; "
-            "dark line: median; shaded band with bracket: 95%% CI of the mean.</figcaption>\n"
-            "</figure>\n",
-            N_BINS);
+    fprintf(
+        out,
+        "); each series in %d bins over its own range, heights normalised per series; dark line: median; shaded band with bracket: 95%% CI of the mean.</figcaption>\n"
+        "</figure>\n",
+        N_BINS);
 }
 
 /* One plot per group of series with convertible units; a note when there are no samples. */

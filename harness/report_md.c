@@ -38,8 +38,9 @@ static void verdict_row(FILE *out, const rzb_result *r) {
 }
 
 static void series_table(FILE *out, const rzb_result *r) {
-    fprintf(out, "| series | method | n | p50 | p95 | p99 | mean [95%% CI, log scale] | outliers | "
-                 "run-median CV |\n|---|---|---|---|---|---|---|---|---|\n");
+    fprintf(
+        out,
+        "| series | method | n | p50 | p95 | p99 | mean [95%% CI, log scale] | outliers | run-median CV |\n|---|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < r->n_series; i++) {
         const rzb_series *s = &r->series[i];
         const rzb_summary *m = &s->summary;
@@ -61,8 +62,9 @@ static void series_table(FILE *out, const rzb_result *r) {
 }
 
 bool rzb_report_md(const rzb_report *rep, FILE *out) {
-    fprintf(out, "| claim | title | verdict | ratio [CI] vs claimed | one-sided p | Cohen's d | "
-                 "reason |\n|---|---|---|---|---|---|---|\n");
+    fprintf(
+        out,
+        "| claim | title | verdict | ratio [CI] vs claimed | one-sided p | Cohen's d | reason |\n|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < rep->n_results; i++)
         verdict_row(out, &rep->results[i]);
     for (int i = 0; i < rep->n_results; i++) {

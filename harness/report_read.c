@@ -131,10 +131,10 @@ bool rzb_report_read(const char *path, rzb_read_report *out, char *why, size_t c
     const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(root, "report"));
     bool ok = false;
     if (!kind || (!cJSON_IsArray(results) && !cJSON_IsArray(rows))) {
-        snprintf(why, cap,
-                 "%s: not an rzbench report: expected a top-level \"report\" string and a "
-                 "\"results\" (claim, verify) or \"rows\" (gate, compare) array",
-                 path);
+        snprintf(
+            why, cap,
+            "%s: not an rzbench report: expected a top-level \"report\" string and a \"results\" (claim, verify) or \"rows\" (gate, compare) array",
+            path);
     } else {
         snprintf(out->kind, sizeof out->kind, "%s", kind);
         const cJSON *env = cJSON_GetObjectItem(root, "environment");
@@ -166,9 +166,9 @@ bool rzb_report_resolve(const char *arg, const char *baselines_dir, char *path, 
     }
     snprintf(path, path_cap, "%s/%s.json", baselines_dir, arg);
     if (stat(path, &st) == 0) return true;
-    snprintf(why, cap,
-             "'%s' is neither a report file nor a saved baseline (%s does not exist; save one "
-             "with `rzbench claim|verify --save-baseline NAME`)",
-             arg, path);
+    snprintf(
+        why, cap,
+        "'%s' is neither a report file nor a saved baseline (%s does not exist; save one with `rzbench claim|verify --save-baseline NAME`)",
+        arg, path);
     return false;
 }

@@ -127,8 +127,7 @@ static rzb_verdict judge_one(const rzb_comparison *c, char *text, size_t cap) {
         return RZB_FALSIFIED;
     }
     snprintf(text + used, cap - used,
-             " against the claimed %.3gx, %s %s (alpha %.2g): the evidence "
-             "does not decide",
+             " against the claimed %.3gx, %s %s (alpha %.2g): the evidence does not decide",
              c->threshold, pname, ptext, c->alpha);
     return RZB_INCONCLUSIVE;
 }
@@ -192,21 +191,20 @@ void rzb_result_apply_run_rules(rzb_result *r) {
     snprintf(was, sizeof was, "%s", r->reason);
     const char *name = rzb_verdict_name(r->verdict);
     if (few)
-        rzb_result_verdict(r, RZB_INCONCLUSIVE,
-                           "too few runs: %s has %d paired runs, the runner needs at least %d "
-                           "(would have been %s: %s)",
-                           few->what, few->runs, RZB_MIN_RUNS, name, was);
+        rzb_result_verdict(
+            r, RZB_INCONCLUSIVE,
+            "too few runs: %s has %d paired runs, the runner needs at least %d (would have been %s: %s)",
+            few->what, few->runs, RZB_MIN_RUNS, name, was);
     else if (noisy)
-        rzb_result_verdict(r, RZB_INCONCLUSIVE,
-                           "too noisy: the per-run ratios of %s vary by %.1f%% (CV), above the "
-                           "runner's bound of %.0f%%, with the threshold within three of their "
-                           "standard deviations (would have been %s: %s)",
-                           noisy->what, 100 * noisy->ratio_cv, 100 * RZB_MAX_RATIO_CV, name, was);
+        rzb_result_verdict(
+            r, RZB_INCONCLUSIVE,
+            "too noisy: the per-run ratios of %s vary by %.1f%% (CV), above the runner's bound of %.0f%%, with the threshold within three of their standard deviations (would have been %s: %s)",
+            noisy->what, 100 * noisy->ratio_cv, 100 * RZB_MAX_RATIO_CV, name, was);
     else if (r->foreign_cpus > bound)
-        rzb_result_verdict(r, RZB_INCONCLUSIVE,
-                           "other work on the machine: %.2f CPUs busy outside rzbench during the "
-                           "run, above the runner's bound of %.2f (would have been %s: %s)",
-                           r->foreign_cpus, bound, name, was);
+        rzb_result_verdict(
+            r, RZB_INCONCLUSIVE,
+            "other work on the machine: %.2f CPUs busy outside rzbench during the run, above the runner's bound of %.2f (would have been %s: %s)",
+            r->foreign_cpus, bound, name, was);
 }
 
 void rzb_result_apply_holm(rzb_result *r, double p_holm) {

@@ -47,16 +47,16 @@ const char *rzb_reverify_status_text(const rzb_reverify *r, const rzb_reverify_r
 }
 
 static bool md(const rzb_reverify *r, FILE *out) {
-    fprintf(out,
-            "# rzbench reverify: %s\n\n- bundle: %s (%s), rz %.12s\n- this run: %s (%s), rz "
-            "%.12s\n",
-            r->bundle, r->then->cpu, r->then_class, r->then_commit, r->now->cpu, r->now_class,
-            r->now_commit);
+    fprintf(
+        out,
+        "# rzbench reverify: %s\n\n- bundle: %s (%s), rz %.12s\n- this run: %s (%s), rz %.12s\n",
+        r->bundle, r->then->cpu, r->then_class, r->then_commit, r->now->cpu, r->now_class,
+        r->now_commit);
     if (strcmp(r->then_commit, r->now_commit))
         fputs("- MIXED: the bundle was made by another rz commit (--allow-mixed)\n", out);
-    fputs("\n| claim | bundle verdict | bundle ratio [CI] | this run verdict | this run ratio "
-          "[CI] | outcome |\n|---|---|---|---|---|---|\n",
-          out);
+    fputs(
+        "\n| claim | bundle verdict | bundle ratio [CI] | this run verdict | this run ratio [CI] | outcome |\n|---|---|---|---|---|---|\n",
+        out);
     for (size_t i = 0; i < r->n; i++) {
         const rzb_reverify_row *row = &r->rows[i];
         char a[128], b[128], s[160];
@@ -70,9 +70,9 @@ static bool md(const rzb_reverify *r, FILE *out) {
 }
 
 static bool csv(const rzb_reverify *r, FILE *out) {
-    fputs("claim,bundle_verdict,bundle_ratio,bundle_ci_lo,bundle_ci_hi,this_verdict,this_ratio,"
-          "this_ci_lo,this_ci_hi,outcome,bundle_class,this_class,bundle_cpu,this_cpu\n",
-          out);
+    fputs(
+        "claim,bundle_verdict,bundle_ratio,bundle_ci_lo,bundle_ci_hi,this_verdict,this_ratio,this_ci_lo,this_ci_hi,outcome,bundle_class,this_class,bundle_cpu,this_cpu\n",
+        out);
     for (size_t i = 0; i < r->n; i++) {
         const rzb_reverify_row *row = &r->rows[i];
         char s[160];

@@ -176,9 +176,9 @@ static void transmit(conn *c) {
 
 /* The request's bytes: headers and the workload's body. */
 static bool request_text(conn *c, const rzb_sl_endpoint *ep, const rzb_sl_request *r) {
-    const char *fmt = "POST /v1/completions HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: "
-                      "application/json\r\nAccept: text/event-stream\r\nConnection: close\r\n"
-                      "Content-Length: %zu\r\n\r\n";
+    const char *fmt =
+        "POST /v1/completions HTTP/1.1\r\nHost: %s:%d\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nConnection: close\r\n"
+        "Content-Length: %zu\r\n\r\n";
     int head = snprintf(NULL, 0, fmt, ep->host, ep->port, r->body_len);
     c->req = malloc((size_t)head + r->body_len + 1);
     if (!c->req) return false;

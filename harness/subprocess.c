@@ -244,11 +244,9 @@ const char *rzb_signal_reason(int status, char *buf, size_t cap) {
     }
     char missing[256];
     missing_flags(missing, sizeof missing);
-    snprintf(buf, cap,
-             "died with SIGILL (illegal instruction): it was built for an instruction set this CPU "
-             "lacks (this CPU has none of: %s), or its compiler emitted a broken instruction "
-             "sequence (GCC 12 with ggml's AMX code); rebuild it natively: "
-             "scripts/build-llama-cpp",
-             missing[0] ? missing : "-");
+    snprintf(
+        buf, cap,
+        "died with SIGILL (illegal instruction): it was built for an instruction set this CPU lacks (this CPU has none of: %s), or its compiler emitted a broken instruction sequence (GCC 12 with ggml's AMX code); rebuild it natively: scripts/build-llama-cpp",
+        missing[0] ? missing : "-");
     return buf;
 }

@@ -154,8 +154,8 @@ Test(api_formats, tensor_data_size_and_its_errors) {
     const uint64_t odd[1] = {33};
     cr_expect_eq(rz_gguf_tensor_data_size("who", "d", RZ_TYPE_Q8_0, 1, odd, &size, &err),
                  RZ_EINVAL);
-    cr_expect_str_eq(err.msg, "who: tensor 'd': dim 0 (33) is not a multiple of the q8_0 block "
-                              "size 32");
+    cr_expect_str_eq(err.msg,
+                     "who: tensor 'd': dim 0 (33) is not a multiple of the q8_0 block size 32");
     const uint64_t huge[2] = {1ull << 40, 1ull << 40};
     cr_expect_eq(rz_gguf_tensor_data_size("who", "e", RZ_TYPE_F32, 2, huge, &size, &err),
                  RZ_EINVAL);

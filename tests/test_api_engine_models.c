@@ -20,9 +20,7 @@
 #include "tests/support/tiny_llama.h"
 
 static const char bert_json[] =
-    "{\"model_type\": \"bert\", \"hidden_act\": \"gelu\", \"vocab_size\": 7, \"hidden_size\": 8, "
-    "\"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"intermediate_size\": 12, "
-    "\"max_position_embeddings\": 16, \"layer_norm_eps\": 1e-6}";
+    "{\"model_type\": \"bert\", \"hidden_act\": \"gelu\", \"vocab_size\": 7, \"hidden_size\": 8, \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"intermediate_size\": 12, \"max_position_embeddings\": 16, \"layer_norm_eps\": 1e-6}";
 
 Test(api_bert, config_parse) {
     rz_bert_config c;

@@ -62,9 +62,9 @@ static bool sh(const char *fmt, const char *arg) {
 
 Test(gate_build, revisions_resolve_to_full_hashes, .fini = remove_temps) {
     const char *repo = temp_dir();
-    cr_assert(sh("cd %s && git init -q && git -c user.name=t -c user.email=t@t commit -q "
-                 "--allow-empty -m one",
-                 repo));
+    cr_assert(sh(
+        "cd %s && git init -q && git -c user.name=t -c user.email=t@t commit -q --allow-empty -m one",
+        repo));
     char commit[41], why[1024], expected[64] = "";
     cr_assert(rzb_gate_resolve(repo, "HEAD", commit, why, sizeof why), "%s", why);
     char cmd[256];
@@ -76,10 +76,10 @@ Test(gate_build, revisions_resolve_to_full_hashes, .fini = remove_temps) {
     cr_expect_str_eq(commit, expected);
     cr_expect_not(rzb_gate_resolve(repo, "no-such-rev", commit, why, sizeof why));
     char want[512];
-    snprintf(want, sizeof want,
-             "git does not know the revision 'no-such-rev' in %s (expected a commit, branch, tag "
-             "or e.g. HEAD~1)",
-             repo);
+    snprintf(
+        want, sizeof want,
+        "git does not know the revision 'no-such-rev' in %s (expected a commit, branch, tag or e.g. HEAD~1)",
+        repo);
     cr_expect_str_eq(why, want);
 }
 
@@ -284,12 +284,12 @@ Test(gate_callgrind, no_valgrind_on_the_path, .fini = remove_temps) {
 /* Two stand-in builds: `rzbench workload NAME ...` prints a count (OLD 1e6, NEW 1.1e6), exits 3
  * for "skippy" and fails for "broken". */
 static void stand_in_builds(const char *dir, char *old_bin, char *new_bin, size_t cap) {
-    const char *body = "case \"$2\" in\n"
-                       "skippy) echo '{\"skipped\": \"no data here\"}'; exit 3;;\n"
-                       "broken) echo boom >&2; exit 1;;\n"
-                       "esac\n"
-                       "echo \"{\\\"unit\\\": \\\"instructions\\\", \\\"value\\\": $VALUE, "
-                       "\\\"source\\\": \\\"stand-in\\\", \\\"why\\\": \\\"a test\\\"}\"\n";
+    const char *body =
+        "case \"$2\" in\n"
+        "skippy) echo '{\"skipped\": \"no data here\"}'; exit 3;;\n"
+        "broken) echo boom >&2; exit 1;;\n"
+        "esac\n"
+        "echo \"{\\\"unit\\\": \\\"instructions\\\", \\\"value\\\": $VALUE, \\\"source\\\": \\\"stand-in\\\", \\\"why\\\": \\\"a test\\\"}\"\n";
     char text[1024];
     snprintf(old_bin, cap, "%s/old-rzbench", dir);
     snprintf(text, sizeof text, "VALUE=1000000\n%s", body);

@@ -334,11 +334,10 @@ Test(bert, load_errors_name_the_file_and_field) {
     for (const char *p = rzt_bert_vocab; *p; p++)
         vocab += *p == '\n';
     char wrong_ffn[512];
-    snprintf(wrong_ffn, sizeof wrong_ffn,
-             "{\"model_type\": \"bert\", \"hidden_size\": 16, \"num_hidden_layers\": 2, "
-             "\"num_attention_heads\": 4, \"intermediate_size\": 48, "
-             "\"max_position_embeddings\": 40, \"vocab_size\": %d}",
-             vocab);
+    snprintf(
+        wrong_ffn, sizeof wrong_ffn,
+        "{\"model_type\": \"bert\", \"hidden_size\": 16, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, \"intermediate_size\": 48, \"max_position_embeddings\": 40, \"vocab_size\": %d}",
+        vocab);
     expect_load_error("config.json", wrong_ffn, RZ_EFORMAT,
                       "encoder.layer.0.intermediate.dense.weight");
 }

@@ -92,11 +92,10 @@ static const char *write_text(const char *text) {
 /* A claim report with one series whose run medians are center * (1 + 0.01 k). */
 static const char *claim_report(double center) {
     static char buf[1024];
-    snprintf(buf, sizeof buf,
-             "{\"report\":\"P1\",\"environment\":{\"git_commit\":\"abc\",\"cpu\":\"x\"},"
-             "\"results\":[{\"id\":\"P1\",\"series\":[{\"label\":\"rz predict\",\"unit\":\"ns\","
-             "\"run_medians\":[%g,%g,%g,%g,%g,%g]}]}]}",
-             center, center * 1.01, center * 0.99, center * 1.005, center * 0.995, center);
+    snprintf(
+        buf, sizeof buf,
+        "{\"report\":\"P1\",\"environment\":{\"git_commit\":\"abc\",\"cpu\":\"x\"},\"results\":[{\"id\":\"P1\",\"series\":[{\"label\":\"rz predict\",\"unit\":\"ns\",\"run_medians\":[%g,%g,%g,%g,%g,%g]}]}]}",
+        center, center * 1.01, center * 0.99, center * 1.005, center * 0.995, center);
     return write_text(buf);
 }
 
@@ -114,8 +113,7 @@ Test(compare, reports_read_back_by_series) {
 
 Test(compare, old_reports_give_medians_from_samples) {
     const char *path = write_text(
-        "{\"report\":\"P1\",\"results\":[{\"id\":\"P1\",\"series\":[{\"label\":\"a\",\"unit\":"
-        "\"ns\",\"samples\":[1,2,3,10,20,30],\"sample_run\":[0,0,0,1,1,1]}]}]}");
+        "{\"report\":\"P1\",\"results\":[{\"id\":\"P1\",\"series\":[{\"label\":\"a\",\"unit\":\"ns\",\"samples\":[1,2,3,10,20,30],\"sample_run\":[0,0,0,1,1,1]}]}]}");
     rzb_read_report r;
     char why[512];
     cr_assert(rzb_report_read(path, &r, why, sizeof why), "%s", why);

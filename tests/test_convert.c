@@ -107,24 +107,24 @@ Test(convert, llama_cpp_loads_stories260k, .timeout = 120) {
     const char *path = tmp_path("st260-llama");
     cr_assert_eq(rz("convert", src, path, NULL, NULL), 0, "%s", errbuf);
     /* llama.cpp's logits for tokens 1 2 3 against the numpy llama2.c forward pass */
-    char *argv[] = {"/usr/bin/env",
-                    "python3",
-                    "-c",
-                    "import subprocess, sys\n"
-                    "try:\n import llama_cpp, numpy as np\nexcept ImportError:\n sys.exit(77)\n"
-                    "m = llama_cpp.Llama(sys.argv[1], n_ctx=64, logits_all=True, verbose=False)\n"
-                    "m.eval([1, 2, 3])\n"
-                    "got = np.array(m.scores[:3])\n"
-                    "ref = subprocess.run([sys.executable, 'tests/oracles/llama2c_forward.py',\n"
-                    "    sys.argv[2], '1', '2', '3'], capture_output=True, text=True, check=True)\n"
-                    "want = np.array([[float(x) for x in l.split()] for l in "
-                    "ref.stdout.splitlines()])\n"
-                    "d = np.abs(got - want).max()\n"
-                    "assert d < 0.05, d\n"
-                    "print('max abs diff', d)\n",
-                    (char *)path,
-                    src,
-                    NULL};
+    char *argv[] = {
+        "/usr/bin/env",
+        "python3",
+        "-c",
+        "import subprocess, sys\n"
+        "try:\n import llama_cpp, numpy as np\nexcept ImportError:\n sys.exit(77)\n"
+        "m = llama_cpp.Llama(sys.argv[1], n_ctx=64, logits_all=True, verbose=False)\n"
+        "m.eval([1, 2, 3])\n"
+        "got = np.array(m.scores[:3])\n"
+        "ref = subprocess.run([sys.executable, 'tests/oracles/llama2c_forward.py',\n"
+        "    sys.argv[2], '1', '2', '3'], capture_output=True, text=True, check=True)\n"
+        "want = np.array([[float(x) for x in l.split()] for l in ref.stdout.splitlines()])\n"
+        "d = np.abs(got - want).max()\n"
+        "assert d < 0.05, d\n"
+        "print('max abs diff', d)\n",
+        (char *)path,
+        src,
+        NULL};
     int rc = rzt_run(argv, out, sizeof out, errbuf, sizeof errbuf);
     remove(path);
     if (rc == 77) cr_skip_test("python3 module llama_cpp not importable");
@@ -235,11 +235,9 @@ static void write_hf(const char *dir) {
     free(img);
     snprintf(path, sizeof path, "%s/config.json", dir);
     f = fopen(path, "w");
-    fputs("{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32,"
-          " \"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"num_key_value_heads\": 1,"
-          " \"vocab_size\": 8, \"max_position_embeddings\": 128, \"rms_norm_eps\": 1e-6,"
-          " \"rope_theta\": 500000.0, \"tie_word_embeddings\": true}",
-          f);
+    fputs(
+        "{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32, \"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"vocab_size\": 8, \"max_position_embeddings\": 128, \"rms_norm_eps\": 1e-6, \"rope_theta\": 500000.0, \"tie_word_embeddings\": true}",
+        f);
     fclose(f);
 }
 
@@ -280,10 +278,9 @@ Test(convert, hf_checkpoint) {
     cr_expect_eq(rz("convert", st, path, "--type", "F16"), 0, "a file with config.json beside it");
     snprintf(st, sizeof st, "%s/config.json", dir);
     FILE *f = fopen(st, "w");
-    fputs("{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32,"
-          " \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"vocab_size\": 8,"
-          " \"max_position_embeddings\": 128}",
-          f);
+    fputs(
+        "{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32, \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"vocab_size\": 8, \"max_position_embeddings\": 128}",
+        f);
     fclose(f);
     cr_expect_eq(rz("convert", dir, path, NULL, NULL), 1);
     cr_expect(strstr(errbuf, "model.layers.0.self_attn.k_proj.weight\": expected shape [16, 16]") !=
@@ -293,10 +290,7 @@ Test(convert, hf_checkpoint) {
 }
 
 static const char hf_config_json[] =
-    "{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32,"
-    " \"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"num_key_value_heads\": 1,"
-    " \"vocab_size\": 8, \"max_position_embeddings\": 128, \"rms_norm_eps\": 1e-6,"
-    " \"rope_theta\": 500000.0, \"tie_word_embeddings\": true}";
+    "{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32, \"num_hidden_layers\": 1, \"num_attention_heads\": 2, \"num_key_value_heads\": 1, \"vocab_size\": 8, \"max_position_embeddings\": 128, \"rms_norm_eps\": 1e-6, \"rope_theta\": 500000.0, \"tie_word_embeddings\": true}";
 
 Test(convert_parts, hf_config_parse) {
     rz_llama_hparams hp;
@@ -308,10 +302,8 @@ Test(convert_parts, hf_config_parse) {
     cr_expect(hp.n_kv_heads == 1 && hp.vocab == 8 && hp.ctx == 128 && hp.tied);
     cr_expect_eq(hp.rope_theta, 500000.0f);
     cr_expect_eq(hp.rms_eps, 1e-6f);
-    const char minimal[] = "{\"model_type\": \"llama\", \"hidden_size\": 16, "
-                           "\"intermediate_size\": 32, \"num_hidden_layers\": 1, "
-                           "\"num_attention_heads\": 4, \"vocab_size\": 8, "
-                           "\"max_position_embeddings\": 64}";
+    const char minimal[] =
+        "{\"model_type\": \"llama\", \"hidden_size\": 16, \"intermediate_size\": 32, \"num_hidden_layers\": 1, \"num_attention_heads\": 4, \"vocab_size\": 8, \"max_position_embeddings\": 64}";
     cr_assert_eq(rz_hf_config_parse(minimal, strlen(minimal), "c.json", &hp, &err), RZ_OK, "%s",
                  err.msg);
     cr_expect_eq(hp.n_kv_heads, 4, "kv heads default to heads");
@@ -344,13 +336,15 @@ Test(convert_parts, llama_check) {
     rz_llama_hparams hp = small_hp;
     hp.ffn = 0;
     cr_expect_eq(rz_llama_check(&hp, "m", &err), RZ_EFORMAT);
-    cr_expect_str_eq(err.msg, "m: hyper-parameters: expected non-zero sizes, got dim 16, layers 2, "
-                              "heads 4, kv heads 2, ffn 0, vocab 8, context 64");
+    cr_expect_str_eq(
+        err.msg,
+        "m: hyper-parameters: expected non-zero sizes, got dim 16, layers 2, heads 4, kv heads 2, ffn 0, vocab 8, context 64");
     hp = small_hp;
     hp.n_kv_heads = 3;
     cr_expect_eq(rz_llama_check(&hp, "m", &err), RZ_EFORMAT);
-    cr_expect_str_eq(err.msg, "m: hyper-parameters: expected heads (4) to divide dim (16) and kv "
-                              "heads (3) to divide heads");
+    cr_expect_str_eq(
+        err.msg,
+        "m: hyper-parameters: expected heads (4) to divide dim (16) and kv heads (3) to divide heads");
 }
 
 Test(convert_parts, llama_add_kv) {
@@ -463,8 +457,9 @@ Test(convert_parts, convert_write) {
     cr_assert_eq(rz_gguf_parse(buf, len, "vocab.gguf", &vocab, &err), RZ_OK);
     target.vocab = &vocab;
     cr_expect_eq(rz_convert_write(path, &target, items, n, &err), RZ_EFORMAT);
-    cr_expect_str_eq(err.msg, "vocab.gguf: tokenizer.ggml.tokens: expected an array of 8 tokens "
-                              "(the model's vocabulary size), got 3");
+    cr_expect_str_eq(
+        err.msg,
+        "vocab.gguf: tokenizer.ggml.tokens: expected an array of 8 tokens (the model's vocabulary size), got 3");
     rz_gguf_close(&vocab);
     free(buf);
     remove(path);

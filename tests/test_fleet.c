@@ -266,10 +266,10 @@ Test(fleet, slurm_missing_exits_2_and_writes_nothing) {
     mkdir(dir, 0755);
     char path[160];
     snprintf(path, sizeof path, "%s/fleet.json", dir);
-    write_file(path,
-               "{\"job_id\": \"7\", \"array_size\": 1, \"claims\": \"\", \"command\": \"x\", "
-               "\"submitted_utc\": \"t\"}",
-               0644);
+    write_file(
+        path,
+        "{\"job_id\": \"7\", \"array_size\": 1, \"claims\": \"\", \"command\": \"x\", \"submitted_utc\": \"t\"}",
+        0644);
     const char *status[] = {"fleet", "status", "--out", dir};
     cr_expect_eq(rzbench(status), 2, "%s", err);
     cr_expect(strstr(err, "squeue not found on PATH"), "%s", err);

@@ -177,9 +177,8 @@ Test(format_musts, gguf_writer_refuses_what_the_reader_refuses) {
 }
 
 Test(format_musts, safetensors_boundaries_accepted) {
-    static const char header[] = "{\"s\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},"
-                                 "\"e\":{\"dtype\":\"F32\",\"shape\":[3,0],\"data_offsets\":[4,4]}}"
-                                 "      ";
+    static const char header[] =
+        "{\"s\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]},\"e\":{\"dtype\":\"F32\",\"shape\":[3,0],\"data_offsets\":[4,4]}}      ";
     float one = 1.0f;
     size_t len;
     uint8_t *img = rzt_st_image(header, &one, sizeof one, &len);

@@ -78,18 +78,17 @@ Test(gate_regression, a_slower_commit_fails_the_gate, .timeout = 1200) {
     char file[512];
     snprintf(file, sizeof file, "%s/src/engine/models/logreg.c", scratch);
     slow_down(file);
-    cr_assert_eq(sh("cd %s/src && git -c user.name=rzt -c user.email=rzt@localhost commit -qam "
-                    "'test: an extra dot product on every 8th prediction'",
-                    scratch),
-                 0);
+    cr_assert_eq(
+        sh("cd %s/src && git -c user.name=rzt -c user.email=rzt@localhost commit -qam 'test: an extra dot product on every 8th prediction'",
+           scratch),
+        0);
     const char *launcher =
         system("ccache --version >/dev/null 2>&1") == 0 ? "-DCMAKE_C_COMPILER_LAUNCHER=ccache" : "";
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "cd %s/src && CCACHE_BASEDIR=$PWD cmake -S . -B build -DCMAKE_BUILD_TYPE=Release %s "
-             ">build.log 2>&1 && CCACHE_BASEDIR=$PWD cmake --build build -j \"$(nproc)\" "
-             "--target rzbench >>build.log 2>&1",
-             scratch, launcher);
+    snprintf(
+        cmd, sizeof cmd,
+        "cd %s/src && CCACHE_BASEDIR=$PWD cmake -S . -B build -DCMAKE_BUILD_TYPE=Release %s >build.log 2>&1 && CCACHE_BASEDIR=$PWD cmake --build build -j \"$(nproc)\" --target rzbench >>build.log 2>&1",
+        scratch, launcher);
     cr_assert_eq(system(cmd), 0, "the scratch build failed: %s/src/build.log", scratch);
     char cache[512];
     snprintf(cache, sizeof cache, "%s/cache", scratch);

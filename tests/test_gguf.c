@@ -463,8 +463,7 @@ Test(gguf_cli, tensor_as_f32) {
 /* The safetensors hook of `rz inspect` and `rz tensor` (the reader is tested in its own file). */
 Test(gguf_cli, inspect_and_tensor_on_safetensors) {
     static const char json[] =
-        "{\"__metadata__\":{\"format\":\"pt\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],"
-        "\"data_offsets\":[0,16]}}";
+        "{\"__metadata__\":{\"format\":\"pt\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}";
     uint8_t img[8 + sizeof json - 1 + 16] = {sizeof json - 1};
     memcpy(img + 8, json, sizeof json - 1);
     float w[4] = {1, 2, 3, 4};

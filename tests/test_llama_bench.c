@@ -19,9 +19,7 @@ static const char *const decode_json =
     "  }\n]\n";
 
 static const char *const prompt_json =
-    "[{\"build_commit\": \"0c1e570\", \"cpu_info\": \"AMD EPYC\", \"backends\": \"CPU\", "
-    "\"n_threads\": 2, \"n_prompt\": 128, \"n_gen\": 0, \"n_depth\": 0, "
-    "\"samples_ns\": [ 512000000, 640000000, 576000000 ]}]";
+    "[{\"build_commit\": \"0c1e570\", \"cpu_info\": \"AMD EPYC\", \"backends\": \"CPU\", \"n_threads\": 2, \"n_prompt\": 128, \"n_gen\": 0, \"n_depth\": 0, \"samples_ns\": [ 512000000, 640000000, 576000000 ]}]";
 
 static void parse_ok(const char *json, rzb_llama_bench_test *t) {
     char why[256];
@@ -75,19 +73,18 @@ Test(llama_bench, malformed_output_is_refused_with_a_reason) {
     parse_fails("[{\"n_prompt\": 0, \"n_gen\": 1, \"n_depth\": 0}]", "n_threads");
     parse_fails("[{\"n_prompt\": 0, \"n_gen\": 1, \"n_depth\": 0, \"n_threads\": 2}]",
                 "samples_ns");
-    parse_fails("[{\"n_prompt\": 0, \"n_gen\": 1, \"n_depth\": 0, \"n_threads\": 2, "
-                "\"samples_ns\": [5, -1]}]",
-                "sample 1");
-    parse_fails("[{\"n_prompt\": 0, \"n_gen\": 0, \"n_depth\": 0, \"n_threads\": 2, "
-                "\"samples_ns\": [5]}]",
-                "0 prompt and 0 generated");
+    parse_fails(
+        "[{\"n_prompt\": 0, \"n_gen\": 1, \"n_depth\": 0, \"n_threads\": 2, \"samples_ns\": [5, -1]}]",
+        "sample 1");
+    parse_fails(
+        "[{\"n_prompt\": 0, \"n_gen\": 0, \"n_depth\": 0, \"n_threads\": 2, \"samples_ns\": [5]}]",
+        "0 prompt and 0 generated");
 }
 
 Test(llama_bench, two_tests_are_refused) {
-    parse_fails("[{\"n_prompt\": 128, \"n_gen\": 0, \"n_depth\": 0, \"n_threads\": 2, "
-                "\"samples_ns\": [5]}, {\"n_prompt\": 0, \"n_gen\": 8, \"n_depth\": 0, "
-                "\"n_threads\": 2, \"samples_ns\": [5]}]",
-                "exactly one test");
+    parse_fails(
+        "[{\"n_prompt\": 128, \"n_gen\": 0, \"n_depth\": 0, \"n_threads\": 2, \"samples_ns\": [5]}, {\"n_prompt\": 0, \"n_gen\": 8, \"n_depth\": 0, \"n_threads\": 2, \"samples_ns\": [5]}]",
+        "exactly one test");
 }
 
 Test(llama_bench, command_line_names_every_argument) {

@@ -15,23 +15,15 @@ static const char llama_out[] = "1.50 minutes\n"
 static const char llama_err[] =
     "0.00.609.803 I cmn          init: llama threadpool init, n_threads = 2\n"
     "0.01.144.649 I \n"
-    "0.01.144.765 I system_info: n_threads = 2 (n_threads_batch = 2) / 2 | CPU : SSE3 = 1 | "
-    "SSSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 | AVX512 = 1 | AVX512_VBMI = "
-    "1 | AVX512_VNNI = 1 | AVX512_BF16 = 1 | LLAMAFILE = 1 | OPENMP = 1 | REPACK = 1 | \n"
+    "0.01.144.765 I system_info: n_threads = 2 (n_threads_batch = 2) / 2 | CPU : SSE3 = 1 | SSSE3 = 1 | AVX = 1 | AVX2 = 1 | F16C = 1 | FMA = 1 | BMI2 = 1 | AVX512 = 1 | AVX512_VBMI = 1 | AVX512_VNNI = 1 | AVX512_BF16 = 1 | LLAMAFILE = 1 | OPENMP = 1 | REPACK = 1 | \n"
     "0.01.144.770 I perplexity: tokenizing the input ..\n"
     "0.04.272.617 I perplexity: tokenization took 3127.84 ms\n"
-    "0.04.272.772 I perplexity: calculating perplexity over 4 chunks, n_ctx=512, "
-    "batch_size=2048, n_seq=4\n"
-    "1.34.888.618 I perplexity: 90.62 seconds per pass - ETA 1.35.243.787 I Final estimate: PPL = "
-    "22.1792 +/- 2.22383\n";
+    "0.04.272.772 I perplexity: calculating perplexity over 4 chunks, n_ctx=512, batch_size=2048, n_seq=4\n"
+    "1.34.888.618 I perplexity: 90.62 seconds per pass - ETA 1.35.243.787 I Final estimate: PPL = 22.1792 +/- 2.22383\n";
 
-static const char rz_json[] = "{\"model\": \"m.gguf\", \"n_ctx\": 512, \"first\": 256,\n"
-                              " \"chunks\": [{\"chunk\": 1, \"ppl\": 12.66, \"running_ppl\": "
-                              "12.664268},\n {\"chunk\": 2, \"ppl\": 36.31, \"running_ppl\": "
-                              "21.444937}, {\"chunk\": 3, \"ppl\": 24.18, \"running_ppl\": "
-                              "22.321510}, {\"chunk\": 4, \"ppl\": 21.84, \"running_ppl\": "
-                              "22.199535}],\n \"final\": {\"ppl\": 22.199535, \"error\": 2.227620, "
-                              "\"seconds\": 16.1}}\n";
+static const char rz_json[] =
+    "{\"model\": \"m.gguf\", \"n_ctx\": 512, \"first\": 256,\n"
+    " \"chunks\": [{\"chunk\": 1, \"ppl\": 12.66, \"running_ppl\": 12.664268},\n {\"chunk\": 2, \"ppl\": 36.31, \"running_ppl\": 21.444937}, {\"chunk\": 3, \"ppl\": 24.18, \"running_ppl\": 22.321510}, {\"chunk\": 4, \"ppl\": 21.84, \"running_ppl\": 22.199535}],\n \"final\": {\"ppl\": 22.199535, \"error\": 2.227620, \"seconds\": 16.1}}\n";
 
 Test(llama_perplexity_tool, reads_what_llama_perplexity_printed) {
     rzb_ppl_output o;
@@ -64,11 +56,10 @@ Test(llama_perplexity_tool, a_run_without_a_final_estimate_is_refused) {
 
 /* --no-log-prefix: the same entries without "M.SS.mmm.uuu I ": no clock to time the chunks by. */
 Test(llama_perplexity_tool, a_log_without_timestamps_is_refused) {
-    const char err[] = "system_info: n_threads = 2 | CPU : AVX2 = 1 |\n"
-                       "perplexity: calculating perplexity over 4 chunks, n_ctx=512, "
-                       "batch_size=2048, n_seq=4\n"
-                       "perplexity: 90.62 seconds per pass - ETA Final estimate: PPL = 22.1792 "
-                       "+/- 2.22383\n";
+    const char err[] =
+        "system_info: n_threads = 2 | CPU : AVX2 = 1 |\n"
+        "perplexity: calculating perplexity over 4 chunks, n_ctx=512, batch_size=2048, n_seq=4\n"
+        "perplexity: 90.62 seconds per pass - ETA Final estimate: PPL = 22.1792 +/- 2.22383\n";
     rzb_ppl_output o;
     char why[512] = "";
     cr_expect_not(rzb_llama_ppl_parse(llama_out, err, &o, why, sizeof why));

@@ -22,9 +22,9 @@ static void make_tools(void) {
     chmod(path, 0755);
     snprintf(path, sizeof path, "%s/build-info.json", dir);
     f = fopen(path, "w");
-    fputs("{\"llama_cpp_python\": \"0.3.36\", \"llama_cpp_commit\": \"0c1e57098\", "
-          "\"cmake_flags\": \"-DGGML_NATIVE=ON\", \"compiler\": \"gcc 12\"}",
-          f);
+    fputs(
+        "{\"llama_cpp_python\": \"0.3.36\", \"llama_cpp_commit\": \"0c1e57098\", \"cmake_flags\": \"-DGGML_NATIVE=ON\", \"compiler\": \"gcc 12\"}",
+        f);
     fclose(f);
     setenv("RZB_LLAMA_DIR", dir, 1);
 }

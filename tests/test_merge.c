@@ -163,19 +163,14 @@ Test(merge, reverify_reproduces_differs_and_refuses_other_commits) {
 static void fake_bundle(const char *name, const char *host, const char *isa, const char *verdict,
                         double ratio) {
     char report[1024], why[1024];
-    snprintf(report, sizeof report,
-             "{\"report\":\"P1\",\"environment\":{\"cpu\":\"Test CPU\",\"isa_available\":\"avx2\","
-             "\"gpu\":\"none\"},\"results\":[{\"id\":\"P1\",\"verdict\":\"%s\",\"comparison\":"
-             "{\"ratio\":%g,\"ratio_ci_lo\":%g,\"ratio_ci_hi\":%g,\"ci_level\":0.95,"
-             "\"threshold\":9.6},\"metrics\":[{\"name\":\"STREAM triad bandwidth\",\"value\":30,"
-             "\"unit\":\"GB/s\"},{\"name\":\"decode, %% of roofline\",\"value\":50,\"unit\":\"%%\"}"
-             "]}]}",
-             verdict, ratio, ratio * 0.9, ratio * 1.1);
+    snprintf(
+        report, sizeof report,
+        "{\"report\":\"P1\",\"environment\":{\"cpu\":\"Test CPU\",\"isa_available\":\"avx2\",\"gpu\":\"none\"},\"results\":[{\"id\":\"P1\",\"verdict\":\"%s\",\"comparison\":{\"ratio\":%g,\"ratio_ci_lo\":%g,\"ratio_ci_hi\":%g,\"ci_level\":0.95,\"threshold\":9.6},\"metrics\":[{\"name\":\"STREAM triad bandwidth\",\"value\":30,\"unit\":\"GB/s\"},{\"name\":\"decode, %% of roofline\",\"value\":50,\"unit\":\"%%\"}]}]}",
+        verdict, ratio, ratio * 0.9, ratio * 1.1);
     rzb_bundle_file f = {
         .name = "reports/P1.json", .data = (unsigned char *)report, .len = strlen(report)};
-    cJSON *m =
-        cJSON_Parse("{\"bundle_version\":1,\"report\":\"P1\",\"machine\":\"0123456789abcdef\","
-                    "\"rz_commit\":\"c0ffee\",\"gpu\":false}");
+    cJSON *m = cJSON_Parse(
+        "{\"bundle_version\":1,\"report\":\"P1\",\"machine\":\"0123456789abcdef\",\"rz_commit\":\"c0ffee\",\"gpu\":false}");
     cJSON_AddStringToObject(m, "hostname", host);
     cJSON_AddStringToObject(m, "isa", isa);
     cr_assert(rzb_bundle_pack(at(name), m, &f, 1, why, sizeof why), "%s", why);
@@ -266,8 +261,8 @@ Test(merge, outcomes_of_a_report_text) {
     cr_expect(strstr(why, "x.json: not JSON: parsing stopped at byte offset") != NULL, "%s", why);
     cr_expect_not(rzb_outcomes_read("{}", 2, "y.json", &o, why, sizeof why));
     cr_expect(strstr(why, "y.json: not a claim or verify report") != NULL, "%s", why);
-    const char *text = "{\"environment\":{\"isa_available\":\"avx2 avx512f\"},\"results\":[{\"id\":"
-                       "\"R2\",\"verdict\":\"SUPPORTED\",\"comparison\":null}]}";
+    const char *text =
+        "{\"environment\":{\"isa_available\":\"avx2 avx512f\"},\"results\":[{\"id\":\"R2\",\"verdict\":\"SUPPORTED\",\"comparison\":null}]}";
     cr_assert(rzb_outcomes_read(text, strlen(text), "z.json", &o, why, sizeof why), "%s", why);
     const rzb_outcome *r2 = rzb_outcome_find(&o, "R2");
     cr_assert(r2);

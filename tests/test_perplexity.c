@@ -342,8 +342,7 @@ Test(perplexity, manifest_check_names_path_and_both_sums) {
     static const char manifest[] =
         "# path\tsha256\tsource\n"
         "data/abc.txt\tba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\thttp://x\n"
-        "data/other.txt\te3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\thttp://"
-        "y\n";
+        "data/other.txt\te3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\thttp://y\n";
     char mpath[256], good[256];
     rz_error err;
     snprintf(mpath, sizeof mpath, "%s", rzt_write_temp(manifest, sizeof manifest - 1, ".tsv"));

@@ -96,11 +96,11 @@ Test(perplexity_parity, smollm2_wikitext2, .timeout = 3600) {
     const cJSON *final = cJSON_GetObjectItemCaseSensitive(got, "final");
     const double ppl_rz = number(final, "ppl"), ppl_ll = number(ref, "ppl");
     const double rel = fabs(ppl_rz / ppl_ll - 1.0);
-    fprintf(stderr,
-            "perplexity parity (%s chunks of 512): rz %.4f +/- %.4f (%.1f tokens/s), llama.cpp "
-            "%.4f +/- %.4f (%.1f tokens/s), difference %.3f%%\n",
-            chunks, ppl_rz, number(final, "error"), number(final, "tokens_per_s"), ppl_ll,
-            number(ref, "ppl_error"), number(ref, "tokens_per_s"), 100 * rel);
+    fprintf(
+        stderr,
+        "perplexity parity (%s chunks of 512): rz %.4f +/- %.4f (%.1f tokens/s), llama.cpp %.4f +/- %.4f (%.1f tokens/s), difference %.3f%%\n",
+        chunks, ppl_rz, number(final, "error"), number(final, "tokens_per_s"), ppl_ll,
+        number(ref, "ppl_error"), number(ref, "tokens_per_s"), 100 * rel);
     const cJSON *rz_chunks = cJSON_GetObjectItemCaseSensitive(got, "chunks");
     cr_expect_eq(cJSON_GetArraySize(rz_chunks), (int)number(ref, "n_chunks"));
     cr_expect_eq(number(got, "n_tokens"), number(ref, "n_tokens"), "tokenization differs");

@@ -12,9 +12,7 @@
 #include "tests/support/support.h"
 
 static const char two_tensors[] =
-    "{\"__metadata__\":{\"format\":\"pt\",\"k\":\"v\"},"
-    "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[24,28]},"
-    "\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}  ";
+    "{\"__metadata__\":{\"format\":\"pt\",\"k\":\"v\"},\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[24,28]},\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}  ";
 
 static uint8_t *two_tensor_image(size_t *len) {
     uint8_t data[28];
@@ -60,9 +58,9 @@ Test(safetensors, two_tensors_and_metadata) {
 
 Test(safetensors, scalar_empty_and_no_tensors) {
     size_t len;
-    uint8_t *buf = rzt_st_image("{\"s\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
-                                "\"z\":{\"dtype\":\"F16\",\"shape\":[3,0],\"data_offsets\":[8,8]}}",
-                                NULL, 8, &len);
+    uint8_t *buf = rzt_st_image(
+        "{\"s\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},\"z\":{\"dtype\":\"F16\",\"shape\":[3,0],\"data_offsets\":[8,8]}}",
+        NULL, 8, &len);
     rz_st_file f;
     rz_error err;
     cr_assert_eq(rz_st_parse(buf, len, "t.st", &f, &err), RZ_OK, "%s", err.msg);

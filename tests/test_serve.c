@@ -152,8 +152,10 @@ Test(serve, apr_routes) {
                   NULL,
               "%s", r.body);
     cr_expect(strstr(r.body, "rz_http_requests_total{route=\"/health\",status=\"200\"} 1") != NULL);
-    cr_expect(strstr(r.body, "rz_http_request_duration_seconds_bucket{route=\"/v1/predict\","
-                             "le=\"+Inf\"} 2") != NULL);
+    cr_expect(
+        strstr(r.body,
+               "rz_http_request_duration_seconds_bucket{route=\"/v1/predict\",le=\"+Inf\"} 2") !=
+        NULL);
     cr_expect(strstr(r.body, "rz_queue_depth 0") != NULL);
     cr_expect(strstr(r.body, "rz_decode_tokens_per_second") != NULL);
     rzt_http_free(&r);
@@ -280,8 +282,7 @@ Test(serve, apr_hostile_input) {
 }
 
 static const char chatml_template[] =
-    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
-    "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";
 
 /* The text of a non-streamed completion or chat completion, with its fields checked. */
 static char *complete(int port, bool chat, const char *body, const char **finish) {
@@ -382,20 +383,19 @@ Test(serve, gguf_routes) {
     char *a = complete(s.port, false, greedy, &finish),
          *b = complete(s.port, false, greedy, &finish);
     cr_expect_str_eq(a, b, "greedy decoding is deterministic");
-    char *c = complete(s.port, false,
-                       "{\"prompt\": [\"hello world\"], \"max_tokens\": 12, \"temperature\": 0, "
-                       "\"model\": \"anything\", \"stop\": null, \"n\": 1, \"user\": \"x\"}",
-                       &finish);
+    char *c = complete(
+        s.port, false,
+        "{\"prompt\": [\"hello world\"], \"max_tokens\": 12, \"temperature\": 0, \"model\": \"anything\", \"stop\": null, \"n\": 1, \"user\": \"x\"}",
+        &finish);
     cr_expect_str_eq(a, c, "an array of one prompt, and extra fields");
-    free(
-        complete(s.port, false,
-                 "{\"prompt\": \"hello\", \"max_tokens\": 5, \"temperature\": 0.8, \"top_p\": 0.9, "
-                 "\"top_k\": 5, \"seed\": 3}",
-                 &finish));
-    free(complete(s.port, true,
-                  "{\"messages\": [{\"role\": \"system\", \"content\": \"be brief\"}, {\"role\": "
-                  "\"user\", \"content\": \"hi\"}], \"max_tokens\": 6, \"temperature\": 0}",
-                  &finish));
+    free(complete(
+        s.port, false,
+        "{\"prompt\": \"hello\", \"max_tokens\": 5, \"temperature\": 0.8, \"top_p\": 0.9, \"top_k\": 5, \"seed\": 3}",
+        &finish));
+    free(complete(
+        s.port, true,
+        "{\"messages\": [{\"role\": \"system\", \"content\": \"be brief\"}, {\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": 6, \"temperature\": 0}",
+        &finish));
     free(a);
     free(b);
     free(c);
@@ -418,10 +418,9 @@ Test(serve, gguf_routes) {
               "%s", r.body);
     cr_expect(strstr(r.body, "rz_http_requests_total{route=\"/v1/completions\",status=\"200\"} 4"),
               "%s", r.body);
-    cr_expect(strstr(r.body,
-                     "rz_http_requests_total{route=\"/v1/chat/completions\",status=\"200\"} "
-                     "1"),
-              "%s", r.body);
+    cr_expect(
+        strstr(r.body, "rz_http_requests_total{route=\"/v1/chat/completions\",status=\"200\"} 1"),
+        "%s", r.body);
     rzt_http_free(&r);
     stop(&s);
 }
@@ -472,10 +471,10 @@ Test(serve, gguf_hostile_input) {
                  "wrong_type", "'messages[0]'");
     expect_error(p, "POST", chat, "{\"messages\": [{\"role\": \"wizard\", \"content\": \"x\"}]}",
                  400, "invalid_value", "messages[0].role");
-    expect_error(p, "POST", chat,
-                 "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], "
-                 "\"max_completion_tokens\": \"x\"}",
-                 400, "wrong_type", "'max_completion_tokens'");
+    expect_error(
+        p, "POST", chat,
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"max_completion_tokens\": \"x\"}",
+        400, "wrong_type", "'max_completion_tokens'");
     expect_error(p, "POST", "/tokenize", "{}", 400, "missing_field", "'content'");
     expect_error(p, "POST", "/tokenize", "{\"content\": 1}", 400, "wrong_type", "'content'");
     expect_error(p, "POST", "/tokenize", "{\"content\": \"a\", \"add_special\": 1}", 400,
@@ -546,10 +545,10 @@ static void concurrent_streams(const char *model, const char *parallel, bool cha
     char body[512], stream_body[512];
     const char *finish;
     if (chat)
-        snprintf(body, sizeof body,
-                 "{\"messages\": [{\"role\": \"user\", \"content\": \"Tell me a story\"}], "
-                 "\"max_tokens\": %d, \"temperature\": 0",
-                 n_tokens);
+        snprintf(
+            body, sizeof body,
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"Tell me a story\"}], \"max_tokens\": %d, \"temperature\": 0",
+            n_tokens);
     else
         snprintf(body, sizeof body,
                  "{\"prompt\": \"Once upon a time\", \"max_tokens\": %d, \"temperature\": 0",
@@ -611,30 +610,30 @@ Test(serve, real_smollm2_concurrent_streams, .timeout = 300) {
                      "chatml");
     cJSON_Delete(j);
     const char *finish;
-    char *text = complete(s.port, true,
-                          "{\"messages\": [{\"role\": \"user\", \"content\": \"What is the "
-                          "capital of France?\"}], \"max_tokens\": 16, \"temperature\": 0}",
-                          &finish);
+    char *text = complete(
+        s.port, true,
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"What is the capital of France?\"}], \"max_tokens\": 16, \"temperature\": 0}",
+        &finish);
     cr_expect(strstr(text, "Paris") != NULL, "%s", text);
     free(text);
     stop(&s);
 }
 
 Test(serve, gemma_template_detected) {
-    rzt_server s = serve(tiny_model("{{ bos_token }}{% for m in messages %}<start_of_turn>"
-                                    "{{ m['role'] }}\n{{ m['content'] }}<end_of_turn>\n"
-                                    "{% endfor %}"),
-                         NULL, NULL);
+    rzt_server s = serve(
+        tiny_model(
+            "{{ bos_token }}{% for m in messages %}<start_of_turn>{{ m['role'] }}\n{{ m['content'] }}<end_of_turn>\n"
+            "{% endfor %}"),
+        NULL, NULL);
     cJSON *j = request_json(s.port, "GET", "/v1/models", NULL, 200);
     cr_expect_str_eq(str_at(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0), "chat_template"),
                      "gemma");
     cJSON_Delete(j);
     const char *finish;
-    free(complete(s.port, true,
-                  "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": "
-                  "\"assistant\", \"content\": \"yo\"}, {\"role\": \"user\", \"content\": "
-                  "\"ok\"}], \"max_tokens\": 4, \"temperature\": 0}",
-                  &finish));
+    free(complete(
+        s.port, true,
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"yo\"}, {\"role\": \"user\", \"content\": \"ok\"}], \"max_tokens\": 4, \"temperature\": 0}",
+        &finish));
     stop(&s);
 }
 

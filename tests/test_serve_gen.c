@@ -28,8 +28,7 @@ enum { SMALL_CTX = 256, SLOW_CTX = 1024 };
 static char errbuf[65536];
 
 static const char chatml_template[] =
-    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
-    "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";
 
 static const char *small_model(void) {
     rzt_llama_shape shape = rzt_tiny_llama;
@@ -197,9 +196,9 @@ Test(serve_gen, keepalive_comments_while_a_stream_is_queued, .timeout = 120) {
                          "{\"prompt\": \"b\", \"max_tokens\": 600, \"temperature\": 0}");
     wait_metric(s.port, "rz_busy_workers", 1, 20);
     double t0 = now();
-    int fd = send_post(s.port, "/v1/completions",
-                       "{\"prompt\": \"b\", \"max_tokens\": 3, \"temperature\": 0, "
-                       "\"stream\": true}");
+    int fd =
+        send_post(s.port, "/v1/completions",
+                  "{\"prompt\": \"b\", \"max_tokens\": 3, \"temperature\": 0, \"stream\": true}");
     static char buf[65536];
     size_t len = 0;
     buf[0] = 0;
@@ -533,18 +532,18 @@ Test(serve_gen, logprobs_are_the_log_softmax_of_the_logits, .timeout = 60) {
     static reference r;
     rzt_server s = serve(model, NULL, NULL);
     reference_run(model, false, 12, &r);
-    cJSON *j = request_json(s.port, "/v1/completions",
-                            "{\"prompt\": \"a\", \"max_tokens\": 12, \"temperature\": 0, "
-                            "\"logprobs\": 5}",
-                            200);
+    cJSON *j = request_json(
+        s.port, "/v1/completions",
+        "{\"prompt\": \"a\", \"max_tokens\": 12, \"temperature\": 0, \"logprobs\": 5}", 200);
     check_completion_logprobs(&r, choice_logprobs(j), 5);
     cJSON_Delete(j);
     rzt_http_response resp;
-    cr_assert_eq(rzt_http(s.port, "POST", "/v1/completions",
-                          "{\"prompt\": \"a\", \"max_tokens\": 12, \"temperature\": 0, "
-                          "\"logprobs\": 2, \"stream\": true}",
-                          &resp),
-                 0);
+    cr_assert_eq(
+        rzt_http(
+            s.port, "POST", "/v1/completions",
+            "{\"prompt\": \"a\", \"max_tokens\": 12, \"temperature\": 0, \"logprobs\": 2, \"stream\": true}",
+            &resp),
+        0);
     j = stream_logprobs(resp.body);
     check_completion_logprobs(&r, j, 2);
     cJSON_Delete(j);
@@ -553,15 +552,13 @@ Test(serve_gen, logprobs_are_the_log_softmax_of_the_logits, .timeout = 60) {
     reference_run(model, true, 8, &r);
     j = request_json(
         s.port, "/v1/chat/completions",
-        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, "
-        "\"temperature\": 0, \"logprobs\": true, \"top_logprobs\": 3}",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, \"temperature\": 0, \"logprobs\": true, \"top_logprobs\": 3}",
         200);
     check_chat_logprobs(&r, choice_logprobs(j), 3);
     cJSON_Delete(j);
     j = request_json(
         s.port, "/v1/chat/completions",
-        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, "
-        "\"temperature\": 0}",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, \"temperature\": 0}",
         200);
     cr_expect(cJSON_IsNull(choice_logprobs(j)), "not asked for: null");
     cJSON_Delete(j);
@@ -571,10 +568,10 @@ Test(serve_gen, logprobs_are_the_log_softmax_of_the_logits, .timeout = 60) {
                  "'logprobs'");
     expect_error(s.port, cmpl, "{\"prompt\": \"a\", \"logprobs\": true}", "wrong_type",
                  "'logprobs'");
-    expect_error(s.port, chat,
-                 "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"logprobs\": true, "
-                 "\"top_logprobs\": 21}",
-                 "out_of_range", "'top_logprobs'");
+    expect_error(
+        s.port, chat,
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"logprobs\": true, \"top_logprobs\": 21}",
+        "out_of_range", "'top_logprobs'");
     expect_error(s.port, chat,
                  "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"top_logprobs\": 2}",
                  "invalid_value", "'top_logprobs'");

@@ -247,8 +247,8 @@ static void read_request(int fd) {
 }
 
 static void stream(fake *f, int fd, int idx) {
-    put(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: "
-            "chunked\r\nConnection: close\r\n\r\n");
+    put(fd,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
     chunk(fd, ": keep-alive\n\n");
     sleep_ms(f->first_ms);
     for (int i = 0; i < f->k; i++) {
@@ -261,10 +261,10 @@ static void stream(fake *f, int fd, int idx) {
             chunk(fd, "data: {\"choices\":[{\"text\":\"a\",\"index\":0}]}\n\n");
     }
     char usage[160];
-    snprintf(usage, sizeof usage,
-             "data: {\"choices\":[{\"text\":\"\",\"finish_reason\":\"length\"}],"
-             "\"usage\":{\"completion_tokens\":%d}}\n\n",
-             f->k);
+    snprintf(
+        usage, sizeof usage,
+        "data: {\"choices\":[{\"text\":\"\",\"finish_reason\":\"length\"}],\"usage\":{\"completion_tokens\":%d}}\n\n",
+        f->k);
     chunk(fd, usage);
     chunk(fd, "data: [DONE]\n\n");
     put(fd, "0\r\n\r\n");

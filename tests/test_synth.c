@@ -88,22 +88,21 @@ Test(synth, smollm2_q8_0_shapes_and_metadata, .timeout = 300) {
     cr_expect(rz_gguf_str_eq(tokens->value.arr.items[3].s, "<0x00>"));
     rz_gguf_close(&g);
 
-    int rc = python("import sys\n"
-                    "try:\n import gguf\nexcept ImportError:\n sys.exit(77)\n"
-                    "r = gguf.GGUFReader(sys.argv[1])\n"
-                    "names = [t.name for t in r.tensors]\n"
-                    "want = ['token_embd.weight']\n"
-                    "for i in range(30):\n"
-                    " want += ['blk.%d.%s.weight' % (i, n) for n in ('attn_norm', 'attn_q', "
-                    "'attn_k', 'attn_v', 'attn_output', 'ffn_norm', 'ffn_gate', 'ffn_down', "
-                    "'ffn_up')]\n"
-                    "want += ['output_norm.weight']\n"
-                    "assert names == want, names[:5]\n"
-                    "t = {t.name: t for t in r.tensors}\n"
-                    "assert [int(x) for x in t['blk.7.ffn_gate.weight'].shape] == [576, 1536]\n"
-                    "assert t['blk.7.ffn_gate.weight'].tensor_type.name == 'Q8_0'\n"
-                    "print('ok')\n",
-                    path);
+    int rc = python(
+        "import sys\n"
+        "try:\n import gguf\nexcept ImportError:\n sys.exit(77)\n"
+        "r = gguf.GGUFReader(sys.argv[1])\n"
+        "names = [t.name for t in r.tensors]\n"
+        "want = ['token_embd.weight']\n"
+        "for i in range(30):\n"
+        " want += ['blk.%d.%s.weight' % (i, n) for n in ('attn_norm', 'attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_norm', 'ffn_gate', 'ffn_down', 'ffn_up')]\n"
+        "want += ['output_norm.weight']\n"
+        "assert names == want, names[:5]\n"
+        "t = {t.name: t for t in r.tensors}\n"
+        "assert [int(x) for x in t['blk.7.ffn_gate.weight'].shape] == [576, 1536]\n"
+        "assert t['blk.7.ffn_gate.weight'].tensor_type.name == 'Q8_0'\n"
+        "print('ok')\n",
+        path);
     if (rc == 77) {
         remove(path);
         cr_skip_test("python3 module gguf not importable");

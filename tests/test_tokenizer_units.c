@@ -670,10 +670,10 @@ Test(tokenizer_parts, vocab_from_gguf_and_its_errors) {
     buf = vocab_gguf(false, true, &g);
     cr_expect_eq(rz_tok_vocab_from_gguf(&g, &v, &err), RZ_EFORMAT);
     char want[200];
-    snprintf(want, sizeof want,
-             "vocab.gguf: offset %llu: tokenizer.ggml.tokens: expected an array of string, got "
-             "array",
-             (unsigned long long)rz_gguf_find(&g, "tokenizer.ggml.tokens")->offset);
+    snprintf(
+        want, sizeof want,
+        "vocab.gguf: offset %llu: tokenizer.ggml.tokens: expected an array of string, got array",
+        (unsigned long long)rz_gguf_find(&g, "tokenizer.ggml.tokens")->offset);
     cr_expect_str_eq(err.msg, want);
     rz_gguf_close(&g);
     free(buf);
@@ -701,8 +701,7 @@ Test(tokenizer_parts, wordpiece_vocab_from_vocab_txt) {
 
 Test(tokenizer_parts, wordpiece_vocab_from_tokenizer_json) {
     const char json[] =
-        "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"hello\": 5, \"[PAD]\": "
-        "0, \"[UNK]\": 1, \"[CLS]\": 2, \"[SEP]\": 3, \"[MASK]\": 4, \"##lo\": 6}}}";
+        "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"hello\": 5, \"[PAD]\": 0, \"[UNK]\": 1, \"[CLS]\": 2, \"[SEP]\": 3, \"[MASK]\": 4, \"##lo\": 6}}}";
     rz_tok_vocab v;
     rz_error err;
     cr_assert_eq(rz_tok_vocab_from_tokenizer_json(json, strlen(json), "tokenizer.json", false, true,

@@ -54,9 +54,9 @@ static rz_status check_config(const rz_llama_config *c, int n_ctx, int n_batch, 
         return rz_fail(err, RZ_EUNSUPPORTED, "CUDA backend: architecture %s, expected llama",
                        rz_llama_arch_name(c->arch));
     if (c->has_qk_norm || c->has_post_norms || c->sliding_window > 0 || c->final_softcap > 0)
-        return rz_fail(err, RZ_EUNSUPPORTED,
-                       "CUDA backend: Q/K norms, post-norms, sliding windows and soft-capping "
-                       "are not implemented");
+        return rz_fail(
+            err, RZ_EUNSUPPORTED,
+            "CUDA backend: Q/K norms, post-norms, sliding windows and soft-capping are not implemented");
     if (c->head_dim > 256 || c->head_dim_v > 256)
         return rz_fail(err, RZ_EUNSUPPORTED, "CUDA backend: head size %d/%d, at most 256",
                        c->head_dim, c->head_dim_v);

@@ -19,8 +19,7 @@ static const char help[] =
     "                [--max-body BYTES] [--http-threads N] [--ctx N] [--sse-keepalive S]\n"
     "                [--api-key KEY]... [--api-key-file FILE]... [--insecure-no-key]\n"
     "                [--tls-cert FILE --tls-key FILE] [--request-timeout SECONDS]\n"
-    "                [--max-connections N] [--max-connections-per-ip N] [--drain-timeout "
-    "SECONDS]\n\n"
+    "                [--max-connections N] [--max-connections-per-ip N] [--drain-timeout SECONDS]\n\n"
     "Serves MODEL over HTTP. A GGUF llama-family model gets the OpenAI-compatible routes\n"
     "POST /v1/completions and /v1/chat/completions (\"stream\": true for server-sent events)\n"
     "and POST /tokenize and /detokenize; an APR model gets POST /v1/predict ({\"input\":\n"
@@ -37,8 +36,7 @@ static const char help[] =
     "  --host ADDR         numeric address to listen on (default 127.0.0.1: loopback only); an\n"
     "                      address other than loopback needs an API key or --insecure-no-key\n"
     "  --port N            port (default 8080; 0: any free port). The bound port is printed\n"
-    "                      on stdout: \"rz serve: listening on http://ADDR:PORT\" (https with "
-    "TLS)\n"
+    "                      on stdout: \"rz serve: listening on http://ADDR:PORT\" (https with TLS)\n"
     "  -t, --threads N     threads per generation worker (default 1); worker i is pinned to\n"
     "                      cores [i*N, (i+1)*N) of the allowed ones (printed at start)\n"
     "  --parallel N        generation workers, each with its own KV cache (default 1)\n"
@@ -151,10 +149,10 @@ static int check_args(const args *a) {
     }
     if (!o->n_api_keys && !o->n_api_key_files && !a->insecure_no_key &&
         rz_srv_host_needs_key(o->host)) {
-        fprintf(stderr,
-                "rz serve: --host %s is reachable from other machines and no API key is set: give "
-                "--api-key or --api-key-file, or --insecure-no-key to serve it open anyway\n",
-                o->host);
+        fprintf(
+            stderr,
+            "rz serve: --host %s is reachable from other machines and no API key is set: give --api-key or --api-key-file, or --insecure-no-key to serve it open anyway\n",
+            o->host);
         return 2;
     }
     if (!o->tls_cert != !o->tls_key) {
@@ -265,10 +263,10 @@ int main(int argc, char **argv) {
     print_start(s, &a.o);
     int sig = 0;
     sigwait(&stop, &sig);
-    fprintf(stderr,
-            "rz serve: %s: finishing the requests in flight (at most %g s; the queued ones get "
-            "503; a second signal exits at once)\n",
-            strsignal(sig), a.drain_s);
+    fprintf(
+        stderr,
+        "rz serve: %s: finishing the requests in flight (at most %g s; the queued ones get 503; a second signal exits at once)\n",
+        strsignal(sig), a.drain_s);
     rz_server_shutdown(s);
     drain(s, &stop, a.drain_s);
     rz_server_stop(s, 0);

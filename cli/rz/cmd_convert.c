@@ -81,9 +81,9 @@ int rz_cmd_convert(int argc, char **argv) {
         fprintf(stderr, "rz convert: %s\n", err.msg);
         return 1;
     }
-    printf("wrote %s: llama, dim %u, %u layers, %u heads (%u kv), ffn %u, vocab %u, context %u, "
-           "%s%s\n",
-           pos[1], tg.hp.dim, tg.hp.n_layers, tg.hp.n_heads, tg.hp.n_kv_heads, tg.hp.ffn,
-           tg.hp.vocab, tg.hp.ctx, tg.spec->name, vocab ? "" : ", no tokenizer");
+    printf(
+        "wrote %s: llama, dim %u, %u layers, %u heads (%u kv), ffn %u, vocab %u, context %u, %s%s\n",
+        pos[1], tg.hp.dim, tg.hp.n_layers, tg.hp.n_heads, tg.hp.n_kv_heads, tg.hp.ffn, tg.hp.vocab,
+        tg.hp.ctx, tg.spec->name, vocab ? "" : ", no tokenizer");
     return 0;
 }

@@ -130,11 +130,11 @@ int rz_cmd_embed(int argc, char **argv) {
     }
     if (st) fprintf(stderr, "rz embed: %s\n", err.msg);
     if (!st && a.stats)
-        fprintf(stderr,
-                "rz embed: %zu lines, %zu tokens, %d thread%s: load %.3f s, embed %.3f s "
-                "(%.1f tokens/s)\n",
-                n_lines, n_tokens, threads, threads == 1 ? "" : "s", t1 - t0, rz_now_s() - t1,
-                n_tokens / (rz_now_s() - t1));
+        fprintf(
+            stderr,
+            "rz embed: %zu lines, %zu tokens, %d thread%s: load %.3f s, embed %.3f s (%.1f tokens/s)\n",
+            n_lines, n_tokens, threads, threads == 1 ? "" : "s", t1 - t0, rz_now_s() - t1,
+            n_tokens / (rz_now_s() - t1));
     free(buf);
     return st ? 1 : 0;
 }

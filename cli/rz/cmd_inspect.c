@@ -68,10 +68,10 @@ static int inspect_apr(const char *path, bool json) {
         cJSON_AddStringToObject(root, "crc32", text);
         print_json(root);
     } else {
-        printf("%s: APR v%u.%u, %zu bytes\nmodel type: %s (0x%04x)\nmetadata: %u bytes "
-               "(MessagePack)\npayload: %u bytes\ncrc32: 0x%08x\n",
-               path, f.version_major, f.version_minor, len, rz_apr_model_type_name(f.model_type),
-               f.model_type, f.metadata_size, f.payload_size, f.crc);
+        printf(
+            "%s: APR v%u.%u, %zu bytes\nmodel type: %s (0x%04x)\nmetadata: %u bytes (MessagePack)\npayload: %u bytes\ncrc32: 0x%08x\n",
+            path, f.version_major, f.version_minor, len, rz_apr_model_type_name(f.model_type),
+            f.model_type, f.metadata_size, f.payload_size, f.crc);
     }
     free(buf);
     return 0;

@@ -166,12 +166,12 @@ static int finish(const ppl_args *a, rz_ppl_job *job, rz_llama_state *s, size_t 
     if (rc) {
         fprintf(stderr, "rz perplexity: %s\n", err.msg);
     } else {
-        fprintf(stderr,
-                "rz perplexity: %lld tokens evaluated in %.2f s (%.1f tokens/s), backend "
-                "%s, %lld thread%s\n",
-                (long long)r.n_evaluated, r.seconds,
-                r.seconds > 0 ? r.plan.n_chunks * (double)r.plan.n_ctx / r.seconds : 0.0,
-                s->be->name, a->threads, a->threads == 1 ? "" : "s");
+        fprintf(
+            stderr,
+            "rz perplexity: %lld tokens evaluated in %.2f s (%.1f tokens/s), backend %s, %lld thread%s\n",
+            (long long)r.n_evaluated, r.seconds,
+            r.seconds > 0 ? r.plan.n_chunks * (double)r.plan.n_ctx / r.seconds : 0.0, s->be->name,
+            a->threads, a->threads == 1 ? "" : "s");
         rz_ppl_report rep = {a->model, a->file, s->be->name,           (int)a->threads,
                              n_tokens, &r,      job->kld ? &sum : NULL};
         rc = rz_ppl_print(stdout, a->format, &rep) ? 1 : 0;

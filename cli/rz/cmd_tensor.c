@@ -168,8 +168,8 @@ int rz_cmd_tensor(int argc, char **argv) {
     }
     if (out_path) return run_to_file(pos[0], pos[1], out_path);
     if (isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "rz tensor: refusing to write binary floats to a terminal; use -o OUT or "
-                        "a pipe\n");
+        fprintf(stderr,
+                "rz tensor: refusing to write binary floats to a terminal; use -o OUT or a pipe\n");
         return 2;
     }
     int rc = run(pos[0], pos[1], stdout);

@@ -27,8 +27,9 @@ static void usage(FILE *out) {
     fprintf(out, "usage: rz COMMAND [OPTIONS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n`rz COMMAND --help` describes a command. RZ_BACKEND=scalar|avx2|avx512 "
-                 "overrides the CPU kernel choice.\n");
+    fprintf(
+        out,
+        "\n`rz COMMAND --help` describes a command. RZ_BACKEND=scalar|avx2|avx512 overrides the CPU kernel choice.\n");
 }
 
 int main(int argc, char **argv) {

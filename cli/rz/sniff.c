@@ -22,10 +22,10 @@ int rz_cli_sniff(const char *cmd, const char *path, rz_file_kind *kind) {
     } else if (n == 9 && head[8] == '{' && rz_le64(head) > 0) {
         *kind = RZ_KIND_SAFETENSORS;
     } else {
-        fprintf(stderr,
-                "rz %s: %s: offset 0: expected a GGUF (\"GGUF\"), APR (\"APRN\") or safetensors "
-                "(u64 header length, then '{') file; first bytes:",
-                cmd, path);
+        fprintf(
+            stderr,
+            "rz %s: %s: offset 0: expected a GGUF (\"GGUF\"), APR (\"APRN\") or safetensors (u64 header length, then '{') file; first bytes:",
+            cmd, path);
         for (size_t i = 0; i < n; i++)
             fprintf(stderr, " %02x", head[i]);
         fputc('\n', stderr);

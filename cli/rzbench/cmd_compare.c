@@ -198,15 +198,11 @@ int rzb_cmd_compare(int argc, char **argv, const char *command) {
         rzb_compare_judge(row, o.margin, o.alpha);
         regressed |= row->change == RZB_CHANGE_REGRESSION;
     }
-    rzb_change_note(&rep,
-                    "OLD commit %s, NEW commit %s; the unit of evidence is the run median; the "
-                    "runs of two reports are independent, so the CI is Welch's t on log run "
-                    "medians at level %.0f%%; it holds the variation between runs of one "
-                    "rzbench process, not between two processes (memory layout, placement), "
-                    "which can move an in-process workload by 10-20%%: `rzbench gate` runs "
-                    "one process per run for that reason",
-                    old_r.commit[0] ? old_r.commit : "unknown",
-                    new_r.commit[0] ? new_r.commit : "unknown", 100 * (1 - 2 * o.alpha));
+    rzb_change_note(
+        &rep,
+        "OLD commit %s, NEW commit %s; the unit of evidence is the run median; the runs of two reports are independent, so the CI is Welch's t on log run medians at level %.0f%%; it holds the variation between runs of one rzbench process, not between two processes (memory layout, placement), which can move an in-process workload by 10-20%%: `rzbench gate` runs one process per run for that reason",
+        old_r.commit[0] ? old_r.commit : "unknown", new_r.commit[0] ? new_r.commit : "unknown",
+        100 * (1 - 2 * o.alpha));
     note_missing(&rep, &old_r, &new_r, "OLD");
     note_missing(&rep, &new_r, &old_r, "NEW");
     if (!rep.n_rows)

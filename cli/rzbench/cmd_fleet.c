@@ -140,9 +140,9 @@ static int parse_submit(int argc, char **argv, submit_options *o) {
     }
     if (!*o->out_dir || !rzb_fleet_plain(o->out_dir) ||
         (o->partition && (!*o->partition || !rzb_fleet_plain(o->partition)))) {
-        fprintf(stderr,
-                "rzbench fleet: --out and --partition must be non-empty, without whitespace, "
-                "quotes, backslashes or '%%' (they go into #SBATCH lines)\n");
+        fprintf(
+            stderr,
+            "rzbench fleet: --out and --partition must be non-empty, without whitespace, quotes, backslashes or '%%' (they go into #SBATCH lines)\n");
         return EXIT_USAGE;
     }
     return 0;
@@ -229,11 +229,11 @@ static int submit(const submit_options *o, int tasks, const char *exclude, const
         return EXIT_FAILED;
     }
     printf("%s\n", rec.job_id);
-    fprintf(stderr,
-            "rzbench fleet: submitted job %s: %d task%s, claims %s; `rzbench fleet status --out "
-            "%s`, then `rzbench merge %s/bundles/%s_*.tar`\n",
-            rec.job_id, tasks, tasks == 1 ? "" : "s", o->claims ? o->claim_ids : "all", out_dir,
-            out_dir, rec.job_id);
+    fprintf(
+        stderr,
+        "rzbench fleet: submitted job %s: %d task%s, claims %s; `rzbench fleet status --out %s`, then `rzbench merge %s/bundles/%s_*.tar`\n",
+        rec.job_id, tasks, tasks == 1 ? "" : "s", o->claims ? o->claim_ids : "all", out_dir,
+        out_dir, rec.job_id);
     return 0;
 }
 

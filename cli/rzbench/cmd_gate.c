@@ -160,10 +160,10 @@ static int choose(const options *o, const char *old_bin, const char *new_bin, ch
         return EXIT_CANNOT_GATE;
     }
     if (n_old <= 0) {
-        fprintf(stderr,
-                "rzbench gate: --against %s: that revision's rzbench has no `workload` command "
-                "(it predates gates), so there is nothing to run on its side\n",
-                o->against);
+        fprintf(
+            stderr,
+            "rzbench gate: --against %s: that revision's rzbench has no `workload` command (it predates gates), so there is nothing to run on its side\n",
+            o->against);
         return EXIT_CANNOT_GATE;
     }
     static char list[4096];
@@ -176,10 +176,10 @@ static int choose(const options *o, const char *old_bin, const char *new_bin, ch
     }
     for (char *w = strtok(list, ","); w && *n < MAX_WORKLOADS; w = strtok(NULL, ",")) {
         if (!listed(have_new, n_new, w)) {
-            fprintf(stderr,
-                    "rzbench gate: --workloads: unknown workload '%s' (see `rzbench workload "
-                    "--list`)\n",
-                    w);
+            fprintf(
+                stderr,
+                "rzbench gate: --workloads: unknown workload '%s' (see `rzbench workload --list`)\n",
+                w);
             return EXIT_USAGE;
         }
         if (!listed(have_old, n_old, w)) {
@@ -244,20 +244,21 @@ static int verdict(const rzb_gate_outcome *g, const options *o) {
             if (!isnan(r->lo))
                 snprintf(ci, sizeof ci, "%.0f%% CI [%.4g, %.4g]", 100 * (1 - 2 * r->alpha), r->lo,
                          r->hi);
-            fprintf(stderr,
-                    "rzbench gate: REGRESSION: %s: NEW / OLD %s %.4g (%+.1f%%), %s, beyond the "
-                    "margin of +%.1f%%\n",
-                    r->workload, r->metric, r->ratio, 100 * (r->ratio - 1), ci, 100 * r->margin);
+            fprintf(
+                stderr,
+                "rzbench gate: REGRESSION: %s: NEW / OLD %s %.4g (%+.1f%%), %s, beyond the margin of +%.1f%%\n",
+                r->workload, r->metric, r->ratio, 100 * (r->ratio - 1), ci, 100 * r->margin);
             rc = EXIT_REGRESSION;
         } else if (!r->pass && rc != EXIT_REGRESSION) {
             rc = EXIT_INCONCLUSIVE;
         }
     }
     if (rc == EXIT_INCONCLUSIVE)
-        fprintf(stderr, "rzbench gate: INCONCLUSIVE: %s\n",
-                g->too_busy ? "other work on the machine during the run"
-                            : "some workload is neither a regression nor shown within the margin "
-                              "in the budget (--budget, --max-runs)");
+        fprintf(
+            stderr, "rzbench gate: INCONCLUSIVE: %s\n",
+            g->too_busy
+                ? "other work on the machine during the run"
+                : "some workload is neither a regression nor shown within the margin in the budget (--budget, --max-runs)");
     if (rc != EXIT_REGRESSION && o->workloads && g->skipped[0]) {
         fprintf(stderr, "rzbench gate: CANNOT GATE: --workloads names what cannot run here: %s\n",
                 g->skipped);
@@ -273,19 +274,15 @@ static int verdict(const rzb_gate_outcome *g, const options *o) {
 static void notes(rzb_change_report *rep, const rzb_gate_outcome *g, const options *o,
                   const rzb_gate_build *b) {
     if (!strcmp(o->metric, "time"))
-        rzb_change_note(rep,
-                        "time: %d runs per side in ABBA order (one process per run, all CPUs), "
-                        "paired by round; the median of the per-run ratios with the sign test's "
-                        "CI at %.0f%%; %.1f s measuring (budget %.0f s)%s",
-                        g->rounds, 100 * (1 - 2 * o->alpha), g->wall_s, o->budget_s,
-                        g->budget_spent ? "; the budget ran out before every workload was "
-                                          "decided"
-                                        : "");
+        rzb_change_note(
+            rep,
+            "time: %d runs per side in ABBA order (one process per run, all CPUs), paired by round; the median of the per-run ratios with the sign test's CI at %.0f%%; %.1f s measuring (budget %.0f s)%s",
+            g->rounds, 100 * (1 - 2 * o->alpha), g->wall_s, o->budget_s,
+            g->budget_spent ? "; the budget ran out before every workload was decided" : "");
     else
-        rzb_change_note(rep,
-                        "instructions: one count per side, a change above %.1f%% fails; "
-                        "counts from %s",
-                        100 * o->margin, g->source);
+        rzb_change_note(
+            rep, "instructions: one count per side, a change above %.1f%% fails; counts from %s",
+            100 * o->margin, g->source);
     rzb_change_note(rep, "other work on the machine: %.2f CPUs (bound %.2f)%s", g->foreign_cpus,
                     o->max_load, g->too_busy ? ": every timing verdict is inconclusive" : "");
     rzb_change_note(rep, "OLD built %s in %s", b->cached ? "earlier (cached)" : "now", b->dir);

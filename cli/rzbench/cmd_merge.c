@@ -55,11 +55,10 @@ static bool same_commit(const rzb_bundle_args *o, const rzb_merge *m) {
     if (!m->mixed || o->allow_mixed) return true;
     for (size_t i = 1; i < m->n_rows; i++)
         if (strcmp(m->rows[i].commit, m->rows[0].commit)) {
-            fprintf(stderr,
-                    "rzbench merge: %s was made by rz %s, %s by rz %s: refusing to pool "
-                    "different commits (--allow-mixed pools them, and the report says so); "
-                    "nothing written\n",
-                    o->bundles[0], m->rows[0].commit, o->bundles[i], m->rows[i].commit);
+            fprintf(
+                stderr,
+                "rzbench merge: %s was made by rz %s, %s by rz %s: refusing to pool different commits (--allow-mixed pools them, and the report says so); nothing written\n",
+                o->bundles[0], m->rows[0].commit, o->bundles[i], m->rows[i].commit);
             break;
         }
     return false;

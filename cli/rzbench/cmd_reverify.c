@@ -76,10 +76,10 @@ static bool admissible(const rzb_bundle_args *o, const rzb_bundle *b, const rzb_
     const char *commit = rzb_bundle_field(b, "rz_commit");
     char err[1024];
     if (strcmp(commit, RZ_GIT_COMMIT) && !o->allow_mixed) {
-        fprintf(stderr,
-                "rzbench reverify: %s was made by rz %s, this build is %s (--allow-mixed "
-                "compares them anyway, and the report says so)\n",
-                b->path, commit, RZ_GIT_COMMIT);
+        fprintf(
+            stderr,
+            "rzbench reverify: %s was made by rz %s, this build is %s (--allow-mixed compares them anyway, and the report says so)\n",
+            b->path, commit, RZ_GIT_COMMIT);
         return false;
     }
     if (!claims_of(b, claims, n)) return false;

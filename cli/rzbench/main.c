@@ -300,10 +300,9 @@ static int claims_not_here(const char *cmd) {
 static int cmd_claim(int argc, char **argv, const char *command) {
     cli_options o;
     const char *id = NULL;
-    int rc =
-        parse_options(argc, argv, 2, &o, &id,
-                      "usage: rzbench claim ID [OPTIONS]\n\nRuns one claim (see `rzbench "
-                      "list`) and prints its verdict with the numbers measured in this run.\n\n");
+    int rc = parse_options(
+        argc, argv, 2, &o, &id,
+        "usage: rzbench claim ID [OPTIONS]\n\nRuns one claim (see `rzbench list`) and prints its verdict with the numbers measured in this run.\n\n");
     if (rc) return rc < 0 ? 0 : rc;
     if (o.claims) return claims_not_here("claim");
     if (!id) {
@@ -320,9 +319,9 @@ static int cmd_claim(int argc, char **argv, const char *command) {
 
 static int cmd_verify(int argc, char **argv, const char *command) {
     cli_options o;
-    int rc = parse_options(argc, argv, 2, &o, NULL,
-                           "usage: rzbench verify [OPTIONS]\n\nRuns every claim, applies Holm's "
-                           "correction across their p-values, and writes reports/verify.*\n\n");
+    int rc = parse_options(
+        argc, argv, 2, &o, NULL,
+        "usage: rzbench verify [OPTIONS]\n\nRuns every claim, applies Holm's correction across their p-values, and writes reports/verify.*\n\n");
     if (rc) return rc < 0 ? 0 : rc;
     if (!o.claims) return run_claims(rzb_claims, rzb_n_claims, "verify", &o, command);
     const rzb_claim *chosen[64];

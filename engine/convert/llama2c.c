@@ -94,11 +94,11 @@ rz_status rz_llama2c_hparams(const uint8_t *buf, size_t len, const char *source,
         return rz_fail(err, RZ_EFORMAT, "%s: offset 0: header: sizes overflow 64-bit offsets",
                        source);
     if (off[S_COUNT] != len)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset %llu: file size: expected %llu bytes (the header's weights%s), "
-                       "file has %zu",
-                       source, (ull)(len < off[S_COUNT] ? len : off[S_COUNT]), (ull)off[S_COUNT],
-                       hp->tied ? ", shared classifier" : " and a classifier", len);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset %llu: file size: expected %llu bytes (the header's weights%s), file has %zu",
+            source, (ull)(len < off[S_COUNT] ? len : off[S_COUNT]), (ull)off[S_COUNT],
+            hp->tied ? ", shared classifier" : " and a classifier", len);
     return RZ_OK;
 }
 

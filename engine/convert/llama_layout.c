@@ -7,16 +7,16 @@
 rz_status rz_llama_check(const rz_llama_hparams *hp, const char *source, rz_error *err) {
     if (!hp->dim || !hp->n_layers || !hp->n_heads || !hp->n_kv_heads || !hp->ffn || !hp->vocab ||
         !hp->ctx)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: hyper-parameters: expected non-zero sizes, got dim %u, layers %u, "
-                       "heads %u, kv heads %u, ffn %u, vocab %u, context %u",
-                       source, hp->dim, hp->n_layers, hp->n_heads, hp->n_kv_heads, hp->ffn,
-                       hp->vocab, hp->ctx);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: hyper-parameters: expected non-zero sizes, got dim %u, layers %u, heads %u, kv heads %u, ffn %u, vocab %u, context %u",
+            source, hp->dim, hp->n_layers, hp->n_heads, hp->n_kv_heads, hp->ffn, hp->vocab,
+            hp->ctx);
     if (hp->dim % hp->n_heads || hp->n_heads % hp->n_kv_heads)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: hyper-parameters: expected heads (%u) to divide dim (%u) and kv heads "
-                       "(%u) to divide heads",
-                       source, hp->n_heads, hp->dim, hp->n_kv_heads);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: hyper-parameters: expected heads (%u) to divide dim (%u) and kv heads (%u) to divide heads",
+            source, hp->n_heads, hp->dim, hp->n_kv_heads);
     return RZ_OK;
 }
 

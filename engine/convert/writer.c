@@ -10,13 +10,12 @@
 static rz_status copy_vocab(rz_gguf_writer *w, const rz_gguf *v, uint32_t n_vocab, rz_error *err) {
     const rz_gguf_kv *tokens = rz_gguf_find(v, "tokenizer.ggml.tokens");
     if (!tokens || tokens->value.type != RZ_GGUF_ARRAY || tokens->value.arr.n != n_vocab)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: tokenizer.ggml.tokens: expected an array of %u tokens (the model's "
-                       "vocabulary size), got %llu",
-                       v->source, n_vocab,
-                       tokens && tokens->value.type == RZ_GGUF_ARRAY
-                           ? (unsigned long long)tokens->value.arr.n
-                           : 0ull);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: tokenizer.ggml.tokens: expected an array of %u tokens (the model's vocabulary size), got %llu",
+            v->source, n_vocab,
+            tokens && tokens->value.type == RZ_GGUF_ARRAY ? (unsigned long long)tokens->value.arr.n
+                                                          : 0ull);
     rz_status st = RZ_OK;
     for (uint64_t i = 0; i < v->n_kv && !st; i++) {
         rz_gguf_str k = v->kv[i].key;

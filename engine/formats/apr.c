@@ -65,33 +65,32 @@ rz_status rz_apr_parse(const uint8_t *buf, size_t len, const char *source, rz_ap
                        "%s: offset 20: compression: expected 0 (none), got %u", source,
                        buf[OFF_COMPRESSION]);
     if (uncompressed != out->payload_size)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset 16: uncompressed size: expected %u (= payload size, no "
-                       "compression), got %u",
-                       source, out->payload_size, uncompressed);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset 16: uncompressed size: expected %u (= payload size, no compression), got %u",
+            source, out->payload_size, uncompressed);
 
     uint64_t expected_len =
         (uint64_t)RZ_APR_HEADER_SIZE + out->metadata_size + out->payload_size + RZ_APR_CRC_SIZE;
     if (expected_len > len)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset 8: metadata size %u + payload size %u: beyond the file: "
-                       "expected %llu bytes in all, file has %zu",
-                       source, out->metadata_size, out->payload_size,
-                       (unsigned long long)expected_len, len);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset 8: metadata size %u + payload size %u: beyond the file: expected %llu bytes in all, file has %zu",
+            source, out->metadata_size, out->payload_size, (unsigned long long)expected_len, len);
     if (expected_len < len)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset %llu: trailing data: expected the file to end after the CRC, "
-                       "%zu extra bytes",
-                       source, (unsigned long long)expected_len, len - (size_t)expected_len);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset %llu: trailing data: expected the file to end after the CRC, %zu extra bytes",
+            source, (unsigned long long)expected_len, len - (size_t)expected_len);
 
     size_t crc_off = len - RZ_APR_CRC_SIZE;
     out->crc = rz_le32(buf + crc_off);
     uint32_t computed = rz_crc32(buf, crc_off);
     if (computed != out->crc)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset %zu: crc32: expected 0x%08x (computed over bytes 0..%zu), "
-                       "file says 0x%08x",
-                       source, crc_off, computed, crc_off, out->crc);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset %zu: crc32: expected 0x%08x (computed over bytes 0..%zu), file says 0x%08x",
+            source, crc_off, computed, crc_off, out->crc);
 
     out->metadata = buf + RZ_APR_HEADER_SIZE;
     out->payload = out->metadata + out->metadata_size;

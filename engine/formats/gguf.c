@@ -140,11 +140,10 @@ static rz_status read_array(cursor *c, rz_gguf_value *v, int depth) {
     size_t width = rz_gguf_type_size(v->arr.elem);
     if (width) {
         if (v->arr.n > (c->len - c->pos) / width)
-            return fail(c, RZ_EFORMAT, at,
-                        "array length: %llu %s elements run past the end of the file (%zu bytes "
-                        "left)",
-                        (unsigned long long)v->arr.n, rz_gguf_type_name(v->arr.elem),
-                        c->len - c->pos);
+            return fail(
+                c, RZ_EFORMAT, at,
+                "array length: %llu %s elements run past the end of the file (%zu bytes left)",
+                (unsigned long long)v->arr.n, rz_gguf_type_name(v->arr.elem), c->len - c->pos);
         v->arr.raw = c->buf + c->pos;
         if (v->arr.elem == RZ_GGUF_BOOL)
             for (uint64_t i = 0; i < v->arr.n; i++)
@@ -229,14 +228,14 @@ static rz_status read_header(cursor *c, rz_gguf *g) {
     c->pos = 4;
     if ((st = read_u32(c, "version", &g->version))) return st;
     if (g->version == 1)
-        return fail(c, RZ_EUNSUPPORTED, 4,
-                    "version: expected 2 or 3, got 1 (GGUF v1 has 32-bit counts and is not "
-                    "supported; re-convert the model with a current llama.cpp)");
+        return fail(
+            c, RZ_EUNSUPPORTED, 4,
+            "version: expected 2 or 3, got 1 (GGUF v1 has 32-bit counts and is not supported; re-convert the model with a current llama.cpp)");
     if (g->version == 0x02000000 || g->version == 0x03000000)
-        return fail(c, RZ_EUNSUPPORTED, 4,
-                    "version: expected 2 or 3, got 0x%08x (a big-endian GGUF file; rz reads "
-                    "little-endian files only)",
-                    g->version);
+        return fail(
+            c, RZ_EUNSUPPORTED, 4,
+            "version: expected 2 or 3, got 0x%08x (a big-endian GGUF file; rz reads little-endian files only)",
+            g->version);
     if (g->version != 2 && g->version != 3)
         return fail(c, RZ_EUNSUPPORTED, 4, "version: expected 2 or 3, got %u", g->version);
     if ((st = read_u64(c, "tensor count", &g->n_tensors))) return st;
@@ -334,10 +333,10 @@ static rz_status read_tensor_shape(cursor *c, const rz_gguf *g, rz_gguf_tensor *
             return fail(c, RZ_EFORMAT, at, "dim %u: expected at most 2^63-1, got %llu", d,
                         (unsigned long long)t->dims[d]);
         if (t->dims[d] && t->n_elements > (uint64_t)INT64_MAX / t->dims[d])
-            return fail(c, RZ_EFORMAT, at,
-                        "dim %u: %llu makes the element count overflow 2^63-1 (product of the "
-                        "dims so far: %llu)",
-                        d, (unsigned long long)t->dims[d], (unsigned long long)t->n_elements);
+            return fail(
+                c, RZ_EFORMAT, at,
+                "dim %u: %llu makes the element count overflow 2^63-1 (product of the dims so far: %llu)",
+                d, (unsigned long long)t->dims[d], (unsigned long long)t->n_elements);
         t->n_elements *= t->dims[d];
     }
     at = c->pos;
@@ -445,11 +444,11 @@ static rz_status check_layout(cursor *c, rz_gguf *g) {
         uint64_t room = g->data_offset <= c->len ? c->len - g->data_offset : 0;
         if (g->data_offset > c->len || t->offset > room || t->size > room - t->offset) {
             name_item(c, "tensor", t->name);
-            return fail(c, RZ_EFORMAT, offset_field_pos(g, t),
-                        "offset: %llu + %llu bytes after the data section at %llu run past the "
-                        "end of the file (%zu bytes)",
-                        (unsigned long long)t->offset, (unsigned long long)t->size,
-                        (unsigned long long)g->data_offset, c->len);
+            return fail(
+                c, RZ_EFORMAT, offset_field_pos(g, t),
+                "offset: %llu + %llu bytes after the data section at %llu run past the end of the file (%zu bytes)",
+                (unsigned long long)t->offset, (unsigned long long)t->size,
+                (unsigned long long)g->data_offset, c->len);
         }
         t->data = c->buf + g->data_offset + t->offset;
     }

@@ -117,10 +117,10 @@ static rz_status check_alignment(rz_gguf_writer *w, const rz_gguf_value *v, rz_e
         return rz_fail(err, RZ_EINVAL, "%s: key 'general.alignment': expected uint32, got %s", W,
                        rz_gguf_type_name(v->type));
     if (v->u > UINT32_MAX || !rz_gguf_alignment_ok(v->u))
-        return rz_fail(err, RZ_EINVAL,
-                       "%s: key 'general.alignment': expected a power of two that is a multiple of "
-                       "8, got %llu",
-                       W, (unsigned long long)v->u);
+        return rz_fail(
+            err, RZ_EINVAL,
+            "%s: key 'general.alignment': expected a power of two that is a multiple of 8, got %llu",
+            W, (unsigned long long)v->u);
     w->alignment = (uint32_t)v->u;
     return RZ_OK;
 }
@@ -324,10 +324,10 @@ static rz_status check_quantization_version(const rz_gguf_writer *w, rz_error *e
         if (!strcmp(w->kv[i].key, "general.quantization_version")) return RZ_OK;
     for (size_t i = 0; i < w->n_tensors; i++)
         if (rz_type_get(w->tensors[i].type)->block_size > 1)
-            return rz_fail(err, RZ_EINVAL,
-                           "%s: tensor '%s' is %s: a quantized tensor needs the key "
-                           "general.quantization_version",
-                           W, w->tensors[i].name, rz_type_get(w->tensors[i].type)->name);
+            return rz_fail(
+                err, RZ_EINVAL,
+                "%s: tensor '%s' is %s: a quantized tensor needs the key general.quantization_version",
+                W, w->tensors[i].name, rz_type_get(w->tensors[i].type)->name);
     return RZ_OK;
 }
 

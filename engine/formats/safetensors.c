@@ -197,10 +197,10 @@ static rz_status check_layout(const ctx *c, rz_st_file *f) {
         const rz_st_tensor *t = &f->tensors[i];
         if (t->end > data_size) {
             char what[200];
-            snprintf(what, sizeof what,
-                     "expected end <= %llu (the data section, file offset %llu..%llu), got "
-                     "[%llu, %llu]",
-                     (ull)data_size, (ull)f->data_offset, (ull)f->size, (ull)t->begin, (ull)t->end);
+            snprintf(
+                what, sizeof what,
+                "expected end <= %llu (the data section, file offset %llu..%llu), got [%llu, %llu]",
+                (ull)data_size, (ull)f->data_offset, (ull)f->size, (ull)t->begin, (ull)t->end);
             return fail_at_key(c, t->name, "data_offsets", what);
         }
     }
@@ -223,19 +223,19 @@ static rz_status check_layout(const ctx *c, rz_st_file *f) {
                 snprintf(what, sizeof what, "expected begin >= %llu: overlaps tensor \"%.64s\"",
                          (ull)expected, idx[i - 1]->name);
             else
-                snprintf(what, sizeof what,
-                         "expected begin = %llu: bytes %llu..%llu of the data section belong to "
-                         "no tensor",
-                         (ull)expected, (ull)expected, (ull)t->begin);
+                snprintf(
+                    what, sizeof what,
+                    "expected begin = %llu: bytes %llu..%llu of the data section belong to no tensor",
+                    (ull)expected, (ull)expected, (ull)t->begin);
             st = fail_at_key(c, t->name, "data_offsets", what);
         }
         expected = t->end;
     }
     if (!st && expected != data_size)
-        st = rz_fail(c->err, RZ_EFORMAT,
-                     "%s: offset %llu: data section: expected the tensors to end the file, %llu "
-                     "trailing bytes belong to no tensor",
-                     c->source, (ull)(f->data_offset + expected), (ull)(data_size - expected));
+        st = rz_fail(
+            c->err, RZ_EFORMAT,
+            "%s: offset %llu: data section: expected the tensors to end the file, %llu trailing bytes belong to no tensor",
+            c->source, (ull)(f->data_offset + expected), (ull)(data_size - expected));
     free(idx);
     return st;
 }
@@ -267,10 +267,10 @@ static rz_status parse_header(const uint8_t *buf, size_t len, const char *source
                        "%s: offset 0: header length: expected at most %d bytes, got %llu", source,
                        RZ_ST_MAX_HEADER, (ull)n);
     if (n > len - HEADER_START)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset 0: header length: %llu bytes: beyond the file: expected at "
-                       "most %zu",
-                       source, (ull)n, len - HEADER_START);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset 0: header length: %llu bytes: beyond the file: expected at most %zu",
+            source, (ull)n, len - HEADER_START);
     if (n == 0 || buf[HEADER_START] != '{')
         return rz_fail(err, RZ_EFORMAT, "%s: offset 8: header: expected a JSON object ('{')",
                        source);

@@ -59,10 +59,10 @@ static float e5m2_to_float(uint8_t b) {
 rz_status rz_st_to_float(const rz_st_tensor *t, uint64_t first, uint64_t n, float *dst,
                          rz_error *err) {
     if (!rz_st_is_float(t->dtype))
-        return rz_fail(err, RZ_EUNSUPPORTED,
-                       "tensor \"%s\": dtype %s: expected a float dtype (F64, F32, F16, BF16, "
-                       "F8_E4M3, F8_E5M2)",
-                       t->name, rz_st_dtype_name(t->dtype));
+        return rz_fail(
+            err, RZ_EUNSUPPORTED,
+            "tensor \"%s\": dtype %s: expected a float dtype (F64, F32, F16, BF16, F8_E4M3, F8_E5M2)",
+            t->name, rz_st_dtype_name(t->dtype));
     if (first > t->n_elements || n > t->n_elements - first)
         return rz_fail(err, RZ_EINVAL,
                        "tensor \"%s\": elements [%llu, +%llu): expected a range within %llu",

@@ -63,9 +63,8 @@ rz_status rz_generate(const rz_generator *g, const char *prompt, int n_predict,
         st = rz_fail(err, RZ_EINVAL, "the prompt is empty (no tokens and no BOS to start from)");
     else if (ids.n + (size_t)n_predict > (size_t)g->state->n_ctx)
         st = rz_fail(err, RZ_EINVAL,
-                     "prompt of %zu tokens + %d to generate exceed the context "
-                     "of %d",
-                     ids.n, n_predict, g->state->n_ctx);
+                     "prompt of %zu tokens + %d to generate exceed the context of %d", ids.n,
+                     n_predict, g->state->n_ctx);
     double t0 = now();
     if (!st && !cancelled(g, &s))
         st = rz_llama_forward_prompt(g->model, g->state, ids.ids, (int)ids.n, 0, err);

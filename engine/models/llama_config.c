@@ -105,10 +105,10 @@ static rz_status read_common(meta *m, rz_llama_config *c, rz_error *err) {
     if (!st) st = opt_int(m, "attention.key_length", 1, big, &c->head_dim, err);
     if (st) return st;
     if (!rz_gguf_find(m->g, arch_key(m, "attention.key_length")) && c->dim % c->n_heads)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: embedding_length %d is not a multiple of %d heads "
-                       "and attention.key_length is absent",
-                       m->g->source, c->dim, c->n_heads);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: embedding_length %d is not a multiple of %d heads and attention.key_length is absent",
+            m->g->source, c->dim, c->n_heads);
     c->head_dim_v = c->head_dim;
     c->rope_dims = c->head_dim;
     st = opt_int(m, "attention.value_length", 1, big, &c->head_dim_v, err);

@@ -21,8 +21,7 @@ static rz_status bind_matrix(const rz_gguf *g, const char *name, int64_t rows, i
     if (!t) return RZ_EFORMAT;
     if (t->n_dims != 2 || (int64_t)t->dims[0] != cols || (int64_t)t->dims[1] != rows)
         return rz_fail(err, RZ_EFORMAT,
-                       "%s: tensor %s: shape [%llu, %llu] (%u dims): expected "
-                       "[%lld, %lld]",
+                       "%s: tensor %s: shape [%llu, %llu] (%u dims): expected [%lld, %lld]",
                        g->source, name, (unsigned long long)t->dims[0],
                        (unsigned long long)t->dims[1], t->n_dims, (long long)cols, (long long)rows);
     if (!rz_type_get(t->type) || !rz_backend_to_float(&rz_backend_scalar, t->type))
@@ -30,9 +29,8 @@ static rz_status bind_matrix(const rz_gguf *g, const char *name, int64_t rows, i
                        name, rz_type_ggml_name(t->type));
     if (!rz_type_row_bytes(t->type, (uint64_t)cols, &m->row_bytes))
         return rz_fail(err, RZ_EFORMAT,
-                       "%s: tensor %s: %lld columns are not a whole number of "
-                       "%s blocks",
-                       g->source, name, (long long)cols, rz_type_ggml_name(t->type));
+                       "%s: tensor %s: %lld columns are not a whole number of %s blocks", g->source,
+                       name, (long long)cols, rz_type_ggml_name(t->type));
     m->type = t->type;
     m->data = t->data;
     m->rows = rows;
@@ -93,8 +91,7 @@ rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_l
     memset(w, 0, sizeof *w);
     if (rz_gguf_find_tensor(g, "rope_freqs.weight"))
         return rz_fail(err, RZ_EUNSUPPORTED,
-                       "%s: tensor rope_freqs.weight (per-frequency RoPE "
-                       "factors) is not supported",
+                       "%s: tensor rope_freqs.weight (per-frequency RoPE factors) is not supported",
                        g->source);
     rz_status st = bind_matrix(g, "token_embd.weight", c->vocab_size, c->dim, &w->token_embd, err);
     if (!st) st = bind_vector(g, "output_norm.weight", c->dim, &w->output_norm, err);

@@ -17,18 +17,18 @@ rz_status rz_logreg_from_apr(const rz_apr_file *apr, const char *source, rz_logr
     const uint8_t *p = apr->payload;
     size_t len = apr->payload_size;
     if (apr->model_type != RZ_APR_LOGISTIC_REGRESSION)
-        return rz_fail(err, RZ_EUNSUPPORTED,
-                       "%s: offset 6: model type: expected 0x0002 (LogisticRegression), got "
-                       "0x%04x (%s)",
-                       source, apr->model_type, rz_apr_model_type_name(apr->model_type));
+        return rz_fail(
+            err, RZ_EUNSUPPORTED,
+            "%s: offset 6: model type: expected 0x0002 (LogisticRegression), got 0x%04x (%s)",
+            source, apr->model_type, rz_apr_model_type_name(apr->model_type));
     if (len < TAG_SIZE)
         return rz_fail(err, RZ_EFORMAT, "%s: offset %zu: weights option tag: payload is empty",
                        source, base);
     if (p[0] != 1)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset %zu: weights option tag: expected 1 (Some, a fitted model), "
-                       "got %u",
-                       source, base, p[0]);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset %zu: weights option tag: expected 1 (Some, a fitted model), got %u", source,
+            base, p[0]);
     if (len < TAG_SIZE + COUNT_SIZE)
         return rz_fail(err, RZ_EFORMAT,
                        "%s: offset %zu: weight count: truncated: expected 8 bytes, payload has %zu",
@@ -36,12 +36,11 @@ rz_status rz_logreg_from_apr(const rz_apr_file *apr, const char *source, rz_logr
     uint64_t n = rz_le64(p + TAG_SIZE);
     size_t room = len - TAG_SIZE - COUNT_SIZE;
     if (room < TRAILER_SIZE || (room - TRAILER_SIZE) % 4 != 0 || n != (room - TRAILER_SIZE) / 4)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset %zu: weight count: expected (%zu payload bytes after the count "
-                       "- %d) / 4 = %zu whole f32 weights, got %llu",
-                       source, base + TAG_SIZE, room, TRAILER_SIZE,
-                       room < TRAILER_SIZE ? (size_t)0 : (room - TRAILER_SIZE) / 4,
-                       (unsigned long long)n);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset %zu: weight count: expected (%zu payload bytes after the count - %d) / 4 = %zu whole f32 weights, got %llu",
+            source, base + TAG_SIZE, room, TRAILER_SIZE,
+            room < TRAILER_SIZE ? (size_t)0 : (room - TRAILER_SIZE) / 4, (unsigned long long)n);
     if (n == 0)
         return rz_fail(err, RZ_EFORMAT, "%s: offset %zu: weight count: expected at least 1, got 0",
                        source, base + TAG_SIZE);

@@ -64,10 +64,10 @@ static rz_status read_header(const char *path, const uint8_t *d, size_t len, rz_
         h[i] = (int32_t)rz_le32(d + 8 + 4 * i);
     if (h[0] < 4 || h[0] % 2 || h[0] > (1 << 20) || h[1] < 1 || h[1] > (1 << 24) || h[2] < 1 ||
         h[2] > (1 << 20) || h[3] != h[0] / 2 || h[4] < 1 || h[4] > h[1] || h[5] != 0)
-        return rz_fail(err, RZ_EFORMAT,
-                       "%s: offset 8: header (n_ctx %d, n_vocab %d, chunks %d, first %d, top_k "
-                       "%d, reserved %d) out of range",
-                       path, h[0], h[1], h[2], h[3], h[4], h[5]);
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "%s: offset 8: header (n_ctx %d, n_vocab %d, chunks %d, first %d, top_k %d, reserved %d) out of range",
+            path, h[0], h[1], h[2], h[3], h[4], h[5]);
     const uint64_t positions = (uint64_t)h[2] * (uint64_t)(h[0] - 1 - h[3]);
     const uint64_t want = HEADER + 4ull * h[2] * h[0] + positions * (4 + 8ull * h[4]);
     if (len != want)

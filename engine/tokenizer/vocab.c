@@ -154,17 +154,17 @@ static rz_status set_specials(rz_tok_vocab *v, const rz_tok_spec *s, rz_error *e
     if (s->add_eos >= 0) v->add_eos = s->add_eos;
     if (s->add_sep >= 0) v->add_sep = s->add_sep;
     if (v->add_bos && v->bos == RZ_TOK_NULL)
-        return rz_fail(err, RZ_EFORMAT,
-                       "tokenizer.ggml.add_bos_token is true, but "
-                       "tokenizer.ggml.bos_token_id is not set");
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "tokenizer.ggml.add_bos_token is true, but tokenizer.ggml.bos_token_id is not set");
     if (v->add_eos && v->eos == RZ_TOK_NULL)
-        return rz_fail(err, RZ_EFORMAT,
-                       "tokenizer.ggml.add_eos_token is true, but "
-                       "tokenizer.ggml.eos_token_id is not set");
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "tokenizer.ggml.add_eos_token is true, but tokenizer.ggml.eos_token_id is not set");
     if (v->add_sep && v->sep == RZ_TOK_NULL)
-        return rz_fail(err, RZ_EFORMAT,
-                       "tokenizer.ggml.add_sep_token is true, but "
-                       "tokenizer.ggml.seperator_token_id is not set");
+        return rz_fail(
+            err, RZ_EFORMAT,
+            "tokenizer.ggml.add_sep_token is true, but tokenizer.ggml.seperator_token_id is not set");
     return RZ_OK;
 }
 

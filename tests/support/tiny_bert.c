@@ -89,11 +89,11 @@ static uint8_t *safetensors(const rzt_bert_options *o, size_t *len) {
         char shape[32];
         snprintf(shape, sizeof shape, t[i].rows ? "%d, %d" : "%d",
                  t[i].rows ? t[i].rows : t[i].cols, t[i].cols);
-        hlen += (size_t)sprintf(header + hlen,
-                                "%s\"%s\": {\"dtype\": \"%s\", \"shape\": [%s], "
-                                "\"data_offsets\": [%zu, %zu]}",
-                                i ? ", " : "", t[i].name, o->f16 ? "F16" : "F32", shape, at * elem,
-                                (at + count) * elem);
+        hlen += (size_t)sprintf(
+            header + hlen,
+            "%s\"%s\": {\"dtype\": \"%s\", \"shape\": [%s], \"data_offsets\": [%zu, %zu]}",
+            i ? ", " : "", t[i].name, o->f16 ? "F16" : "F32", shape, at * elem,
+            (at + count) * elem);
         for (size_t j = 0; j < count; j++, at++) {
             float v = t[i].center + t[i].spread * uniform(&state);
             if (o->f16)
@@ -125,13 +125,11 @@ int rzt_bert_put(const char *dir, const char *name, const char *text) {
 
 static int write_all(const char *dir, const rzt_bert_options *o) {
     char config[512];
-    snprintf(config, sizeof config,
-             "{\"model_type\": \"bert\", \"hidden_act\": \"gelu\", \"hidden_size\": %d, "
-             "\"num_hidden_layers\": %d, \"num_attention_heads\": %d, \"intermediate_size\": %d, "
-             "\"max_position_embeddings\": %d, \"type_vocab_size\": 2, \"vocab_size\": %d, "
-             "\"layer_norm_eps\": 1e-12, \"position_embedding_type\": \"absolute\"}",
-             RZT_BERT_DIM, RZT_BERT_LAYERS, RZT_BERT_HEADS, RZT_BERT_FFN, RZT_BERT_POSITIONS,
-             vocab_size());
+    snprintf(
+        config, sizeof config,
+        "{\"model_type\": \"bert\", \"hidden_act\": \"gelu\", \"hidden_size\": %d, \"num_hidden_layers\": %d, \"num_attention_heads\": %d, \"intermediate_size\": %d, \"max_position_embeddings\": %d, \"type_vocab_size\": 2, \"vocab_size\": %d, \"layer_norm_eps\": 1e-12, \"position_embedding_type\": \"absolute\"}",
+        RZT_BERT_DIM, RZT_BERT_LAYERS, RZT_BERT_HEADS, RZT_BERT_FFN, RZT_BERT_POSITIONS,
+        vocab_size());
     char sbert[96];
     snprintf(sbert, sizeof sbert, "{\"max_seq_length\": %d, \"do_lower_case\": false}",
              RZT_BERT_MAX_SEQ);
@@ -147,9 +145,10 @@ static int write_all(const char *dir, const rzt_bert_options *o) {
            rzt_bert_put(dir, "vocab.txt", rzt_bert_vocab) ||
            rzt_bert_put(dir, "sentence_bert_config.json", sbert) ||
            rzt_bert_put(dir, "tokenizer_config.json", "{\"do_lower_case\": true}") ||
-           (o->cls_pooling && rzt_bert_put(dir, "1_Pooling/config.json",
-                                           "{\"pooling_mode_cls_token\": true, "
-                                           "\"pooling_mode_mean_tokens\": false}"));
+           (o->cls_pooling &&
+            rzt_bert_put(
+                dir, "1_Pooling/config.json",
+                "{\"pooling_mode_cls_token\": true, \"pooling_mode_mean_tokens\": false}"));
 }
 
 const char *rzt_tiny_bert(const rzt_bert_options *o) {
