@@ -113,7 +113,10 @@ rz_status rz_srv_workers_start(rz_srv_workers *w, const rz_srv_model *m, rz_srv_
         }
         if (!st) w->n_workers++;
     }
-    if (st) rz_srv_workers_stop(w);
+    if (st) {
+        rz_srv_workers_join(w);
+        rz_srv_workers_free(w);
+    }
     return st;
 }
 
@@ -193,11 +196,6 @@ void rz_srv_workers_free(rz_srv_workers *w) {
     pthread_cond_destroy(&w->cv);
     free(w->workers);
     w->workers = NULL;
-}
-
-void rz_srv_workers_stop(rz_srv_workers *w) {
-    rz_srv_workers_join(w);
-    rz_srv_workers_free(w);
 }
 
 void rz_srv_workers_placement(const rz_srv_workers *w, int i, char *out, size_t cap) {

@@ -7,8 +7,8 @@
  * workers are shut, and otherwise takes a reference of its own. shut refuses every later push and
  * answers each queued job with a fault (non-streaming: its status and error body; streaming: an
  * error event and "data: [DONE]"), waking its connection; the running jobs go on. join waits for
- * them and joins the workers; free (after join, once no push can come) frees the queue. stop is
- * join and free. metrics' queue_depth and busy_workers follow the queue. */
+ * them and joins the workers; free (after join, once no push can come) frees the queue.
+ * metrics' queue_depth and busy_workers follow the queue. */
 #ifndef RZ_SERVER_WORKERS_H
 #define RZ_SERVER_WORKERS_H
 
@@ -49,7 +49,6 @@ bool rz_srv_workers_push(rz_srv_workers *w, rz_srv_job *j);
 void rz_srv_workers_shut(rz_srv_workers *w, const rz_srv_fault *why);
 void rz_srv_workers_join(rz_srv_workers *w);
 void rz_srv_workers_free(rz_srv_workers *w);
-void rz_srv_workers_stop(rz_srv_workers *w);
 
 /* Where worker i runs, one line ("worker 0: cores 0-1 (CPUs 0,1)"). */
 void rz_srv_workers_placement(const rz_srv_workers *w, int i, char *out, size_t cap);
