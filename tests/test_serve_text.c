@@ -10,6 +10,7 @@
 
 #include "server/job.h"
 #include "server/logprobs.h"
+#include "server/openai.h"
 #include "server/stop.h"
 #include "engine/tokenizer/vocab.h"
 
@@ -183,5 +184,32 @@ Test(serve_text, keepalive_comment) {
     cr_expect_str_eq(j->out.data, ": keep-alive\n\n");
     j->conn = NULL;
     cr_expect(!rz_srv_job_keepalive(j, t + 5000, 1000), "the response is gone: leave");
+    rz_srv_job_unref(j);
+}
+
+Test(serve_text, openai_events) {
+    rz_srv_job *j = job(true, NULL, -1);
+    rz_error err;
+    pthread_mutex_lock(&j->mu);
+    cr_expect_eq(rz_srv_openai_chunk(j, "Hi", 0, 0, &err), RZ_OK, "%s", err.msg);
+    cr_expect(!strncmp(j->out.data, "data: {", 7), "%s", j->out.data);
+    cr_expect(strstr(j->out.data, "\"text\":\"Hi\"") != NULL, "%s", j->out.data);
+    cr_expect(strstr(j->out.data, "\"finish_reason\":null}") != NULL, "%s", j->out.data);
+    j->stats.stopped = true;
+    rz_srv_openai_finish(j, NULL);
+    cr_expect(strstr(j->out.data, "\"finish_reason\":\"stop\"") != NULL, "%s", j->out.data);
+    size_t n = strlen(j->out.data);
+    cr_expect(n > 14 && !strcmp(j->out.data + n - 14, "data: [DONE]\n\n"), "%s", j->out.data);
+    pthread_mutex_unlock(&j->mu);
+    rz_srv_job_unref(j);
+
+    j = job(false, NULL, -1);
+    rz_error gen;
+    strcpy(gen.msg, "the disk went away");
+    pthread_mutex_lock(&j->mu);
+    rz_srv_openai_finish(j, &gen);
+    pthread_mutex_unlock(&j->mu);
+    cr_expect_eq(j->http_status, 500);
+    cr_expect(strstr(j->out.data, "the disk went away") != NULL, "%s", j->out.data);
     rz_srv_job_unref(j);
 }

@@ -1,22 +1,36 @@
 /* The server's pieces without HTTP: chat template detection and formatting (ChatML, Gemma), the
  * UTF-8 cleaning of streamed text, the /v1/predict fast parser against strtod, JSON field errors,
- * error bodies, the Prometheus rendering of the metrics, API keys and JSON content types. */
+ * error bodies, the Prometheus rendering of the metrics, API keys and key files, JSON content
+ * types, SSE framing, the keep-alive and deadline registries, the generation workers on a tiny
+ * llama, and a whole server in this process whose admission checks and routes are called without
+ * a connection (libmicrohttpd refuses to queue the response; the request records its status). */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "server/chat_template.h"
 #include "server/admit.h"
 #include "server/appendf.h"
 #include "server/auth.h"
+#include "server/deadline.h"
 #include "server/fault.h"
 #include "server/job.h"
 #include "server/json_field.h"
+#include "server/keepalive.h"
 #include "server/metrics.h"
+#include "server/model.h"
+#include "server/openai.h"
 #include "server/predict_input.h"
+#include "server/reply.h"
+#include "server/sse.h"
 #include "server/utf8.h"
+#include "server/workers.h"
+#include "tests/support/serve_model.h"
 
 static char *format(rz_chat_kind k, const rz_chat_message *m, size_t n) {
     rz_tok_bytes out = {0};
@@ -294,4 +308,268 @@ Test(serve_units, json_content_types) {
     cr_expect(!rz_srv_is_json_type("text/plain"));
     cr_expect(!rz_srv_is_json_type("application/jsonl"));
     cr_expect(!rz_srv_is_json_type("application/x-www-form-urlencoded"));
+}
+
+static rz_status appendv(rz_tok_bytes *out, rz_error *err, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    rz_status st = rz_srv_vappendf(out, err, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+Test(serve_units, vappendf) {
+    rz_tok_bytes out = {0};
+    rz_error err;
+    cr_assert_eq(appendv(&out, &err, "%s=%d", "n", 42), RZ_OK, "%s", err.msg);
+    cr_assert_eq(appendv(&out, &err, ";%.2f", 2.5), RZ_OK, "%s", err.msg);
+    cr_expect_str_eq(out.data, "n=42;2.50");
+    cr_expect_eq(out.len, 9);
+    rz_tok_bytes_free(&out);
+}
+
+Test(serve_units, sse_framing) {
+    rz_tok_bytes out = {0};
+    rz_error err;
+    cr_assert_eq(rz_srv_sse_data(&out, "{\"a\":1}", &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_srv_sse_done(&out, &err), RZ_OK, "%s", err.msg);
+    cr_expect_str_eq(out.data, "data: {\"a\":1}\n\ndata: [DONE]\n\n");
+    rz_tok_bytes_free(&out);
+}
+
+Test(serve_units, model_names) {
+    cr_expect_str_eq(rz_srv_model_kind_name(RZ_SRV_APR), "an APR");
+    cr_expect_str_eq(rz_srv_model_kind_name(RZ_SRV_LLAMA), "a GGUF");
+    cr_expect_str_eq(rz_srv_model_kind_name(RZ_SRV_BERT), "a BERT");
+    static rz_srv_model m;
+    strcpy(m.id, "mini");
+    m.bert.config.n_layers = 2;
+    m.bert.config.dim = 32;
+    m.bert.config.max_seq = 128;
+    m.bert.config.pooling = RZ_BERT_POOL_CLS;
+    char line[256];
+    rz_srv_model_describe(&m, line, sizeof line);
+    cr_expect_str_eq(line, "mini (BERT encoder, 2 layers, 32 dimensions, 128 tokens at most, CLS "
+                           "pooling)");
+}
+
+Test(serve_units, abandoned_job) {
+    uint64_t before = rz_srv_now_ns();
+    rz_srv_job *j = rz_srv_job_new(RZ_JOB_COMPLETION, false, NULL);
+    cr_assert(j != NULL);
+    cr_expect(j->out_ns >= before && rz_srv_now_ns() >= j->out_ns, "monotonic");
+    rz_srv_job_abandon(j);
+    cr_expect(j->done);
+    cr_expect_eq(j->http_status, 499);
+    cr_expect_eq(j->out.len, 0, "nothing to send");
+    rz_srv_job_unref(j);
+}
+
+Test(serve_units, api_key_files) {
+    char path[] = "/tmp/rz_keys_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    static const char text[] = "# comment\n  sk-file \r\n\nsk-two";
+    cr_assert_eq(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    rz_srv_keys k = {0};
+    rz_error err;
+    cr_expect_eq(rz_srv_keys_load(&k, path, &err), RZ_OK, "%s", err.msg);
+    cr_expect_eq(k.n, 2);
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer sk-file", NULL), RZ_AUTH_OK);
+    cr_expect_eq(rz_srv_keys_check(&k, "Bearer sk-two", NULL), RZ_AUTH_OK);
+    rz_srv_keys_free(&k);
+    cr_assert_eq(truncate(path, 0), 0);
+    cr_expect_eq(rz_srv_keys_load(&k, path, &err), RZ_EINVAL);
+    cr_expect(strstr(err.msg, "no API key in it") != NULL, "%s", err.msg);
+    rz_srv_keys_free(&k);
+    unlink(path);
+    cr_expect_neq(rz_srv_keys_load(&k, "/nonexistent/rz_keys", &err), RZ_OK);
+    cr_expect(strstr(err.msg, "/nonexistent/rz_keys") != NULL, "names the file: %s", err.msg);
+}
+
+Test(serve_units, parse_refusals) {
+    static rz_srv_model m;
+    rz_srv_fault f;
+    const char *bad = "{\"prompt\": 5}";
+    cr_expect_null(rz_srv_openai_parse(bad, strlen(bad), RZ_JOB_COMPLETION, &m, 64, &f));
+    cr_expect_eq(f.status, 400);
+    cr_expect_str_eq(f.code, "wrong_type");
+    cr_expect_str_eq(f.message, "'prompt': expected a string (or an array of one string)");
+    const char *none = "{\"max_tokens\": 3}";
+    cr_expect_null(rz_srv_openai_parse(none, strlen(none), RZ_JOB_COMPLETION, &m, 64, &f));
+    cr_expect_str_eq(f.code, "missing_field");
+    cr_expect_null(rz_srv_openai_parse("{", 1, RZ_JOB_COMPLETION, &m, 64, &f));
+    cr_expect_eq(f.status, 400);
+}
+
+/* With no connection MHD_queue_response refuses (MHD_NO); the request still records the status. */
+Test(serve_units, replies_record_their_status) {
+    rz_srv_request r = {0};
+    cr_expect_eq(rz_srv_reply(NULL, &r, 201, "text/plain", "x", 1), MHD_NO);
+    cr_expect_eq(r.status, 201);
+    cr_expect(r.replied);
+    r = (rz_srv_request){0};
+    rz_srv_reply(NULL, &r, 200, "application/json", "", 0);
+    cr_expect_eq(r.status, 503, "an empty JSON body is taken as out of memory");
+    r = (rz_srv_request){0};
+    rz_srv_reply_json(NULL, &r, 200, cJSON_CreateObject());
+    cr_expect_eq(r.status, 200);
+    rz_srv_fault f;
+    rz_srv_fail(&f, 405, "method_not_allowed", "use GET");
+    r = (rz_srv_request){0};
+    rz_srv_reply_fault(NULL, &r, &f, "GET");
+    cr_expect_eq(r.status, 405);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    cr_assert(resp != NULL);
+    r = (rz_srv_request){0};
+    rz_srv_reply_response(NULL, &r, 503, resp);
+    cr_expect_eq(r.status, 503);
+    const char *retry = MHD_get_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER);
+    cr_expect(retry && !strcmp(retry, RZ_SRV_RETRY_AFTER), "503 carries Retry-After");
+    MHD_destroy_response(resp);
+}
+
+Test(serve_units, keepalive_registry) {
+    rz_srv_keepalive k = {0};
+    rz_error err;
+    cr_assert_eq(rz_srv_keepalive_start(&k, 60.0, &err), RZ_OK, "%s", err.msg);
+    cr_expect_eq(k.interval_ns, 60000000000ull);
+    rz_srv_job *j = rz_srv_job_new(RZ_JOB_COMPLETION, true, NULL);
+    cr_assert(j != NULL);
+    rz_srv_keepalive_add(&k, j);
+    cr_expect_eq(k.n, 1);
+    cr_expect_eq(atomic_load(&j->refs), 2, "the registry holds a reference");
+    rz_srv_keepalive_stop(&k);
+    cr_expect_eq(atomic_load(&j->refs), 1, "stop drops it");
+    rz_srv_job_unref(j);
+}
+
+Test(serve_units, deadline_registry) {
+    rz_srv_deadline d = {0};
+    atomic_uint_fast64_t cut = 0;
+    rz_error err;
+    cr_assert_eq(rz_srv_deadline_start(&d, 30.0, &cut, &err), RZ_OK, "%s", err.msg);
+    cr_expect(d.started);
+    cr_expect_eq(d.limit_ns, 30000000000ull);
+    rz_srv_conn *e = calloc(1, sizeof *e);
+    cr_assert(e != NULL);
+    d.head = e;
+    void *ctx = e;
+    rz_srv_deadline_notify(&d, NULL, &ctx, MHD_CONNECTION_NOTIFY_CLOSED);
+    cr_expect_null(ctx, "the closed connection is forgotten");
+    cr_expect_null(d.head);
+    rz_srv_deadline_stop(&d);
+    cr_expect(!d.started);
+    cr_expect_eq(cut, 0);
+}
+
+static const char *tiny_model(void) {
+    rzt_llama_shape shape = rzt_tiny_llama;
+    shape.vocab = 300;
+    return rzt_serve_model(&shape, 64, NULL);
+}
+
+/* The generation workers on a tiny llama: a job runs to its end, a shut pool refuses more. */
+Test(serve_units, workers) {
+    static rz_srv_model m;
+    static rz_srv_metrics metrics;
+    static rz_srv_workers w;
+    rz_error err;
+    cr_assert_eq(rz_srv_model_load(tiny_model(), &m, &err), RZ_OK, "%s", err.msg);
+    cr_assert_eq(rz_srv_workers_start(&w, &m, &metrics, 1, 1, 64, 2, &err), RZ_OK, "%s", err.msg);
+    char line[256];
+    rz_srv_workers_placement(&w, 0, line, sizeof line);
+    cr_expect(!strncmp(line, "worker 0: ", 10), "%s", line);
+    rz_srv_fault f;
+    const char *body = "{\"prompt\": \"a\", \"max_tokens\": 2, \"temperature\": 0}";
+    rz_srv_job *j = rz_srv_openai_parse(body, strlen(body), RZ_JOB_COMPLETION, &m, 64, &f);
+    cr_assert(j != NULL, "%s", f.message);
+    j->model_id = m.id;
+    cr_expect(rz_srv_workers_push(&w, j));
+    for (bool done = false; !done; usleep(1000)) {
+        pthread_mutex_lock(&j->mu);
+        done = j->done;
+        pthread_mutex_unlock(&j->mu);
+    }
+    cr_expect_eq(j->http_status, 200, "%s", j->out.data);
+    cr_expect(strstr(j->out.data, "\"object\":\"text_completion\"") != NULL, "%s", j->out.data);
+    rz_srv_fail(&f, 503, "shutting_down", "the server is shutting down");
+    rz_srv_workers_shut(&w, &f);
+    cr_expect(!rz_srv_workers_push(&w, j), "shut: refused");
+    rz_srv_workers_join(&w);
+    rz_srv_workers_free(&w);
+    cr_expect_null(w.workers);
+    rz_srv_job_unref(j);
+    rz_srv_model_free(&m);
+}
+
+/* A whole server in this process, its routes called without a connection (the response is
+ * refused, the request records its status). */
+Test(serve_units, server_in_process) {
+    rz_server_options o = {.model_path = tiny_model(),
+                           .host = "127.0.0.1",
+                           .threads = 1,
+                           .parallel = 1,
+                           .http_threads = 1,
+                           .max_body = 4096,
+                           .request_timeout_s = 30,
+                           .keepalive_s = 15};
+    rz_server *s;
+    rz_error err;
+    cr_assert_eq(rz_server_start(&o, &s, &err), RZ_OK, "%s", err.msg);
+    cr_expect_gt(rz_server_port(s), 0);
+    char line[512];
+    rz_server_describe(s, line, sizeof line);
+    cr_expect(strstr(line, "context 64, 1 worker)") != NULL, "%s", line);
+    cr_expect(rz_server_placement(s, 0, line, sizeof line));
+    cr_expect(!strncmp(line, "worker 0: ", 10), "%s", line);
+    cr_expect(!rz_server_placement(s, 1, line, sizeof line), "one worker");
+    cr_expect_eq(rz_server_in_flight(s), 0);
+
+    enum MHD_Result ret;
+    static const struct {
+        rz_srv_route route;
+        const char *url, *method;
+        unsigned status; /* 0: admitted */
+    } admit[] = {{RZ_ROUTE_HEALTH, "/health", "GET", 0},
+                 {RZ_ROUTE_OTHER, "/nowhere", "GET", 404},
+                 {RZ_ROUTE_MODELS, "/v1/models", "POST", 405},
+                 {RZ_ROUTE_PREDICT, "/v1/predict", "POST", 404}, /* no APR model */
+                 {RZ_ROUTE_TOKENIZE, "/tokenize", "POST", 415}}; /* no Content-Type */
+    for (size_t i = 0; i < sizeof admit / sizeof *admit; i++) {
+        rz_srv_request r = {.route = admit[i].route};
+        cr_expect_eq(rz_srv_admit_refuse(s, NULL, &r, admit[i].url, admit[i].method, &ret),
+                     admit[i].status != 0, "%s", admit[i].url);
+        cr_expect_eq(r.status, admit[i].status, "%s", admit[i].url);
+    }
+    cr_expect_eq(rz_srv_admit_handler(RZ_ROUTE_CHAT), rz_srv_route_generate);
+
+    static const struct {
+        rz_srv_route_fn fn;
+        const char *body;
+        unsigned status;
+    } calls[] = {{rz_srv_route_health, NULL, 200},
+                 {rz_srv_route_metrics, NULL, 200},
+                 {rz_srv_route_models, NULL, 200},
+                 {rz_srv_route_tokenize, "{\"content\": \"ab\"}", 200},
+                 {rz_srv_route_tokenize, "{\"content\": 1}", 400},
+                 {rz_srv_route_detokenize, "{\"tokens\": [5, 6]}", 200},
+                 {rz_srv_route_detokenize, "{\"tokens\": \"x\"}", 400},
+                 {rz_srv_route_generate, "{\"max_tokens\": 1}", 400}}; /* no prompt */
+    for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+        rz_srv_request r = {.route = RZ_ROUTE_COMPLETIONS};
+        if (calls[i].body)
+            cr_assert_eq(rz_tok_bytes_append(&r.body, calls[i].body, strlen(calls[i].body), &err),
+                         RZ_OK);
+        calls[i].fn(s, NULL, &r);
+        cr_expect_eq(r.status, calls[i].status, "call %zu", i);
+        rz_tok_bytes_free(&r.body);
+    }
+
+    rz_server_shutdown(s);
+    rz_srv_request r = {.route = RZ_ROUTE_HEALTH};
+    cr_expect(rz_srv_admit_refuse(s, NULL, &r, "/health", "GET", &ret), "draining");
+    cr_expect_eq(r.status, 503);
+    rz_server_stop(s, 1.0);
 }
