@@ -2,8 +2,9 @@
  * UTF-8 cleaning of streamed text, the /v1/predict fast parser against strtod, JSON field errors,
  * error bodies, the Prometheus rendering of the metrics, API keys and key files, JSON content
  * types, SSE framing, the keep-alive and deadline registries, the generation workers on a tiny
- * llama, and a whole server in this process whose admission checks and routes are called without
- * a connection (libmicrohttpd refuses to queue the response; the request records its status). */
+ * llama, and whole servers in this process (llama, BERT, APR) whose admission checks and routes are
+ * called without a connection (libmicrohttpd refuses to queue the response; the request records its
+ * status). */
 #include <cjson/cJSON.h>
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -31,6 +32,8 @@
 #include "server/utf8.h"
 #include "server/workers.h"
 #include "tests/support/serve_model.h"
+#include "tests/support/support.h"
+#include "tests/support/tiny_bert.h"
 
 static char *format(rz_chat_kind k, const rz_chat_message *m, size_t n) {
     rz_tok_bytes out = {0};
@@ -572,4 +575,48 @@ Test(serve_units, server_in_process) {
     cr_expect(rz_srv_admit_refuse(s, NULL, &r, "/health", "GET", &ret), "draining");
     cr_expect_eq(r.status, 503);
     rz_server_stop(s, 1.0);
+}
+
+/* Starts a server on model in this process and calls fn on each body (NULL: a model that is
+ * absent skips the test), expecting the statuses given. */
+static void route_on(const char *model, rz_srv_route_fn fn, const char *const *bodies,
+                     const unsigned *statuses, int n) {
+    rz_server_options o = {.model_path = model,
+                           .host = "127.0.0.1",
+                           .threads = 1,
+                           .parallel = 1,
+                           .http_threads = 1,
+                           .max_body = 1 << 16};
+    rz_server *s;
+    rz_error err;
+    cr_assert_eq(rz_server_start(&o, &s, &err), RZ_OK, "%s", err.msg);
+    for (int i = 0; i < n; i++) {
+        rz_srv_request r = {0};
+        cr_assert_eq(rz_tok_bytes_append(&r.body, bodies[i], strlen(bodies[i]), &err), RZ_OK);
+        fn(s, NULL, &r);
+        cr_expect_eq(r.status, statuses[i], "%.60s", bodies[i]);
+        rz_tok_bytes_free(&r.body);
+    }
+    rz_server_stop(s, 1.0);
+}
+
+Test(serve_units, embeddings_route) {
+    const char *dir = rzt_tiny_bert(&(rzt_bert_options){.seed = 3});
+    cr_assert(dir != NULL);
+    const char *bodies[] = {"{\"input\": \"hello\"}", "{\"input\": 5}"};
+    const unsigned statuses[] = {200, 400};
+    route_on(dir, rz_srv_route_embeddings, bodies, statuses, 2);
+    rzt_tiny_bert_remove(dir);
+}
+
+Test(serve_units, predict_route) {
+    const char *model = rzt_shared("models/mnist_784x2.apr");
+    if (!model) cr_skip_test("../shared/models/mnist_784x2.apr absent");
+    char good[784 * 2 + 16] = "{\"input\": [0";
+    for (int i = 1; i < 784; i++)
+        strcat(good, ",0");
+    strcat(good, "]}");
+    const char *bodies[] = {good, "{\"input\": [0, 1]}"};
+    const unsigned statuses[] = {200, 400};
+    route_on(model, rz_srv_route_predict, bodies, statuses, 2);
 }
