@@ -31,6 +31,7 @@
 #include "server/sse.h"
 #include "server/utf8.h"
 #include "server/workers.h"
+#include "tests/support/http_client.h"
 #include "tests/support/serve_model.h"
 #include "tests/support/support.h"
 #include "tests/support/tiny_bert.h"
@@ -619,4 +620,50 @@ Test(serve_units, predict_route) {
     const char *bodies[] = {good, "{\"input\": [0, 1]}"};
     const unsigned statuses[] = {200, 400};
     route_on(model, rz_srv_route_predict, bodies, statuses, 2);
+}
+
+/* receiving before rz_srv_deadline_received, after it, and after rz_srv_deadline_rearm. */
+static bool receiving[3];
+
+static enum MHD_Result deadline_handler(void *cls, struct MHD_Connection *c, const char *url,
+                                        const char *method, const char *version, const char *upload,
+                                        size_t *upload_size, void **req) {
+    (void)cls, (void)url, (void)method, (void)version, (void)upload, (void)upload_size, (void)req;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    rz_srv_conn *e = ci ? ci->socket_context : NULL;
+    if (e) {
+        receiving[0] = atomic_load(&e->receiving);
+        rz_srv_deadline_received(c);
+        receiving[1] = atomic_load(&e->receiving);
+        rz_srv_deadline_rearm(c);
+        receiving[2] = atomic_load(&e->receiving);
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(e ? 2 : 0, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ret = MHD_queue_response(c, e ? 200 : 500, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* The deadline as a libmicrohttpd daemon's connection notifier: the connection is recorded while
+ * open, its request marked received, then rearmed, and forgotten once closed. */
+Test(serve_units, deadline_on_connections) {
+    rz_srv_deadline d = {0};
+    atomic_uint_fast64_t cut = 0;
+    rz_error err;
+    cr_assert_eq(rz_srv_deadline_start(&d, 30.0, &cut, &err), RZ_OK, "%s", err.msg);
+    struct MHD_Daemon *mhd =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, deadline_handler, NULL,
+                         MHD_OPTION_NOTIFY_CONNECTION, rz_srv_deadline_notify, &d, MHD_OPTION_END);
+    cr_assert(mhd != NULL);
+    int port = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT)->port;
+    rzt_http_response resp;
+    cr_assert_eq(rzt_http(port, "GET", "/", NULL, &resp), 0, "%s", resp.error);
+    cr_expect_eq(resp.status, 200, "the connection was recorded");
+    rzt_http_free(&resp);
+    MHD_stop_daemon(mhd);
+    cr_expect(receiving[0] && !receiving[1] && receiving[2]);
+    cr_expect_null(d.head, "closed: forgotten");
+    rz_srv_deadline_stop(&d);
 }
