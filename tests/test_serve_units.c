@@ -353,8 +353,8 @@ Test(serve_units, model_names) {
     m.bert.config.pooling = RZ_BERT_POOL_CLS;
     char line[256];
     rz_srv_model_describe(&m, line, sizeof line);
-    cr_expect_str_eq(line, "mini (BERT encoder, 2 layers, 32 dimensions, 128 tokens at most, CLS "
-                           "pooling)");
+    cr_expect_str_eq(
+        line, "mini (BERT encoder, 2 layers, 32 dimensions, 128 tokens at most, CLS pooling)");
 }
 
 Test(serve_units, abandoned_job) {
