@@ -50,7 +50,7 @@ test-sanitize: deps-build
 SERVE_TESTS = $(notdir $(basename $(wildcard tests/test_serve*.c)))
 test-tsan: deps-build
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRZ_WERROR=ON -DRZ_TSAN=ON $(LAUNCHER) $(CMAKE_ARGS)
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target rz_cli rz_serve_cli
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target rz_cli rz_serve_cli rzbench
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DRZ_WERROR=ON $(LAUNCHER) $(CMAKE_ARGS)
 	cmake --build $(BUILD) -j $(JOBS) --target $(SERVE_TESTS)
 	set -e; for t in $(SERVE_TESTS); do \
@@ -67,10 +67,12 @@ bench: build
 	$(BUILD)/rzbench verify --format md $(RZBENCH_ARGS)
 
 format:
+	scripts/join-split-strings $$(git ls-files '*.c' '*.h')
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	scripts/join-split-strings --check $$(git ls-files '*.c' '*.h')
 
 # libFuzzer targets (clang; not part of the default build), FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60

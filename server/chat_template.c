@@ -24,10 +24,10 @@ rz_status rz_chat_detect(const char *tmpl, size_t len, const char *arch, rz_chat
         *out = RZ_CHAT_GEMMA;
         return RZ_OK;
     }
-    return rz_fail(err, RZ_EUNSUPPORTED,
-                   "tokenizer.chat_template: unknown template (expected ChatML's <|im_start|> "
-                   "or Gemma's <start_of_turn>): '%.*s%s'",
-                   (int)(len < 80 ? len : 80), tmpl, len > 80 ? "..." : "");
+    return rz_fail(
+        err, RZ_EUNSUPPORTED,
+        "tokenizer.chat_template: unknown template (expected ChatML's <|im_start|> or Gemma's <start_of_turn>): '%.*s%s'",
+        (int)(len < 80 ? len : 80), tmpl, len > 80 ? "..." : "");
 }
 
 const char *rz_chat_kind_name(rz_chat_kind k) {
@@ -94,9 +94,9 @@ rz_status rz_chat_format(rz_chat_kind k, const rz_chat_message *msgs, size_t n, 
     for (size_t i = 0; i < n; i++)
         if (strcmp(msgs[i].role, "system") && strcmp(msgs[i].role, "user") &&
             strcmp(msgs[i].role, "assistant"))
-            return rz_fail(err, RZ_EINVAL,
-                           "messages[%zu].role: expected \"system\", \"user\" or \"assistant\", "
-                           "got \"%.40s\"",
-                           i, msgs[i].role);
+            return rz_fail(
+                err, RZ_EINVAL,
+                "messages[%zu].role: expected \"system\", \"user\" or \"assistant\", got \"%.40s\"",
+                i, msgs[i].role);
     return k == RZ_CHAT_GEMMA ? gemma(msgs, n, out, err) : chatml(msgs, n, out, err);
 }

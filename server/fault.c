@@ -5,8 +5,7 @@
 #include <stdio.h>
 
 const char rz_srv_fault_oom_json[] =
-    "{\"error\":{\"message\":\"out of memory building the response\",\"type\":\"server_error\","
-    "\"param\":null,\"code\":\"out_of_memory\"}}";
+    "{\"error\":{\"message\":\"out of memory building the response\",\"type\":\"server_error\",\"param\":null,\"code\":\"out_of_memory\"}}";
 
 static void fill(rz_srv_fault *f, unsigned status, const char *code, const char *param,
                  const char *fmt, va_list ap) {

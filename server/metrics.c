@@ -88,9 +88,9 @@ static void render_requests(writer *w, rz_srv_metrics *m) {
 }
 
 static void render_latency(writer *w, rz_srv_metrics *m) {
-    put(w, "# HELP rz_http_request_duration_seconds Time from the request's first byte to the "
-           "response's last, by route.\n"
-           "# TYPE rz_http_request_duration_seconds histogram\n");
+    put(w,
+        "# HELP rz_http_request_duration_seconds Time from the request's first byte to the response's last, by route.\n"
+        "# TYPE rz_http_request_duration_seconds histogram\n");
     for (int r = 0; r < RZ_ROUTE_COUNT; r++) {
         uint64_t cum = 0;
         for (int b = 0; b < RZ_SRV_N_BUCKETS; b++) {

@@ -29,9 +29,7 @@ static bool chat_prompt(const cJSON *o, const rz_srv_model *m, rz_tok_bytes *out
         const cJSON *content = cJSON_GetObjectItemCaseSensitive(it, "content");
         if (!role || !content)
             ok = rz_srv_fail(f, 400, "missing_field",
-                             "'messages[%zu]': expected \"role\" and "
-                             "\"content\"",
-                             i);
+                             "'messages[%zu]': expected \"role\" and \"content\"", i);
         else if (!cJSON_IsString(role) || !cJSON_IsString(content))
             ok = rz_srv_fail(f, 400, "wrong_type",
                              "'messages[%zu]': \"role\" and \"content\" must be strings", i);
@@ -161,10 +159,10 @@ static bool fit(const rz_srv_model *m, const rz_tok_bytes *prompt, int n_ctx, rz
         p->max_tokens = n_ctx - n < def ? n_ctx - n : def;
     }
     if (n + p->max_tokens > n_ctx || p->max_tokens < 0)
-        return rz_srv_fail(f, 400, "context_length_exceeded",
-                           "prompt of %lld tokens + max_tokens %lld exceed the context of %d "
-                           "tokens (the limit for prompt + max_tokens)",
-                           n, p->max_tokens < 0 ? 0 : p->max_tokens, n_ctx);
+        return rz_srv_fail(
+            f, 400, "context_length_exceeded",
+            "prompt of %lld tokens + max_tokens %lld exceed the context of %d tokens (the limit for prompt + max_tokens)",
+            n, p->max_tokens < 0 ? 0 : p->max_tokens, n_ctx);
     *n_prompt = (int)n;
     return true;
 }

@@ -171,10 +171,10 @@ static rz_status start_daemon(rz_server *s, rz_error *err) {
     s->daemon = MHD_start_daemon(flags, (uint16_t)s->opt.port, NULL, NULL, on_request, s,
                                  MHD_OPTION_ARRAY, o, MHD_OPTION_END);
     if (!s->daemon)
-        return rz_fail(err, RZ_EIO,
-                       "cannot listen on %s port %d (in use, not an address of this machine, "
-                       "or a TLS certificate and key that do not load)",
-                       s->opt.host, s->opt.port);
+        return rz_fail(
+            err, RZ_EIO,
+            "cannot listen on %s port %d (in use, not an address of this machine, or a TLS certificate and key that do not load)",
+            s->opt.host, s->opt.port);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->opt.port;
     return RZ_OK;

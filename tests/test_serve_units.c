@@ -70,9 +70,10 @@ Test(serve_units, chatml_format) {
     rz_chat_message m[] = {
         {"system", "Be brief."}, {"user", "Hi"}, {"assistant", "Hello!"}, {"user", " 2+2? "}};
     char *s = format(RZ_CHAT_CHATML, m, 4);
-    cr_expect_str_eq(s, "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
-                        "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\n 2+2? "
-                        "<|im_end|>\n<|im_start|>assistant\n");
+    cr_expect_str_eq(
+        s,
+        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
+        "<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\n 2+2? <|im_end|>\n<|im_start|>assistant\n");
     free(s);
 }
 
@@ -116,8 +117,9 @@ Test(serve_units, utf8_cleaning) {
     const char *broken[] = {"x\xe2\x82", "y", "\xff", "\xc0\xaf", "\xed\xa0\x80"};
     size_t broken_len[] = {3, 1, 1, 2, 3};
     s = clean(broken, broken_len, 5);
-    cr_expect_str_eq(s, "x\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf"
-                        "\xbd\xef\xbf\xbd");
+    cr_expect_str_eq(
+        s,
+        "x\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
     free(s);
     const char *tail[] = {"ok\xf0\x9f"}; /* cut off at the end: flushed as U+FFFD */
     size_t tail_len[] = {4};
@@ -201,14 +203,15 @@ Test(serve_units, fault_body) {
     rz_srv_fault f;
     cr_expect(!rz_srv_fail(&f, 404, "unknown_route", "no route for %s", "/x\"y"));
     char *text = rz_srv_fault_json(&f);
-    cr_expect_str_eq(text, "{\"error\":{\"message\":\"no route for /x\\\"y\",\"type\":"
-                           "\"not_found_error\",\"param\":null,\"code\":\"unknown_route\"}}");
+    cr_expect_str_eq(
+        text,
+        "{\"error\":{\"message\":\"no route for /x\\\"y\",\"type\":\"not_found_error\",\"param\":null,\"code\":\"unknown_route\"}}");
     free(text);
     cr_expect(!rz_srv_fail_at(&f, 400, "wrong_type", "input", "'input[%d]': expected a number", 2));
     text = rz_srv_fault_json(&f);
-    cr_expect_str_eq(text,
-                     "{\"error\":{\"message\":\"'input[2]': expected a number\",\"type\":"
-                     "\"invalid_request_error\",\"param\":\"input\",\"code\":\"wrong_type\"}}");
+    cr_expect_str_eq(
+        text,
+        "{\"error\":{\"message\":\"'input[2]': expected a number\",\"type\":\"invalid_request_error\",\"param\":\"input\",\"code\":\"wrong_type\"}}");
     free(text);
     cJSON *oom = cJSON_Parse(rz_srv_fault_oom_json);
     cr_expect(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(oom, "error"), "param")));
