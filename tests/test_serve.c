@@ -15,6 +15,7 @@
 #include "engine/synth/vocab.h"
 #include "tests/support/http_client.h"
 #include "tests/support/support.h"
+#include "tests/support/serve_front.h"
 #include "tests/support/serve_model.h"
 #include "tests/support/tiny_llama.h"
 
@@ -30,18 +31,10 @@ static const char *tiny_model(const char *chat_template) {
     return rzt_serve_model(&shape, TINY_CTX, chat_template);
 }
 
-static rzt_server serve(const char *model, const char *extra1, const char *extra2) {
-    char *argv[] = {(char *)rzt_bin("rz"), "serve",        "-m", (char *)model, "--port", "0",
-                    (char *)extra1,        (char *)extra2, NULL};
-    rzt_server s;
-    cr_assert_eq(rzt_server_start(argv, 20, &s, errbuf, sizeof errbuf), 0,
-                 "rz serve did not start: %s", errbuf);
-    return s;
-}
-
 static void stop(rzt_server *s) {
-    cr_expect_eq(rzt_server_stop(s, SIGTERM, errbuf, sizeof errbuf), 0, "%s", errbuf);
-    cr_expect(strstr(errbuf, "rz serve: stopped") != NULL, "%s", errbuf);
+    const char *log;
+    rzt_serve_stop(s, &log);
+    cr_expect(strstr(log, "rz serve: stopped") != NULL, "%s", log);
 }
 
 static cJSON *request_json(int port, const char *method, const char *path, const char *body,
@@ -127,7 +120,7 @@ Test(serve, unknown_chat_template_is_refused_at_start) {
 }
 
 Test(serve, apr_routes) {
-    rzt_server s = serve(rzt_apr_file(), NULL, NULL);
+    rzt_server s = rzt_serve(rzt_apr_file(), NULL, NULL);
     expect_health(s.port);
     cJSON *j = request_json(s.port, "GET", "/v1/models", NULL, 200);
     cr_expect_str_eq(str_at(j, "object"), "list");
@@ -165,7 +158,7 @@ Test(serve, apr_routes) {
 Test(serve, predict_on_real_model) {
     const char *model = rzt_shared("models/mnist_784x2.apr");
     if (!model) cr_skip_test("../shared/models/mnist_784x2.apr absent");
-    rzt_server s = serve(model, NULL, NULL);
+    rzt_server s = rzt_serve(model, NULL, NULL);
     char body[8192] = "{\"input\":[";
     for (int i = 0; i < 784; i++)
         snprintf(body + strlen(body), sizeof body - strlen(body), "%s%g", i ? "," : "",
@@ -223,7 +216,7 @@ static void expect_413_chunked(int port, const char *path, size_t total) {
 }
 
 Test(serve, apr_hostile_input) {
-    rzt_server s = serve(rzt_apr_file(), "--max-body", "1000");
+    rzt_server s = rzt_serve(rzt_apr_file(), "--max-body", "1000");
     int p = s.port;
     expect_error(p, "POST", "/v1/predict", "{\"input\": [1, 2", 400, "invalid_json", "byte");
     expect_error(p, "POST", "/v1/predict", "not json at all", 400, "invalid_json", NULL);
@@ -370,7 +363,7 @@ static char *stream_text(const char *body, bool chat, char *why, size_t cap) {
 }
 
 Test(serve, gguf_routes) {
-    rzt_server s = serve(tiny_model(chatml_template), NULL, NULL);
+    rzt_server s = rzt_serve(tiny_model(chatml_template), NULL, NULL);
     expect_health(s.port);
     cJSON *j = request_json(s.port, "GET", "/v1/models", NULL, 200);
     const cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
@@ -426,7 +419,7 @@ Test(serve, gguf_routes) {
 }
 
 Test(serve, gguf_hostile_input) {
-    rzt_server s = serve(tiny_model(chatml_template), NULL, NULL);
+    rzt_server s = rzt_serve(tiny_model(chatml_template), NULL, NULL);
     int p = s.port;
     const char *cmpl = "/v1/completions", *chat = "/v1/chat/completions";
     expect_error(p, "POST", cmpl, "{\"prompt\": ", 400, "invalid_json", NULL);
@@ -541,7 +534,7 @@ static void run_clients(client_job *jobs, int n) {
 }
 
 static void concurrent_streams(const char *model, const char *parallel, bool chat, int n_tokens) {
-    rzt_server s = serve(model, "--parallel", parallel);
+    rzt_server s = rzt_serve(model, "--parallel", parallel);
     char body[512], stream_body[512];
     const char *finish;
     if (chat)
@@ -604,7 +597,7 @@ Test(serve, real_smollm2_concurrent_streams, .timeout = 300) {
     const char *model = find_model("smollm2");
     if (!model) cr_skip_test("SmolLM2 not installed (scripts/find-models --install)");
     concurrent_streams(model, "2", true, 8);
-    rzt_server s = serve(model, NULL, NULL);
+    rzt_server s = rzt_serve(model, NULL, NULL);
     cJSON *j = request_json(s.port, "GET", "/v1/models", NULL, 200);
     cr_expect_str_eq(str_at(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0), "chat_template"),
                      "chatml");
@@ -620,7 +613,7 @@ Test(serve, real_smollm2_concurrent_streams, .timeout = 300) {
 }
 
 Test(serve, gemma_template_detected) {
-    rzt_server s = serve(
+    rzt_server s = rzt_serve(
         tiny_model(
             "{{ bos_token }}{% for m in messages %}<start_of_turn>{{ m['role'] }}\n{{ m['content'] }}<end_of_turn>\n"
             "{% endfor %}"),
@@ -640,7 +633,7 @@ Test(serve, gemma_template_detected) {
 /* A request whose upload ends after SIGTERM reaches the queue after it was shut: a 503 with
  * Retry-After (not a push onto a freed queue), and the server still exits 0. */
 Test(serve, sigterm_refuses_a_late_upload) {
-    rzt_server s = serve(tiny_model(chatml_template), NULL, NULL);
+    rzt_server s = rzt_serve(tiny_model(chatml_template), NULL, NULL);
     const char *body = "{\"prompt\": \"hello world\", \"max_tokens\": 8, \"temperature\": 0}";
     char head[256];
     int n = snprintf(head, sizeof head,
@@ -673,7 +666,7 @@ Test(serve, sigterm_refuses_a_late_upload) {
 }
 
 Test(serve, clients_hanging_up_mid_stream) {
-    rzt_server s = serve(tiny_model(chatml_template), "--parallel", "2");
+    rzt_server s = rzt_serve(tiny_model(chatml_template), "--parallel", "2");
     const char *body = "{\"prompt\": \"hello\", \"max_tokens\": 200, \"stream\": true}";
     char req[512];
     int n =

@@ -12,36 +12,13 @@
 
 #include "engine/models/bert_forward.h"
 #include "tests/support/http_client.h"
+#include "tests/support/serve_front.h"
 #include "tests/support/support.h"
 #include "tests/support/tiny_bert.h"
 
-static char errbuf[65536];
-
-static rzt_server serve(const char *model) {
-    char *argv[] = {(char *)rzt_bin("rz"), "serve", "-m", (char *)model, "--port", "0", NULL};
-    rzt_server s;
-    cr_assert_eq(rzt_server_start(argv, 20, &s, errbuf, sizeof errbuf), 0,
-                 "rz serve did not start: %s", errbuf);
-    return s;
-}
-
-static void stop(rzt_server *s) {
-    cr_expect_eq(rzt_server_stop(s, SIGTERM, errbuf, sizeof errbuf), 0, "%s", errbuf);
-}
-
-static cJSON *post(int port, const char *path, const char *body, int status) {
-    rzt_http_response r;
-    cr_assert_eq(rzt_http(port, "POST", path, body, &r), 0, "%s: %s", path, r.error);
-    cr_assert_eq(r.status, status, "%s %s: status %d, body %s", path, body, r.status, r.body);
-    cJSON *j = cJSON_Parse(r.body);
-    cr_assert(j, "not JSON: %s", r.body);
-    rzt_http_free(&r);
-    return j;
-}
-
 static void expect_error(int port, const char *body, int status, const char *code,
                          const char *in_message) {
-    cJSON *j = post(port, "/v1/embeddings", body, status);
+    cJSON *j = rzt_post_json(port, "/v1/embeddings", body, status);
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
     cr_assert(cJSON_IsObject(e), "no error object for %s", body);
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
@@ -84,10 +61,10 @@ Test(serve_embeddings, string_and_array_inputs) {
     rz_error err;
     cr_assert_eq(rz_bert_model_open(copy, &m, &err), RZ_OK, "%s", err.msg);
     cr_assert_eq(rz_bert_state_init(&m.config, NULL, 1, &st, &err), RZ_OK);
-    rzt_server s = serve(copy);
+    rzt_server s = rzt_serve(copy, NULL, NULL);
 
-    cJSON *j =
-        post(s.port, "/v1/embeddings", "{\"input\": \"The cat sat.\", \"model\": \"x\"}", 200);
+    cJSON *j = rzt_post_json(s.port, "/v1/embeddings",
+                             "{\"input\": \"The cat sat.\", \"model\": \"x\"}", 200);
     cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(j, "object")->valuestring, "list");
     cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(j, "model")->valuestring, copy + 5);
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(j, "data");
@@ -98,7 +75,8 @@ Test(serve_embeddings, string_and_array_inputs) {
     cr_expect_eq(cJSON_GetObjectItemCaseSensitive(usage, "total_tokens")->valueint, n);
     cJSON_Delete(j);
 
-    j = post(s.port, "/v1/embeddings", "{\"input\": [\"a dog\", \"\", \"running cats!\"]}", 200);
+    j = rzt_post_json(s.port, "/v1/embeddings", "{\"input\": [\"a dog\", \"\", \"running cats!\"]}",
+                      200);
     data = cJSON_GetObjectItemCaseSensitive(j, "data");
     cr_assert_eq(cJSON_GetArraySize(data), 3);
     n = expect_embedding(data, 0, "a dog", &m, &st) + expect_embedding(data, 1, "", &m, &st) +
@@ -112,7 +90,7 @@ Test(serve_embeddings, string_and_array_inputs) {
     cr_expect(strstr(r.body, "\"kind\":\"bert\"") && strstr(r.body, "\"dimensions\":16"), "%s",
               r.body);
     rzt_http_free(&r);
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
     rz_bert_state_deinit(&st);
     rz_bert_model_close(&m);
     rzt_tiny_bert_remove(copy);
@@ -123,7 +101,7 @@ Test(serve_embeddings, bad_requests) {
     cr_assert(dir);
     char copy[64];
     snprintf(copy, sizeof copy, "%s", dir);
-    rzt_server s = serve(copy);
+    rzt_server s = rzt_serve(copy, NULL, NULL);
     int p = s.port;
     expect_error(p, "{\"model\": \"x\"}", 400, "missing_field", "'input'");
     expect_error(p, "{\"input\": 3}", 400, "wrong_type", "a string or an array of strings");
@@ -133,14 +111,14 @@ Test(serve_embeddings, bad_requests) {
                  "encoding_format");
     expect_error(p, "{\"input\": ", 400, "invalid_json", "malformed JSON");
     expect_error(p, "[1]", 400, "wrong_type", "JSON object");
-    cJSON *j = post(p, "/v1/completions", "{\"prompt\": \"a\"}", 404);
+    cJSON *j = rzt_post_json(p, "/v1/completions", "{\"prompt\": \"a\"}", 404);
     cr_expect(strstr(cJSON_PrintUnformatted(j), "needs a GGUF model"));
     cJSON_Delete(j);
     rzt_http_response r;
     cr_assert_eq(rzt_http(p, "GET", "/v1/embeddings", NULL, &r), 0);
     cr_expect_eq(r.status, 405);
     rzt_http_free(&r);
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
     rzt_tiny_bert_remove(copy);
 }
 
@@ -150,8 +128,8 @@ Test(serve_embeddings, needs_a_bert_model) {
     char path[256];
     snprintf(path, sizeof path, "%s", rzt_write_temp(img, len, ".apr"));
     free(img);
-    rzt_server s = serve(path);
+    rzt_server s = rzt_serve(path, NULL, NULL);
     expect_error(s.port, "{\"input\": \"a\"}", 404, "route_unavailable", "needs a BERT model");
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
     remove(path);
 }

@@ -20,12 +20,11 @@
 #include "server/chat_template.h"
 #include "server/model.h"
 #include "tests/support/http_client.h"
+#include "tests/support/serve_front.h"
 #include "tests/support/serve_model.h"
 #include "tests/support/support.h"
 
 enum { SMALL_CTX = 256, SLOW_CTX = 1024 };
-
-static char errbuf[65536];
 
 static const char chatml_template[] =
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";
@@ -60,32 +59,9 @@ static double now(void) {
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static rzt_server serve(const char *model, const char *opt, const char *val) {
-    char *argv[] = {(char *)rzt_bin("rz"), "serve",     "-m", (char *)model, "--port", "0",
-                    (char *)opt,           (char *)val, NULL};
-    rzt_server s;
-    cr_assert_eq(rzt_server_start(argv, 30, &s, errbuf, sizeof errbuf), 0,
-                 "rz serve did not start: %s", errbuf);
-    return s;
-}
-
-static void stop(rzt_server *s) {
-    cr_expect_eq(rzt_server_stop(s, SIGTERM, errbuf, sizeof errbuf), 0, "%s", errbuf);
-}
-
-static cJSON *request_json(int port, const char *path, const char *body, int status) {
-    rzt_http_response r;
-    cr_assert_eq(rzt_http(port, "POST", path, body, &r), 0, "%s: %s", path, r.error);
-    cr_assert_eq(r.status, status, "%s %s: status %d, body %s", path, body, r.status, r.body);
-    cJSON *j = cJSON_Parse(r.body);
-    cr_assert(j != NULL, "%s: not JSON: %s", path, r.body);
-    rzt_http_free(&r);
-    return j;
-}
-
 static void expect_error(int port, const char *path, const char *body, const char *code,
                          const char *in_message) {
-    cJSON *j = request_json(port, path, body, 400);
+    cJSON *j = rzt_post_json(port, path, body, 400);
     const cJSON *e = cJSON_GetObjectItem(j, "error");
     const char *c = cJSON_GetStringValue(cJSON_GetObjectItem(e, "code"));
     const char *m = cJSON_GetStringValue(cJSON_GetObjectItem(e, "message"));
@@ -182,16 +158,16 @@ static void hang_up_mid_generation(int port, bool stream, bool reset) {
 }
 
 Test(serve_gen, generation_stops_when_the_client_goes, .timeout = 120) {
-    rzt_server s = serve(slow_model(), NULL, NULL);
+    rzt_server s = rzt_serve(slow_model(), NULL, NULL);
     hang_up_mid_generation(s.port, true, true);
     hang_up_mid_generation(s.port, true, false);
     hang_up_mid_generation(s.port, false, true);
     hang_up_mid_generation(s.port, false, false);
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }
 
 Test(serve_gen, keepalive_comments_while_a_stream_is_queued, .timeout = 120) {
-    rzt_server s = serve(slow_model(), "--sse-keepalive", "1");
+    rzt_server s = rzt_serve(slow_model(), "--sse-keepalive", "1");
     int busy = send_post(s.port, "/v1/completions",
                          "{\"prompt\": \"b\", \"max_tokens\": 600, \"temperature\": 0}");
     wait_metric(s.port, "rz_busy_workers", 1, 20);
@@ -209,16 +185,16 @@ Test(serve_gen, keepalive_comments_while_a_stream_is_queued, .timeout = 120) {
     hang_up(busy, true);
     cr_assert(read_until(fd, buf, sizeof buf, &len, "data: [DONE]", 20), "%s", buf);
     close(fd);
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }
 
 Test(serve_gen, detokenize) {
-    rzt_server s = serve(small_model(), NULL, NULL);
-    cJSON *t = request_json(s.port, "/tokenize", "{\"content\": \"hello world\"}", 200);
+    rzt_server s = rzt_serve(small_model(), NULL, NULL);
+    cJSON *t = rzt_post_json(s.port, "/tokenize", "{\"content\": \"hello world\"}", 200);
     cJSON *body = cJSON_CreateObject();
     cJSON_AddItemToObject(body, "tokens", cJSON_DetachItemFromObject(t, "tokens"));
     char *text = cJSON_PrintUnformatted(body);
-    cJSON *d = request_json(s.port, "/detokenize", text, 200);
+    cJSON *d = rzt_post_json(s.port, "/detokenize", text, 200);
     const char *content = cJSON_GetStringValue(cJSON_GetObjectItem(d, "content"));
     cr_expect(content && !strncmp(content, "<s> hello", 9) && strstr(content, "world"),
               "BOS written as its text, then the pieces: '%s' from %s", content, text);
@@ -226,7 +202,7 @@ Test(serve_gen, detokenize) {
     cJSON_Delete(body);
     cJSON_Delete(t);
     cJSON_Delete(d);
-    d = request_json(s.port, "/detokenize", "{\"tokens\": []}", 200);
+    d = rzt_post_json(s.port, "/detokenize", "{\"tokens\": []}", 200);
     cr_expect_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(d, "content")), "");
     cJSON_Delete(d);
     expect_error(s.port, "/detokenize", "{}", "missing_field", "'tokens'");
@@ -238,19 +214,19 @@ Test(serve_gen, detokenize) {
                  "'tokens[2]'");
     expect_error(s.port, "/detokenize", "{\"tokens\": [5, 2.5]}", "wrong_type", "'tokens[1]'");
     expect_error(s.port, "/detokenize", "{\"tokens\": [\"a\"]}", "wrong_type", "'tokens[0]'");
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }
 
 /* Seeds near 2^63 and 2^64 converted without undefined behaviour (UBSan builds check it). */
 Test(serve_gen, seeds_up_to_2_64) {
-    rzt_server s = serve(small_model(), NULL, NULL);
+    rzt_server s = rzt_serve(small_model(), NULL, NULL);
     const char *seeds[] = {"0", "9223372036854775807", "9223372036854775808",
                            "18446744073709549568"};
     for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
         char body[256];
         snprintf(body, sizeof body, "{\"prompt\": \"a\", \"max_tokens\": 2, \"seed\": %s}",
                  seeds[i]);
-        cJSON_Delete(request_json(s.port, "/v1/completions", body, 200));
+        cJSON_Delete(rzt_post_json(s.port, "/v1/completions", body, 200));
     }
     const char *p = "/v1/completions";
     expect_error(s.port, p, "{\"prompt\": \"a\", \"seed\": 18446744073709551616}", "out_of_range",
@@ -258,7 +234,7 @@ Test(serve_gen, seeds_up_to_2_64) {
     expect_error(s.port, p, "{\"prompt\": \"a\", \"seed\": 1e300}", "out_of_range", "'seed'");
     expect_error(s.port, p, "{\"prompt\": \"a\", \"seed\": -1}", "out_of_range", "'seed'");
     expect_error(s.port, p, "{\"prompt\": \"a\", \"seed\": 1.5}", "wrong_type", "'seed'");
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }
 
 /* The text and finish reason of a completion or chat completion, whole or streamed (the events'
@@ -361,7 +337,7 @@ static void stop_across_tokens(int port, bool chat) {
 }
 
 Test(serve_gen, stop_sequences_split_across_tokens) {
-    rzt_server s = serve(small_model(), NULL, NULL);
+    rzt_server s = rzt_serve(small_model(), NULL, NULL);
     stop_across_tokens(s.port, false);
     stop_across_tokens(s.port, true);
     const char *p = "/v1/completions";
@@ -370,7 +346,7 @@ Test(serve_gen, stop_sequences_split_across_tokens) {
     expect_error(s.port, p, "{\"prompt\": \"a\", \"stop\": [\"a\", 1]}", "wrong_type", "'stop[1]'");
     expect_error(s.port, p, "{\"prompt\": \"a\", \"stop\": \"\"}", "invalid_value", "'stop'");
     expect_error(s.port, p, "{\"prompt\": \"a\", \"stop\": 7}", "wrong_type", "'stop'");
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }
 
 enum { REF_MAX = 16, REF_VOCAB = 2000 };
@@ -530,9 +506,9 @@ Test(serve_gen, logprobs_are_the_log_softmax_of_the_logits, .timeout = 60) {
     char model[4096];
     snprintf(model, sizeof model, "%s", small_model());
     static reference r;
-    rzt_server s = serve(model, NULL, NULL);
+    rzt_server s = rzt_serve(model, NULL, NULL);
     reference_run(model, false, 12, &r);
-    cJSON *j = request_json(
+    cJSON *j = rzt_post_json(
         s.port, "/v1/completions",
         "{\"prompt\": \"a\", \"max_tokens\": 12, \"temperature\": 0, \"logprobs\": 5}", 200);
     check_completion_logprobs(&r, choice_logprobs(j), 5);
@@ -550,13 +526,13 @@ Test(serve_gen, logprobs_are_the_log_softmax_of_the_logits, .timeout = 60) {
     rzt_http_free(&resp);
 
     reference_run(model, true, 8, &r);
-    j = request_json(
+    j = rzt_post_json(
         s.port, "/v1/chat/completions",
         "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, \"temperature\": 0, \"logprobs\": true, \"top_logprobs\": 3}",
         200);
     check_chat_logprobs(&r, choice_logprobs(j), 3);
     cJSON_Delete(j);
-    j = request_json(
+    j = rzt_post_json(
         s.port, "/v1/chat/completions",
         "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"max_tokens\": 8, \"temperature\": 0}",
         200);
@@ -578,5 +554,5 @@ Test(serve_gen, logprobs_are_the_log_softmax_of_the_logits, .timeout = 60) {
     expect_error(s.port, chat,
                  "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], \"logprobs\": 3}",
                  "wrong_type", "'logprobs'");
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }

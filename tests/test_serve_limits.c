@@ -34,10 +34,6 @@ static rzt_server serve(const char *opt, const char *val) {
     return s;
 }
 
-static void stop(rzt_server *s) {
-    cr_expect_eq(rzt_server_stop(s, SIGTERM, errbuf, sizeof errbuf), 0, "%s", errbuf);
-}
-
 /* Whether the server has closed fd (end of file or reset waiting to be read). */
 static bool closed(int fd) {
     struct pollfd p = {fd, POLLIN, 0};
@@ -65,7 +61,7 @@ Test(serve_limits, a_trickling_client_is_cut_at_the_deadline, .timeout = 30) {
     cr_assert_eq(rzt_http(s.port, "GET", "/metrics", NULL, &r), 0, "%s", r.error);
     cr_expect(strstr(r.body, "rz_http_deadline_closed_total 1\n") != NULL, "%s", r.body);
     rzt_http_free(&r);
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }
 
 /* Sends GET /health on fd and reads its response, leaving the connection open (keep-alive). */
@@ -100,5 +96,5 @@ Test(serve_limits, connections_past_the_per_ip_cap_are_refused, .timeout = 30) {
     close(other);
     close(held[0]);
     close(held[1]);
-    stop(&s);
+    rzt_serve_stop(&s, NULL);
 }

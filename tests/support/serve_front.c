@@ -1,7 +1,9 @@
 #include "tests/support/serve_front.h"
 
 #include <arpa/inet.h>
+#include <criterion/criterion.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,32 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/support.h"
+
+static char server_log[65536];
+
+rzt_server rzt_serve(const char *model, const char *arg1, const char *arg2) {
+    char *argv[] = {(char *)rzt_bin("rz"), "serve",      "-m", (char *)model, "--port", "0",
+                    (char *)arg1,          (char *)arg2, NULL};
+    rzt_server s;
+    cr_assert_eq(rzt_server_start(argv, 30, &s, server_log, sizeof server_log), 0,
+                 "rz serve did not start: %s", server_log);
+    return s;
+}
+
+void rzt_serve_stop(rzt_server *s, const char **log) {
+    cr_expect_eq(rzt_server_stop(s, SIGTERM, server_log, sizeof server_log), 0, "%s", server_log);
+    if (log) *log = server_log;
+}
+
+cJSON *rzt_post_json(int port, const char *path, const char *body, int status) {
+    rzt_http_response r;
+    cr_assert_eq(rzt_http(port, "POST", path, body, &r), 0, "%s: %s", path, r.error);
+    cr_assert_eq(r.status, status, "%s %s: status %d, body %s", path, body, r.status, r.body);
+    cJSON *j = cJSON_Parse(r.body);
+    cr_assert(j != NULL, "%s: not JSON: %s", path, r.body);
+    rzt_http_free(&r);
+    return j;
+}
 
 int rzt_connect_from(const char *from, int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
