@@ -1,5 +1,7 @@
 #include "harness/serve_load_rounds.h"
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +52,9 @@ bool rzb_sl_round(rzb_sl_target *targets, int n_targets, const rzb_sl_spec *spec
                   const rzb_sl_corpus *corpus, double rate, int round, const rzb_sl_slo *slo,
                   rzb_sl_cell *cells, char *why, size_t cap) {
     rzb_sl_spec s = *spec;
-    s.seed = spec->seed + (uint64_t)round;
+    /* prompts of its own for every (rate, round): a server's prompt cache must not see the same
+     * prompts again at the next rate */
+    s.seed = spec->seed + (uint64_t)round + 1000003u * (uint64_t)llround(rate * 1000);
     rzb_sl_workload w;
     if (!rzb_sl_workload_make(&s, corpus, &w, why, cap)) return false;
     bool ok = true;

@@ -1,7 +1,8 @@
 /* rzb_sl_rounds: the measurement plan of a serving comparison: rounds at one rate, each target in
  * turn on the same requests, in ABBA order (round r even: targets first to last; odd: last to
- * first), so drift in the machine weighs on every target alike. Contract: round r's requests are
- * the spec's with seed spec.seed + r (the same for every target and rate); each target's
+ * first), so drift in the machine weighs on every target alike. Contract: round r's requests at
+ * rate x are the spec's with seed spec.seed + r + 1000003 * round(1000 x): the same for every
+ * target, new for every rate and round (no prompt cache sees a prompt twice); each target's
  * outcomes are appended to its cell with the round's duration and goodput. rzb_sl_warm sends one
  * request per target, waits for it and counts it nowhere. */
 #ifndef RZB_SERVE_LOAD_ROUNDS_H

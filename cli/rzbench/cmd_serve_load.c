@@ -39,7 +39,8 @@ static const char help[] =
     "  --rates LIST         offered rates, requests/s, comma-separated (default 1)\n"
     "  --requests N         requests per target, rate and round (default 32)\n"
     "  --rounds R           rounds per rate (default 1, at most 64)\n"
-    "  --seed S             seed of the arrivals and prompts; round r uses S + r (default 1)\n"
+    "  --seed S             seed of the arrivals and prompts; round r at rate x uses\n"
+    "                       S + r + 1000003 * 1000x: new prompts at every rate (default 1)\n"
     "  --prompt-tokens A:B  prompt length, uniform in [A, B] tokens (default 64:128)\n"
     "  --max-tokens A[:B]   max_tokens, fixed or uniform in [A, B] (default 64)\n"
     "  --text FILE          prompt source (default: the shared wikitext-2-raw/wiki.test.raw)\n"
@@ -186,8 +187,10 @@ static void rz_beside(char *out, size_t cap) {
 static void workload_note(const options *o, const rzb_sl_session_spec *ss, rzb_sl_report *r) {
     rzb_sl_report_note(r, "workload: %lld requests per target, rate and round; %lld round(s)",
                        o->requests, o->rounds);
-    rzb_sl_report_note(r, "arrivals: Poisson, seed %lld + round, the same for every target",
-                       o->seed);
+    rzb_sl_report_note(
+        r,
+        "arrivals: Poisson, seed %lld + round + 1000003 * 1000 * rate (new prompts at every rate, so that no prompt cache sees one twice), the same for every target",
+        o->seed);
     rzb_sl_report_note(r, "prompts: %lld-%lld tokens cut from %s (first %zu bytes)", o->prompt_min,
                        o->prompt_max, ss->text, ss->text_bytes);
     rzb_sl_report_note(r, "requests: streaming POST /v1/completions, temperature 0");
