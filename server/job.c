@@ -5,13 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/core/clock.h"
 #include "server/openai.h"
-
-uint64_t rz_srv_now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 rz_srv_job *rz_srv_job_new(rz_srv_job_kind kind, bool stream, char *prompt) {
     rz_srv_job *j = calloc(1, sizeof *j);
@@ -23,7 +18,7 @@ rz_srv_job *rz_srv_job_new(rz_srv_job_kind kind, bool stream, char *prompt) {
     j->prompt = prompt;
     j->logprobs = -1;
     j->http_status = 200;
-    j->out_ns = rz_srv_now_ns();
+    j->out_ns = rz_now_ns();
     pthread_mutex_init(&j->mu, NULL);
     return j;
 }
@@ -42,7 +37,7 @@ void rz_srv_job_unref(rz_srv_job *j) {
 
 /* out grew: resumes the connection when it waits for this job. Caller holds mu. */
 static void wake(rz_srv_job *j) {
-    j->out_ns = rz_srv_now_ns();
+    j->out_ns = rz_now_ns();
     if (!j->suspended || !j->conn) return;
     j->suspended = false;
     MHD_resume_connection(j->conn);

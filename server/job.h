@@ -88,7 +88,4 @@ void rz_srv_job_abandon(rz_srv_job *j);
  * Returns false once the job needs no more (done, or its response freed). */
 bool rz_srv_job_keepalive(rz_srv_job *j, uint64_t now_ns, uint64_t interval_ns);
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-uint64_t rz_srv_now_ns(void);
-
 #endif

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "engine/core/clock.h"
+
 /* One pass: a comment to each quiet stream; the ones done or gone leave. Caller holds mu. */
 static void tick(rz_srv_keepalive *k) {
-    uint64_t now = rz_srv_now_ns();
+    uint64_t now = rz_now_ns();
     size_t kept = 0;
     for (size_t i = 0; i < k->n; i++) {
         if (rz_srv_job_keepalive(k->jobs[i], now, k->interval_ns))
@@ -21,7 +23,7 @@ static void *keepalive_main(void *arg) {
     uint64_t period = k->interval_ns / 4 < 1000000000u ? k->interval_ns / 4 : 1000000000u;
     pthread_mutex_lock(&k->mu);
     while (!k->stopping) {
-        uint64_t at = rz_srv_now_ns() + period;
+        uint64_t at = rz_now_ns() + period;
         struct timespec ts = {(time_t)(at / 1000000000u), (long)(at % 1000000000u)};
         pthread_cond_timedwait(&k->cv, &k->mu, &ts);
         if (!k->stopping) tick(k);

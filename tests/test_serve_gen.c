@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine/generate/generate.h"
+#include "engine/core/clock.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "server/chat_template.h"
 #include "server/model.h"
@@ -53,12 +54,6 @@ static const char *slow_model(void) {
     return rzt_serve_model(&slow, SLOW_CTX, NULL);
 }
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static void expect_error(int port, const char *path, const char *body, const char *code,
                          const char *in_message) {
     cJSON *j = rzt_post_json(port, path, body, 400);
@@ -85,12 +80,13 @@ static double metric(int port, const char *name) {
 
 /* Polls until metric name equals want; the seconds it took, or a failure past timeout_s. */
 static double wait_metric(int port, const char *name, double want, double timeout_s) {
-    double t0 = now();
+    double t0 = rz_now_s();
     while (metric(port, name) != want) {
-        cr_assert_lt(now() - t0, timeout_s, "%s did not reach %g in %g s", name, want, timeout_s);
+        cr_assert_lt(rz_now_s() - t0, timeout_s, "%s did not reach %g in %g s", name, want,
+                     timeout_s);
         nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
-    return now() - t0;
+    return rz_now_s() - t0;
 }
 
 /* Sends a POST with body on a new connection and returns the socket. */
@@ -111,10 +107,10 @@ static int send_post(int port, const char *path, const char *body) {
  * stream or past timeout_s. */
 static bool read_until(int fd, char *buf, size_t cap, size_t *len, const char *needle,
                        double timeout_s) {
-    double t0 = now();
+    double t0 = rz_now_s();
     struct timeval tv = {0, 100000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    while (!strstr(buf, needle) && now() - t0 < timeout_s && *len + 1 < cap) {
+    while (!strstr(buf, needle) && rz_now_s() - t0 < timeout_s && *len + 1 < cap) {
         ssize_t n = read(fd, buf + *len, cap - *len - 1);
         if (n == 0) return false;
         if (n > 0) *len += (size_t)n;
@@ -171,7 +167,7 @@ Test(serve_gen, keepalive_comments_while_a_stream_is_queued, .timeout = 120) {
     int busy = send_post(s.port, "/v1/completions",
                          "{\"prompt\": \"b\", \"max_tokens\": 600, \"temperature\": 0}");
     wait_metric(s.port, "rz_busy_workers", 1, 20);
-    double t0 = now();
+    double t0 = rz_now_s();
     int fd =
         send_post(s.port, "/v1/completions",
                   "{\"prompt\": \"b\", \"max_tokens\": 3, \"temperature\": 0, \"stream\": true}");
@@ -179,7 +175,7 @@ Test(serve_gen, keepalive_comments_while_a_stream_is_queued, .timeout = 120) {
     size_t len = 0;
     buf[0] = 0;
     cr_assert(read_until(fd, buf, sizeof buf, &len, ": keep-alive\n\n", 10), "%s", buf);
-    cr_expect_gt(now() - t0, 0.8, "a keep-alive only after a second of silence");
+    cr_expect_gt(rz_now_s() - t0, 0.8, "a keep-alive only after a second of silence");
     cr_expect(strstr(buf, "data: ") == NULL, "queued: no event yet: %s", buf);
     cr_expect(strstr(buf, "200 OK") != NULL, "%s", buf);
     hang_up(busy, true);

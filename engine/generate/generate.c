@@ -3,13 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/core/clock.h"
 #include "engine/tokenizer/tokenizer.h"
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Whether the caller asked the run to end (noted in the stats). */
 static bool cancelled(const rz_generator *g, rz_generate_stats *s) {
@@ -31,7 +26,7 @@ static rz_status decode(const rz_generator *g, int pos, int n_predict, double t0
     rz_status st = RZ_OK;
     for (int i = 0; i < n_predict && !st && !cancelled(g, s); i++) {
         int32_t id = rz_sampler_sample(g->sampler, g->state->logits);
-        if (i == 0) s->first_s = now() - t0;
+        if (i == 0) s->first_s = rz_now_s() - t0;
         if (rz_tok_is_eog(g->vocab, id)) {
             s->stopped = true;
             break;
@@ -41,9 +36,9 @@ static rz_status decode(const rz_generator *g, int pos, int n_predict, double t0
         if (st) break;
         s->n_generated++;
         if (i + 1 == n_predict || cancelled(g, s)) break;
-        double t = now();
+        double t = rz_now_s();
         st = rz_llama_forward(g->model, g->state, id, pos++, err);
-        s->decode_s += now() - t;
+        s->decode_s += rz_now_s() - t;
         s->n_decoded++;
     }
     rz_tok_bytes_free(&piece);
@@ -65,10 +60,10 @@ rz_status rz_generate(const rz_generator *g, const char *prompt, int n_predict,
         st = rz_fail(err, RZ_EINVAL,
                      "prompt of %zu tokens + %d to generate exceed the context of %d", ids.n,
                      n_predict, g->state->n_ctx);
-    double t0 = now();
+    double t0 = rz_now_s();
     if (!st && !cancelled(g, &s))
         st = rz_llama_forward_prompt(g->model, g->state, ids.ids, (int)ids.n, 0, err);
-    s.prompt_s = now() - t0;
+    s.prompt_s = rz_now_s() - t0;
     if (!st && !s.cancelled) st = decode(g, (int)ids.n, n_predict, t0, &s, err);
     rz_tok_ids_free(&ids);
     if (stats) *stats = s;
