@@ -22,7 +22,7 @@ double rzb_sl_percentile(const double *x, size_t n, double q) {
     return v;
 }
 
-void rzb_sl_pcts_of(const double *x, size_t n, rzb_sl_pcts *p) {
+static void pcts_of(const double *x, size_t n, rzb_sl_pcts *p) {
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += x[i];
@@ -97,10 +97,10 @@ bool rzb_sl_summarize(const rzb_sl_outcome *o, int n, double duration_s, const r
         take(&x, &o[i]);
     }
     if (ok) {
-        rzb_sl_pcts_of(x.ttft, x.n, &s->ttft);
-        rzb_sl_pcts_of(x.tpot, x.n_tpot, &s->tpot);
-        rzb_sl_pcts_of(x.e2e, x.n, &s->e2e);
-        rzb_sl_pcts_of(x.itl, x.n_itl, &s->itl);
+        pcts_of(x.ttft, x.n, &s->ttft);
+        pcts_of(x.tpot, x.n_tpot, &s->tpot);
+        pcts_of(x.e2e, x.n, &s->e2e);
+        pcts_of(x.itl, x.n_itl, &s->itl);
     }
     s->duration_s = duration_s;
     s->req_per_s = duration_s > 0 ? s->ok / duration_s : NAN;

@@ -20,8 +20,6 @@ typedef struct {
     size_t n;
 } rzb_sl_pcts;
 
-void rzb_sl_pcts_of(const double *x, size_t n, rzb_sl_pcts *p);
-
 typedef struct {
     double ttft_ms, tpot_ms; /* <= 0: not applied */
 } rzb_sl_slo;

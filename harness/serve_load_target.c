@@ -46,7 +46,8 @@ static bool healthy(const rzb_sl_endpoint *ep, char *why, size_t cap) {
     return ok && status == 200;
 }
 
-bool rzb_sl_wait_health(const rzb_sl_endpoint *ep, double ready_s, char *why, size_t cap) {
+/* Polls GET /health every 50 ms until it answers 200, at most ready_s seconds. */
+static bool wait_health(const rzb_sl_endpoint *ep, double ready_s, char *why, size_t cap) {
     const uint64_t end = rz_now_ns() + (uint64_t)(ready_s * 1e9);
     char last[256] = "";
     while (!healthy(ep, last, sizeof last)) {
@@ -116,7 +117,7 @@ bool rzb_sl_target_rz(rzb_sl_target *t, const char *rz_bin, const rzb_sl_server_
     if (!colon || sscanf(colon + 1, "%d", &t->ep.port) != 1)
         return failed_start(t, "no \"listening on\" line", why, cap);
     char wait_why[512];
-    if (!rzb_sl_wait_health(&t->ep, ready_s, wait_why, sizeof wait_why))
+    if (!wait_health(&t->ep, ready_s, wait_why, sizeof wait_why))
         return failed_start(t, wait_why, why, cap);
     return true;
 }
@@ -177,7 +178,7 @@ bool rzb_sl_target_llama(rzb_sl_target *t, const char *llama_bin, const rzb_sl_s
     if (!spawn(t, argv, why, cap)) return false;
     t->ep.port = p;
     char wait_why[512];
-    if (!rzb_sl_wait_health(&t->ep, ready_s, wait_why, sizeof wait_why))
+    if (!wait_health(&t->ep, ready_s, wait_why, sizeof wait_why))
         return failed_start(t, wait_why, why, cap);
     return true;
 }
@@ -188,8 +189,7 @@ bool rzb_sl_target_url(rzb_sl_target *t, const char *url, double ready_s, char *
     snprintf(t->command, sizeof t->command, "already running at %s", url);
     snprintf(t->version, sizeof t->version, "unknown (not started here)");
     snprintf(t->cpus, sizeof t->cpus, "unknown");
-    return rzb_sl_endpoint_parse(url, &t->ep, why, cap) &&
-           rzb_sl_wait_health(&t->ep, ready_s, why, cap);
+    return rzb_sl_endpoint_parse(url, &t->ep, why, cap) && wait_health(&t->ep, ready_s, why, cap);
 }
 
 void rzb_sl_target_stop(rzb_sl_target *t, char *tail, size_t cap) {

@@ -35,9 +35,6 @@ bool rzb_sl_target_llama(rzb_sl_target *t, const char *llama_bin, const rzb_sl_s
                          double ready_s, char *why, size_t cap);
 bool rzb_sl_target_url(rzb_sl_target *t, const char *url, double ready_s, char *why, size_t cap);
 
-/* Polls GET /health every 50 ms until it answers 200, at most ready_s seconds. */
-bool rzb_sl_wait_health(const rzb_sl_endpoint *ep, double ready_s, char *why, size_t cap);
-
 /* Stops a server started here (SIGTERM, then SIGKILL after 5 s); the stderr tail goes to tail
  * when non-NULL. */
 void rzb_sl_target_stop(rzb_sl_target *t, char *tail, size_t cap);

@@ -8,53 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine/formats/gguf_write.h"
-#include "engine/synth/vocab.h"
 #include "tests/support/support.h"
-#include "tests/support/tiny_llama.h"
+#include "tests/support/serve_model.h"
 
 enum { TINY_VOCAB = 300, TINY_CTX = 256 };
 
 static char out[1 << 16], err[1 << 16];
 
-/* The tiny llama of tests/support with a synthetic SentencePiece vocabulary and a context of
- * TINY_CTX, written to a temporary file. */
 static const char *tiny_model(void) {
-    static char path[4096];
     rzt_llama_shape shape = rzt_tiny_llama;
     shape.vocab = TINY_VOCAB;
-    rzt_llama_tensors t;
-    size_t len;
-    uint8_t *img = rzt_llama_image(&shape, &t, "", &len), *bytes;
-    rz_gguf g;
-    rz_gguf_writer *w;
-    rz_error e;
-    cr_assert_eq(rz_gguf_parse(img, len, "tiny", &g, &e), RZ_OK, "%s", e.msg);
-    cr_assert_eq(rz_gguf_writer_new(&w, &e), RZ_OK);
-    for (uint64_t i = 0; i < g.n_kv; i++) {
-        char key[128];
-        snprintf(key, sizeof key, "%.*s", (int)g.kv[i].key.len, g.kv[i].key.data);
-        if (strcmp(key, "llama.context_length"))
-            cr_assert_eq(rz_gguf_writer_add_kv(w, key, &g.kv[i].value, &e), RZ_OK);
-    }
-    cr_assert_eq(rz_gguf_writer_add_u32(w, "llama.context_length", TINY_CTX, &e), RZ_OK);
-    cr_assert_eq(rz_synth_vocab_add_kv(w, TINY_VOCAB, &e), RZ_OK, "%s", e.msg);
-    for (uint64_t i = 0; i < g.n_tensors; i++) {
-        const rz_gguf_tensor *x = &g.tensors[i];
-        char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)x->name.len, x->name.data);
-        cr_assert_eq(
-            rz_gguf_writer_add_tensor(w, name, x->type, x->n_dims, x->dims, x->data, x->size, &e),
-            RZ_OK, "%s", e.msg);
-    }
-    cr_assert_eq(rz_gguf_writer_to_memory(w, &bytes, &len, &e), RZ_OK);
-    snprintf(path, sizeof path, "%s", rzt_write_temp(bytes, len, ".gguf"));
-    free(bytes);
-    rz_gguf_writer_free(w);
-    rz_gguf_close(&g);
-    rzt_llama_tensors_free(&t);
-    free(img);
-    return path;
+    return rzt_serve_model(&shape, TINY_CTX, NULL);
 }
 
 static char *slurp(const char *path) {
