@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build_info.h"
+#include "harness/cmake_build.h"
 #include "engine/core/file.h"
 #include "harness/claim.h"
 #include "harness/coverage_run.h"
@@ -113,15 +113,16 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     static const char *const roots[] = {"engine",  "backends/cuda", "backends",
                                         "harness", "server",        "tests"};
     enum { N_ROOTS = sizeof roots / sizeof roots[0] - 1 };
+    const char *tree = rzb_build_source(ctx->smoke);
     int first[N_ROOTS + 1];
     for (int i = 0; i <= N_ROOTS; i++) {
         char dir[4200];
         first[i] = scan.n;
-        snprintf(dir, sizeof dir, "%s/%s", RZ_SOURCE_DIR, roots[i]);
+        snprintf(dir, sizeof dir, "%s/%s", tree, roots[i]);
         nftw(dir, visit, 16, FTW_PHYS);
     }
     if (!scan.n) {
-        rzb_result_verdict(r, RZB_SKIPPED, "no headers found under %s", RZ_SOURCE_DIR);
+        rzb_result_verdict(r, RZB_SKIPPED, "no headers found under %s", tree);
         free(scan.tests);
         return;
     }

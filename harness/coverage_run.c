@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build_info.h"
 #include "engine/core/file.h"
 #include "harness/cmake_build.h"
 #include "harness/subprocess.h"
@@ -28,21 +27,13 @@ static void read_failed(const char *dir, char *out, size_t cap) {
 }
 
 /* gcovr over every source folder of the tree (tests/ and build folders left out). */
-static cJSON *gcovr_report(const char *dir, char *why, size_t cap) {
+static cJSON *gcovr_report(const char *tree, const char *dir, char *why, size_t cap) {
     char json[4200], filter[4200];
     snprintf(json, sizeof json, "%s/coverage.json", dir);
-    snprintf(filter, sizeof filter, "%s/(engine|backends|harness|server|cli|claims)/",
-             RZ_SOURCE_DIR);
-    char *argv[] = {"gcovr",
-                    "-r",
-                    RZ_SOURCE_DIR,
-                    (char *)dir,
-                    "--filter",
-                    filter,
-                    "--gcov-ignore-parse-errors",
-                    "--json",
-                    json,
-                    NULL};
+    snprintf(filter, sizeof filter, "%s/(engine|backends|harness|server|cli|claims)/", tree);
+    char *argv[] = {
+        "gcovr",  "-r", (char *)tree, (char *)dir, "--filter", filter, "--gcov-ignore-parse-errors",
+        "--json", json, NULL};
     uint64_t ns;
     char out[2048];
     if (rzb_time_process(argv, &ns, out, sizeof out) != 0) {
@@ -62,7 +53,7 @@ static cJSON *gcovr_report(const char *dir, char *why, size_t cap) {
     return root;
 }
 
-static void run_once(const rzb_context *ctx, rzb_coverage *c) {
+static void run_once(const rzb_context *ctx, const char *tree, rzb_coverage *c) {
     char dir[4096];
     if (!rzb_scratch_dir("coverage", dir, sizeof dir)) {
         snprintf(c->why, sizeof c->why, "cannot create a scratch directory");
@@ -75,7 +66,7 @@ static void run_once(const rzb_context *ctx, rzb_coverage *c) {
         "-DCMAKE_BUILD_TYPE=Debug", "-DCMAKE_C_FLAGS=--coverage -fprofile-update=atomic", NULL};
     static const char *const targets[] = {"all", NULL};
     char why[1024];
-    if (!rzb_cmake_build(dir, options, targets, why, sizeof why)) {
+    if (!rzb_cmake_build_from(tree, dir, options, targets, why, sizeof why)) {
         snprintf(c->why, sizeof c->why, "coverage build failed: %s", why);
         rzb_scratch_remove(dir);
         return;
@@ -89,17 +80,18 @@ static void run_once(const rzb_context *ctx, rzb_coverage *c) {
     char *ctest[] = {"ctest", "--test-dir", dir, NULL};
     c->tests_rc = rzb_run_logged(ctest, log);
     read_failed(dir, c->failed, sizeof c->failed);
-    c->report = gcovr_report(dir, c->why, sizeof c->why);
+    c->report = gcovr_report(tree, dir, c->why, sizeof c->why);
     c->ok = c->report != NULL;
     rzb_scratch_remove(dir);
 }
 
 const rzb_coverage *rzb_coverage_run(const rzb_context *ctx) {
-    static rzb_coverage c;
-    static bool done;
-    if (!done) run_once(ctx, &c);
-    done = true;
-    return &c;
+    static rzb_coverage c[2]; /* the real tree's, the smoke tree's */
+    static bool done[2];
+    const int k = ctx->smoke;
+    if (!done[k]) run_once(ctx, rzb_build_source(ctx->smoke), &c[k]);
+    done[k] = true;
+    return &c[k];
 }
 
 static const cJSON *files(const rzb_coverage *c) {

@@ -2,6 +2,7 @@
  * --coverage, then gcovr's JSON report of it (files[]: file, lines[], functions[] with their
  * execution counts). Claims T1 (which public functions the suite calls) and T2 (line coverage)
  * both read it: the first call in a process builds and runs, later calls return the same result.
+ * A smoke context runs the smoke tree of rzb_build_source instead (a few seconds).
  * rzb_coverage_lines: covered and total code lines of the files under a folder of the report
  * (e.g. "engine/"; "" for all). rzb_coverage_calls: the calls the suite made to a function,
  * summed over the report's files; -1 when no file defines it. */
