@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "claims/workloads/llama_decode.h"
+#include "claims/workloads/run_memory.h"
 #include "harness/claim.h"
 #include "harness/llama_bench.h"
 #include "harness/llama_tools.h"
@@ -138,6 +139,30 @@ static void report_file(rzb_result *r, file_run *fr, double gbs) {
         roof_ms);
 }
 
+/* Peak RSS at llama-bench's decode context (-p 0 -n N -d 128: N_PROMPT + N positions): `rz run`
+ * as a child against the llama-bench process of the last decode test; reported, not judged. */
+static void report_memory(const rzb_context *ctx, rzb_result *r, const file_run *fr, int threads) {
+    const int n_ctx = N_PROMPT + ctx->iterations;
+    rzb_run_memory_figures m;
+    char why[1024];
+    if (!rzb_run_memory(ctx->rz_bin, fr->f->path, n_ctx, ctx->iterations, threads, &m, why,
+                        sizeof why)) {
+        rzb_result_note(r, "%s: no peak RSS for rz: %s", fr->f->label, why);
+        return;
+    }
+    const double rz_mib = m.peak_rss_kib / 1024.0;
+    const double ll_mib = fr->last_decode.peak_rss_kib / 1024.0;
+    metric(r, fr->f, "rz peak RSS", rz_mib, "MiB");
+    if (fr->last_decode.peak_rss_kib > 0) {
+        metric(r, fr->f, "llama.cpp peak RSS", ll_mib, "MiB");
+        metric(r, fr->f, "peak RSS rz / llama.cpp", rz_mib / ll_mib, "x");
+    }
+    rzb_result_note(
+        r,
+        "%s: peak RSS at a %d-position context: rz run %.1f MiB (%d prompt tokens, %d generated; rz's own report %.1f MiB), llama-bench's decode test process %.1f MiB (its warm-up and repetitions included); both the peak resident set of the child process alone, by GNU time",
+        fr->f->label, n_ctx, rz_mib, m.prompt_tokens, ctx->iterations, m.self_mib, ll_mib);
+}
+
 static bool locate(const rzb_context *ctx, model_file *f, char *why, size_t cap) {
     if (!f->like) return rzb_model_find(ctx, "smollm2", f->path, sizeof f->path, why, cap);
     return rzb_model_synth(ctx, f->like, f->type, f->path, sizeof f->path, why, cap);
@@ -158,6 +183,7 @@ static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const 
     bool ok = sample(&fr, why, sizeof why);
     if (ok && first) note_llama_bench(r, &fr);
     if (ok) report_file(r, &fr, gbs);
+    if (ok) report_memory(ctx, r, &fr, threads);
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
     rzb_decode_close(&fr.d);
     return ok;
@@ -223,7 +249,7 @@ const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
         "llama.cpp's own llama-bench, built natively from the same source as llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same -t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json) and one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json), alternating with rz in ABBA order; llama-bench's defaults otherwise",
     .threshold = "decode time ratio llama.cpp / rz >= 1 for every file",
     .test =
-        "per file and run: rz times its prompt (to the first token) and ITERATIONS decode steps (forward + argmax); llama-bench's samples_ns give the prompt time per sample and, divided by n_gen, the decode time per token; per-run medians paired by run, t CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios and % of the bandwidth roofline reported beside, not judged",
+        "per file and run: rz times its prompt (to the first token) and ITERATIONS decode steps (forward + argmax); llama-bench's samples_ns give the prompt time per sample and, divided by n_gen, the decode time per token; per-run medians paired by run, t CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios, % of the bandwidth roofline and peak RSS (rz run against llama-bench's decode process, each the child's own peak resident set by GNU time, at llama-bench's decode context) reported beside, not judged",
     .verdict_rule =
         "one decode comparison per file, one-sided at alpha 0.025 (CI95): SUPPORTED when every file's CI lower bound >= 1; FALSIFIED when any file's upper bound < 1; INCONCLUSIVE otherwise, or by the runner's rules (fewer than 5 runs, per-run ratio CV above 10%, other load on the machine); SKIPPED without llama-bench or a model, or when llama-bench fails, with the reason",
     .default_runs = 5,

@@ -111,6 +111,7 @@ static bool parse_test(const cJSON *test, rzb_llama_bench_test *t, char *why, si
 
 bool rzb_llama_bench_parse(const char *json, rzb_llama_bench_test *t, char *why, size_t cap) {
     memset(t, 0, sizeof *t);
+    t->peak_rss_kib = -1;
     cJSON *root = cJSON_Parse(json);
     bool ok = false;
     if (!root) {
@@ -147,7 +148,7 @@ bool rzb_llama_bench_run(const rzb_llama_bench_args *a, rzb_llama_bench_test *t,
     run_argv v;
     build_argv(a, &v);
     rzb_child c;
-    if (!rzb_child_start(v.argv, NULL, &c, why, cap)) return false;
+    if (!rzb_child_start_rss(v.argv, NULL, &c, why, cap)) return false;
     char cpus[sizeof c.cpus], err_tail[512];
     snprintf(cpus, sizeof cpus, "%s", c.cpus);
     char *out = rzb_child_read_all(&c);
@@ -159,5 +160,6 @@ bool rzb_llama_bench_run(const rzb_llama_bench_args *a, rzb_llama_bench_test *t,
     ok = ok && rzb_llama_bench_parse(out, t, why, cap);
     free(out);
     if (ok) snprintf(t->cpus, sizeof t->cpus, "%s", cpus);
+    if (ok) t->peak_rss_kib = c.peak_rss_kib;
     return ok;
 }

@@ -12,6 +12,8 @@
 
 #include "harness/timer.h"
 
+#define GNU_TIME "/usr/bin/time"
+
 extern char **environ;
 
 static cpu_set_t start_cpus;
@@ -116,6 +118,26 @@ bool rzb_child_start(char *const argv[], const rzb_cpus *cpus, rzb_child *c, cha
     return true;
 }
 
+bool rzb_child_start_rss(char *const argv[], const rzb_cpus *cpus, rzb_child *c, char *err,
+                         size_t cap) {
+    enum { MAX_ARGS = 64 };
+    char path[sizeof c->rss_path] = "/tmp/rzb-rss-XXXXXX";
+    int fd = access(GNU_TIME, X_OK) == 0 ? mkstemp(path) : -1;
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    if (fd < 0 || n + 7 > MAX_ARGS) return rzb_child_start(argv, cpus, c, err, cap);
+    close(fd);
+    char *wrapped[MAX_ARGS] = {GNU_TIME, "-q", "-f", "%M", "-o", path};
+    memcpy(wrapped + 6, argv, (n + 1) * sizeof *argv);
+    if (!rzb_child_start(wrapped, cpus, c, err, cap)) {
+        unlink(path);
+        return false;
+    }
+    snprintf(c->rss_path, sizeof c->rss_path, "%s", path);
+    return true;
+}
+
 const char *rzb_child_read(rzb_child *c) {
     ssize_t n = getline(&c->line, &c->line_cap, c->from);
     if (n <= 0) return NULL;
@@ -142,6 +164,17 @@ const char *rzb_child_ask(rzb_child *c, const char *request) {
     return rzb_child_read(c);
 }
 
+/* The KiB GNU time wrote to path (removed after); -1 when there is none. */
+static long read_peak(const char *path) {
+    if (!path[0]) return -1;
+    long kib = -1;
+    FILE *f = fopen(path, "r");
+    if (f && fscanf(f, "%ld", &kib) != 1) kib = -1;
+    if (f) fclose(f);
+    unlink(path);
+    return kib;
+}
+
 int rzb_child_finish(rzb_child *c, char *stderr_tail, size_t cap) {
     if (c->to) fclose(c->to);
     if (c->from) fclose(c->from);
@@ -160,7 +193,9 @@ int rzb_child_finish(rzb_child *c, char *stderr_tail, size_t cap) {
     }
     fclose(c->errors);
     free(c->line);
+    const long peak = read_peak(c->rss_path);
     memset(c, 0, sizeof *c);
+    c->peak_rss_kib = peak;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -36,11 +36,20 @@ typedef struct {
     FILE *errors;  /* child's stderr, readable after it exits */
     char *line;    /* last line read */
     size_t line_cap;
+    char rss_path[64]; /* rzb_child_start_rss: where GNU time writes the peak */
+    long peak_rss_kib; /* set by rzb_child_finish after rzb_child_start_rss; -1: unknown */
 } rzb_child;
 
 /* Starts argv[0] (searched on PATH) on `cpus` (NULL: every CPU). Returns false and a message in
  * err when it cannot. */
 bool rzb_child_start(char *const argv[], const rzb_cpus *cpus, rzb_child *c, char *err, size_t cap);
+
+/* The same under GNU time (/usr/bin/time, Debian package time), so that rzb_child_finish can give
+ * the child's own peak resident set. The rusage that waiting for a spawned child returns cannot:
+ * Linux carries the spawning process's high-water mark over the child's exec, so every child of
+ * a large rzbench would seem as large. Without GNU time the child starts plainly (peak -1). */
+bool rzb_child_start_rss(char *const argv[], const rzb_cpus *cpus, rzb_child *c, char *err,
+                         size_t cap);
 
 /* Sends one line (a newline is appended) and reads one reply line; NULL at end of file. */
 const char *rzb_child_ask(rzb_child *c, const char *request);
@@ -53,8 +62,8 @@ const char *rzb_child_read(rzb_child *c);
 char *rzb_child_read_all(rzb_child *c);
 
 /* Closes the pipes, waits, and returns the exit status, or 128 + the signal's number when a
- * signal killed it (as a shell reports it). The last
- * `cap` bytes of the child's stderr go into `stderr_tail` when it is non-NULL. */
+ * signal killed it (as a shell reports it). The last `cap` bytes of the child's stderr go into
+ * `stderr_tail` when it is non-NULL. Clears c but for peak_rss_kib (KiB; -1 when unknown). */
 int rzb_child_finish(rzb_child *c, char *stderr_tail, size_t cap);
 
 /* The next two run argv on every CPU. */

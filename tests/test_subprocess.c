@@ -118,6 +118,35 @@ Test(subprocess, read_all_takes_every_byte) {
     cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
 }
 
+/* A child's own peak, not this process's: with 256 MiB resident here, `true` must stay small
+ * (Linux hands a spawning process's high-water mark to its child's rusage). */
+Test(subprocess, the_childs_own_peak_rss_is_kept) {
+    enum { BIG = 256 << 20 };
+    char *ballast = malloc(BIG);
+    cr_assert_not_null(ballast);
+    memset(ballast, 1, BIG);
+    char *small[] = {"true", NULL};
+    char *big[] = {"dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1", "status=none", NULL};
+    char err[256];
+    rzb_child c;
+    cr_assert(rzb_child_start_rss(small, NULL, &c, err, sizeof err), "%s", err);
+    cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
+    const long small_kib = c.peak_rss_kib;
+    cr_assert(rzb_child_start_rss(big, NULL, &c, err, sizeof err), "%s", err);
+    cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
+    cr_expect(small_kib > 0 && small_kib < 32 * 1024, "true: %ld KiB", small_kib);
+    cr_expect(c.peak_rss_kib >= 64 * 1024 && c.peak_rss_kib < 128 * 1024,
+              "dd with a 64 MiB buffer: %ld KiB", c.peak_rss_kib);
+    cr_assert(rzb_child_start(small, NULL, &c, err, sizeof err), "%s", err);
+    cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
+    cr_expect_eq(c.peak_rss_kib, -1, "not measured");
+    cr_assert(rzb_child_start_rss((char *[]){"sh", "-c", "kill -SEGV $$", NULL}, NULL, &c, err,
+                                  sizeof err),
+              "%s", err);
+    cr_expect_eq(rzb_child_finish(&c, NULL, 0), 128 + SIGSEGV, "a signal as a shell reports it");
+    free(ballast);
+}
+
 Test(subprocess, line_protocol_ask_and_read) {
     char *argv[] = {"sh", "-c", "echo ready; while read l; do echo \"got $l\"; done", NULL};
     char err[256];
