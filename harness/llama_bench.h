@@ -31,7 +31,7 @@ typedef struct {
     double token_ms[RZB_LLAMA_BENCH_MAX_SAMPLES];  /* sample_ms[i] / (n_prompt + n_gen) */
     char build_commit[48], cpu_info[128], gpu_info[128], backends[64], model_type[96];
     char cpus[64];     /* the child's Cpus_allowed_list, read back from the kernel ("" if unread) */
-    long peak_rss_kib; /* the llama-bench process's peak resident set (its ru_maxrss; -1 unknown) */
+    long peak_rss_kib; /* the llama-bench process's own peak resident set (GNU time; -1 unknown) */
 } rzb_llama_bench_test;
 
 /* The command line of a run, as a shell would take it. */
