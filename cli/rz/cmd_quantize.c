@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/tensor_progress.h"
 #include "cli/rz/commands.h"
 #include "engine/quantize/quantize.h"
 #include "engine/types/types.h"
@@ -20,12 +21,6 @@ static const char help[] =
     "                (Q4_K and Q5_K are llama-quantize's aliases of Q4_K_M and Q5_K_M)\n"
     "  --pure        every quantizable tensor gets TYPE's base type (llama-quantize --pure)\n"
     "  --threads N   worker threads (default: every CPU this process may use)\n";
-
-static void progress(void *ctx, size_t done, size_t total, const char *name, uint32_t type) {
-    (void)ctx;
-    fprintf(stderr, "\r[%zu/%zu] %-28s %-5s", done, total, name, rz_type_ggml_name(type));
-    if (done == total) fputc('\n', stderr);
-}
 
 int rz_cmd_quantize(int argc, char **argv) {
     const char *pos[3] = {NULL, NULL, NULL};
@@ -60,7 +55,7 @@ int rz_cmd_quantize(int argc, char **argv) {
         fprintf(stderr, "rz quantize: TYPE: unknown type '%s' (see rz quantize --help)\n", pos[2]);
         return 2;
     }
-    if (isatty(2)) o.progress = progress;
+    if (isatty(2)) o.progress = rz_cli_tensor_progress;
     rz_quantize_stats stats;
     rz_error err;
     if (rz_quantize_file(pos[0], pos[1], &o, &stats, &err)) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/tensor_progress.h"
 #include "cli/rz/commands.h"
 #include "engine/core/clock.h"
 #include "engine/synth/synth.h"
@@ -25,12 +26,6 @@ static const char help[] =
     "  -o OUT.gguf    output path (written to a temporary file, renamed when complete)\n"
     "  --seed S       random seed (default 0)\n"
     "  --threads N    worker threads (default: every CPU this process may use)\n";
-
-static void progress(void *ctx, size_t done, size_t total, const char *name, uint32_t type) {
-    (void)ctx;
-    fprintf(stderr, "\r[%zu/%zu] %-28s %-5s", done, total, name, rz_type_ggml_name(type));
-    if (done == total) fputc('\n', stderr);
-}
 
 int rz_cmd_synth(int argc, char **argv) {
     const char *like = NULL, *type = NULL, *out = NULL;
@@ -79,7 +74,7 @@ int rz_cmd_synth(int argc, char **argv) {
         fprintf(stderr, "rz synth: --type: unknown type '%s' (see rz synth --help)\n", type);
         return 2;
     }
-    if (isatty(2)) o.progress = progress;
+    if (isatty(2)) o.progress = rz_cli_tensor_progress;
     double t0 = rz_now_s();
     rz_synth_stats stats;
     rz_error err;
