@@ -1,8 +1,6 @@
 /* APR v1 reader (aprender's model file; layout table in ../shared/README.md).
- * Contract: rz_apr_parse checks the magic, version, every size against the buffer length and the
- * CRC32 before it looks at the payload; on failure the message names the source, the byte offset,
- * the field and what was expected. A parsed rz_apr_file points into the caller's buffer (no copy),
- * so the buffer must outlive it. Only uncompressed files are supported. */
+ * Contract: a parsed rz_apr_file points into the caller's buffer (no copy), so the buffer must
+ * outlive it. Only uncompressed files are supported. */
 #ifndef RZ_FORMATS_APR_H
 #define RZ_FORMATS_APR_H
 
@@ -32,7 +30,10 @@ typedef struct {
     uint32_t crc;
 } rz_apr_file;
 
-/* Parses an APR file image held in buf[0..len). `source` names it in error messages. */
+/* Parses an APR file image held in buf[0..len). `source` names it in error messages. Checks the
+ * magic, version, every size against the buffer length and the CRC32 before it looks at the
+ * payload; on failure the message names the source, the byte offset, the field and what was
+ * expected. */
 rz_status rz_apr_parse(const uint8_t *buf, size_t len, const char *source, rz_apr_file *out,
                        rz_error *err);
 

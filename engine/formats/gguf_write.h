@@ -2,9 +2,8 @@
  * Contract: every add_* deep-copies its key, name and value (tensor data is NOT copied: it must
  * stay valid until the write) and rejects duplicates, unknown types, bad shapes and data sizes
  * that do not match the type, so a written file always parses with rz_gguf_parse. The alignment
- * is general.alignment when added (a uint32 power of two), else 32. rz_gguf_writer_write writes
- * a temporary file beside path and renames it, so path is either the old file or the whole new
- * one. Files without tensors end right after the header (no padding), as ggml writes them. */
+ * is general.alignment when added (a uint32 power of two), else 32. Files without tensors end right
+ * after the header (no padding), as ggml writes them. */
 #ifndef RZ_FORMATS_GGUF_WRITE_H
 #define RZ_FORMATS_GGUF_WRITE_H
 
@@ -45,6 +44,8 @@ rz_status rz_gguf_tensor_data_size(const char *who, const char *name, uint32_t t
                                    uint32_t n_dims, const uint64_t *dims, uint64_t *size,
                                    rz_error *err);
 
+/* Writes a temporary file beside path and renames it, so path is either the old file or the whole
+ * new one. */
 rz_status rz_gguf_writer_write(const rz_gguf_writer *w, const char *path, rz_error *err);
 
 /* The file image in a malloc'd buffer (the caller frees *buf). */
