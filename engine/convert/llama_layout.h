@@ -1,13 +1,5 @@
 /* The llama architecture as llama.cpp reads it from GGUF: hyper-parameter keys and the tensor
- * list with ggml names and shapes. Shared by `rz convert` and `rz synth`.
- * Contract: rz_llama_check rejects zero sizes, heads that do not divide dim, and kv heads that do
- * not divide heads. rz_llama_add_kv adds general.architecture = "llama" and every llama.* key
- * llama.cpp uses (context_length, embedding_length, block_count, feed_forward_length,
- * rope.dimension_count = dim / heads, attention.head_count, attention.head_count_kv,
- * attention.layer_norm_rms_epsilon, rope.freq_base, vocab_size). rz_llama_tensors lists, in
- * file order, token_embd, then per layer attn_norm, attn_q, attn_k, attn_v, attn_output, ffn_norm,
- * ffn_gate, ffn_down, ffn_up, then output_norm and (unless tied) output; dims[0] is the input
- * (contiguous) dimension, as ggml stores a PyTorch (out, in) matrix. */
+ * list with ggml names and shapes. Shared by `rz convert` and `rz synth`. */
 #ifndef RZ_CONVERT_LLAMA_LAYOUT_H
 #define RZ_CONVERT_LLAMA_LAYOUT_H
 
@@ -44,14 +36,22 @@ typedef struct {
     rz_llama_role role;
     int layer; /* -1 outside the blocks */
     uint32_t n_dims;
+    /* dims[0] is the input (contiguous) dimension, as ggml stores a PyTorch (out, in) matrix. */
     uint64_t dims[2];
 } rz_llama_tensor;
 
+/* Rejects zero sizes, heads that do not divide dim, and kv heads that do not divide heads. */
 rz_status rz_llama_check(const rz_llama_hparams *hp, const char *source, rz_error *err);
 
+/* Adds general.architecture = "llama" and every llama.* key llama.cpp uses (context_length,
+ * embedding_length, block_count, feed_forward_length, rope.dimension_count = dim / heads,
+ * attention.head_count, attention.head_count_kv, attention.layer_norm_rms_epsilon,
+ * rope.freq_base, vocab_size). */
 rz_status rz_llama_add_kv(rz_gguf_writer *w, const rz_llama_hparams *hp, rz_error *err);
 
-/* A malloc'd list (*n entries); the caller frees it. */
+/* Lists, in file order, token_embd, then per layer attn_norm, attn_q, attn_k, attn_v, attn_output,
+ * ffn_norm, ffn_gate, ffn_down, ffn_up, then output_norm and (unless tied) output. A malloc'd
+ * list (*n entries); the caller frees it. */
 rz_status rz_llama_tensors(const rz_llama_hparams *hp, rz_llama_tensor **out, size_t *n,
                            rz_error *err);
 
