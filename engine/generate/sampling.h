@@ -1,6 +1,4 @@
-/* rz_sampler: picks the next token from logits. Greedy when temperature <= 0, else llama.cpp's
- * order: keep the top_k most likely (0: all), then the smallest set whose probability reaches
- * top_p (1: all), then divide by the temperature, softmax, and draw.
+/* rz_sampler: picks the next token from logits.
  * Contract: deterministic: the same seed and the same logits give the same tokens, on every
  * machine (a xorshift64* generator seeded through splitmix64). Ties go to the lower id. The
  * sampler owns a candidate buffer for n_vocab tokens, allocated once. */
@@ -35,6 +33,9 @@ typedef struct {
 rz_status rz_sampler_init(const rz_sampler_params *p, int n_vocab, rz_sampler *s, rz_error *err);
 void rz_sampler_deinit(rz_sampler *s);
 
+/* Greedy when temperature <= 0, else llama.cpp's order: keep the top_k most likely (0: all), then
+ * the smallest set whose probability reaches top_p (1: all), then divide by the temperature,
+ * softmax, and draw. */
 int32_t rz_sampler_sample(rz_sampler *s, const float *logits);
 
 /* The index of the largest logit (the first on ties). */
