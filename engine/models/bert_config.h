@@ -3,9 +3,7 @@
  * config.json or from the bert.* metadata llama.cpp's convert_hf_to_gguf.py writes.
  * Contract: every required number is checked positive and consistent (hidden_size divisible by
  * num_attention_heads); a failure names the source and the key. Anything rz does not implement
- * (another model_type, hidden_act or position_embedding_type) is RZ_EUNSUPPORTED naming the key.
- * max_seq is where inputs are truncated: sentence_bert_config.json's max_seq_length when the
- * folder has one, else max_position_embeddings. */
+ * (another model_type, hidden_act or position_embedding_type) is RZ_EUNSUPPORTED naming the key. */
 #ifndef RZ_MODELS_BERT_CONFIG_H
 #define RZ_MODELS_BERT_CONFIG_H
 
@@ -24,8 +22,10 @@ typedef struct {
     int hidden_dim;    /* intermediate_size */
     int max_positions; /* max_position_embeddings */
     int n_types;       /* type_vocab_size */
-    int max_seq;       /* tokens kept per input, [CLS] and [SEP] included */
-    float norm_eps;    /* layer_norm_eps */
+    /* Where inputs are truncated: sentence_bert_config.json's max_seq_length when the folder has
+     * one, else max_position_embeddings. */
+    int max_seq;    /* tokens kept per input, [CLS] and [SEP] included */
+    float norm_eps; /* layer_norm_eps */
     rz_bert_pooling pooling;
 } rz_bert_config;
 

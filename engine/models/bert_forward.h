@@ -2,12 +2,9 @@
  * sentence embedding as sentence-transformers computes it (all-MiniLM-L6-v2: token + position +
  * type-0 embeddings, LayerNorm; per layer bidirectional attention, residual, LayerNorm, exact-erf
  * GELU FFN, residual, LayerNorm; mean over every token, [CLS] and [SEP] included).
- * Contract: rz_bert_state_init sizes every buffer for sequences of up to the model's max_seq
- * tokens. rz_bert_encode takes 1 <= n <= max_seq token ids
- * (each < vocab_size, else RZ_EINVAL) and writes dim floats of unit length to out (all zero if
- * the pooled vector is zero). Weight products go through the state's backend (rz_matmul_mt, F32
- * weights), attention is split by heads over n_threads threads. A state belongs to one caller at
- * a time; any number of states may share one model. */
+ * Contract: weight products go through the state's backend (rz_matmul_mt, F32 weights), attention
+ * is split by heads over n_threads threads. A state belongs to one caller at a time; any number of
+ * states may share one model. */
 #ifndef RZ_MODELS_BERT_FORWARD_H
 #define RZ_MODELS_BERT_FORWARD_H
 
@@ -30,11 +27,14 @@ typedef struct {
     float *scores; /* per thread [n_threads][max_tokens] */
 } rz_bert_state;
 
-/* be NULL: the active backend. n_threads < 1 is taken as 1. */
+/* Sizes every buffer for sequences of up to the model's max_seq tokens. be NULL: the active
+ * backend. n_threads < 1 is taken as 1. */
 rz_status rz_bert_state_init(const rz_bert_config *c, const rz_backend *be, int n_threads,
                              rz_bert_state *s, rz_error *err);
 void rz_bert_state_deinit(rz_bert_state *s);
 
+/* Takes 1 <= n <= max_seq token ids (each < vocab_size, else RZ_EINVAL) and writes dim floats of
+ * unit length to out (all zero if the pooled vector is zero). */
 rz_status rz_bert_encode(const rz_bert_model *m, rz_bert_state *s, const int32_t *tokens, int n,
                          float *out, rz_error *err);
 

@@ -1,9 +1,6 @@
 /* rz_bert_weights: a BERT encoder's tensors as float32 arrays in one allocation, whatever their
  * type in the file (F32, F16, BF16; any type the backend dequantizes, for GGUF).
- * Contract: rz_bert_weights_load asks `fetch` for every tensor by its Hugging Face name (without
- * the optional "bert." prefix) and its GGUF name, with the shape the config implies (rows x cols,
- * cols contiguous; rows 1 for a vector); fetch converts it into dst or fails naming the tensor.
- * Matrices are stored as the files store them: out_features rows of in_features. */
+ * Contract: matrices are stored as the files store them: out_features rows of in_features. */
 #ifndef RZ_MODELS_BERT_WEIGHTS_H
 #define RZ_MODELS_BERT_WEIGHTS_H
 
@@ -31,6 +28,9 @@ typedef struct {
 typedef rz_status (*rz_bert_fetch_fn)(void *ctx, const char *hf_name, const char *gguf_name,
                                       int rows, int cols, float *dst, rz_error *err);
 
+/* Asks `fetch` for every tensor by its Hugging Face name (without the optional "bert." prefix) and
+ * its GGUF name, with the shape the config implies (rows x cols, cols contiguous; rows 1 for a
+ * vector); fetch converts it into dst or fails naming the tensor. */
 rz_status rz_bert_weights_load(const rz_bert_config *c, rz_bert_fetch_fn fetch, void *ctx,
                                rz_bert_weights *w, rz_error *err);
 void rz_bert_weights_free(rz_bert_weights *w);

@@ -1,11 +1,7 @@
 /* rz_llama_config: the hyper-parameters of a llama-family decoder, read from GGUF metadata.
- * Contract: rz_llama_config_read takes every number from the file ({arch}.* keys and the
- * token_embd tensor's shape); where a key is optional and absent it applies llama.cpp's default
- * for that architecture (named in llama_config.c). Supported architectures: "llama" (SwiGLU,
- * RoPE on adjacent pairs) and "gemma3" (GeGLU, scaled embeddings, post-norms, Q/K norms,
- * sliding-window layers with their own RoPE base, RoPE on split halves). Anything else, or a
- * feature rz does not implement (YaRN scaling, per-layer head counts), fails with
- * RZ_EUNSUPPORTED naming the key. */
+ * Supported architectures: "llama" (SwiGLU, RoPE on adjacent pairs) and "gemma3" (GeGLU, scaled
+ * embeddings, post-norms, Q/K norms, sliding-window layers with their own RoPE base, RoPE on split
+ * halves). */
 #ifndef RZ_MODELS_LLAMA_CONFIG_H
 #define RZ_MODELS_LLAMA_CONFIG_H
 
@@ -56,6 +52,10 @@ typedef struct {
     bool has_qk_norm;    /* per-head RMSNorm of Q and K before RoPE (gemma3) */
 } rz_llama_config;
 
+/* Takes every number from the file ({arch}.* keys and the token_embd tensor's shape); where a key
+ * is optional and absent it applies llama.cpp's default for that architecture (named in
+ * llama_config.c). Another architecture, or a feature rz does not implement (YaRN scaling,
+ * per-layer head counts), fails with RZ_EUNSUPPORTED naming the key. */
 rz_status rz_llama_config_read(const rz_gguf *g, rz_llama_config *c, rz_error *err);
 
 /* "llama" or "gemma3". */

@@ -1,15 +1,6 @@
 /* The llama-family forward pass over an F16 (default, as llama.cpp's) or F32 KV cache, a batch
  * of tokens at a time.
- * Contract: rz_llama_state_init sizes every buffer for the model's config, a context of n_ctx
- * positions (1 <= n_ctx) and batches of n_batch = min(n_ctx, RZ_LLAMA_BATCH) tokens
- * (rz_llama_state_init_batched: min(n_ctx, n_batch), n_batch >= 1), with an F16 KV cache
- * (rz_llama_state_init_kv: kv_type RZ_TYPE_F16 or RZ_TYPE_F32); nothing is allocated
- * afterwards. rz_llama_forward_batch runs n tokens (1 <= n <= n_batch) at positions
- * pos0..pos0+n-1 (pos0 + n <= n_ctx; positions 0..pos0-1 must already be in the cache); with
- * logits NULL it leaves the last token's vocab_size logits in s->logits, otherwise it writes every
- * token's logits to logits[t * vocab_size]. rz_llama_forward is a batch of one token;
- * rz_llama_forward_prompt runs any number of tokens in batches and leaves the last one's logits.
- * Weight products go through the state's backend (one token: rz_matvec_mt; several:
+ * Contract: weight products go through the state's backend (one token: rz_matvec_mt; several:
  * rz_matmul_mt, which reads each weight byte once per batch), attention through
  * rz_llama_attend; both split over n_threads threads. The logits of a token do not depend on
  * how its prompt was batched nor on the thread count: they are bit-identical. A state belongs to
@@ -48,7 +39,11 @@ typedef struct {
     void *value_cache; /* [n_layers][n_ctx][n_kv_heads * head_dim_v] of kv_type */
 } rz_llama_state;
 
-/* be NULL: the active backend. n_threads < 1 is taken as 1. */
+/* rz_llama_state_init sizes every buffer for the model's config, a context of n_ctx positions
+ * (1 <= n_ctx) and batches of n_batch = min(n_ctx, RZ_LLAMA_BATCH) tokens
+ * (rz_llama_state_init_batched: min(n_ctx, n_batch), n_batch >= 1), with an F16 KV cache
+ * (rz_llama_state_init_kv: kv_type RZ_TYPE_F16 or RZ_TYPE_F32); nothing is allocated
+ * afterwards. be NULL: the active backend. n_threads < 1 is taken as 1. */
 rz_status rz_llama_state_init(const rz_llama_config *c, int n_ctx, const rz_backend *be,
                               int n_threads, rz_llama_state *s, rz_error *err);
 rz_status rz_llama_state_init_batched(const rz_llama_config *c, int n_ctx, int n_batch,
@@ -61,12 +56,17 @@ rz_status rz_llama_state_init_kv(const rz_llama_config *c, int n_ctx, int n_batc
 size_t rz_llama_kv_bytes(const rz_llama_config *c, int n_ctx, uint32_t kv_type);
 void rz_llama_state_deinit(rz_llama_state *s);
 
+/* A batch of one token. */
 rz_status rz_llama_forward(const rz_llama_model *m, rz_llama_state *s, int32_t token, int pos,
                            rz_error *err);
 
+/* Runs n tokens (1 <= n <= n_batch) at positions pos0..pos0+n-1 (pos0 + n <= n_ctx; positions
+ * 0..pos0-1 must already be in the cache); with logits NULL it leaves the last token's vocab_size
+ * logits in s->logits, otherwise it writes every token's logits to logits[t * vocab_size]. */
 rz_status rz_llama_forward_batch(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens,
                                  int n, int pos0, float *logits, rz_error *err);
 
+/* Runs any number of tokens in batches and leaves the last one's logits. */
 rz_status rz_llama_forward_prompt(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens,
                                   int n, int pos0, rz_error *err);
 

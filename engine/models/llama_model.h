@@ -1,8 +1,6 @@
 /* rz_llama_model: an open GGUF file with its config and bound weights, the read-only half of a
  * llama-family decoder (the mutable half is rz_llama_state in llama_forward.h).
- * Contract: rz_llama_model_open maps the file, reads the config and binds the weights; on
- * failure nothing stays open. rz_llama_model_from_gguf takes ownership of an already parsed g
- * (also on failure). A model is read-only after opening: several states may share it. */
+ * Contract: a model is read-only after opening: several states may share it. */
 #ifndef RZ_MODELS_LLAMA_MODEL_H
 #define RZ_MODELS_LLAMA_MODEL_H
 
@@ -17,7 +15,9 @@ typedef struct {
     rz_llama_weights weights;
 } rz_llama_model;
 
+/* Maps the file, reads the config and binds the weights; on failure nothing stays open. */
 rz_status rz_llama_model_open(const char *path, rz_llama_model *m, rz_error *err);
+/* Takes ownership of an already parsed g (also on failure). */
 rz_status rz_llama_model_from_gguf(rz_gguf *g, rz_llama_model *m, rz_error *err);
 void rz_llama_model_close(rz_llama_model *m);
 

@@ -1,10 +1,6 @@
 /* rz_llama_weights: pointers to a llama-family model's tensors inside an open GGUF (zero copy).
- * Contract: rz_llama_weights_bind checks every tensor the config implies: present, 2-D matrices
- * of shape [cols, rows] as GGUF stores them (cols contiguous, a whole number of the type's
- * blocks, a type rz can dequantize), norm vectors F32 of the expected length. A failure names
- * the tensor, its type or shape, and what was expected. output.weight is optional: without it
- * the output projection is token_embd.weight (tied embeddings). The weights borrow the GGUF's
- * memory, so the GGUF must stay open while they are used. */
+ * Contract: the weights borrow the GGUF's memory, so the GGUF must stay open while they are
+ * used. */
 #ifndef RZ_MODELS_LLAMA_WEIGHTS_H
 #define RZ_MODELS_LLAMA_WEIGHTS_H
 
@@ -45,6 +41,11 @@ typedef struct {
     rz_llama_layer *layers;     /* n_layers, owned */
 } rz_llama_weights;
 
+/* Checks every tensor the config implies: present, 2-D matrices of shape [cols, rows] as GGUF
+ * stores them (cols contiguous, a whole number of the type's blocks, a type rz can dequantize),
+ * norm vectors F32 of the expected length. A failure names the tensor, its type or shape, and
+ * what was expected. output.weight is optional: without it the output projection is
+ * token_embd.weight (tied embeddings). */
 rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_llama_weights *w,
                                 rz_error *err);
 void rz_llama_weights_free(rz_llama_weights *w);

@@ -1,8 +1,4 @@
-/* Logistic regression (aprender LogisticRegression, APR model type 0x0002).
- * Contract: rz_logreg_load reads and validates an APR file and decodes its bincode payload
- * (1-byte Some tag, u64 n, n x f32 weights, f32 intercept, f32 learning rate, u64 max_iter, f32
- * tol); errors name the file offset of the offending field. Prediction is p = sigmoid(w.x + b)
- * through the active backend's dot kernel; the class is p >= 0.5. */
+/* Logistic regression (aprender LogisticRegression, APR model type 0x0002). */
 #ifndef RZ_MODELS_LOGREG_H
 #define RZ_MODELS_LOGREG_H
 
@@ -25,7 +21,9 @@ typedef struct {
 rz_status rz_logreg_from_apr(const rz_apr_file *apr, const char *source, rz_logreg *out,
                              rz_error *err);
 
-/* Reads, validates and decodes an APR file. */
+/* Reads and validates an APR file and decodes its bincode payload (1-byte Some tag, u64 n, n x f32
+ * weights, f32 intercept, f32 learning rate, u64 max_iter, f32 tol); errors name the file offset
+ * of the offending field. */
 rz_status rz_logreg_load(const char *path, rz_logreg *out, rz_error *err);
 
 void rz_logreg_free(rz_logreg *m);
@@ -33,9 +31,10 @@ void rz_logreg_free(rz_logreg *m);
 /* Probability of class 1 for x[0..n_features), using kernel table `be`. */
 float rz_logreg_predict_with(const rz_logreg *m, const rz_backend *be, const float *x);
 
-/* Same, with the active backend. */
+/* Same, with the active backend: p = sigmoid(w.x + b) through its dot kernel. */
 float rz_logreg_predict(const rz_logreg *m, const float *x);
 
+/* The class is p >= 0.5. */
 static inline int rz_logreg_class(float p) {
     return p >= 0.5f;
 }
