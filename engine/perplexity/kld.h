@@ -1,14 +1,5 @@
 /* Comparing a model's logits at one position with the base record (kld_base.h), and the
- * statistics llama.cpp's --kl-divergence prints.
- * Contract: rz_kld_token fills one rz_kld_point: with P the base and Q this model,
- *   kld = sum over the base's top_k tokens t of p_t (log p_t - log q_t)
- *         + p_rest (log p_rest - log q_rest),
- * where p_rest = 1 - sum p_t and q_rest = 1 - sum q_t over the same tokens (Q's own mass outside
- * the base's top_k); by the log-sum inequality this is <= the full KLD and equals it when the
- * base's tail is one token or carries no mass. dp = q(next) - p(next); same_top = Q's argmax is
- * the base's. rz_kld_acc keeps every point (sizes grow as needed) so percentiles are exact;
- * rz_kld_summarize computes means with standard errors, percentiles by linear interpolation
- * between order statistics, and the correlation of per-token ln p under both models. */
+ * statistics llama.cpp's --kl-divergence prints. */
 #ifndef RZ_PERPLEXITY_KLD_H
 #define RZ_PERPLEXITY_KLD_H
 
@@ -19,14 +10,20 @@
 #include "engine/perplexity/kld_base.h"
 
 typedef struct {
-    double kld, dp, logp_base, logp_q;
-    int same_top;
+    double kld, dp, logp_base, logp_q; /* dp = q(next) - p(next) */
+    int same_top;                      /* Q's argmax is the base's */
 } rz_kld_point;
 
-/* scratch: n_vocab doubles. */
+/* Fills one rz_kld_point: with P the base and Q this model,
+ *   kld = sum over the base's top_k tokens t of p_t (log p_t - log q_t)
+ *         + p_rest (log p_rest - log q_rest),
+ * where p_rest = 1 - sum p_t and q_rest = 1 - sum q_t over the same tokens (Q's own mass outside
+ * the base's top_k); by the log-sum inequality this is <= the full KLD and equals it when the
+ * base's tail is one token or carries no mass. scratch: n_vocab doubles. */
 rz_kld_point rz_kld_token(const rz_kld_base *b, int64_t i, const float *logits, int32_t next,
                           double *scratch);
 
+/* rz_kld_acc keeps every point (sizes grow as needed) so percentiles are exact. */
 typedef struct {
     rz_kld_point *p;
     size_t n, cap;
@@ -53,7 +50,9 @@ typedef struct {
     double same_top, same_top_err; /* fractions in [0, 1] */
 } rz_kld_summary;
 
-/* Needs a->n >= 2 (RZ_EINVAL otherwise); RZ_ENOMEM when a scratch copy cannot be made. */
+/* Computes means with standard errors, percentiles by linear interpolation between order
+ * statistics, and the correlation of per-token ln p under both models. Needs a->n >= 2
+ * (RZ_EINVAL otherwise); RZ_ENOMEM when a scratch copy cannot be made. */
 rz_status rz_kld_summarize(const rz_kld_acc *a, rz_kld_summary *s, rz_error *err);
 
 #endif

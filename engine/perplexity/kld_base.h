@@ -1,8 +1,7 @@
 /* rz_kld_base: what a KL-divergence run keeps of the base model, per scored position: the
  * log-probability of the actual next token and the top_k most likely tokens with their
  * log-probabilities (exact, float32), plus the chunk tokens that were evaluated.
- * Contract: rz_kld_base_init sizes the arrays for a plan; rz_kld_base_record stores position i
- * (0 <= i < n_positions, chunk-major) from one row of logits. A KLD computed from this record
+ * Contract: a KLD computed from this record
  * is exact over the top_k tokens and lumps the rest of the vocabulary into one bin, so it is a
  * lower bound of the full KLD that differs from it only by how Q redistributes the base's tail
  * mass among tokens outside the top_k (see kld.h). */
@@ -27,11 +26,12 @@ typedef struct {
 
 int64_t rz_kld_base_positions(const rz_kld_base *b);
 
-/* top_k in 1..n_vocab. */
+/* Sizes the arrays for a plan. top_k in 1..n_vocab. */
 rz_status rz_kld_base_init(int n_ctx, int n_vocab, int n_chunks, int top_k, rz_kld_base *b,
                            rz_error *err);
 void rz_kld_base_deinit(rz_kld_base *b);
 
+/* Stores position i (0 <= i < n_positions, chunk-major) from one row of logits. */
 void rz_kld_base_record(rz_kld_base *b, int64_t i, const float *logits, int32_t next);
 
 /* The plan a base was recorded with (its own tokens, BOS already placed). */
