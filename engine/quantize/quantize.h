@@ -1,11 +1,5 @@
 /* `rz quantize`: re-encode a GGUF model's tensors with llama-quantize's per-tensor choices.
- * Contract: every key/value of the input is copied except general.file_type and
- * general.quantization_version, which are set to the spec's LLAMA_FTYPE and 2; tensors keep
- * their order, names and shapes; each gets rz_quant_choose's type (the layer count is
- * ARCH.block_count, else one more than the highest blk.N; has_output is whether output.weight
- * exists); a tensor whose type does not change is copied byte for byte, any other is decoded
- * with its type's to_float and encoded with the new type's from_float. Fails naming the tensor
- * when its type cannot be decoded. The output is streamed (peak memory: about one tensor). */
+ * Contract: the output is streamed (peak memory: about one tensor). */
 #ifndef RZ_QUANTIZE_QUANTIZE_H
 #define RZ_QUANTIZE_QUANTIZE_H
 
@@ -30,6 +24,13 @@ typedef struct {
     size_t per_type[64];          /* tensors written per ggml type id */
 } rz_quantize_stats;
 
+/* Every key/value of the input is copied except general.file_type and
+ * general.quantization_version, which are set to the spec's LLAMA_FTYPE and 2; tensors keep their
+ * order, names and shapes; each gets rz_quant_choose's type (the layer count is ARCH.block_count,
+ * else one more than the highest blk.N; has_output is whether output.weight exists); a tensor
+ * whose type does not change is copied byte for byte, any other is decoded with its type's
+ * to_float and encoded with the new type's from_float. Fails naming the tensor when its type
+ * cannot be decoded. */
 rz_status rz_quantize_file(const char *in, const char *out, const rz_quantize_options *o,
                            rz_quantize_stats *stats, rz_error *err);
 

@@ -1,7 +1,5 @@
 /* Counter-based random numbers for synthetic weights: every value is a pure function of
- * (seed, tensor, row, column), so output does not depend on threads or order.
- * rz_rng_normal is an Irwin-Hall approximation (sum of four uniforms, rescaled to unit variance):
- * bell-shaped, mean 0, variance 1, bounded by +-2*sqrt(3). */
+ * (seed, tensor, row, column), so output does not depend on threads or order. */
 #ifndef RZ_SYNTH_RNG_H
 #define RZ_SYNTH_RNG_H
 
@@ -28,6 +26,8 @@ static inline uint64_t rz_rng_next(uint64_t *state) {
     return x ^ (x >> 31);
 }
 
+/* An Irwin-Hall approximation (sum of four uniforms, rescaled to unit variance): bell-shaped,
+ * mean 0, variance 1, bounded by +-2*sqrt(3). */
 static inline float rz_rng_normal(uint64_t *state) {
     uint64_t r = rz_rng_next(state);
     uint32_t sum = (uint32_t)(r & 0xffff) + (uint32_t)((r >> 16) & 0xffff) +
