@@ -1,11 +1,7 @@
 /* rz_tok_vocab: a tokenizer vocabulary as llama.cpp loads it from GGUF metadata (tokens, scores,
  * token types, merges, special ids, add_bos/add_eos/add_space_prefix, pre-tokenizer), with the
  * lookups the tokenizers need (text -> id, merge pair -> rank, special-token trie).
- * Contract: rz_tok_vocab_build copies everything it keeps (the spec may be freed afterwards) and
- * applies llama.cpp's defaults and fix-ups: per-model default special ids, out-of-range ids
- * dropped, empty token texts renamed "[EMPTY_<id>]", duplicate texts rejected, end-of-generation
- * tokens detected by text and marked control. A built vocab is read-only: tokenizing with it from
- * several threads at once is safe. */
+ * Contract: a built vocab is read-only: tokenizing with it from several threads at once is safe. */
 #ifndef RZ_TOKENIZER_VOCAB_H
 #define RZ_TOKENIZER_VOCAB_H
 
@@ -105,6 +101,10 @@ typedef struct {
     uint32_t n_eog;
 } rz_tok_vocab;
 
+/* Copies everything it keeps (the spec may be freed afterwards) and applies llama.cpp's defaults
+ * and fix-ups: per-model default special ids, out-of-range ids dropped, empty token texts renamed
+ * "[EMPTY_<id>]", duplicate texts rejected, end-of-generation tokens detected by text and marked
+ * control. */
 rz_status rz_tok_vocab_build(const rz_tok_spec *spec, rz_tok_vocab *v, rz_error *err);
 void rz_tok_vocab_free(rz_tok_vocab *v);
 
