@@ -19,6 +19,7 @@
 #include "harness/models.h"
 #include "harness/probe_threads.h"
 #include "harness/timer.h"
+#include "harness/why.h"
 
 enum { N_CTX = 512, TOKEN = 1, N_FILES = 2 };
 #define MAX_RESIDENT 0.05 /* a cold sample needs at most this fraction of pages resident */
@@ -136,10 +137,8 @@ static bool rz_samples(file_run *fr, stage st, bool cold, int run, int count, rz
         rz_error err;
         if (cold) make_cold(fr);
         double ms = rz_sample(fr, st, &err);
-        if (ms < 0) {
-            snprintf(fr->why, sizeof fr->why, "rz cannot load %s: %s", fr->f->path, err.msg);
-            return false;
-        }
+        if (ms < 0)
+            return rzb_why_rz(fr->why, sizeof fr->why, &err, "rz cannot load %s", fr->f->path);
         if (count > 0) rzb_series_push(s, run, ms);
     }
     return true;

@@ -11,6 +11,7 @@
 #include "engine/tokenizer/gguf_vocab.h"
 #include "harness/claim.h"
 #include "harness/models.h"
+#include "harness/why.h"
 
 enum { N_QUANTS = 5, CTX = 512, THREADS = 2 };
 
@@ -56,15 +57,12 @@ static bool evaluate(const rzb_context *ctx, rzb_result *r, const char *path, co
     rz_llama_model m;
     rz_llama_state s;
     rz_error err;
-    if (rz_llama_model_open(path, &m, &err)) {
-        snprintf(why, cap, "%s", err.msg);
-        return false;
-    }
+    if (rz_llama_model_open(path, &m, &err)) return rzb_why_rz(why, cap, &err, NULL);
     rz_status st = rz_llama_state_init(&m.config, CTX, NULL, THREADS, &s, &err);
     progress_ctx pc = {ctx, label};
     job->model = &m, job->state = &s, job->on_chunk = on_chunk, job->on_chunk_ctx = &pc;
     if (!st) st = rz_ppl_run(job, out, &err);
-    if (st) snprintf(why, cap, "%s: %s", label, err.msg);
+    if (st) rzb_why_rz(why, cap, &err, "%s", label);
     rz_llama_state_deinit(&s);
     rz_llama_model_close(&m);
     if (st) return false;
@@ -89,10 +87,7 @@ static bool run_base(const rzb_context *ctx, rzb_result *r, const char *f16, con
     rz_error err;
     unsigned char *data;
     size_t len;
-    if (rz_tok_vocab_load(f16, &v, &err)) {
-        snprintf(why, cap, "%s", err.msg);
-        return false;
-    }
+    if (rz_tok_vocab_load(f16, &v, &err)) return rzb_why_rz(why, cap, &err, NULL);
     rz_ppl_job job = {.record = base};
     rz_status st = rz_file_read_all(text, &data, &len, &err);
     if (!st) {
@@ -105,8 +100,7 @@ static bool run_base(const rzb_context *ctx, rzb_result *r, const char *f16, con
     rz_tok_vocab_free(&v);
     if (st) {
         rz_tok_ids_free(&ids);
-        snprintf(why, cap, "%s", err.msg);
-        return false;
+        return rzb_why_rz(why, cap, &err, NULL);
     }
     job.tokens = ids.ids;
     bool ok = evaluate(ctx, r, f16, "F16", &job, out, why, cap);
@@ -129,7 +123,7 @@ static bool run_quant(const rzb_context *ctx, rzb_result *r, const char *path, c
     }
     *d = paired_delta(q.nll, f16->nll, q.n_scored);
     bool ok = rz_kld_summarize(&acc, &k, &err) == RZ_OK;
-    if (!ok) snprintf(why, cap, "%s", err.msg);
+    if (!ok) rzb_why_rz(why, cap, &err, NULL);
     char name[80];
     snprintf(name, sizeof name, "%s PPL delta vs F16", label);
     rzb_result_metric(r, name, d->delta, "%");

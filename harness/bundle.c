@@ -16,6 +16,7 @@
 #include "harness/atomic_file.h"
 #include "harness/data.h"
 #include "harness/history.h"
+#include "harness/why.h"
 
 static const char *const report_suffixes[] = {"json", "html", "summary.csv", "verdicts.csv",
                                               "samples.csv"};
@@ -205,10 +206,8 @@ static bool read_reports(const char *path, const rzb_bundle_run *run, rzb_bundle
         snprintf(report, sizeof report, "%s/%s.%s", run->report_dir, run->name, report_suffixes[i]);
         snprintf(files[i].name, sizeof files[i].name, "reports/%s.%s", run->name,
                  report_suffixes[i]);
-        if (rz_file_read_all(report, &files[i].data, &files[i].len, &e) != RZ_OK) {
-            snprintf(err, cap, "%s: cannot read the report to bundle: %s", path, e.msg);
-            return false;
-        }
+        if (rz_file_read_all(report, &files[i].data, &files[i].len, &e) != RZ_OK)
+            return rzb_why_rz(err, cap, &e, "%s: cannot read the report to bundle", path);
     }
     return true;
 }

@@ -10,6 +10,7 @@
 #include "harness/atomic_file.h"
 #include "harness/data.h"
 #include "harness/subprocess.h"
+#include "harness/why.h"
 
 /* mkdir -p */
 static bool make_dirs(const char *dir, char *why, size_t cap) {
@@ -75,10 +76,7 @@ static bool make_apr(const char *path, FILE *log, char *why, size_t cap) {
     unsigned char *data;
     size_t len;
     rz_error err;
-    if (rz_file_read_all(src, &data, &len, &err)) {
-        snprintf(why, cap, "%s", err.msg);
-        return false;
-    }
+    if (rz_file_read_all(src, &data, &len, &err)) return rzb_why_rz(why, cap, &err, NULL);
     bool ok = write_atomic(path, data, len, why, cap);
     free(data);
     if (ok) unlink(skipped);

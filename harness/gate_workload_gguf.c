@@ -5,6 +5,7 @@
 
 #include "engine/formats/gguf.h"
 #include "harness/gate_workloads.h"
+#include "harness/why.h"
 
 typedef struct {
     char path[4096];
@@ -34,10 +35,7 @@ static bool sample_gguf(void *state, char *why, size_t cap) {
     for (int i = 0; i < s->units; i++) {
         rz_gguf g;
         rz_error err;
-        if (rz_gguf_open(s->path, &g, &err)) {
-            snprintf(why, cap, "%s", err.msg);
-            return false;
-        }
+        if (rz_gguf_open(s->path, &g, &err)) return rzb_why_rz(why, cap, &err, NULL);
         rz_gguf_close(&g);
     }
     return true;

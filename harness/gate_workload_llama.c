@@ -9,6 +9,7 @@
 #include "claims/workloads/llama_decode.h"
 #include "engine/generate/sampling.h"
 #include "harness/gate_workloads.h"
+#include "harness/why.h"
 
 enum { DECODE_PROMPT = 4 };
 
@@ -50,7 +51,7 @@ static rzb_gw_status open_decode(void **state, const rzb_gw_env *e, int units, i
     rz_error err;
     if (rz_llama_forward_prompt(&s->d.model, &s->d.state, s->d.prompt + 1, DECODE_PROMPT - 1, 1,
                                 &err)) {
-        snprintf(why, cap, "rz forward on the prompt: %s", err.msg);
+        rzb_why_rz(why, cap, &err, "rz forward on the prompt");
         close_llama(s);
         return RZB_GW_FAILED;
     }
@@ -65,10 +66,8 @@ static bool sample_decode(void *state, char *why, size_t cap) {
     llama_state *s = state;
     rz_error err;
     for (int i = 0; i < s->units; i++) {
-        if (rz_llama_forward(&s->d.model, &s->d.state, s->next, s->pos++, &err)) {
-            snprintf(why, cap, "rz forward at position %d: %s", s->pos - 1, err.msg);
-            return false;
-        }
+        if (rz_llama_forward(&s->d.model, &s->d.state, s->next, s->pos++, &err))
+            return rzb_why_rz(why, cap, &err, "rz forward at position %d", s->pos - 1);
         s->next = rz_argmax(s->d.state.logits, s->d.model.config.vocab_size);
     }
     return true;
@@ -90,8 +89,7 @@ static bool sample_prompt(void *state, char *why, size_t cap) {
     rz_error err;
     if (!rz_llama_forward_prompt(&s->d.model, &s->d.state, s->d.prompt, s->units, 0, &err))
         return true;
-    snprintf(why, cap, "rz forward on the prompt: %s", err.msg);
-    return false;
+    return rzb_why_rz(why, cap, &err, "rz forward on the prompt");
 }
 
 const rzb_gw rzb_gw_decode = {

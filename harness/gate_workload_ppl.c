@@ -9,6 +9,7 @@
 #include "engine/perplexity/perplexity.h"
 #include "engine/tokenizer/gguf_vocab.h"
 #include "harness/gate_workloads.h"
+#include "harness/why.h"
 
 typedef struct {
     rz_llama_model model;
@@ -60,7 +61,7 @@ static rzb_gw_status open_ppl(void **state, const rzb_gw_env *e, int units, int 
     if (!st)
         st = rz_llama_state_init(&s->model.config, units + 1, NULL, e->threads, &s->state, &err);
     if (st) {
-        snprintf(why, cap, "%s", err.msg);
+        rzb_why_rz(why, cap, &err, NULL);
         close_ppl(s);
         return RZB_GW_FAILED;
     }
@@ -75,10 +76,7 @@ static bool sample_ppl(void *state, char *why, size_t cap) {
     ppl_state *s = state;
     rz_ppl_result r;
     rz_error err;
-    if (rz_ppl_run(&s->job, &r, &err)) {
-        snprintf(why, cap, "rz perplexity: %s", err.msg);
-        return false;
-    }
+    if (rz_ppl_run(&s->job, &r, &err)) return rzb_why_rz(why, cap, &err, "rz perplexity");
     rz_ppl_result_free(&r);
     return true;
 }

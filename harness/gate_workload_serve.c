@@ -16,6 +16,7 @@
 #include "harness/gate_workloads.h"
 #include "harness/http_probe.h"
 #include "harness/subprocess.h"
+#include "harness/why.h"
 
 enum { MAX_WRAPPER = 12 };
 
@@ -108,8 +109,8 @@ static bool start_server(serve_state *s, const rzb_gw_env *e, const char *model,
 }
 
 static rzb_gw_status open_serve(void **state, const rzb_gw_env *e, const char *fixture, int units,
-                                char *(*request)(const char *model, size_t *len), char *why,
-                                size_t cap) {
+                                char *(*request)(const char *model, size_t *len, rz_error *err),
+                                char *why, size_t cap) {
     char model[4096];
     rzb_gw_status st = rzb_gw_fixture(e, fixture, model, sizeof model, why, cap);
     if (st) return st;
@@ -120,8 +121,9 @@ static rzb_gw_status open_serve(void **state, const rzb_gw_env *e, const char *f
     }
     s->conn.fd = -1;
     s->units = units;
-    s->request = request(model, &s->request_len);
-    if (!s->request) snprintf(why, cap, "cannot build the request for %s", model);
+    rz_error err;
+    s->request = request(model, &s->request_len, &err);
+    if (!s->request) rzb_why_rz(why, cap, &err, "cannot build the request for %s", model);
     if (!s->request || !start_server(s, e, model, strstr(fixture, ".gguf") != NULL, why, cap)) {
         close_serve(s);
         return RZB_GW_FAILED;
@@ -148,18 +150,19 @@ static pid_t server_pid(void *state) {
     return ((serve_state *)state)->child.pid;
 }
 
-static char *health_request(const char *model, size_t *len) {
+static char *health_request(const char *model, size_t *len, rz_error *err) {
     (void)model;
     static const char text[] = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     *len = sizeof text - 1;
-    return strdup(text);
+    char *req = strdup(text);
+    if (!req) rz_fail(err, RZ_ENOMEM, "out of memory");
+    return req;
 }
 
 /* POST /v1/predict with P1's input x[j] = (j % 256) / 255 for every feature of the model. */
-static char *predict_request(const char *model, size_t *len) {
+static char *predict_request(const char *model, size_t *len, rz_error *err) {
     rz_logreg m;
-    rz_error err;
-    if (rz_logreg_load(model, &m, &err)) return NULL;
+    if (rz_logreg_load(model, &m, err)) return NULL;
     const size_t n = m.n_features, cap = 256 + 16 * n;
     float *x = malloc(n * sizeof *x);
     char *body = malloc(cap), *req = malloc(cap + 256);
@@ -179,8 +182,10 @@ static char *predict_request(const char *model, size_t *len) {
     free(x);
     free(body);
     rz_logreg_free(&m);
-    if (!used) free(req);
-    return used ? req : NULL;
+    if (used) return req;
+    free(req);
+    rz_fail(err, RZ_ENOMEM, "out of memory");
+    return NULL;
 }
 
 static rzb_gw_status open_health(void **state, const rzb_gw_env *e, int units, int samples,

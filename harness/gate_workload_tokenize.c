@@ -7,6 +7,7 @@
 #include "engine/tokenizer/gguf_vocab.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "harness/gate_workloads.h"
+#include "harness/why.h"
 
 typedef struct {
     rz_tok_vocab vocab;
@@ -34,7 +35,7 @@ static rzb_gw_status open_tokenize(void **state, const rzb_gw_env *e, int units,
     rz_error err = {"out of memory"};
     if (!s || rz_file_read_all(text, &s->text, &s->len, &err) ||
         rz_tok_vocab_load(model, &s->vocab, &err)) {
-        snprintf(why, cap, "%s", err.msg);
+        rzb_why_rz(why, cap, &err, NULL);
         if (s) free(s->text);
         free(s);
         return RZB_GW_FAILED;
@@ -57,8 +58,7 @@ static bool sample_tokenize(void *state, char *why, size_t cap) {
     if (!rz_tok_tokenize(&s->vocab, (const char *)s->text, s->len, RZ_TOK_ADD_SPECIAL, &s->ids,
                          &err))
         return true;
-    snprintf(why, cap, "rz tokenize: %s", err.msg);
-    return false;
+    return rzb_why_rz(why, cap, &err, "rz tokenize");
 }
 
 const rzb_gw rzb_gw_tokenize = {

@@ -8,6 +8,7 @@
 #include "harness/probe_threads.h"
 #include "harness/stats.h"
 #include "harness/timer.h"
+#include "harness/why.h"
 
 enum { MIN_ARRAY_BYTES = 16 << 20 };
 
@@ -77,10 +78,8 @@ bool rzb_probe_bandwidth(int n_threads, size_t array_bytes, int reps, rzb_bandwi
     triad_job j = {.scalar = 3.0};
     rz_pool *pool = NULL;
     rz_error err;
-    if (n_threads > 1 && rz_pool_new(n_threads, &pool, &err)) {
-        snprintf(why, cap, "%s", err.msg);
-        return false;
-    }
+    if (n_threads > 1 && rz_pool_new(n_threads, &pool, &err))
+        return rzb_why_rz(why, cap, &err, NULL);
     double *gbs = calloc((size_t)reps, sizeof *gbs);
     size_t bytes = array_bytes;
     if (!gbs || !allocate(&j, &bytes)) {

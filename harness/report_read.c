@@ -9,6 +9,7 @@
 
 #include "engine/core/file.h"
 #include "harness/stats.h"
+#include "harness/why.h"
 
 /* The metric of a unit: "time" for ns, us, ms and s; "instructions"; else the unit itself. */
 static const char *rzb_metric_of_unit(const char *unit) {
@@ -113,10 +114,7 @@ bool rzb_report_read(const char *path, rzb_read_report *out, char *why, size_t c
     unsigned char *data;
     size_t len;
     rz_error err;
-    if (rz_file_read_all(path, &data, &len, &err)) {
-        snprintf(why, cap, "%s", err.msg);
-        return false;
-    }
+    if (rz_file_read_all(path, &data, &len, &err)) return rzb_why_rz(why, cap, &err, NULL);
     const char *text = (const char *)data, *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root) {

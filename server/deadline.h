@@ -14,12 +14,12 @@
 #define RZ_SERVER_DEADLINE_H
 
 #include <microhttpd.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "engine/core/status.h"
+#include "server/ticker.h"
 
 typedef struct rz_srv_conn rz_srv_conn;
 
@@ -31,12 +31,9 @@ struct rz_srv_conn {
 };
 
 typedef struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
+    rz_srv_ticker watchdog; /* its mu is the registry's lock */
     rz_srv_conn *head;
     uint64_t limit_ns;
-    bool stopping, started;
-    pthread_t thread;
     atomic_uint_fast64_t *cut; /* counts the connections closed by the deadline */
 } rz_srv_deadline;
 

@@ -7,19 +7,15 @@
 #ifndef RZ_SERVER_KEEPALIVE_H
 #define RZ_SERVER_KEEPALIVE_H
 
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine/core/status.h"
 #include "server/job.h"
+#include "server/ticker.h"
 
 typedef struct {
     uint64_t interval_ns;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t thread;
-    bool running, stopping;
+    rz_srv_ticker ticker; /* its mu guards jobs */
     rz_srv_job **jobs;
     size_t n, cap;
 } rz_srv_keepalive;

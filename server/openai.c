@@ -225,80 +225,97 @@ static rz_status event(rz_srv_job *j, cJSON *root, rz_error *err) {
     return st;
 }
 
-/* The text of token id: its raw bytes and the same made valid UTF-8. */
-static void token_text(const rz_srv_job *j, int32_t id, rz_tok_bytes *raw, rz_tok_bytes *text) {
-    rz_error err;
+/* The text of token id into raw (its bytes) and text (the same made valid UTF-8), both
+ * NUL-terminated; empty for an id the vocabulary lacks. Fails only when out of memory. */
+static rz_status token_text(const rz_srv_job *j, int32_t id, rz_tok_bytes *raw, rz_tok_bytes *text,
+                            rz_error *err) {
     rz_srv_utf8 u = {0};
     raw->len = text->len = 0;
-    if (!rz_tok_piece(j->vocab, id, false, 0, raw, &err))
-        rz_srv_utf8_clean(&u, raw->data ? raw->data : "", raw->len, true, text, &err);
-    rz_tok_bytes_append(text, "", 0, &err); /* terminated, also when empty */
+    rz_status st = rz_tok_piece(j->vocab, id, false, 0, raw, err);
+    if (st == RZ_EINVAL) {
+        raw->len = 0;
+        st = RZ_OK;
+    } else if (!st) {
+        st = rz_srv_utf8_clean(&u, raw->data ? raw->data : "", raw->len, true, text, err);
+    }
+    if (!st) st = rz_tok_bytes_append(text, "", 0, err); /* terminated, also when empty */
+    return st;
 }
 
-/* Chat: {"token", "logprob", "bytes": [...]} of one token. */
-static cJSON *chat_token(const rz_srv_job *j, rz_srv_logprob lp, rz_tok_bytes *raw,
-                         rz_tok_bytes *text) {
-    token_text(j, lp.id, raw, text);
-    cJSON *t = cJSON_CreateObject(), *bytes = cJSON_CreateArray();
-    cJSON_AddStringToObject(t, "token", text->data);
-    cJSON_AddNumberToObject(t, "logprob", lp.logprob);
+/* Chat: {"token", "logprob", "bytes": [...]} of one token, appended to array and, when t is
+ * non-NULL, stored in *t. */
+static rz_status chat_token(const rz_srv_job *j, rz_srv_logprob lp, rz_tok_bytes *raw,
+                            rz_tok_bytes *text, cJSON *array, cJSON **t, rz_error *err) {
+    rz_status st = token_text(j, lp.id, raw, text, err);
+    if (st) return st;
+    cJSON *o = cJSON_CreateObject(), *bytes = cJSON_CreateArray();
+    cJSON_AddItemToArray(array, o);
+    cJSON_AddStringToObject(o, "token", text->data);
+    cJSON_AddNumberToObject(o, "logprob", lp.logprob);
     for (size_t i = 0; i < raw->len; i++)
         cJSON_AddItemToArray(bytes, cJSON_CreateNumber((unsigned char)raw->data[i]));
-    cJSON_AddItemToObject(t, "bytes", bytes);
-    return t;
+    cJSON_AddItemToObject(o, "bytes", bytes);
+    if (t) *t = o;
+    return RZ_OK;
 }
 
-/* Chat: {"content": [{token..., "top_logprobs": [{token...}]}]} of entries [a, b). */
-static cJSON *chat_logprobs(const rz_srv_job *j, size_t a, size_t b) {
+/* Chat: {"content": [{token..., "top_logprobs": [{token...}]}]} of entries [a, b), into root. */
+static rz_status chat_logprobs(const rz_srv_job *j, size_t a, size_t b, cJSON *root,
+                               rz_error *err) {
     rz_tok_bytes raw = {0}, text = {0};
-    cJSON *root = cJSON_CreateObject(), *content = cJSON_AddArrayToObject(root, "content");
-    for (size_t i = a; i < b; i++) {
+    cJSON *content = cJSON_AddArrayToObject(root, "content"), *t;
+    rz_status st = RZ_OK;
+    for (size_t i = a; i < b && !st; i++) {
         const rz_srv_logprob_entry *e = &j->lp[i];
-        cJSON *t = chat_token(j, e->token, &raw, &text);
+        st = chat_token(j, e->token, &raw, &text, content, &t, err);
+        if (st) break;
         cJSON *top = cJSON_AddArrayToObject(t, "top_logprobs");
-        for (int k = 0; k < e->n_top; k++)
-            cJSON_AddItemToArray(top, chat_token(j, e->top[k], &raw, &text));
-        cJSON_AddItemToArray(content, t);
+        for (int k = 0; k < e->n_top && !st; k++)
+            st = chat_token(j, e->top[k], &raw, &text, top, NULL, err);
     }
     rz_tok_bytes_free(&raw);
     rz_tok_bytes_free(&text);
-    return root;
+    return st;
 }
 
 /* Completions (OpenAI's legacy shape): {"tokens", "token_logprobs", "top_logprobs": [{token:
- * logprob}], "text_offset"} of entries [a, b). */
-static cJSON *completion_logprobs(const rz_srv_job *j, size_t a, size_t b) {
+ * logprob}], "text_offset"} of entries [a, b), into root. */
+static rz_status completion_logprobs(const rz_srv_job *j, size_t a, size_t b, cJSON *root,
+                                     rz_error *err) {
     rz_tok_bytes raw = {0}, text = {0};
-    cJSON *root = cJSON_CreateObject(), *tokens = cJSON_AddArrayToObject(root, "tokens");
+    cJSON *tokens = cJSON_AddArrayToObject(root, "tokens");
     cJSON *lps = cJSON_AddArrayToObject(root, "token_logprobs");
     cJSON *tops = cJSON_AddArrayToObject(root, "top_logprobs");
     cJSON *offsets = cJSON_AddArrayToObject(root, "text_offset");
-    for (size_t i = a; i < b; i++) {
+    rz_status st = RZ_OK;
+    for (size_t i = a; i < b && !st; i++) {
         const rz_srv_logprob_entry *e = &j->lp[i];
-        token_text(j, e->token.id, &raw, &text);
+        st = token_text(j, e->token.id, &raw, &text, err);
+        if (st) break;
         cJSON_AddItemToArray(tokens, cJSON_CreateString(text.data));
         cJSON_AddItemToArray(lps, cJSON_CreateNumber(e->token.logprob));
         cJSON_AddItemToArray(offsets, cJSON_CreateNumber((double)e->offset));
         cJSON *top = cJSON_CreateObject();
-        for (int k = 0; k < e->n_top; k++) {
-            token_text(j, e->top[k].id, &raw, &text);
-            cJSON_AddNumberToObject(top, text.data, e->top[k].logprob);
-        }
         cJSON_AddItemToArray(tops, top);
+        for (int k = 0; k < e->n_top && !st; k++) {
+            st = token_text(j, e->top[k].id, &raw, &text, err);
+            if (!st) cJSON_AddNumberToObject(top, text.data, e->top[k].logprob);
+        }
     }
     rz_tok_bytes_free(&raw);
     rz_tok_bytes_free(&text);
-    return root;
+    return st;
 }
 
 /* The choice's "logprobs" for entries [a, b): null when none were asked for. */
-static void add_logprobs(const rz_srv_job *j, cJSON *c, size_t a, size_t b) {
-    if (j->logprobs < 0)
+static rz_status add_logprobs(const rz_srv_job *j, cJSON *c, size_t a, size_t b, rz_error *err) {
+    if (j->logprobs < 0) {
         cJSON_AddNullToObject(c, "logprobs");
-    else
-        cJSON_AddItemToObject(c, "logprobs",
-                              j->kind == RZ_JOB_CHAT ? chat_logprobs(j, a, b)
-                                                     : completion_logprobs(j, a, b));
+        return RZ_OK;
+    }
+    cJSON *lp = cJSON_AddObjectToObject(c, "logprobs");
+    return j->kind == RZ_JOB_CHAT ? chat_logprobs(j, a, b, lp, err)
+                                  : completion_logprobs(j, a, b, lp, err);
 }
 
 /* The streaming choice's content: "text" or a chat "delta" (the first one with the role). */
@@ -321,25 +338,30 @@ rz_status rz_srv_openai_chunk(rz_srv_job *j, const char *text, size_t lp_from, s
                               rz_error *err) {
     cJSON *root, *c = envelope(j, stream_object(j), &root);
     stream_content(j, c, text);
-    add_logprobs(j, c, lp_from, lp_to);
+    rz_status st = add_logprobs(j, c, lp_from, lp_to, err);
+    if (st) {
+        cJSON_Delete(root);
+        return st;
+    }
     cJSON_AddNullToObject(c, "finish_reason");
     return event(j, root, err);
 }
 
-static void put_body(rz_srv_job *j, char *text) {
-    rz_error err;
-    if (text) rz_tok_bytes_append(&j->out, text, strlen(text), &err);
+/* Non-streaming: text (malloc'd; NULL when it could not be built) appended as the body, freed. */
+static rz_status put_body(rz_srv_job *j, char *text, rz_error *err) {
+    rz_status st = text ? rz_tok_bytes_append(&j->out, text, strlen(text), err)
+                        : rz_fail(err, RZ_ENOMEM, "out of memory building the response");
     free(text);
+    return st;
 }
 
-static void finish_error(rz_srv_job *j, const rz_error *gen_err) {
-    rz_srv_fault f;
+/* The answer is f: its body and status, or, streaming, its event and "data: [DONE]". A body that
+ * cannot be built leaves the status and no body (rz_srv_reply answers 503 out_of_memory). */
+static void finish_fault(rz_srv_job *j, const rz_srv_fault *f) {
     rz_error err;
-    rz_srv_fail(&f, 500, "generation_failed", "%s", gen_err->msg);
-    char *text = rz_srv_fault_json(&f);
+    char *text = rz_srv_fault_json(f);
     if (!j->stream) {
-        j->http_status = 500;
-        put_body(j, text);
+        if (!put_body(j, text, &err)) j->http_status = f->status;
         return;
     }
     if (text) rz_srv_sse_data(&j->out, text, &err);
@@ -347,24 +369,21 @@ static void finish_error(rz_srv_job *j, const rz_error *gen_err) {
     rz_srv_sse_done(&j->out, &err);
 }
 
-void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err) {
-    if (gen_err) {
-        finish_error(j, gen_err);
-        return;
-    }
-    const char *reason = j->stop_hit || j->stats.stopped ? "stop" : "length";
+static void finish_stream(rz_srv_job *j, const char *reason) {
+    rz_error err;
+    cJSON *root, *c = envelope(j, stream_object(j), &root);
+    stream_content(j, c, j->kind == RZ_JOB_CHAT ? NULL : "");
+    cJSON_AddNullToObject(c, "logprobs");
+    cJSON_AddStringToObject(c, "finish_reason", reason);
+    usage(j, root);
+    event(j, root, &err);
+    rz_srv_sse_done(&j->out, &err);
+}
+
+/* The whole body; without the memory to build it, a 500 out_of_memory. */
+static void finish_body(rz_srv_job *j, const char *reason) {
     rz_error err;
     cJSON *root, *c;
-    if (j->stream) {
-        c = envelope(j, stream_object(j), &root);
-        stream_content(j, c, j->kind == RZ_JOB_CHAT ? NULL : "");
-        cJSON_AddNullToObject(c, "logprobs");
-        cJSON_AddStringToObject(c, "finish_reason", reason);
-        usage(j, root);
-        event(j, root, &err);
-        rz_srv_sse_done(&j->out, &err);
-        return;
-    }
     const char *text = j->text.data ? j->text.data : "";
     if (j->kind == RZ_JOB_CHAT) {
         c = envelope(j, "chat.completion", &root);
@@ -375,9 +394,27 @@ void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err) {
         c = envelope(j, "text_completion", &root);
         cJSON_AddStringToObject(c, "text", text);
     }
-    add_logprobs(j, c, 0, j->lp_released);
+    rz_status st = add_logprobs(j, c, 0, j->lp_released, &err);
     cJSON_AddStringToObject(c, "finish_reason", reason);
     usage(j, root);
-    put_body(j, cJSON_PrintUnformatted(root));
+    if (!st) st = put_body(j, cJSON_PrintUnformatted(root), &err);
     cJSON_Delete(root);
+    if (!st) return;
+    rz_srv_fault f;
+    rz_srv_fail(&f, 500, "out_of_memory", "%s", err.msg);
+    finish_fault(j, &f);
+}
+
+void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err) {
+    rz_srv_fault f;
+    if (gen_err) {
+        rz_srv_fail(&f, 500, "generation_failed", "%s", gen_err->msg);
+        finish_fault(j, &f);
+        return;
+    }
+    const char *reason = j->stop_hit || j->stats.stopped ? "stop" : "length";
+    if (j->stream)
+        finish_stream(j, reason);
+    else
+        finish_body(j, reason);
 }

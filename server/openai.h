@@ -22,13 +22,15 @@ rz_srv_job *rz_srv_openai_parse(const char *body, size_t len, rz_srv_job_kind ki
                                 const rz_srv_model *m, int n_ctx, rz_srv_fault *f);
 
 /* Streaming: appends one event carrying text (valid UTF-8) and the logprobs entries
- * j->lp[lp_from..lp_to) to j->out. */
+ * j->lp[lp_from..lp_to) to j->out; out of memory, appends nothing and fails. */
 rz_status rz_srv_openai_chunk(rz_srv_job *j, const char *text, size_t lp_from, size_t lp_to,
                               rz_error *err);
 
 /* The end: streaming, the last event (finish reason and usage, or the error) and "data: [DONE]";
- * otherwise the whole body (status 200, or 500 with gen_err's message) in j->out. The finish
- * reason is "stop" after a stop string or an end-of-generation token, else "length". */
+ * otherwise the whole body in j->out: status 200, or 500 with gen_err's message, or 500
+ * out_of_memory when the body cannot be built (and no body at all when even that cannot, which
+ * rz_srv_reply answers with 503). The finish reason is "stop" after a stop string or an
+ * end-of-generation token, else "length". */
 void rz_srv_openai_finish(rz_srv_job *j, const rz_error *gen_err);
 
 #endif

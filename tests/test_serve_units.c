@@ -30,6 +30,7 @@
 #include "server/predict_input.h"
 #include "server/reply.h"
 #include "server/sse.h"
+#include "server/ticker.h"
 #include "server/utf8.h"
 #include "server/workers.h"
 #include "tests/support/http_client.h"
@@ -458,7 +459,7 @@ Test(serve_units, deadline_registry) {
     atomic_uint_fast64_t cut = 0;
     rz_error err;
     cr_assert_eq(rz_srv_deadline_start(&d, 30.0, &cut, &err), RZ_OK, "%s", err.msg);
-    cr_expect(d.started);
+    cr_expect(d.watchdog.running);
     cr_expect_eq(d.limit_ns, 30000000000ull);
     rz_srv_conn *e = calloc(1, sizeof *e);
     cr_assert(e != NULL);
@@ -468,8 +469,44 @@ Test(serve_units, deadline_registry) {
     cr_expect_null(ctx, "the closed connection is forgotten");
     cr_expect_null(d.head);
     rz_srv_deadline_stop(&d);
-    cr_expect(!d.started);
+    cr_expect(!d.watchdog.running);
     cr_expect_eq(cut, 0);
+}
+
+static void count_tick(void *arg) {
+    atomic_fetch_add((atomic_int *)arg, 1);
+}
+
+Test(serve_units, ticker_ticks_until_stopped) {
+    rz_srv_ticker t = {0};
+    rz_srv_ticker_stop(&t); /* a zeroed ticker: nothing to stop */
+    atomic_int ticks = 0;
+    rz_error err;
+    cr_assert_eq(rz_srv_ticker_start(&t, 1000000u, count_tick, &ticks, "test", &err), RZ_OK, "%s",
+                 err.msg);
+    const uint64_t give_up = rz_now_ns() + 10000000000u;
+    while (atomic_load(&ticks) < 3 && rz_now_ns() < give_up)
+        usleep(1000);
+    rz_srv_ticker_stop(&t);
+    const int seen = atomic_load(&ticks);
+    cr_expect_geq(seen, 3, "a tick every millisecond");
+    cr_expect(!t.running);
+    usleep(10000);
+    cr_expect_eq(atomic_load(&ticks), seen, "no tick after stop");
+}
+
+Test(serve_units, ticker_ticks_at_once_and_stop_wakes_it) {
+    rz_srv_ticker t;
+    atomic_int ticks = 0;
+    rz_error err;
+    cr_assert_eq(rz_srv_ticker_start(&t, 60000000000u, count_tick, &ticks, "test", &err), RZ_OK,
+                 "%s", err.msg);
+    const uint64_t t0 = rz_now_ns(), give_up = t0 + 10000000000u;
+    while (atomic_load(&ticks) < 1 && rz_now_ns() < give_up)
+        usleep(1000);
+    rz_srv_ticker_stop(&t);
+    cr_expect_eq(atomic_load(&ticks), 1, "the first tick comes at start, the next a minute later");
+    cr_expect_lt(rz_now_ns() - t0, 5000000000u, "stop does not wait out the tick");
 }
 
 static const char *tiny_model(void) {

@@ -135,9 +135,8 @@ static rz_status state(rz_cuda_llama *g, rz_error *err) {
 rz_status rz_cuda_llama_new(const rz_llama_model *m, int n_ctx, int n_batch, rz_cuda_llama **out,
                             rz_error *err) {
     *out = NULL;
-    char why[256];
-    if (!rz_cuda_available(why, sizeof why)) return rz_fail(err, RZ_EUNSUPPORTED, "%s", why);
-    rz_status st = check_config(&m->config, n_ctx, n_batch, err);
+    rz_status st = rzc_need_device(err);
+    if (!st) st = check_config(&m->config, n_ctx, n_batch, err);
     if (st) return st;
     rz_cuda_llama *g = calloc(1, sizeof *g);
     if (g) g->layers = calloc((size_t)m->config.n_layers, sizeof *g->layers);

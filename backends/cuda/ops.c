@@ -55,13 +55,8 @@ static rz_status finish(scratch *s, rz_error *err) {
     return rzc_status(err, s->e, s->what);
 }
 
-static rz_status have_device(rz_error *err) {
-    char why[256];
-    return rz_cuda_available(why, sizeof why) ? RZ_OK : rz_fail(err, RZ_EUNSUPPORTED, "%s", why);
-}
-
 static rz_status ready(uint32_t type, int64_t cols, rz_error *err) {
-    if (have_device(err)) return RZ_EUNSUPPORTED;
+    if (rzc_need_device(err)) return RZ_EUNSUPPORTED;
     if (!rzc_type_supported(type))
         return rz_fail(err, RZ_EUNSUPPORTED, "type %s: no CUDA kernel", rz_type_ggml_name(type));
     uint64_t bytes;
@@ -135,7 +130,7 @@ rz_status rz_cuda_op_get_rows(uint32_t type, const void *w, int64_t rows, int64_
 
 rz_status rz_cuda_op_rmsnorm(float *out, const float *x, const float *w, int dim, int n, float eps,
                              rz_error *err) {
-    rz_status st = have_device(err);
+    rz_status st = rzc_need_device(err);
     if (st) return st;
     scratch s = {0};
     float *dx = dev(&s, x, (size_t)dim * n * sizeof(float));
@@ -147,7 +142,7 @@ rz_status rz_cuda_op_rmsnorm(float *out, const float *x, const float *w, int dim
 
 rz_status rz_cuda_op_rope(float *x, int n_heads, int head_dim, int rope_dims, int pos, float base,
                           float scale, rz_rope_mode mode, rz_error *err) {
-    rz_status st = have_device(err);
+    rz_status st = rzc_need_device(err);
     if (st) return st;
     scratch s = {0};
     const size_t bytes = (size_t)n_heads * head_dim * sizeof(float);
@@ -161,7 +156,7 @@ rz_status rz_cuda_op_rope(float *x, int n_heads, int head_dim, int rope_dims, in
 }
 
 rz_status rz_cuda_op_softmax(float *x, int len, int n, rz_error *err) {
-    rz_status st = have_device(err);
+    rz_status st = rzc_need_device(err);
     if (st) return st;
     scratch s = {0};
     float *dx = dev(&s, x, (size_t)len * n * sizeof(float));
@@ -171,7 +166,7 @@ rz_status rz_cuda_op_softmax(float *x, int len, int n, rz_error *err) {
 }
 
 rz_status rz_cuda_op_glu(float *gate, const float *up, int n, rz_ffn_act act, rz_error *err) {
-    rz_status st = have_device(err);
+    rz_status st = rzc_need_device(err);
     if (st) return st;
     scratch s = {0};
     float *dg = dev(&s, gate, (size_t)n * sizeof(float));
@@ -184,7 +179,7 @@ rz_status rz_cuda_op_glu(float *gate, const float *up, int n, rz_ffn_act act, rz
 rz_status rz_cuda_op_attention(const float *q, const float *k, const float *v, float *out,
                                int n_pos, int n_heads, int n_kv_heads, int head_dim, int head_dim_v,
                                float scale, rz_error *err) {
-    rz_status st = have_device(err);
+    rz_status st = rzc_need_device(err);
     if (st) return st;
     if (n_pos < 1 || n_kv_heads < 1 || n_heads % n_kv_heads)
         return rz_fail(err, RZ_EINVAL, "attention of %d heads over %d kv heads, %d positions",

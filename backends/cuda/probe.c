@@ -13,8 +13,7 @@ bool rz_cuda_available(char *why, size_t cap) {
 }
 
 rz_status rz_cuda_device_info(rz_cuda_device *d, rz_error *err) {
-    char why[256];
-    if (!rz_cuda_available(why, sizeof why)) return rz_fail(err, RZ_EUNSUPPORTED, "%s", why);
+    if (rzc_need_device(err)) return RZ_EUNSUPPORTED;
     return rzc_status(err,
                       rzc_device_props(d->name, sizeof d->name, &d->cc_major, &d->cc_minor,
                                        &d->mem_bytes, &d->nominal_gbps, &d->driver_version,
@@ -23,8 +22,7 @@ rz_status rz_cuda_device_info(rz_cuda_device *d, rz_error *err) {
 }
 
 rz_status rz_cuda_bandwidth(size_t bytes, int reps, double *gbps, rz_error *err) {
-    char why[256];
-    if (!rz_cuda_available(why, sizeof why)) return rz_fail(err, RZ_EUNSUPPORTED, "%s", why);
+    if (rzc_need_device(err)) return RZ_EUNSUPPORTED;
     if (bytes == 0 || reps < 1)
         return rz_fail(err, RZ_EINVAL, "bandwidth probe of %zu bytes x %d: expected > 0", bytes,
                        reps);

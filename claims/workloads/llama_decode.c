@@ -7,6 +7,7 @@
 
 #include "engine/generate/sampling.h"
 #include "harness/timer.h"
+#include "harness/why.h"
 
 static uint64_t matrix_bytes(const rz_llama_matrix *m) {
     return (uint64_t)m->rows * m->row_bytes;
@@ -29,10 +30,8 @@ bool rzb_decode_open(rzb_decode *d, const char *path, int n_threads, int n_promp
                      char *why, size_t cap) {
     memset(d, 0, sizeof *d);
     rz_error err;
-    if (rz_llama_model_open(path, &d->model, &err)) {
-        snprintf(why, cap, "rz cannot load %s: %s", path, err.msg);
-        return false;
-    }
+    if (rz_llama_model_open(path, &d->model, &err))
+        return rzb_why_rz(why, cap, &err, "rz cannot load %s", path);
     struct stat st;
     d->file_bytes = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
     d->weight_bytes_per_token = bytes_per_token(&d->model);
@@ -45,12 +44,13 @@ bool rzb_decode_open(rzb_decode *d, const char *path, int n_threads, int n_promp
         d->prompt[i] = (int32_t)((1 + 7919 * (int64_t)i) % vocab);
     if (!d->prompt || rz_llama_state_init(&d->model.config, n_prompt + n_decode + 1, NULL,
                                           n_threads, &d->state, &err)) {
-        snprintf(why, cap, "rz state for %s: %s", path, d->prompt ? err.msg : "out of memory");
+        if (!d->prompt) rz_fail(&err, RZ_ENOMEM, "out of memory");
+        rzb_why_rz(why, cap, &err, "rz state for %s", path);
         rzb_decode_close(d);
         return false;
     }
     if (rz_llama_forward(&d->model, &d->state, d->prompt[0], 0, &err)) {
-        snprintf(why, cap, "rz forward on %s: %s", path, err.msg);
+        rzb_why_rz(why, cap, &err, "rz forward on %s", path);
         rzb_decode_close(d);
         return false;
     }
@@ -74,7 +74,7 @@ bool rzb_decode_run(rzb_decode *d, double *prompt_ms, double *token_ms, float *l
         next = rz_argmax(d->state.logits, vocab);
         token_ms[k] = (double)(rz_now_ns() - t0) / 1e6;
     }
-    if (st) snprintf(why, cap, "rz forward: %s", err.msg);
+    if (st) rzb_why_rz(why, cap, &err, "rz forward");
     return !st;
 }
 

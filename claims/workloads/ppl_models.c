@@ -11,6 +11,7 @@
 #include "harness/data.h"
 #include "harness/gate_fixtures.h"
 #include "harness/subprocess.h"
+#include "harness/why.h"
 
 enum { SMOKE_TEXT_BYTES = 8192 };
 
@@ -46,8 +47,7 @@ bool rzb_wikitext2_test(const rzb_context *ctx, char *out, size_t cap, char *why
     snprintf(manifest, sizeof manifest, "%s/datasets/manifest.tsv", RZ_SOURCE_DIR);
     rz_error err;
     if (rz_dataset_verify(out, manifest, RZ_WIKITEXT2_TEST, &err) == RZ_OK) return true;
-    snprintf(why, why_cap, "%s", err.msg);
-    return false;
+    return rzb_why_rz(why, why_cap, &err, NULL);
 }
 
 bool rzb_ppl_quantized(const rzb_context *ctx, const char *in, const char *stem, const char *label,
