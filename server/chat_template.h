@@ -7,11 +7,7 @@
  *   Gemma ("<start_of_turn>"):                <start_of_turn>user\nSYSTEM\n\nCONTENT<end_of_turn>\n
  *                                             ... <start_of_turn>model\n  (assistant -> model,
  *                                             the system message joins the first user turn,
- *                                             contents trimmed)
- * Contract: a template with neither marker is RZ_EUNSUPPORTED (the message quotes its start); a
- * model without a template gets Gemma's for a gemma* architecture and ChatML otherwise (llama.cpp's
- * default). Roles are "system", "user" and "assistant"; anything else is RZ_EINVAL. The BOS token
- * is not written: the tokenizer adds it as the vocabulary asks. */
+ *                                             contents trimmed) */
 #ifndef RZ_SERVER_CHAT_TEMPLATE_H
 #define RZ_SERVER_CHAT_TEMPLATE_H
 
@@ -27,13 +23,18 @@ typedef struct {
     const char *content;
 } rz_chat_message;
 
-/* tmpl may be NULL (no template in the model); arch may be NULL. */
+/* The family of tmpl by its markers. tmpl may be NULL (no template in the model); arch may be
+ * NULL. A template with neither marker is RZ_EUNSUPPORTED (the message quotes its start); a model
+ * without a template gets Gemma's for a gemma* architecture and ChatML otherwise (llama.cpp's
+ * default). */
 rz_status rz_chat_detect(const char *tmpl, size_t len, const char *arch, rz_chat_kind *out,
                          rz_error *err);
 
 const char *rz_chat_kind_name(rz_chat_kind k);
 
-/* Appends the prompt for msgs[0..n) followed by the assistant's opening to out. */
+/* Appends the prompt for msgs[0..n) followed by the assistant's opening to out. Roles are
+ * "system", "user" and "assistant"; anything else is RZ_EINVAL. The BOS token is not written: the
+ * tokenizer adds it as the vocabulary asks. */
 rz_status rz_chat_format(rz_chat_kind k, const rz_chat_message *msgs, size_t n, rz_tok_bytes *out,
                          rz_error *err);
 

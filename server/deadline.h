@@ -7,9 +7,7 @@
  * and MHD then closes it.
  * Contract: race-free because MHD sends CLOSED before it closes the socket and both the
  * watchdog's shutdown() and the CLOSED handler hold the registry's lock: a recorded descriptor is
- * always still this connection's. rz_srv_deadline_notify is the MHD_NotifyConnectionCallback
- * (cls: the rz_srv_deadline); _received and _rearm are called from the connection's own thread.
- * stop joins the watchdog; the daemon must be stopped first. */
+ * always still this connection's. */
 #ifndef RZ_SERVER_DEADLINE_H
 #define RZ_SERVER_DEADLINE_H
 
@@ -39,14 +37,18 @@ typedef struct {
 
 rz_status rz_srv_deadline_start(rz_srv_deadline *d, double limit_s, atomic_uint_fast64_t *cut,
                                 rz_error *err);
+/* Joins the watchdog; the daemon must be stopped first. */
 void rz_srv_deadline_stop(rz_srv_deadline *d);
 
+/* The MHD_NotifyConnectionCallback (cls: the rz_srv_deadline). */
 void rz_srv_deadline_notify(void *cls, struct MHD_Connection *c, void **socket_context,
                             enum MHD_ConnectionNotificationCode code);
 
-/* The connection's request is fully received (its deadline no longer applies). */
+/* The connection's request is fully received (its deadline no longer applies). Called from the
+ * connection's own thread. */
 void rz_srv_deadline_received(struct MHD_Connection *c);
-/* The connection's request completed: the next one's deadline starts now. */
+/* The connection's request completed: the next one's deadline starts now. Called from the
+ * connection's own thread. */
 void rz_srv_deadline_rearm(struct MHD_Connection *c);
 
 #endif

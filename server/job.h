@@ -4,12 +4,8 @@
  * its own with rz_srv_job_unref, the last frees it). Everything below `mu` is guarded by mu. The
  * worker appends the response bytes to out (server-sent events when streaming, else the whole
  * JSON body at the end) and, each time, resumes the connection when the HTTP side suspended it
- * waiting for bytes; the HTTP side sets `suspended` and suspends under mu, so no wake-up is lost.
- * Generated text is cleaned to valid UTF-8 (utf8.h), then held back while it could still be the
- * start of a stop string (stop.h); a match ends the text just before the stop string and sets
- * cancel, which is also set when the client goes away and ends the run (rz_generate's flag).
- * With logprobs >= 0 every token's entry (logprobs.h) is kept and released with the text it
- * starts. */
+ * waiting for bytes; the HTTP side sets `suspended` and suspends under mu, so no wake-up is
+ * lost. */
 #ifndef RZ_SERVER_JOB_H
 #define RZ_SERVER_JOB_H
 
@@ -74,7 +70,11 @@ void rz_srv_job_unref(rz_srv_job *j);
 /* Worker side: one sampled token and its raw logits (kept when logprobs were asked for); one
  * generated piece of text; the whole run's end (st, err and stats of rz_generate), which returns
  * whether the run was cancelled because the client went away. Each locks mu and wakes the
- * connection when out grew. */
+ * connection when out grew. Generated text is cleaned to valid UTF-8 (utf8.h), then held back
+ * while it could still be the start of a stop string (stop.h); a match ends the text just before
+ * the stop string and sets cancel, which is also set when the client goes away and ends the run
+ * (rz_generate's flag). With logprobs >= 0 every token's entry (logprobs.h) is kept and released
+ * with the text it starts. */
 void rz_srv_job_token(rz_srv_job *j, int32_t id, const float *logits, int n_vocab);
 void rz_srv_job_piece(rz_srv_job *j, const char *piece, size_t len);
 bool rz_srv_job_finish(rz_srv_job *j, rz_status st, const rz_error *err,

@@ -9,14 +9,7 @@
  * that is not JSON 415, a full queue or a draining server 503 (with Retry-After).
  * Contract: HTTP runs on http_threads epoll threads (keep-alive), over TLS when tls_cert is set;
  * generation requests queue for `parallel` workers, worker i's threads pinned to cores of its
- * own. A request must be received whole within request_timeout_s of its connection's start (or
- * of its previous request's end), else its connection is closed. rz_server_start returns once
- * the socket listens (port 0: the kernel picks one, rz_server_port says which). A stream that
- * waits silent for keepalive_s gets an SSE comment line.
- * rz_server_shutdown closes the listening socket at once (new connects are refused), answers
- * every queued generation 503 and refuses the requests that arrive later on open connections;
- * the running ones go on. rz_server_stop shuts down, waits at most drain_s seconds for the
- * requests in flight, lets the running generations end, then frees everything. */
+ * own. */
 #ifndef RZ_SERVER_SERVER_H
 #define RZ_SERVER_SERVER_H
 
@@ -38,8 +31,10 @@ typedef struct {
     int n_api_keys;
     const char *const *api_key_files; /* one key per line */
     int n_api_key_files;
-    const char *tls_cert, *tls_key;  /* PEM files; both or neither */
-    double request_timeout_s;        /* to receive a request whole; 0: no deadline */
+    const char *tls_cert, *tls_key; /* PEM files; both or neither */
+    /* A request must be received whole within request_timeout_s of its connection's start (or of
+     * its previous request's end), else its connection is closed; 0: no deadline. */
+    double request_timeout_s;
     unsigned max_connections;        /* 0: libmicrohttpd's default */
     unsigned max_connections_per_ip; /* 0: no limit */
     int keepalive_s; /* silence before a waiting stream gets an SSE comment; 0: 15 */
@@ -47,7 +42,9 @@ typedef struct {
 
 typedef struct rz_server rz_server;
 
+/* Returns once the socket listens. */
 rz_status rz_server_start(const rz_server_options *o, rz_server **out, rz_error *err);
+/* The port listened on (with port 0 the kernel picks one). */
 int rz_server_port(const rz_server *s);
 
 /* A one-line description of what is served (model, kind, chat template, context, workers). */
@@ -57,11 +54,16 @@ void rz_server_describe(const rz_server *s, char *out, size_t cap);
  * 0,1,2,3)"); false past the last worker. */
 bool rz_server_placement(const rz_server *s, int i, char *out, size_t cap);
 
+/* Closes the listening socket at once (new connects are refused), answers every queued
+ * generation 503 and refuses the requests that arrive later on open connections; the running
+ * ones go on. */
 void rz_server_shutdown(rz_server *s);
 
 /* Requests received and not yet answered in full. */
 int rz_server_in_flight(const rz_server *s);
 
+/* Shuts down, waits at most drain_s seconds for the requests in flight, lets the running
+ * generations end, then frees everything. */
 void rz_server_stop(rz_server *s, double drain_s);
 
 #endif

@@ -2,8 +2,7 @@
  * stopped; the request deadline and the SSE keep-alive each run one.
  * Contract: fn runs with mu held, and the owner guards the data fn reads by the same mu (it locks
  * t->mu around its own changes). The wait is on a CLOCK_MONOTONIC condition variable, so stop
- * wakes the thread at once; stop joins it and destroys mu. A failed start leaves nothing to stop;
- * stop on a zeroed ticker does nothing. */
+ * wakes the thread at once. */
 #ifndef RZ_SERVER_TICKER_H
 #define RZ_SERVER_TICKER_H
 
@@ -23,9 +22,11 @@ typedef struct {
     bool running, stopping;
 } rz_srv_ticker;
 
-/* Fails (RZ_ENOMEM, "cannot start the WHAT thread") when the thread cannot be created. */
+/* Fails (RZ_ENOMEM, "cannot start the WHAT thread") when the thread cannot be created; a failed
+ * start leaves nothing to stop. */
 rz_status rz_srv_ticker_start(rz_srv_ticker *t, uint64_t tick_ns, void (*fn)(void *arg), void *arg,
                               const char *what, rz_error *err);
+/* Wakes the thread, joins it and destroys mu; on a zeroed ticker does nothing. */
 void rz_srv_ticker_stop(rz_srv_ticker *t);
 
 #endif

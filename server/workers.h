@@ -3,12 +3,7 @@
  * a sampler per request; the model and its vocabulary are shared read-only.
  * Worker i's threads (its own and its pool's) are pinned to n_threads cores of their own: allowed
  * cores [i * n_threads, (i + 1) * n_threads), wrapping around only when the cores run out.
- * Contract: jobs run in arrival order; push refuses (false) when max_queue jobs wait or the
- * workers are shut, and otherwise takes a reference of its own. shut refuses every later push and
- * answers each queued job with a fault (non-streaming: its status and error body; streaming: an
- * error event and "data: [DONE]"), waking its connection; the running jobs go on. join waits for
- * them and joins the workers; free (after join, once no push can come) frees the queue.
- * metrics' queue_depth and busy_workers follow the queue. */
+ * Contract: jobs run in arrival order; metrics' queue_depth and busy_workers follow the queue. */
 #ifndef RZ_SERVER_WORKERS_H
 #define RZ_SERVER_WORKERS_H
 
@@ -45,9 +40,16 @@ struct rz_srv_workers {
 rz_status rz_srv_workers_start(rz_srv_workers *w, const rz_srv_model *m, rz_srv_metrics *metrics,
                                int n_workers, int n_threads, int n_ctx, int max_queue,
                                rz_error *err);
+/* Refuses (false) when max_queue jobs wait or the workers are shut, and otherwise takes a
+ * reference of its own. */
 bool rz_srv_workers_push(rz_srv_workers *w, rz_srv_job *j);
+/* Refuses every later push and answers each queued job with a fault (non-streaming: its status
+ * and error body; streaming: an error event and "data: [DONE]"), waking its connection; the
+ * running jobs go on. */
 void rz_srv_workers_shut(rz_srv_workers *w, const rz_srv_fault *why);
+/* Waits for the running jobs and joins the workers. */
 void rz_srv_workers_join(rz_srv_workers *w);
+/* Frees the queue; after join, once no push can come. */
 void rz_srv_workers_free(rz_srv_workers *w);
 
 /* Where worker i runs, one line ("worker 0: cores 0-1 (CPUs 0,1)"). */
