@@ -2,9 +2,7 @@
  * Contract: a side runs an unchanged workload (rz's P1 predict in H1, anything in tests) and then,
  * for side B, spins on the monotonic clock for delay_ns_per_call ns per call, so B takes a known
  * fraction longer than A. The delay lives here only: nothing in engine/ or backends/ knows about
- * it. rzb_selftest_judge judges one repetition (a miniature claim comparison) exactly as the
- * claims' comparisons are judged, runner's rules included; rzb_selftest_rate_ci gives the exact
- * CI of a rate over repetitions. */
+ * it. */
 #ifndef RZB_WORKLOAD_SELFTEST_DELAY_H
 #define RZB_WORKLOAD_SELFTEST_DELAY_H
 
@@ -42,14 +40,16 @@ typedef struct {
     bool busy;                 /* foreign_cpus above the runner's bound: its load rule applies */
 } rzb_selftest_outcome;
 
-/* Judges r as a claim with one comparison: r->series[0] holds side A's samples and
- * r->series[1] side B's, tagged by run; r has no comparison yet, r->foreign_cpus is the load
- * during the repetition and r->foreign_bound the runner's bound (0: its default). Compares at
- * threshold 1 and one-sided level alpha, judges, then applies the runner's rules (runs, ratio
- * CV, foreign load); r keeps the verdict and its reason. */
+/* Judges one repetition (a miniature claim comparison) exactly as the claims' comparisons are
+ * judged, runner's rules included, r as a claim with one comparison: r->series[0] holds side A's
+ * samples and r->series[1] side B's, tagged by run; r has no comparison yet, r->foreign_cpus is the
+ * load during the repetition and r->foreign_bound the runner's bound (0: its default). Compares at
+ * threshold 1 and one-sided level alpha, judges, then applies the runner's rules (runs, ratio CV,
+ * foreign load); r keeps the verdict and its reason. */
 rzb_selftest_outcome rzb_selftest_judge(rzb_result *r, double alpha);
 
-/* Clopper-Pearson (exact binomial) two-sided CI at `level` of the rate k / n; NaN when n < 1. */
+/* The exact CI of a rate over repetitions: Clopper-Pearson (exact binomial) two-sided CI at `level`
+ * of the rate k / n; NaN when n < 1. */
 void rzb_selftest_rate_ci(int k, int n, double level, double *lo, double *hi);
 
 #endif
