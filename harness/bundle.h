@@ -3,11 +3,9 @@
  * command and argv, claims, options, created_utc, machine, hostname (HOST/NODE in a Slurm task,
  * from SLURMD_NODENAME), isa, gpu, fingerprint, the data files of datasets/manifest.tsv with the
  * sha256 of the file found, and name, bytes and sha256 of every other file) and
- * reports/NAME.{json,html,summary.csv,verdicts.csv,samples.csv}. Contract: writing goes to a
- * temporary file beside the target, then fsync and rename, so an interrupted run leaves a previous
- * bundle intact. rzb_bundle_open reads the whole archive and checks it (a tar, the manifest, a
- * known bundle_version, every listed file present with its size and sha256, no unlisted file); a
- * failure gives false with "PATH: FILE: what was wrong", never a crash, whatever the input. */
+ * reports/NAME.{json,html,summary.csv,verdicts.csv,samples.csv}.
+ * Contract: writing goes to a temporary file beside the target, then fsync and rename, so an
+ * interrupted run leaves a previous bundle intact. */
 #ifndef RZB_BUNDLE_H
 #define RZB_BUNDLE_H
 
@@ -56,6 +54,9 @@ bool rzb_bundle_write(const char *path, const rzb_bundle_run *run, char *err, si
 bool rzb_bundle_pack(const char *path, cJSON *manifest, const rzb_bundle_file *files, size_t n,
                      char *err, size_t cap);
 
+/* Reads the whole archive and checks it (a tar, the manifest, a known bundle_version, every listed
+ * file present with its size and sha256, no unlisted file); a failure gives false with
+ * "PATH: FILE: what was wrong", never a crash, whatever the input. */
 bool rzb_bundle_open(const char *path, rzb_bundle *b, char *err, size_t cap);
 void rzb_bundle_close(rzb_bundle *b);
 

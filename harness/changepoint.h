@@ -1,13 +1,5 @@
 /* rzb_changepoint: where a series of commits stepped up or down, and by how much.
- * Method: binary segmentation over the commit sequence of one workload on one machine, on the log
- * of every value (run medians). In a segment, each split with at least `min_side` commits on
- * each side is a candidate; its Welch t compares the log values before and after. Among the
- * candidates whose step reaches `min_step` the one with the largest |t| is called when its
- * two-sided p, Bonferroni-corrected over all the segment's candidates, stays below alpha; the
- * search then recurses into both sides. Once every split is found, each step is measured against
- * its adjacent segments: exp(mean after - mean before) - 1, with the Welch 95% CI.
- * Contract: pure function over arrays; values are > 0 and every commit has at least one; the
- * output is ordered by position; fewer than 2 * min_side commits give none. */
+ * Contract: pure function over arrays. */
 #ifndef RZB_CHANGEPOINT_H
 #define RZB_CHANGEPOINT_H
 
@@ -28,9 +20,17 @@ typedef struct {
     double p;            /* its two-sided p, Bonferroni-corrected */
 } rzb_changepoint;
 
-/* values holds every commit's values one commit after another; commit i's are
+/* Binary segmentation over the commit sequence of one workload on one machine, on the log of
+ * every value (run medians). In a segment, each split with at least `min_side` commits on each
+ * side is a candidate; its Welch t compares the log values before and after. Among the
+ * candidates whose step reaches `min_step` the one with the largest |t| is called when its
+ * two-sided p, Bonferroni-corrected over all the segment's candidates, stays below alpha; the
+ * search then recurses into both sides. Once every split is found, each step is measured against
+ * its adjacent segments: exp(mean after - mean before) - 1, with the Welch 95% CI.
+ * values holds every commit's values one commit after another; commit i's are
  * values[start[i]] .. values[start[i + 1] - 1] (start has n_commits + 1 entries). Writes up to cap
- * change points to out and returns how many were written. */
+ * change points to out and returns how many were written. Values are > 0 and every commit has at
+ * least one; the output is ordered by position; fewer than 2 * min_side commits give none. */
 size_t rzb_changepoints(const double *values, const size_t *start, size_t n_commits,
                         const rzb_cp_options *opt, rzb_changepoint *out, size_t cap);
 

@@ -1,15 +1,5 @@
 /* rzb_compare: one workload measured twice (OLD and NEW), judged as a change.
- * Contract: the unit of evidence is the run (its median). `ratio` is NEW / OLD of the metric as
- * reported; `worse` is that ratio oriented so that above 1 is worse (times, instructions and bytes
- * as they are; rates such as tokens/s inverted). With margin m the change is:
- *   regression   the CI of `worse` lies above 1 + m;
- *   improvement  it lies below 1 / (1 + m);
- *   equivalent   it lies within [1 / (1 + m), 1 + m]: two one-sided tests (TOST) at alpha;
- *   not worse    its upper bound is at most 1 + m, its lower bound below 1 / (1 + m);
- *   inconclusive otherwise.
- * The CI is at level 1 - 2 alpha (90% at the default alpha 0.05), so each bound is the one-sided
- * test at alpha. A gate passes a workload whose upper bound is at most 1 + m. Counts measured once
- * per side (instructions) have no CI: the change is decided on the ratio itself against m. */
+ * Contract: the unit of evidence is the run (its median). */
 #ifndef RZB_COMPARE_H
 #define RZB_COMPARE_H
 
@@ -20,6 +10,14 @@
 #define RZB_COMPARE_ALPHA 0.05  /* each one-sided test; the CI is 90% */
 #define RZB_INSTRUCTION_MARGIN 0.01
 
+/* With margin m the change is:
+ *   regression   the CI of `worse` lies above 1 + m;
+ *   improvement  it lies below 1 / (1 + m);
+ *   equivalent   it lies within [1 / (1 + m), 1 + m]: two one-sided tests (TOST) at alpha;
+ *   not worse    its upper bound is at most 1 + m, its lower bound below 1 / (1 + m);
+ *   inconclusive otherwise.
+ * Counts measured once per side (instructions) have no CI: the change is decided on the ratio
+ * itself against m. */
 typedef enum {
     RZB_CHANGE_REGRESSION,
     RZB_CHANGE_IMPROVEMENT,
@@ -38,18 +36,23 @@ typedef struct {
     bool paired; /* run k of each side was measured back to back (gate, ABBA) */
     /* filled by rzb_compare_judge */
     double old_value, new_value; /* geometric means of the run medians */
-    double ratio, lo, hi;        /* NEW / OLD with its CI (NaN bounds: no CI) */
+    double ratio, lo, hi; /* NEW / OLD of the metric as reported, with its CI (NaN bounds: no CI) */
+    /* The ratio oriented so that above 1 is worse (times, instructions and bytes as they are;
+     * rates such as tokens/s inverted). */
     double worse, worse_lo, worse_hi;
     size_t runs; /* pairs (paired) or the smaller side's runs */
     double margin, alpha;
     rzb_change change;
-    bool pass; /* not worse than the margin, shown */
+    /* Not worse than the margin, shown: a gate passes a workload whose upper bound is at most
+     * 1 + m. */
+    bool pass;
 } rzb_compare_row;
 
 /* Judges one row at margin m and level alpha: paired rows by the median of the per-run ratios
  * with the sign test's CI (distribution-free: a run whose process lands badly, e.g. a server on
  * a busy core, moves it by one order statistic, not by its size), unpaired ones by Welch's t on
- * the log run medians, single counts by the ratio itself. */
+ * the log run medians, single counts by the ratio itself. The CI is at level 1 - 2 alpha (90% at
+ * the default alpha 0.05), so each bound is the one-sided test at alpha. */
 void rzb_compare_judge(rzb_compare_row *row, double margin, double alpha);
 
 /* "regression", "improvement", "equivalent", "not worse" or "inconclusive". */

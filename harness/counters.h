@@ -1,8 +1,5 @@
 /* rzb_counters: hardware counters (PAPI) around a measured region, with getrusage as the fallback.
- * Contract: rzb_counters_probe initialises PAPI once and says whether the CPU's counters can be
- * read; where they cannot (a VM with no PMU: PAPI reports 0 hardware counters) `status` holds
- * "unavailable: " and PAPI's own reason, and start/stop still record the getrusage deltas
- * (page faults, context switches). Nothing here fails the measurement. */
+ * Contract: nothing here fails the measurement. */
 #ifndef RZB_COUNTERS_H
 #define RZB_COUNTERS_H
 
@@ -21,12 +18,17 @@ typedef struct {
     long ru_start[4];
 } rzb_counters;
 
-/* Returns true when hardware counters are usable; `status` (static text) says why or why not. */
+/* Returns true when hardware counters are usable; `status` (static text) says why or why not.
+ * Initialises PAPI once and says whether the CPU's counters can be read; where they cannot (a VM
+ * with no PMU: PAPI reports 0 hardware counters) `status` holds "unavailable: " and PAPI's own
+ * reason. */
 bool rzb_counters_probe(const char **status);
 
 /* PAPI's library version, e.g. "7.0.0.0". */
 const char *rzb_counters_papi_version(void);
 
+/* Where the CPU's counters cannot be read, start/stop still record the getrusage deltas (page
+ * faults, context switches). */
 void rzb_counters_start(rzb_counters *c);
 void rzb_counters_stop(rzb_counters *c);
 

@@ -1,13 +1,6 @@
 /* rzb_fleet: rzbench's claims across a Slurm cluster, as one job array (`rzbench fleet submit`).
- * Contract: every array task runs, on its node, `rzbench verify --claims LIST --bundle
- * DIR/bundles/JOB_TASK.tar` with the reports in DIR/reports/JOB_TASK, so `rzbench merge` gets
- * one row per task. It uses the submitting build's rzbench when that is newer than every source
- * it is built from, else it builds rz with cmake in DIR/build/NODE (one build per node at a
- * time, under a lock). On exit it leaves DIR/tasks/JOB_TASK.exit: "STATUS SECONDS NODE", the
- * record `fleet status` reads where Slurm keeps no accounting. DIR must be an absolute path that
- * every node sees (a shared file system); Slurm writes the task logs to
- * DIR/logs/JOB_TASK.{out,err}. fleet.json holds what was submitted. Nothing here exits or talks to
- * Slurm (fleet_slurm.h). */
+ * Contract: DIR (the spec's out_dir) must be an absolute path that every node sees (a shared file
+ * system). Nothing here exits or talks to Slurm (fleet_slurm.h). */
 #ifndef RZB_FLEET_H
 #define RZB_FLEET_H
 
@@ -36,10 +29,16 @@ bool rzb_fleet_plain(const char *text);
  * to `stranger` ("" when memory ran out). */
 char *rzb_fleet_exclude(const char *all, const char *chosen, int *n, char stranger[64]);
 
-/* The sbatch script for spec: a malloc'd string, NULL when memory runs out. */
+/* The sbatch script for spec: a malloc'd string, NULL when memory runs out. Every array task
+ * runs, on its node, `rzbench verify --claims LIST --bundle DIR/bundles/JOB_TASK.tar` with the
+ * reports in DIR/reports/JOB_TASK, so `rzbench merge` gets one row per task. It uses the
+ * submitting build's rzbench when that is newer than every source it is built from, else it
+ * builds rz with cmake in DIR/build/NODE (one build per node at a time, under a lock). On exit it
+ * leaves DIR/tasks/JOB_TASK.exit: "STATUS SECONDS NODE", the record `fleet status` reads where
+ * Slurm keeps no accounting. Slurm writes the task logs to DIR/logs/JOB_TASK.{out,err}. */
 char *rzb_fleet_script(const rzb_fleet_spec *spec);
 
-/* What `fleet submit` records in DIR/fleet.json. */
+/* What `fleet submit` records in DIR/fleet.json: what was submitted. */
 typedef struct {
     char job_id[32];
     int tasks;

@@ -1,10 +1,5 @@
 /* rzb_fleet_status: the state of every task of a submitted fleet job (`rzbench fleet status`).
- * Contract: sacct answers first, for every task, finished ones included, where Slurm keeps
- * accounting; for the tasks it does not know (accounting off), squeue gives the pending and
- * running ones and those that ended in the last MinJobAge seconds (300 by default), and
- * DIR/tasks/JOB_TASK.exit, the record each task leaves, the older ones. A task
- * found nowhere is UNKNOWN, and a COMPLETED task without its bundle is failed: a task is never
- * dropped. Nothing here exits. */
+ * Contract: a task is never dropped. Nothing here exits. */
 #ifndef RZB_FLEET_STATUS_H
 #define RZB_FLEET_STATUS_H
 
@@ -41,8 +36,13 @@ bool rzb_fleet_parse_exit(const char *text, rzb_fleet_task *t);
 /* The phase of a Slurm state word: waiting (pending, running, ...), done (COMPLETED) or failed. */
 rzb_task_phase rzb_fleet_phase(const char *state);
 
-/* Fills tasks[0..rec->tasks) for the job rec names; note says where the states came from. A
- * failure (squeue missing, the controller down) comes back with its sentence in why. */
+/* Fills tasks[0..rec->tasks) for the job rec names; note says where the states came from. sacct
+ * answers first, for every task, finished ones included, where Slurm keeps accounting; for the
+ * tasks it does not know (accounting off), squeue gives the pending and running ones and those that
+ * ended in the last MinJobAge seconds (300 by default), and DIR/tasks/JOB_TASK.exit, the record
+ * each task leaves, the older ones. A task found nowhere is UNKNOWN, and a COMPLETED task without
+ * its bundle is failed. A failure (squeue missing, the controller down) comes back with its
+ * sentence in why. */
 rzb_slurm_status rzb_fleet_status(const char *out_dir, const rzb_fleet_record *rec,
                                   rzb_fleet_task *tasks, char *note, size_t note_cap, char *why,
                                   size_t cap);

@@ -1,10 +1,5 @@
 /* rzb_instr: user-mode instruction counts of a measured region, from PAPI or from callgrind.
- * Contract: rzb_instr_papi_find chooses the PAPI event (the PAPI_TOT_INS preset, else the native
- * perf::INSTRUCTIONS) after trying it on this thread, and says in words which and why, or why
- * neither works. A PAPI region counts the calling thread (pid 0) or every thread process `pid`
- * has when the region starts, user mode only. The callgrind side brackets a region of this process
- * with client requests (no-ops when not under valgrind) and reads the total Ir of a callgrind
- * output file. Nothing here prints or exits. */
+ * Contract: nothing here prints or exits. */
 #ifndef RZB_INSTRUCTIONS_H
 #define RZB_INSTRUCTIONS_H
 
@@ -25,10 +20,13 @@ typedef struct {
     int sets[RZB_INSTR_MAX_THREADS];
 } rzb_instr_region;
 
-/* True with p filled when PAPI can count instructions here; false with p->why saying why not. */
+/* True with p filled when PAPI can count instructions here; false with p->why saying why not.
+ * Chooses the PAPI event (the PAPI_TOT_INS preset, else the native perf::INSTRUCTIONS) after
+ * trying it on this thread, and says in words which and why, or why neither works. */
 bool rzb_instr_papi_find(rzb_instr_papi *p);
 
-/* Starts counting p's event on the calling thread (pid 0) or on every thread of pid. */
+/* Starts counting p's event on the calling thread (pid 0) or on every thread process `pid` has
+ * when the region starts, user mode only. */
 bool rzb_instr_papi_start(const rzb_instr_papi *p, pid_t pid, rzb_instr_region *r, char *why,
                           size_t cap);
 
@@ -38,7 +36,8 @@ bool rzb_instr_papi_stop(rzb_instr_region *r, long long *count, char *why, size_
 /* True when this process runs under valgrind. */
 bool rzb_instr_under_valgrind(void);
 
-/* Zeroes callgrind's counts and starts its instrumentation; stops it. */
+/* The callgrind side brackets a region of this process with client requests (no-ops when not
+ * under valgrind): zeroes callgrind's counts and starts its instrumentation; stops it. */
 void rzb_instr_callgrind_start(void);
 void rzb_instr_callgrind_stop(void);
 

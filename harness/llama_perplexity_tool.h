@@ -2,11 +2,8 @@
  * whole processes (llama.cpp's llama-perplexity, `rz perplexity --format json`), and their output
  * read back into one shape, so a claim can check that both did the same work before it compares
  * their times.
- * Contract: rzb_ppl_process_run starts argv on every CPU this process started with (an explicit
- * set, recorded), times it from spawn to reaped exit and keeps its stdout and its stderr's tail;
- * a process that fails or dies by a signal gives false with the reason (the signal named). The
- * parsers read only what the tools print; they return false with a message naming what is
- * missing, never a half-filled figure as if it were whole. */
+ * Contract: the parsers read only what the tools print; they return false with a message naming
+ * what is missing, never a half-filled figure as if it were whole. */
 #ifndef RZB_LLAMA_PERPLEXITY_TOOL_H
 #define RZB_LLAMA_PERPLEXITY_TOOL_H
 
@@ -35,9 +32,12 @@ typedef struct {
     char system_info[512];              /* llama-perplexity's system_info line (rz: empty) */
 } rzb_ppl_output;
 
-/* Runs argv to completion; true when it exited with status 0. On false, why says how it ended
- * (the exit status and the last line of its stderr, or the signal and its likely cause); p still
- * holds what it printed. Free p with rzb_ppl_process_free either way. */
+/* Runs argv to completion on every CPU this process started with (an explicit set, recorded), timed
+ * from spawn to reaped exit, keeping its stdout and its stderr's tail; true when it exited with
+ * status 0; a process that fails or dies by a signal gives false with the reason (the signal
+ * named). On false, why says how it ended (the exit status and the last line of its stderr, or the
+ * signal and its likely cause); p still holds what it printed. Free p with rzb_ppl_process_free
+ * either way. */
 bool rzb_ppl_process_run(char *const argv[], rzb_ppl_process *p, char *why, size_t cap);
 void rzb_ppl_process_free(rzb_ppl_process *p);
 

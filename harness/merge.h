@@ -2,10 +2,8 @@
  * verdict matrix (one row per bundle, one column per claim), each machine's ratios with their
  * CIs, the machines grouped by hardware class (widest ISA, GPU) and by STREAM triad bandwidth,
  * the figures claims normalised by roofline probes, and per claim one sentence of where it holds.
- * Contract: rzb_merge_add reads a checked bundle (see harness/bundle.h); rzb_merge_write writes
- * DIR/merge.{json,csv,md,html}, each atomically. Printing is md, csv or json. Nothing here
- * decides whether bundles of different commits may be pooled: that is the caller's rule, and
- * `mixed` records that they were. */
+ * Contract: nothing here decides whether bundles of different commits may be pooled: that is the
+ * caller's rule, and `mixed` records that they were. */
 #ifndef RZB_MERGE_H
 #define RZB_MERGE_H
 
@@ -34,7 +32,8 @@ typedef struct {
     bool mixed; /* the bundles come from more than one rz commit */
 } rzb_merge;
 
-/* Adds a bundle as a row; false with a message when its report cannot be read. */
+/* Adds a checked bundle (see harness/bundle.h) as a row; false with a message when its report
+ * cannot be read. */
 bool rzb_merge_add(rzb_merge *m, const rzb_bundle *b, char *err, size_t cap);
 void rzb_merge_free(rzb_merge *m);
 
@@ -52,7 +51,8 @@ bool rzb_merge_html(const rzb_merge *m, FILE *out);
 /* format: "md", "csv" or "json"; false for another or on a stream error. */
 bool rzb_merge_print(const rzb_merge *m, const char *format, FILE *out);
 
-/* Writes the four files; false with a message naming the path when one cannot be written. */
+/* Writes the four files, DIR/merge.{json,csv,md,html}, each atomically; false with a message naming
+ * the path when one cannot be written. */
 bool rzb_merge_write(const rzb_merge *m, const char *dir, char *err, size_t cap);
 
 #endif

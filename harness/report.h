@@ -1,8 +1,5 @@
 /* rzb_report: one rzbench run's results, written as files and printed.
- * Contract: rzb_report_write writes NAME.samples.csv, NAME.summary.csv, NAME.verdicts.csv,
- * NAME.json and NAME.html into dir, each atomically (temporary file, fsync, rename), so an
- * interrupted run leaves the previous report intact. rzb_report_print writes the verdict table to
- * a stream as csv, json or md. Numbers keep their units in column names or unit fields. */
+ * Contract: numbers keep their units in column names or unit fields. */
 #ifndef RZB_REPORT_H
 #define RZB_REPORT_H
 
@@ -20,10 +17,13 @@ typedef struct {
     int n_results;
 } rzb_report;
 
-/* Writes the five files; on failure returns false with a message naming the path. */
+/* Writes the five files, NAME.samples.csv, NAME.summary.csv, NAME.verdicts.csv, NAME.json and
+ * NAME.html, into dir, each atomically (temporary file, fsync, rename), so an interrupted run
+ * leaves the previous report intact; on failure returns false with a message naming the path. */
 bool rzb_report_write(const rzb_report *rep, const char *dir, char *err, size_t cap);
 
-/* format: "csv", "json" or "md". Returns false for an unknown format. */
+/* Writes the verdict table to a stream. format: "csv", "json" or "md". Returns false for an
+ * unknown format. */
 bool rzb_report_print(const rzb_report *rep, const char *format, FILE *out);
 
 /* Individual writers (each returns false on a stream error). */

@@ -1,9 +1,7 @@
 /* rzb_reverify: a bundle's claims run again on this machine, side by side with the bundle's:
  * per claim both verdicts, ratios and CIs, and "reproduced" (same verdict), "differs", or "not
  * comparable (hardware class differs: avx2 vs avx512)" when the two machines' widest ISA or GPU
- * differ (a claim about speed need not hold on another class of hardware).
- * Contract: rzb_reverify_write writes DIR/reverify.{md,csv,json}, each atomically; printing is
- * md, csv or json. */
+ * differ (a claim about speed need not hold on another class of hardware). */
 #ifndef RZB_REVERIFY_H
 #define RZB_REVERIFY_H
 
@@ -37,7 +35,9 @@ void rzb_reverify_free(rzb_reverify *r);
 const char *rzb_reverify_status_text(const rzb_reverify *r, const rzb_reverify_row *row, char *buf,
                                      size_t cap);
 
+/* format: md, csv or json. */
 bool rzb_reverify_print(const rzb_reverify *r, const char *format, FILE *out);
+/* Writes DIR/reverify.{md,csv,json}, each atomically. */
 bool rzb_reverify_write(const rzb_reverify *r, const char *dir, char *err, size_t cap);
 
 #endif

@@ -3,7 +3,7 @@
  * \r\n or \r; a line starting with ':' is a comment (keep-alive) and is ignored; "data:" lines
  * (one optional space after the colon) are joined with \n into the event's data; other fields
  * (event, id, retry) are ignored; a blank line ends the event, which is delivered when it has
- * data. rzb_sse_end delivers a last event the stream ended without a blank line after. */
+ * data. */
 #ifndef RZB_SERVE_LOAD_SSE_H
 #define RZB_SERVE_LOAD_SSE_H
 
@@ -25,7 +25,8 @@ typedef bool (*rzb_sse_fn)(void *ctx, const char *data, size_t len);
 /* Parses p[0..n); false when fn stopped it or memory ran out (*oom says which). */
 bool rzb_sse_feed(rzb_sse *s, const char *p, size_t n, rzb_sse_fn fn, void *ctx, bool *oom);
 
-/* The stream ended: a pending line and event are delivered as if a blank line followed. */
+/* The stream ended: a pending line and event are delivered as if a blank line followed (a last
+ * event the stream ended without a blank line after). */
 bool rzb_sse_end(rzb_sse *s, rzb_sse_fn fn, void *ctx, bool *oom);
 
 void rzb_sse_free(rzb_sse *s);

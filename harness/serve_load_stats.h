@@ -1,10 +1,5 @@
 /* rzb_sl_summary: what one target did at one rate, over one or more rounds, in the figures of
- * vLLM's benchmark_serving. Contract: percentiles interpolate linearly between order statistics
- * (numpy's default); TPOT of a request is (E2E - TTFT) / (output tokens - 1) and is undefined
- * (left out, and within any TPOT SLO) for a single token; ITL pools every gap of every successful
- * request; goodput counts the successful requests with TTFT <= slo_ttft_ms and TPOT <=
- * slo_tpot_ms (an SLO <= 0 is not applied) per second of the runs' duration. Failed requests
- * enter no latency figure and are counted by failure name. */
+ * vLLM's benchmark_serving. */
 #ifndef RZB_SERVE_LOAD_STATS_H
 #define RZB_SERVE_LOAD_STATS_H
 
@@ -12,7 +7,8 @@
 
 #include "harness/serve_load.h"
 
-/* The q-th percentile (0..100) of x[0..n) (a private copy is sorted); NaN when n is 0. */
+/* The q-th percentile (0..100) of x[0..n) (a private copy is sorted); NaN when n is 0.
+ * Percentiles interpolate linearly between order statistics (numpy's default). */
 double rzb_sl_percentile(const double *x, size_t n, double q);
 
 typedef struct {
@@ -26,6 +22,11 @@ typedef struct {
 
 enum { RZB_SL_MAX_FAILURES = 8 };
 
+/* TPOT of a request is (E2E - TTFT) / (output tokens - 1) and is undefined (left out, and within
+ * any TPOT SLO) for a single token; ITL pools every gap of every successful request; goodput
+ * counts the successful requests with TTFT <= slo_ttft_ms and TPOT <= slo_tpot_ms (an SLO <= 0 is
+ * not applied) per second of the runs' duration. Failed requests enter no latency figure and are
+ * counted by failure name. */
 typedef struct {
     int requests, ok, failed, good;
     double duration_s;    /* summed over rounds */

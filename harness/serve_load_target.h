@@ -1,10 +1,7 @@
 /* rzb_sl_target: a server under load: `rz serve` or llama.cpp's llama-server started here on the
  * same model with the same slots, threads and context per slot, or a server already running at a
- * URL. Contract: rz serve gets -m MODEL --port 0 --parallel SLOTS -t THREADS/SLOTS --ctx CTX (its
- * -t counts threads per worker), llama-server -m MODEL -np SLOTS -t THREADS -c SLOTS*CTX --port P
- * (its -c is the total its slots share; its -t drives the one batch of all slots), as its users
- * start it; both on every CPU this process may use. A target is ready when GET /health answers
- * 200. The command line and the version are kept for the report. */
+ * URL. Contract: a target is ready when GET /health answers 200. The command line and the version
+ * are kept for the report. */
 #ifndef RZB_SERVE_LOAD_TARGET_H
 #define RZB_SERVE_LOAD_TARGET_H
 
@@ -29,8 +26,13 @@ typedef struct {
     bool own; /* started here: stopped by rzb_sl_target_stop */
 } rzb_sl_target;
 
+/* rz serve gets -m MODEL --port 0 --parallel SLOTS -t THREADS/SLOTS --ctx CTX (its -t counts
+ * threads per worker), on every CPU this process may use. */
 bool rzb_sl_target_rz(rzb_sl_target *t, const char *rz_bin, const rzb_sl_server_spec *s,
                       double ready_s, char *why, size_t cap);
+/* llama-server gets -m MODEL -np SLOTS -t THREADS -c SLOTS*CTX --port P (its -c is the total its
+ * slots share; its -t drives the one batch of all slots), as its users start it, on every CPU
+ * this process may use. */
 bool rzb_sl_target_llama(rzb_sl_target *t, const char *llama_bin, const rzb_sl_server_spec *s,
                          double ready_s, char *why, size_t cap);
 bool rzb_sl_target_url(rzb_sl_target *t, const char *url, double ready_s, char *why, size_t cap);

@@ -1,11 +1,6 @@
 /* rzb_sl_workload: the requests of an open-loop serving benchmark, the same for every target.
- * Contract: arrivals are a Poisson process: inter-arrival gaps are standard exponentials from a
- * seeded generator (splitmix64), divided by the rate, so a seed gives the same schedule on every
- * machine and the same requests at every rate. Prompts are cut from a text, tokenized once with
- * the model's own vocabulary: a length uniform in [prompt_min, prompt_max] tokens at a uniform
- * offset, turned back into text (broken UTF-8 at the edges trimmed) and counted again as the
- * server counts it (with BOS). max_tokens is uniform in [out_min, out_max]. Each request body is
- * a streaming POST /v1/completions at temperature 0. */
+ * Contract: a seed gives the same schedule on every machine and the same requests at every
+ * rate. */
 #ifndef RZB_SERVE_LOAD_WORKLOAD_H
 #define RZB_SERVE_LOAD_WORKLOAD_H
 
@@ -46,14 +41,21 @@ typedef struct {
     int n;
 } rzb_sl_workload;
 
+/* Prompts are cut from the corpus's text, tokenized once with the model's own vocabulary: a length
+ * uniform in [prompt_min, prompt_max] tokens at a uniform offset, turned back into text (broken
+ * UTF-8 at the edges trimmed) and counted again as the server counts it (with BOS). max_tokens is
+ * uniform in [out_min, out_max]. Each request body is a streaming POST /v1/completions at
+ * temperature 0. */
 bool rzb_sl_workload_make(const rzb_sl_spec *spec, const rzb_sl_corpus *c, rzb_sl_workload *w,
                           char *why, size_t cap);
 void rzb_sl_workload_free(rzb_sl_workload *w);
 
-/* Arrival times in seconds from the start at `rate` requests/s: the cumulative gaps / rate. */
+/* Arrival times in seconds from the start at `rate` requests/s: the cumulative gaps / rate.
+ * Arrivals are a Poisson process: inter-arrival gaps are standard exponentials from a seeded
+ * generator, divided by the rate. */
 void rzb_sl_arrivals(const rzb_sl_workload *w, double rate, double *at);
 
-/* n standard exponential gaps from seed (what rzb_sl_workload_make puts in gap). */
+/* n standard exponential gaps from seed, by splitmix64 (what rzb_sl_workload_make puts in gap). */
 void rzb_sl_exponentials(uint64_t seed, int n, double *gap);
 
 #endif
