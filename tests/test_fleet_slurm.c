@@ -13,7 +13,7 @@
 #include "harness/subprocess.h"
 #include "tests/support/support.h"
 
-enum { WAIT_S = 120 };
+enum { WAIT_S = 480 }; /* each node builds rz first: minutes on a loaded 2-core machine */
 
 static char out[1 << 16], err[1 << 16];
 static char slurm_local[4096], slurm_log[] = "/tmp/rzt-slurm.log";
@@ -63,7 +63,7 @@ static int count_lines(const char *path) {
 }
 
 Test(fleet_slurm, two_tasks_give_two_rows, .init = own_cluster, .fini = stop_cluster,
-     .timeout = 240) {
+     .timeout = 600) {
     if (geteuid() != 0)
         cr_skip_test("needs root: scripts/slurm-local runs munged --force and SlurmUser=root");
     char *start[] = {slurm_local, "start", "--nodes", "2", "--no-install", NULL};

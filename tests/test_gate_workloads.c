@@ -102,7 +102,7 @@ Test(gate_workloads, fixtures_are_made_once_and_kept) {
     cr_expect_eq(st.st_size, 16384);
 }
 
-Test(gate_workloads, every_workload_runs_and_prints_its_samples, .timeout = 60) {
+Test(gate_workloads, every_workload_runs_and_prints_its_samples, .timeout = 300) {
     const char *dir = fixtures();
     for (int i = 0; i < N_NAMES; i++) {
         const char *args[] = {"workload", names[i],   "--fixtures", dir, "--iterations",
