@@ -3,8 +3,9 @@
  * for q4_0, q4_1, q5_0, q5_1 and q8_0; q8_K super-blocks (with bsums) for q4_K, q5_K and q6_K;
  * the float activations themselves for f32, f16 and bf16.
  * Contract: a rz_vec_dot_fn(w, xq, n) returns the sum over i < n of w[i] * x[i]; n is a multiple
- * of the weight type's block size, w holds n / block_size blocks (any alignment) and xq the n
- * activations as rz_vec_dot_quantize writes them (4-byte aligned). The scalar kernels
+ * of the weight type's block size, w holds n / block_size blocks (at their struct's alignment,
+ * engine/types/blocks.h) and xq the n activations as rz_vec_dot_quantize writes them (4-byte
+ * aligned). The scalar kernels
  * (backends/scalar/vec_dot_*.c) define the arithmetic: per block (or 32/16-element group) an exact
  * int32 dot of the quants with the offsets, mins and q6_K's -32 folded in as integers; then the
  * float scales and a float sum in block order. The AVX2 and AVX-512 kernels compute the same
@@ -45,7 +46,7 @@ static inline int64_t rz_vec_dot_q8_0_padded(int64_t n) {
 
 /* The byte offset of the f32 scales. */
 static inline size_t rz_vec_dot_q8_0_tail(int64_t n) {
-    return (size_t)((n / RZ_QK * RZ_Q8_0_BYTES + 63) & ~63);
+    return ((size_t)(n / RZ_QK) * sizeof(rz_block_q8_0) + 63) & ~(size_t)63;
 }
 
 /* Bytes that n activations take in partner type vdt (n a multiple of its block size). */

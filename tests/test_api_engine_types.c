@@ -1,6 +1,7 @@
 /* Core helpers, the synthetic-weight generator and the quantization building blocks, called
  * directly: little-endian loads, rz_fail, the clock, splitmix64 against its published vector,
- * the synth presets, and the K-quant / q8 block helpers against known answers and round trips. */
+ * the synth presets, and the K-quant helpers and the q8 blocks against known answers and round
+ * trips. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 #include "engine/types/blocks.h"
 #include "engine/types/half.h"
 #include "engine/types/kquant.h"
-#include "engine/types/q8_block.h"
+#include "engine/types/kernels.h"
 
 Test(api_core, little_endian_loads) {
     const uint8_t b[8] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88};
@@ -146,24 +147,22 @@ Test(api_types, scale_min_unpacks_six_bit_fields) {
     cr_expect_eq(m, 0);
 }
 
-/* A super-block with d = 1, dmin = 0.5, sc_g = g + 1 and m_g = g (g < 8, no bits above 4). */
-static void affine_block(uint8_t block[16]) {
-    memset(block, 0, 16);
-    rz_store_f16(block, 1.0f);
-    rz_store_f16(block + 2, 0.5f);
+/* The packed scales of a super-block with sc_g = g + 1 and m_g = g (g < 8, no bits above 4). */
+static void affine_scales(uint8_t scales[12]) {
     for (int j = 0; j < 4; j++) {
-        block[4 + j] = (uint8_t)(j + 1);
-        block[8 + j] = (uint8_t)j;
-        block[12 + j] = (uint8_t)((j + 5) | (j + 4) << 4);
+        scales[j] = (uint8_t)(j + 1);
+        scales[4 + j] = (uint8_t)j;
+        scales[8 + j] = (uint8_t)((j + 5) | (j + 4) << 4);
     }
 }
 
 Test(api_types, affine_to_float_known_values) {
-    uint8_t block[16], ql[128], qh[32];
-    affine_block(block);
+    const uint16_t d = rz_f32_to_f16(1.0f), dmin = rz_f32_to_f16(0.5f);
+    uint8_t scales[12], ql[128], qh[32];
+    affine_scales(scales);
     memset(ql, 0x21, sizeof ql); /* low nibble 1, high nibble 2 */
     float out[256];
-    rz_kq_affine_to_float(block, ql, NULL, out);
+    rz_kq_affine_to_float(d, dmin, scales, ql, NULL, out);
     for (int g = 0; g < 8; g++) {
         float q = g % 2 ? 2.0f : 1.0f;
         cr_expect_eq(out[32 * g], (float)(g + 1) * q - 0.5f * (float)g, "q4_K group %d", g);
@@ -171,7 +170,7 @@ Test(api_types, affine_to_float_known_values) {
     }
     memset(qh, 0, sizeof qh);
     qh[3] = 1 << 5; /* element 3 of group 5 gets 16 */
-    rz_kq_affine_to_float(block, ql, qh, out);
+    rz_kq_affine_to_float(d, dmin, scales, ql, qh, out);
     cr_expect_eq(out[32 * 5 + 3], 6.0f * (2 + 16) - 2.5f);
     cr_expect_eq(out[32 * 5 + 4], 6.0f * 2 - 2.5f);
     cr_expect_eq(out[32 * 4 + 3], 5.0f * 1 - 2.0f, "bit 5 only reaches group 5");
@@ -181,15 +180,16 @@ Test(api_types, quantize_affine_round_trips_within_a_step) {
     float x[256];
     for (int i = 0; i < 256; i++)
         x[i] = sinf(0.37f * (float)i) * (1.0f + (float)(i / 32));
-    uint8_t block[16], L[256], ql[128];
-    rz_kq_quantize_affine(x, 15, -1.0f, 0.1f, 20, block, L);
+    uint16_t d, dmin;
+    uint8_t scales[12], L[256], ql[128];
+    rz_kq_quantize_affine(x, 15, -1.0f, 0.1f, 20, &d, &dmin, scales, L);
     for (int g = 0; g < 8; g += 2)
         for (int l = 0; l < 32; l++) {
             cr_assert_leq(L[32 * g + l], 15);
             ql[16 * g + l] = (uint8_t)(L[32 * g + l] | L[32 * (g + 1) + l] << 4);
         }
     float y[256];
-    rz_kq_affine_to_float(block, ql, NULL, y);
+    rz_kq_affine_to_float(d, dmin, scales, ql, NULL, y);
     for (int g = 0; g < 8; g++) {
         float lo = x[32 * g], hi = x[32 * g];
         for (int l = 0; l < 32; l++) {
@@ -207,25 +207,25 @@ Test(api_types, q8_blocks_known_quants_and_round_trip) {
     float src[64], dst[64];
     for (int j = 0; j < 64; j++)
         src[j] = j < 32 ? (float)(j - 16) : 0.0f;
-    uint8_t b[2 * RZ_Q8_1_BYTES];
-    rz_q8_blocks_from_float(src, b, RZ_Q8_1_BYTES, RZ_Q8_1_QS, RZ_Q8_1_S, 64);
-    const int8_t *q = (const int8_t *)(b + RZ_Q8_1_QS);
+    rz_block_q8_1 b[2];
+    rz_q8_1_from_float(src, b, 64);
+    const int8_t *q = b[0].qs;
     cr_expect_eq(q[0], -127, "amax maps to -127");
     cr_expect_eq(q[16], 0);
     cr_expect_eq(q[20], 32, "4 * 127 / 16 = 31.75");
     int sum = 0;
     for (int j = 0; j < 32; j++)
         sum += q[j];
-    float d = rz_load_f16(b);
+    float d = rz_f16_to_f32(b[0].d);
     cr_expect_float_eq(d, 16.0f / 127, 1e-4f);
-    cr_expect_float_eq(rz_load_f16(b + RZ_Q8_1_S), (float)sum * 16.0f / 127, 1e-2f);
-    cr_expect_eq(rz_load_f16(b + RZ_Q8_1_BYTES), 0.0f, "an all-zero block has d = 0");
-    rz_q8_blocks_to_float(b, RZ_Q8_1_BYTES, RZ_Q8_1_QS, dst, 64);
+    cr_expect_float_eq(rz_f16_to_f32(b[0].s), (float)sum * 16.0f / 127, 1e-2f);
+    cr_expect_eq(rz_f16_to_f32(b[1].d), 0.0f, "an all-zero block has d = 0");
+    rz_q8_1_to_float(b, dst, 64);
     for (int j = 0; j < 64; j++)
         cr_expect_leq(fabsf(dst[j] - src[j]), d / 2 + 1e-3f, "element %d: %g", j, dst[j]);
-    uint8_t b0[RZ_Q8_0_BYTES];
-    rz_q8_blocks_from_float(src, b0, RZ_Q8_0_BYTES, RZ_Q8_0_QS, 0, 32);
-    cr_expect_arr_eq(b0 + RZ_Q8_0_QS, b + RZ_Q8_1_QS, 32, "q8_0 holds the same quants");
-    rz_q8_blocks_to_float(b0, RZ_Q8_0_BYTES, RZ_Q8_0_QS, dst, 32);
+    rz_block_q8_0 b0;
+    rz_q8_0_from_float(src, &b0, 32);
+    cr_expect_arr_eq(b0.qs, b[0].qs, 32, "q8_0 holds the same quants");
+    rz_q8_0_to_float(&b0, dst, 32);
     cr_expect_eq(dst[0], -127 * d);
 }

@@ -6,6 +6,7 @@
  * the reference matvec on quantized rows, and threads giving the same logits. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,7 +267,7 @@ Test(llama_forward, matvec_ref_quantized_rows) {
     enum { ROWS = 5, COLS = 2048 + 256 };
     const uint32_t types[] = {RZ_TYPE_Q8_0, RZ_TYPE_Q4_K, RZ_TYPE_Q6_K, RZ_TYPE_F16};
     static float w[ROWS * COLS], x[COLS], row[COLS], y[ROWS];
-    static uint8_t q[ROWS * COLS * 4];
+    static _Alignas(max_align_t) uint8_t q[ROWS * COLS * 4]; /* blocks, as malloc aligns */
     uint64_t rng = 7;
     for (int i = 0; i < ROWS * COLS; i++)
         w[i] = rzt_weight(&rng, 2.0f);

@@ -198,17 +198,17 @@ Test(matvec, tables_and_layouts) {
     /* The quantizers by name: the entry points the tables hold. */
     float x[256];
     rzt_fill_weights(x, 256, 3);
-    uint8_t a[292], b[292];
-    rz_scalar_quantize_q8_k(x, a, 256);
-    rz_q8_k_from_float(x, b, 256);
-    cr_expect(!memcmp(a, b, sizeof a));
+    rz_block_q8_k a, b;
+    rz_scalar_quantize_q8_k(x, &a, 256);
+    rz_q8_k_from_float(x, &b, 256);
+    cr_expect(!memcmp(&a, &b, sizeof a));
     if (rz_backend_for(RZ_ISA_AVX2)) {
-        rz_avx2_quantize_q8_k(x, b, 256);
-        cr_expect(!memcmp(a, b, sizeof a));
+        rz_avx2_quantize_q8_k(x, &b, 256);
+        cr_expect(!memcmp(&a, &b, sizeof a));
     }
     if (rz_backend_for(RZ_ISA_AVX512)) {
-        rz_avx512_quantize_q8_k(x, b, 256);
-        cr_expect(!memcmp(a, b, sizeof a));
+        rz_avx512_quantize_q8_k(x, &b, 256);
+        cr_expect(!memcmp(&a, &b, sizeof a));
     }
     const size_t q0 = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, 256);
     uint8_t *c = malloc(q0), *e = malloc(q0);

@@ -3,6 +3,7 @@
  * call itself (its statistics, progress and errors). */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,7 +244,7 @@ static void ramp(void *ctx, uint64_t row, float *out) {
 }
 
 Test(quantize, rows_do_not_depend_on_threads) {
-    static uint8_t a[100 * 144], b[100 * 144];
+    static _Alignas(max_align_t) uint8_t a[100 * 144], b[100 * 144]; /* as malloc aligns */
     rz_error err;
     cr_assert_eq(rz_rows_convert(RZ_TYPE_Q4_K, 100, 256, ramp, NULL, 1, a, &err), RZ_OK);
     cr_assert_eq(rz_rows_convert(RZ_TYPE_Q4_K, 100, 256, ramp, NULL, 3, b, &err), RZ_OK);

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,7 +296,7 @@ Test(types, quantizers_stay_within_their_error_bounds) {
 Test(types, q8_1_stores_the_scaled_sum) {
     enum { N = 32 * 64 };
     float x[N];
-    uint8_t q[N / 32 * 36];
+    _Alignas(max_align_t) uint8_t q[N / 32 * 36]; /* blocks, as malloc aligns */
     rzt_fill_weights(x, N, 7);
     rz_type_get(RZ_TYPE_Q8_1)->from_float(x, q, N);
     for (int i = 0; i < N / 32; i++) {
@@ -362,7 +363,7 @@ Test(types, whole_rows_of_any_block_count_stay_in_bounds) {
 
 Test(types, zeros_quantize_to_exact_zeros) {
     float x[512] = {0}, y[512];
-    uint8_t q[2048];
+    _Alignas(max_align_t) uint8_t q[2048]; /* blocks, as malloc aligns */
     for (int i = 0; i < N_TYPES; i++) {
         const rz_type_traits *t = rz_type_get(all_types[i]);
         t->from_float(x, q, 512);

@@ -3,7 +3,6 @@
  * half away from zero as truncation plus a correction (q8_0), nearest-even conversion (q8_K). The
  * block loops are backends/x86/quantize_x_body.h over the helpers defined here. */
 #include <immintrin.h>
-#include <string.h>
 
 #include "backends/avx2/vec_dot.h"
 #include "engine/types/blocks.h"
@@ -61,7 +60,7 @@ static inline float first_with_abs(const float *x, int n, float amax) {
 }
 
 /* qs[0..32) = round(x * id) clamped to [-127, 127]; returns their sum. */
-static inline int32_t q8_0_quants(const float *x, float id, uint8_t *qs) {
+static inline int32_t q8_0_quants(const float *x, float id, int8_t qs[RZ_QK]) {
     const __m256 lim = _mm256_set1_ps(127.0f), nlim = _mm256_set1_ps(-127.0f);
     __m256i iv[4];
     for (int k = 0; k < 4; k++) {
@@ -75,7 +74,7 @@ static inline int32_t q8_0_quants(const float *x, float id, uint8_t *qs) {
 
 /* The 256 quants of a q8_K block (nearest-even iscale * x, clamped to [-128, 127]) and their 16
  * bsums, into block b. */
-static inline void q8_k_quants(const float *x, float iscale, uint8_t *b) {
+static inline void q8_k_quants(const float *x, float iscale, rz_block_q8_k *b) {
     for (int j = 0; j < RZ_QK_K; j += 32) {
         __m256i iv[4];
         for (int k = 0; k < 4; k++) {
@@ -84,10 +83,9 @@ static inline void q8_k_quants(const float *x, float iscale, uint8_t *b) {
                 _mm256_min_epi32(_mm256_set1_epi32(127),
                                  _mm256_max_epi32(_mm256_set1_epi32(-128), _mm256_cvtps_epi32(v)));
         }
-        _mm256_storeu_si256((__m256i *)(b + RZ_Q8_K_QS + j), pack32(iv));
+        _mm256_storeu_si256((__m256i *)(b->qs + j), pack32(iv));
         for (int h = 0; h < 2; h++) {
-            const int16_t sum = (int16_t)hsum_i32(_mm256_add_epi32(iv[2 * h], iv[2 * h + 1]));
-            memcpy(b + RZ_Q8_K_BSUMS + 2 * (j / 16 + h), &sum, sizeof sum);
+            b->bsums[j / 16 + h] = (int16_t)hsum_i32(_mm256_add_epi32(iv[2 * h], iv[2 * h + 1]));
         }
     }
 }

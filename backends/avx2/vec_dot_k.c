@@ -10,7 +10,7 @@
 
 /* acc plus the int32 lanes of sum over 32 elements of sc_g * u * y: byte g of the scales (in both
  * lanes of sb) spread to every int16 lane by one byte shuffle */
-static inline __m256i step(__m256i acc, __m256i u, const uint8_t *y, __m256i sb, int g) {
+static inline __m256i step(__m256i acc, __m256i u, const int8_t *y, __m256i sb, int g) {
     const __m256i spread = _mm256_set1_epi16((short)(0x8000 | g));
     return _mm256_add_epi32(
         acc, _mm256_madd_epi16(_mm256_maddubs_epi16(u, _mm256_loadu_si256((const __m256i *)y)),
@@ -26,18 +26,19 @@ static inline __m256i step(__m256i acc, __m256i u, const uint8_t *y, __m256i sb,
 /* Per 128 elements: 64 ql bytes A (32) and B (32) and 32 qh bytes Q give the four 32-element
  * steps A&15 | (Q&3)<<4, B&15 | (Q>>2&3)<<4, A>>4 | (Q>>4&3)<<4, B>>4 | (Q>>6&3)<<4. */
 float rz_avx2_vec_dot_q6_k(const void *w, const void *xq, int64_t n) {
-    const uint8_t *b = w, *y = xq;
+    const rz_block_q6_k *b = w;
+    const rz_block_q8_k *y = xq;
     const __m256i mask = _mm256_set1_epi8(0x0f), two = _mm256_set1_epi8(0x30);
     __m256 acc = _mm256_setzero_ps();
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q6_K_BYTES, y += RZ_Q8_K_BYTES) {
-        const __m128i sc = _mm_loadu_si128((const __m128i *)(b + RZ_Q6_K_SCALES));
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, y++) {
+        const __m128i sc = _mm_loadu_si128((const __m128i *)b->scales);
         const __m128i sc16[2] = {_mm_cvtepi8_epi16(sc), _mm_cvtepi8_epi16(_mm_srli_si128(sc, 8))};
-        const uint8_t *yq = y + RZ_Q8_K_QS;
+        const int8_t *yq = y->qs;
         __m256i isum = _mm256_setzero_si256();
         for (int h = 0; h < 2; h++) {
-            const __m256i A = load256(b + 64 * h), B = load256(b + 64 * h + 32);
+            const __m256i A = load256(b->ql + 64 * h), B = load256(b->ql + 64 * h + 32);
             const __m256i sh = _mm256_broadcastsi128_si256(sc16[h]);
-            const __m256i Q = load256(b + RZ_Q6_K_QH + 32 * h);
+            const __m256i Q = load256(b->qh + 32 * h);
             const __m256i q[4] = {
                 _mm256_or_si256(_mm256_and_si256(A, mask),
                                 _mm256_and_si256(_mm256_slli_epi16(Q, 4), two)),
@@ -62,10 +63,10 @@ float rz_avx2_vec_dot_q6_k(const void *w, const void *xq, int64_t n) {
             }
         }
         const __m256i s16 = _mm256_set_m128i(sc16[1], sc16[0]);
-        const __m256i corr = _mm256_madd_epi16(load256(y + RZ_Q8_K_BSUMS), s16);
+        const __m256i corr = _mm256_madd_epi16(load256(y->bsums), s16);
         isum = _mm256_sub_epi32(isum, _mm256_slli_epi32(corr, 5));
         float dd[2];
-        scale_pair(b + RZ_Q6_K_D, 1, y, dd);
+        scale_pair(&b->d, 1, y, dd);
         acc = _mm256_fmadd_ps(_mm256_broadcast_ss(dd), _mm256_cvtepi32_ps(isum), acc);
     }
     return rz_x86_hsum256(acc);

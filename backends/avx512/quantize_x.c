@@ -3,7 +3,6 @@
  * half away from zero as truncation plus a correction (q8_0), nearest-even conversion (q8_K). The
  * block loops are backends/x86/quantize_x_body.h over the helpers defined here. */
 #include <immintrin.h>
-#include <string.h>
 
 #include "backends/avx512/vec_dot.h"
 #include "engine/types/blocks.h"
@@ -37,7 +36,7 @@ static inline float first_with_abs(const float *x, int n, float amax) {
 }
 
 /* qs[0..32) = round(x * id) clamped to [-127, 127]; returns their sum. */
-static inline int32_t q8_0_quants(const float *x, float id, uint8_t *qs) {
+static inline int32_t q8_0_quants(const float *x, float id, int8_t qs[RZ_QK]) {
     const __m512 lim = _mm512_set1_ps(127.0f), nlim = _mm512_set1_ps(-127.0f);
     __m512i iv[2];
     for (int k = 0; k < 2; k++) {
@@ -51,15 +50,13 @@ static inline int32_t q8_0_quants(const float *x, float id, uint8_t *qs) {
 
 /* The 256 quants of a q8_K block (nearest-even iscale * x, clamped to [-128, 127]) and their 16
  * bsums, into block b. */
-static inline void q8_k_quants(const float *x, float iscale, uint8_t *b) {
+static inline void q8_k_quants(const float *x, float iscale, rz_block_q8_k *b) {
     const __m512 is = _mm512_set1_ps(iscale);
-    int8_t *qs = (int8_t *)(b + RZ_Q8_K_QS);
     for (int j = 0; j < RZ_QK_K; j += 16) {
         __m512i v = _mm512_cvtps_epi32(_mm512_mul_ps(is, _mm512_loadu_ps(x + j)));
         v = _mm512_min_epi32(_mm512_set1_epi32(127), _mm512_max_epi32(_mm512_set1_epi32(-128), v));
-        _mm_storeu_si128((__m128i *)(qs + j), _mm512_cvtepi32_epi8(v));
-        const int16_t sum = (int16_t)_mm512_reduce_add_epi32(v);
-        memcpy(b + RZ_Q8_K_BSUMS + 2 * (j / 16), &sum, sizeof sum);
+        _mm_storeu_si128((__m128i *)(b->qs + j), _mm512_cvtepi32_epi8(v));
+        b->bsums[j / 16] = (int16_t)_mm512_reduce_add_epi32(v);
     }
 }
 

@@ -10,7 +10,7 @@
 #include "backends/avx512/vec_dot.h"
 #include "engine/types/blocks.h"
 
-static inline __m512i load512(const uint8_t *p) {
+static inline __m512i load512(const void *p) {
     return _mm512_loadu_si512(p);
 }
 
@@ -32,7 +32,7 @@ static inline __m512i groups(int first) {
 
 /* acc plus the int32 lanes of sum over 32 elements of sc_g * u * s: byte g of the scales (in both
  * lanes of sb) spread to every int16 lane by one byte shuffle; VNNI multiplies and accumulates */
-static inline __m256i step(__m256i acc, __m256i u, const uint8_t *y, __m256i sb, int g) {
+static inline __m256i step(__m256i acc, __m256i u, const int8_t *y, __m256i sb, int g) {
     const __m256i spread = _mm256_set1_epi16((short)(0x8000 | g));
     return _mm256_dpwssd_epi32(acc, _mm256_maddubs_epi16(u, _mm256_loadu_si256((const __m256i *)y)),
                                _mm256_shuffle_epi8(sb, spread));
@@ -67,24 +67,24 @@ static inline __attribute__((always_inline)) void tile_q6(const uint8_t *w, size
         for (int t = 0; t < NT; t++)
             acc[r][t] = _mm512_setzero_ps();
     for (int64_t i = 0; i < n / RZ_QK_K; i++) {
-        const uint8_t *b[RZ_TILE_ROWS], *yb[RZ_TILE_TOKENS];
+        const rz_block_q6_k *b[RZ_TILE_ROWS];
+        const rz_block_q8_k *yb[RZ_TILE_TOKENS];
         __m256i s16[RZ_TILE_ROWS];
         __m512i isum[RZ_TILE_ROWS][RZ_TILE_TOKENS];
         for (int r = 0; r < NR; r++) {
-            b[r] = w + r * rb + i * RZ_Q6_K_BYTES;
-            s16[r] =
-                _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(b[r] + RZ_Q6_K_SCALES)));
+            b[r] = (const rz_block_q6_k *)(w + r * rb) + i;
+            s16[r] = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)b[r]->scales));
             for (int t = 0; t < NT; t++)
                 isum[r][t] = _mm512_setzero_si512();
         }
         for (int t = 0; t < NT; t++)
-            yb[t] = xq + t * xb + i * RZ_Q8_K_BYTES;
+            yb[t] = (const rz_block_q8_k *)(xq + t * xb) + i;
         for (int h = 0; h < 2; h++) {
             __m512i u[RZ_TILE_ROWS][2], Q[RZ_TILE_ROWS];
             for (int r = 0; r < NR; r++) {
-                const __m512i ab = load512(b[r] + 64 * h);
+                const __m512i ab = load512(b[r]->ql + 64 * h);
                 Q[r] = _mm512_broadcast_i64x4(
-                    _mm256_loadu_si256((const __m256i *)(b[r] + RZ_Q6_K_QH + 32 * h)));
+                    _mm256_loadu_si256((const __m256i *)(b[r]->qh + 32 * h)));
                 u[r][0] = _mm512_and_si512(ab, mask);
                 u[r][1] = _mm512_and_si512(_mm512_srli_epi16(ab, 4), mask);
             }
@@ -96,19 +96,19 @@ static inline __attribute__((always_inline)) void tile_q6(const uint8_t *w, size
                     const __m512i sc = place(s16[r], idx[2 * h + s]);
                     for (int t = 0; t < NT; t++) {
                         const __m512i p =
-                            _mm512_maddubs_epi16(q, load512(yb[t] + RZ_Q8_K_QS + 128 * h + 64 * s));
+                            _mm512_maddubs_epi16(q, load512(yb[t]->qs + 128 * h + 64 * s));
                         isum[r][t] = _mm512_dpwssd_epi32(isum[r][t], p, sc);
                     }
                 }
         }
         for (int r = 0; r < NR; r++)
             for (int t = 0; t < NT; t++) {
-                const __m256i corr = _mm256_madd_epi16(
-                    _mm256_loadu_si256((const __m256i *)(yb[t] + RZ_Q8_K_BSUMS)), s16[r]);
+                const __m256i corr =
+                    _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)yb[t]->bsums), s16[r]);
                 const __m512i v = _mm512_sub_epi32(
                     isum[r][t], _mm512_zextsi256_si512(_mm256_slli_epi32(corr, 5)));
                 float dd[2];
-                scale_pair(b[r] + RZ_Q6_K_D, 1, yb[t], dd);
+                scale_pair(&b[r]->d, 1, yb[t], dd);
                 acc[r][t] = _mm512_fmadd_ps(_mm512_broadcastss_ps(_mm_load_ss(dd)),
                                             _mm512_cvtepi32_ps(v), acc[r][t]);
             }

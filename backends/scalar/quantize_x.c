@@ -9,18 +9,18 @@
 
 void rz_scalar_quantize_q8_0(const float *x, void *xq, int64_t n) {
     const int64_t nb = n / RZ_QK, padded = rz_vec_dot_q8_0_padded(n);
-    uint8_t *q = xq;
+    const size_t tail = rz_vec_dot_q8_0_tail(n);
+    rz_block_q8_0 *q = xq;
     rz_q8_0_from_float(x, q, n);
-    memset(q + nb * RZ_Q8_0_BYTES, 0, rz_vec_dot_q8_0_tail(n) - (size_t)nb * RZ_Q8_0_BYTES);
-    float *d = (float *)(q + rz_vec_dot_q8_0_tail(n)), *s = d + padded;
+    memset(q + nb, 0, tail - (size_t)nb * sizeof *q);
+    float *d = (float *)((uint8_t *)xq + tail), *s = d + padded;
     for (int64_t i = 0; i < padded; i++) {
         float di = 0.0f;
         int32_t sum = 0;
         if (i < nb) {
-            const uint8_t *b = q + i * RZ_Q8_0_BYTES;
-            di = rz_load_f16(b);
+            di = rz_f16_to_f32(q[i].d);
             for (int j = 0; j < RZ_QK; j++)
-                sum += (int8_t)b[RZ_Q8_0_QS + j];
+                sum += q[i].qs[j];
         }
         d[i] = di;
         s[i] = di * (float)sum;

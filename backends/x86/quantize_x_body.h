@@ -13,18 +13,17 @@
 
 void RZ_X86_QUANTIZE(q8_0)(const float *x, void *xq, int64_t n) {
     const int64_t nb = n / RZ_QK, padded = rz_vec_dot_q8_0_padded(n);
-    uint8_t *q = xq;
-    float *d = (float *)(q + rz_vec_dot_q8_0_tail(n)), *s = d + padded;
+    const size_t tail = rz_vec_dot_q8_0_tail(n);
+    rz_block_q8_0 *q = xq;
+    float *d = (float *)((uint8_t *)xq + tail), *s = d + padded;
     for (int64_t i = 0; i < nb; i++, x += RZ_QK) {
         const float amax = abs_max(x, RZ_QK), di = amax / 127, id = di != 0 ? 1.0f / di : 0.0f;
-        uint8_t *blk = q + i * RZ_Q8_0_BYTES;
-        const int32_t sum = q8_0_quants(x, id, blk + RZ_Q8_0_QS);
-        const uint16_t h = _cvtss_sh(di, _MM_FROUND_TO_NEAREST_INT);
-        memcpy(blk, &h, sizeof h);
-        d[i] = _cvtsh_ss(h);
+        const int32_t sum = q8_0_quants(x, id, q[i].qs);
+        q[i].d = _cvtss_sh(di, _MM_FROUND_TO_NEAREST_INT);
+        d[i] = _cvtsh_ss(q[i].d);
         s[i] = d[i] * (float)sum;
     }
-    memset(q + nb * RZ_Q8_0_BYTES, 0, rz_vec_dot_q8_0_tail(n) - (size_t)nb * RZ_Q8_0_BYTES);
+    memset(q + nb, 0, tail - (size_t)nb * sizeof *q);
     for (int64_t i = nb; i < padded; i++)
         d[i] = s[i] = 0.0f;
 }
@@ -32,14 +31,14 @@ void RZ_X86_QUANTIZE(q8_0)(const float *x, void *xq, int64_t n) {
 /* d = 1 / (-127 / max), max the first element of largest magnitude; an all-zero block stays
  * zero. */
 void RZ_X86_QUANTIZE(q8_k)(const float *x, void *xq, int64_t n) {
-    uint8_t *b = xq;
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q8_K_BYTES, x += RZ_QK_K) {
+    rz_block_q8_k *b = xq;
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, x += RZ_QK_K) {
         const float amax = abs_max(x, RZ_QK_K);
-        memset(b, 0, RZ_Q8_K_BYTES);
+        memset(b, 0, sizeof *b);
         if (amax == 0) continue;
-        const float iscale = -127.f / first_with_abs(x, RZ_QK_K, amax), d = 1 / iscale;
+        const float iscale = -127.f / first_with_abs(x, RZ_QK_K, amax);
         q8_k_quants(x, iscale, b);
-        memcpy(b, &d, sizeof d);
+        b->d = 1 / iscale;
     }
 }
 

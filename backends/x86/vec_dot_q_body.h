@@ -7,11 +7,21 @@
 #if !defined(RZ_X86_DOT) || !defined(RZ_X86_TILE)
 #error "vec_dot_q_body.h: define RZ_X86_DOT(type) and RZ_X86_TILE(type) before including it"
 #endif
+#include <stddef.h>
+
 #include "backends/x86/hsum.h"
 #include "backends/x86/tile_shapes.h"
+#include "engine/types/blocks.h"
 
-static inline __m256i x_quants(const uint8_t *y) {
-    return _mm256_loadu_si256((const __m256i *)(y + RZ_Q8_0_QS));
+/* tile_blocks walks blocks of any of the five types as bytes, sizeof apart, and reads their
+ * scales d 8 at a time at the blocks' starts. */
+_Static_assert(offsetof(rz_block_q4_0, d) == 0 && offsetof(rz_block_q4_1, d) == 0 &&
+                   offsetof(rz_block_q5_0, d) == 0 && offsetof(rz_block_q5_1, d) == 0 &&
+                   offsetof(rz_block_q8_0, d) == 0,
+               "d opens every 32-element block");
+
+static inline __m256i x_quants(const rz_block_q8_0 *y) {
+    return _mm256_loadu_si256((const __m256i *)y->qs);
 }
 
 /* The 32 nibbles of 16 bytes, element j in byte j: low nibbles, then high nibbles. */
@@ -38,28 +48,31 @@ static inline __m256 widen8(const uint8_t *p, size_t stride, int cnt) {
     return cnt == 8 ? widen8_n(p, stride, 8) : widen8_n(p, stride, cnt);
 }
 
-/* Block k's weights as the unsigned operand of dot_u8: the levels (offsets and mins left to the
+/* Block b's weights as the unsigned operand of dot_u8: the levels (offsets and mins left to the
  * caller), or |w| for q8_0; `type` is a constant after inlining. */
 static inline __m256i levels(const uint8_t *b, uint32_t type) {
     switch (type) {
     case RZ_TYPE_Q4_0:
-        return nibbles(b + RZ_Q4_0_QS);
-    case RZ_TYPE_Q5_0:
-        return add_fifth_bits(nibbles(b + RZ_Q5_0_QS), b + RZ_Q5_0_QH);
+        return nibbles(((const rz_block_q4_0 *)b)->qs);
+    case RZ_TYPE_Q5_0: {
+        const rz_block_q5_0 *q = (const rz_block_q5_0 *)b;
+        return add_fifth_bits(nibbles(q->qs), q->qh);
+    }
     case RZ_TYPE_Q4_1:
-        return nibbles(b + RZ_Q4_1_QS);
-    case RZ_TYPE_Q5_1:
-        return add_fifth_bits(nibbles(b + RZ_Q5_1_QS), b + RZ_Q5_1_QH);
+        return nibbles(((const rz_block_q4_1 *)b)->qs);
+    case RZ_TYPE_Q5_1: {
+        const rz_block_q5_1 *q = (const rz_block_q5_1 *)b;
+        return add_fifth_bits(nibbles(q->qs), q->qh);
+    }
     default:
-        return _mm256_abs_epi8(_mm256_loadu_si256((const __m256i *)(b + RZ_Q8_0_QS)));
+        return _mm256_abs_epi8(x_quants((const rz_block_q8_0 *)b));
     }
 }
 
 /* The int32 lanes of one block's dot: u the levels, x the activation quants; q8_0 moves its
  * weights' signs onto x (|x| <= 127, so the flip cannot overflow). */
 static inline __m256i block_dot(__m256i u, const uint8_t *b, uint32_t type, __m256i x) {
-    if (type == RZ_TYPE_Q8_0)
-        x = _mm256_sign_epi8(x, _mm256_loadu_si256((const __m256i *)(b + RZ_Q8_0_QS)));
+    if (type == RZ_TYPE_Q8_0) x = _mm256_sign_epi8(x, x_quants((const rz_block_q8_0 *)b));
     return dot_u8(u, x);
 }
 
@@ -74,14 +87,15 @@ static inline __m256 offset_factor(const uint8_t *heads, size_t bytes, int cnt, 
     case RZ_TYPE_Q5_0:
         return _mm256_mul_ps(d, _mm256_set1_ps(-16.0f));
     case RZ_TYPE_Q4_1:
+        return widen8(heads + offsetof(rz_block_q4_1, m), bytes, cnt);
     case RZ_TYPE_Q5_1:
-        return widen8(heads + 2, bytes, cnt);
+        return widen8(heads + offsetof(rz_block_q5_1, m), bytes, cnt);
     default:
         return _mm256_setzero_ps();
     }
 }
 
-/* Block k of a chunk (w and xq at the chunk's first block) for every pair of the tile:
+/* Block k of a chunk (w and xq at the chunk's first blocks) for every pair of the tile:
  * acc[r][t][a] += s[r][t][k] * (int32 lanes of the dot); a is a constant after inlining. */
 static inline __attribute__((always_inline)) void
 block_step(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, size_t bytes, uint32_t type,
@@ -91,7 +105,7 @@ block_step(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, size_t byt
     for (int r = 0; r < NR; r++)
         u[r] = levels(w + r * rb + k * bytes, type);
     for (int t = 0; t < NT; t++) {
-        const __m256i x = x_quants(xq + t * xb + k * RZ_Q8_0_BYTES);
+        const __m256i x = x_quants((const rz_block_q8_0 *)(xq + t * xb) + k);
         for (int r = 0; r < NR; r++) {
             const __m256i isum = block_dot(u[r], w + r * rb + k * bytes, type, x);
             acc[r][t][a] = _mm256_fmadd_ps(_mm256_broadcast_ss(&s[r][t][k]),
@@ -132,15 +146,15 @@ tile_blocks(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, float *y,
         }
         if (cnt == 8) {
             for (int k = 0; k < 8; k += 2) {
-                block_step(w + i * bytes, rb, xq + i * RZ_Q8_0_BYTES, xb, bytes, type, k, s, acc, 0,
-                           NR, NT);
-                block_step(w + i * bytes, rb, xq + i * RZ_Q8_0_BYTES, xb, bytes, type, k + 1, s,
-                           acc, 1, NR, NT);
+                block_step(w + i * bytes, rb, xq + i * sizeof(rz_block_q8_0), xb, bytes, type, k, s,
+                           acc, 0, NR, NT);
+                block_step(w + i * bytes, rb, xq + i * sizeof(rz_block_q8_0), xb, bytes, type,
+                           k + 1, s, acc, 1, NR, NT);
             }
         } else {
             for (int k = 0; k < cnt; k++)
-                block_step(w + i * bytes, rb, xq + i * RZ_Q8_0_BYTES, xb, bytes, type, k, s, acc, 0,
-                           NR, NT);
+                block_step(w + i * bytes, rb, xq + i * sizeof(rz_block_q8_0), xb, bytes, type, k, s,
+                           acc, 0, NR, NT);
         }
     }
     for (int r = 0; r < NR; r++)
@@ -156,13 +170,13 @@ tile_blocks(const uint8_t *w, size_t rb, const uint8_t *xq, size_t xb, float *y,
     void RZ_X86_TILE(name)(const void *w, size_t rb, int nr, const void *xq, size_t xb, int nt,    \
                            float *y, size_t ldy, int64_t n) {                                      \
         const uint8_t *wb = w;                                                                     \
-        const size_t bytes = RZ_##TYPE##_BYTES;                                                    \
+        const size_t bytes = sizeof(rz_block_##name);                                              \
         const uint32_t type = RZ_TYPE_##TYPE;                                                      \
         RZ_X86_TILE_SHAPES(nr, nt, RUN_BLOCKS)                                                     \
     }                                                                                              \
     float RZ_X86_DOT(name)(const void *w, const void *xq, int64_t n) {                             \
         float y;                                                                                   \
-        tile_blocks(w, 0, xq, 0, &y, 1, n, RZ_##TYPE##_BYTES, RZ_TYPE_##TYPE, 1, 1);               \
+        tile_blocks(w, 0, xq, 0, &y, 1, n, sizeof(rz_block_##name), RZ_TYPE_##TYPE, 1, 1);         \
         return y;                                                                                  \
     }
 

@@ -1,7 +1,7 @@
 /* Scalar reference conversions for every tensor type rz converts, one file per type family
  * (float.c: f32/f16/bf16; q4_0.c, q4_1.c, q5_0.c, q5_1.c, q8_0.c, q8_1.c; q4_k.c, q5_k.c, q6_k.c,
- * q8_k.c). n is a multiple of the type's block size. Block layouts follow ggml exactly
- * (little-endian, f16 scales). */
+ * q8_k.c). n is a multiple of the type's block size. Block layouts follow ggml exactly: the
+ * structs of engine/types/blocks.h, whose alignment quantized src and dst must have. */
 #ifndef RZ_TYPES_KERNELS_H
 #define RZ_TYPES_KERNELS_H
 

@@ -131,13 +131,14 @@ static int fifth_bit(const uint8_t *qh, int l, int g) {
     return qh ? ((qh[l] >> g) & 1) << 4 : 0;
 }
 
-void rz_kq_affine_to_float(const uint8_t *block, const uint8_t *ql, const uint8_t *qh, float *dst) {
-    const float d = rz_load_f16(block), dmin = rz_load_f16(block + 2);
+void rz_kq_affine_to_float(uint16_t d16, uint16_t dmin16, const uint8_t scales[12],
+                           const uint8_t *ql, const uint8_t *qh, float *dst) {
+    const float d = rz_f16_to_f32(d16), dmin = rz_f16_to_f32(dmin16);
     for (int g = 0; g < 8; g += 2, ql += 32) {
         uint8_t sc, m;
-        rz_kq_scale_min(block + 4, g, &sc, &m);
+        rz_kq_scale_min(scales, g, &sc, &m);
         const float d1 = d * sc, m1 = dmin * m;
-        rz_kq_scale_min(block + 4, g + 1, &sc, &m);
+        rz_kq_scale_min(scales, g + 1, &sc, &m);
         const float d2 = d * sc, m2 = dmin * m;
         for (int l = 0; l < 32; l++)
             *dst++ = d1 * ((ql[l] & 0xf) | fifth_bit(qh, l, g)) - m1;
@@ -147,7 +148,7 @@ void rz_kq_affine_to_float(const uint8_t *block, const uint8_t *ql, const uint8_
 }
 
 void rz_kq_quantize_affine(const float *x, int nmax, float rmin, float rdelta, int nstep,
-                           uint8_t *block, uint8_t L[256]) {
+                           uint16_t *d16, uint16_t *dmin16, uint8_t packed[12], uint8_t L[256]) {
     float scales[8], mins[8], w[32], max_scale = 0, max_min = 0;
     for (int j = 0; j < 8; j++) {
         const float *xj = x + 32 * j;
@@ -168,11 +169,11 @@ void rz_kq_quantize_affine(const float *x, int nmax, float rmin, float rdelta, i
         ls[j] = (uint8_t)clampi(rz_nearest_int(inv_scale * scales[j]), 0, 63);
         lm[j] = (uint8_t)clampi(rz_nearest_int(inv_min * mins[j]), 0, 63);
     }
-    rz_store_f16(block, max_scale / 63.f);
-    rz_store_f16(block + 2, max_min / 63.f);
-    pack_scales(ls, lm, block + 4);
-    float d = rz_load_f16(block);
-    float dmin = rz_load_f16(block + 2);
+    *d16 = rz_f32_to_f16(max_scale / 63.f);
+    *dmin16 = rz_f32_to_f16(max_min / 63.f);
+    pack_scales(ls, lm, packed);
+    float d = rz_f16_to_f32(*d16);
+    float dmin = rz_f16_to_f32(*dmin16);
     for (int j = 0; j < 8; j++) {
         float dj = d * ls[j];
         if (dj == 0) continue;

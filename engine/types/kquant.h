@@ -32,18 +32,20 @@ static inline void rz_kq_scale_min(const uint8_t *s, int j, uint8_t *sc, uint8_t
     }
 }
 
-/* One q4_K / q5_K super-block to dst[0..256): d and dmin (f16) at block + 0 and 2, the packed
- * scales at block + 4, 32 bytes of nibbles per 64 elements at ql (group g in the low nibbles,
- * g + 1 in the high) and, for q5_K, the fifth bit of element l of group g as bit g of qh[l]
- * (qh NULL for q4_K). Element = d*sc_g*q - dmin*m_g. */
-void rz_kq_affine_to_float(const uint8_t *block, const uint8_t *ql, const uint8_t *qh, float *dst);
+/* One q4_K / q5_K super-block to dst[0..256): its f16 d and dmin, its packed scales, 32 bytes
+ * of nibbles per 64 elements at ql (group g in the low nibbles, g + 1 in the high) and, for q5_K,
+ * the fifth bit of element l of group g as bit g of qh[l] (qh NULL for q4_K).
+ * Element = d*sc_g*q - dmin*m_g. */
+void rz_kq_affine_to_float(uint16_t d, uint16_t dmin, const uint8_t scales[12], const uint8_t *ql,
+                           const uint8_t *qh, float *dst);
 
 /* The q4_K / q5_K super-block quantizer: fits each 32-element group as x ~ scale*L - min with L
  * in [0, nmax] and min >= 0, minimizing the squared error weighted by rms + |x| (the min/max grid,
  * then nstep+1 grids of nmax + rmin + rdelta*k levels, each refined by weighted least squares),
- * stores d, dmin and the packed 6-bit scales at block + 0, 2, 4, and
- * writes the final levels (0..nmax, requantized against the stored f16 scales) to L[256]. */
+ * stores the f16 d and dmin and the packed 6-bit scales
+ * (a q4_K / q5_K block's fields), and writes the final levels (0..nmax, requantized against the
+ * stored f16 scales) to L[256]. */
 void rz_kq_quantize_affine(const float *x, int nmax, float rmin, float rdelta, int nstep,
-                           uint8_t *block, uint8_t L[256]);
+                           uint16_t *d, uint16_t *dmin, uint8_t scales[12], uint8_t L[256]);
 
 #endif

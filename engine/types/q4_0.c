@@ -8,10 +8,10 @@
 #include "engine/types/kernels.h"
 
 void rz_q4_0_to_float(const void *src, float *dst, int64_t n) {
-    const uint8_t *b = src;
-    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q4_0_BYTES, dst += RZ_QK) {
-        const float d = rz_load_f16(b);
-        const uint8_t *qs = b + RZ_Q4_0_QS;
+    const rz_block_q4_0 *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b++, dst += RZ_QK) {
+        const float d = rz_f16_to_f32(b->d);
+        const uint8_t *qs = b->qs;
         for (int j = 0; j < RZ_QK / 2; j++) {
             dst[j] = (float)((qs[j] & 0xf) - 8) * d;
             dst[j + RZ_QK / 2] = (float)((qs[j] >> 4) - 8) * d;
@@ -25,8 +25,8 @@ static uint8_t level(float v) {
 }
 
 void rz_q4_0_from_float(const float *src, void *dst, int64_t n) {
-    uint8_t *b = dst;
-    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q4_0_BYTES, src += RZ_QK) {
+    rz_block_q4_0 *b = dst;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b++, src += RZ_QK) {
         float amax = 0, max = 0;
         for (int j = 0; j < RZ_QK; j++) {
             if (amax < fabsf(src[j])) {
@@ -35,10 +35,9 @@ void rz_q4_0_from_float(const float *src, void *dst, int64_t n) {
             }
         }
         const float d = max / -8, id = d != 0 ? 1.0f / d : 0.0f;
-        rz_store_f16(b, d);
-        uint8_t *qs = b + RZ_Q4_0_QS;
+        b->d = rz_f32_to_f16(d);
         for (int j = 0; j < RZ_QK / 2; j++)
-            qs[j] =
+            b->qs[j] =
                 (uint8_t)(level(src[j] * id + 8.5f) | level(src[j + RZ_QK / 2] * id + 8.5f) << 4);
     }
 }

@@ -8,10 +8,10 @@
 #include "engine/types/kernels.h"
 
 void rz_q4_1_to_float(const void *src, float *dst, int64_t n) {
-    const uint8_t *b = src;
-    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q4_1_BYTES, dst += RZ_QK) {
-        const float d = rz_load_f16(b), m = rz_load_f16(b + RZ_Q4_1_M);
-        const uint8_t *qs = b + RZ_Q4_1_QS;
+    const rz_block_q4_1 *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b++, dst += RZ_QK) {
+        const float d = rz_f16_to_f32(b->d), m = rz_f16_to_f32(b->m);
+        const uint8_t *qs = b->qs;
         for (int j = 0; j < RZ_QK / 2; j++) {
             dst[j] = (float)(qs[j] & 0xf) * d + m;
             dst[j + RZ_QK / 2] = (float)(qs[j] >> 4) * d + m;
@@ -25,19 +25,18 @@ static uint8_t level(float v) {
 }
 
 void rz_q4_1_from_float(const float *src, void *dst, int64_t n) {
-    uint8_t *b = dst;
-    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q4_1_BYTES, src += RZ_QK) {
+    rz_block_q4_1 *b = dst;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b++, src += RZ_QK) {
         float min = FLT_MAX, max = -FLT_MAX;
         for (int j = 0; j < RZ_QK; j++) {
             if (src[j] < min) min = src[j];
             if (src[j] > max) max = src[j];
         }
         const float d = (max - min) / 15, id = d != 0 ? 1.0f / d : 0.0f;
-        rz_store_f16(b, d);
-        rz_store_f16(b + RZ_Q4_1_M, min);
-        uint8_t *qs = b + RZ_Q4_1_QS;
+        b->d = rz_f32_to_f16(d);
+        b->m = rz_f32_to_f16(min);
         for (int j = 0; j < RZ_QK / 2; j++)
-            qs[j] = (uint8_t)(level((src[j] - min) * id + 0.5f) |
-                              level((src[j + RZ_QK / 2] - min) * id + 0.5f) << 4);
+            b->qs[j] = (uint8_t)(level((src[j] - min) * id + 0.5f) |
+                                 level((src[j + RZ_QK / 2] - min) * id + 0.5f) << 4);
     }
 }

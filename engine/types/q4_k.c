@@ -7,16 +7,17 @@
 #include "engine/types/kquant.h"
 
 void rz_q4_k_to_float(const void *src, float *dst, int64_t n) {
-    const uint8_t *b = src;
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q4_K_BYTES, dst += RZ_QK_K)
-        rz_kq_affine_to_float(b, b + RZ_Q4_K_QS, NULL, dst);
+    const rz_block_q4_k *b = src;
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, dst += RZ_QK_K)
+        rz_kq_affine_to_float(b->d, b->dmin, b->scales, b->qs, NULL, dst);
 }
 
 void rz_q4_k_from_float(const float *src, void *dst, int64_t n) {
-    uint8_t *b = dst, L[RZ_QK_K];
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q4_K_BYTES, src += RZ_QK_K) {
-        rz_kq_quantize_affine(src, 15, -1.0f, 0.1f, 20, b, L);
-        uint8_t *q = b + RZ_Q4_K_QS;
+    rz_block_q4_k *b = dst;
+    uint8_t L[RZ_QK_K];
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, src += RZ_QK_K) {
+        rz_kq_quantize_affine(src, 15, -1.0f, 0.1f, 20, &b->d, &b->dmin, b->scales, L);
+        uint8_t *q = b->qs;
         for (int j = 0; j < RZ_QK_K; j += 64, q += 32)
             for (int l = 0; l < 32; l++)
                 q[l] = (uint8_t)(L[j + l] | L[j + l + 32] << 4);

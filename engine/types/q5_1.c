@@ -10,11 +10,11 @@
 #include "engine/types/kernels.h"
 
 void rz_q5_1_to_float(const void *src, float *dst, int64_t n) {
-    const uint8_t *b = src;
-    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_1_BYTES, dst += RZ_QK) {
-        const float d = rz_load_f16(b), m = rz_load_f16(b + RZ_Q5_1_M);
-        const uint32_t qh = rz_le32(b + RZ_Q5_1_QH);
-        const uint8_t *qs = b + RZ_Q5_1_QS;
+    const rz_block_q5_1 *b = src;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b++, dst += RZ_QK) {
+        const float d = rz_f16_to_f32(b->d), m = rz_f16_to_f32(b->m);
+        const uint32_t qh = rz_le32(b->qh);
+        const uint8_t *qs = b->qs;
         for (int j = 0; j < RZ_QK / 2; j++) {
             const int lo = (qs[j] & 0xf) | (int)((qh >> j) & 1) << 4;
             const int hi = (qs[j] >> 4) | (int)((qh >> (j + RZ_QK / 2)) & 1) << 4;
@@ -30,25 +30,24 @@ static uint8_t level(float v) {
 }
 
 void rz_q5_1_from_float(const float *src, void *dst, int64_t n) {
-    uint8_t *b = dst;
-    for (int64_t i = 0; i < n / RZ_QK; i++, b += RZ_Q5_1_BYTES, src += RZ_QK) {
+    rz_block_q5_1 *b = dst;
+    for (int64_t i = 0; i < n / RZ_QK; i++, b++, src += RZ_QK) {
         float min = FLT_MAX, max = -FLT_MAX;
         for (int j = 0; j < RZ_QK; j++) {
             if (src[j] < min) min = src[j];
             if (src[j] > max) max = src[j];
         }
         const float d = (max - min) / 31, id = d != 0 ? 1.0f / d : 0.0f;
-        rz_store_f16(b, d);
-        rz_store_f16(b + RZ_Q5_1_M, min);
-        uint8_t *qs = b + RZ_Q5_1_QS;
+        b->d = rz_f32_to_f16(d);
+        b->m = rz_f32_to_f16(min);
         uint32_t qh = 0;
         for (int j = 0; j < RZ_QK / 2; j++) {
             const uint8_t lo = level((src[j] - min) * id + 0.5f);
             const uint8_t hi = level((src[j + RZ_QK / 2] - min) * id + 0.5f);
-            qs[j] = (uint8_t)((lo & 0xf) | (hi & 0xf) << 4);
+            b->qs[j] = (uint8_t)((lo & 0xf) | (hi & 0xf) << 4);
             qh |= (uint32_t)(lo >> 4) << j | (uint32_t)(hi >> 4) << (j + RZ_QK / 2);
         }
         for (int k = 0; k < 4; k++)
-            b[RZ_Q5_1_QH + k] = (uint8_t)(qh >> 8 * k);
+            b->qh[k] = (uint8_t)(qh >> 8 * k);
     }
 }

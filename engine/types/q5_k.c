@@ -7,17 +7,18 @@
 #include "engine/types/kquant.h"
 
 void rz_q5_k_to_float(const void *src, float *dst, int64_t n) {
-    const uint8_t *b = src;
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q5_K_BYTES, dst += RZ_QK_K)
-        rz_kq_affine_to_float(b, b + RZ_Q5_K_QS, b + RZ_Q5_K_QH, dst);
+    const rz_block_q5_k *b = src;
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, dst += RZ_QK_K)
+        rz_kq_affine_to_float(b->d, b->dmin, b->scales, b->qs, b->qh, dst);
 }
 
 void rz_q5_k_from_float(const float *src, void *dst, int64_t n) {
-    uint8_t *b = dst, L[RZ_QK_K];
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q5_K_BYTES, src += RZ_QK_K) {
-        rz_kq_quantize_affine(src, 31, -0.5f, 0.1f, 15, b, L);
-        uint8_t *ql = b + RZ_Q5_K_QS, *qh = b + RZ_Q5_K_QH;
-        memset(qh, 0, 32);
+    rz_block_q5_k *b = dst;
+    uint8_t L[RZ_QK_K];
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, src += RZ_QK_K) {
+        rz_kq_quantize_affine(src, 31, -0.5f, 0.1f, 15, &b->d, &b->dmin, b->scales, L);
+        uint8_t *ql = b->qs, *qh = b->qh;
+        memset(qh, 0, sizeof b->qh);
         for (int g = 0; g < 8; g += 2, ql += 32) {
             const uint8_t *lo = L + 32 * g, *hi = L + 32 * (g + 1);
             for (int l = 0; l < 32; l++) {

@@ -4,24 +4,21 @@
 #include <math.h>
 #include <string.h>
 
-#include "engine/core/le.h"
 #include "engine/types/blocks.h"
 #include "engine/types/kernels.h"
 #include "engine/types/kquant.h"
 
 void rz_q8_k_to_float(const void *src, float *dst, int64_t n) {
-    const uint8_t *b = src;
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q8_K_BYTES, dst += RZ_QK_K) {
-        const float d = rz_le_f32(b);
-        const int8_t *qs = (const int8_t *)(b + RZ_Q8_K_QS);
+    const rz_block_q8_k *b = src;
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, dst += RZ_QK_K) {
         for (int j = 0; j < RZ_QK_K; j++)
-            dst[j] = d * qs[j];
+            dst[j] = b->d * b->qs[j];
     }
 }
 
 void rz_q8_k_from_float(const float *src, void *dst, int64_t n) {
-    uint8_t *b = dst;
-    for (int64_t i = 0; i < n / RZ_QK_K; i++, b += RZ_Q8_K_BYTES, src += RZ_QK_K) {
+    rz_block_q8_k *b = dst;
+    for (int64_t i = 0; i < n / RZ_QK_K; i++, b++, src += RZ_QK_K) {
         float amax = 0, max = 0;
         for (int j = 0; j < RZ_QK_K; j++) {
             if (fabsf(src[j]) > amax) {
@@ -29,24 +26,19 @@ void rz_q8_k_from_float(const float *src, void *dst, int64_t n) {
                 max = src[j];
             }
         }
-        memset(b, 0, RZ_Q8_K_BYTES);
+        memset(b, 0, sizeof *b);
         if (amax == 0) continue;
-        const float iscale = -127.f / max, d = 1 / iscale;
-        int8_t *qs = (int8_t *)(b + RZ_Q8_K_QS);
+        const float iscale = -127.f / max;
         for (int j = 0; j < RZ_QK_K; j++) {
             int q = rz_nearest_int(iscale * src[j]);
-            qs[j] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
+            b->qs[j] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
         }
         for (int g = 0; g < 16; g++) {
             int sum = 0;
             for (int l = 0; l < 16; l++)
-                sum += qs[16 * g + l];
-            b[RZ_Q8_K_BSUMS + 2 * g] = (uint8_t)sum;
-            b[RZ_Q8_K_BSUMS + 2 * g + 1] = (uint8_t)((unsigned)sum >> 8);
+                sum += b->qs[16 * g + l];
+            b->bsums[g] = (int16_t)sum;
         }
-        uint32_t bits;
-        memcpy(&bits, &d, sizeof bits);
-        for (int k = 0; k < 4; k++)
-            b[k] = (uint8_t)(bits >> (8 * k));
+        b->d = 1 / iscale;
     }
 }

@@ -5,8 +5,9 @@
  * type can be parsed and shown. Whether rz can CONVERT the type is separate: to_float and
  * from_float are either both set or both NULL (size-only entries, e.g. q2_K or the IQ types), so
  * callers must check the pointer (or rz_type_convertible) before calling. to_float and
- * from_float take n, a multiple of block_size (the caller checks); from_float is the reference
- * quantizer. rz_type_row_bytes is overflow-checked and works for every type whose size is known. */
+ * from_float take n, a multiple of block_size (the caller checks), and quantized data at its
+ * block struct's alignment (engine/types/blocks.h); from_float is the reference quantizer.
+ * rz_type_row_bytes is overflow-checked and works for every type whose size is known. */
 #ifndef RZ_TYPES_TYPES_H
 #define RZ_TYPES_TYPES_H
 
