@@ -1,13 +1,11 @@
 /* Tensor types: one traits table, indexed by the ggml type id that GGUF files store.
- * Contract: rz_type_get returns NULL for ids ggml does not define (or has removed: 4, 5, 31-33,
- * 36-38) and for ids at or above RZ_TYPE_ID_LIMIT. A non-NULL entry means the SIZE is known: data
- * is a sequence of blocks of block_size elements stored in block_bytes each, so files holding the
- * type can be parsed and shown. Whether rz can CONVERT the type is separate: to_float and
- * from_float are either both set or both NULL (size-only entries, e.g. q2_K or the IQ types), so
- * callers must check the pointer (or rz_type_convertible) before calling. to_float and
- * from_float take n, a multiple of block_size (the caller checks), and quantized data at its
- * block struct's alignment (engine/types/blocks.h); from_float is the reference quantizer.
- * rz_type_row_bytes is overflow-checked and works for every type whose size is known. */
+ * Contract: a known entry means the SIZE is known: data is a sequence of blocks of block_size
+ * elements stored in block_bytes each, so files holding the type can be parsed and shown. Whether
+ * rz can CONVERT the type is separate: to_float and from_float are either both set or both NULL
+ * (size-only entries, e.g. q2_K or the IQ types), so callers must check the pointer (or
+ * rz_type_convertible) before calling. to_float and from_float take n, a multiple of block_size
+ * (the caller checks), and quantized data at its block struct's alignment
+ * (engine/types/blocks.h); from_float is the reference quantizer. */
 #ifndef RZ_TYPES_TYPES_H
 #define RZ_TYPES_TYPES_H
 
@@ -60,7 +58,8 @@ typedef struct {
     void (*from_float)(const float *src, void *dst, int64_t n); /* NULL: size only */
 } rz_type_traits;
 
-/* The traits of a type whose size is known, or NULL. */
+/* The traits of a type whose size is known; NULL for ids ggml does not define (or has removed: 4,
+ * 5, 31-33, 36-38) and for ids at or above RZ_TYPE_ID_LIMIT. */
 const rz_type_traits *rz_type_get(uint32_t type);
 
 /* True when rz can convert the type both ways (to_float and from_float are set). */
@@ -70,8 +69,8 @@ bool rz_type_convertible(uint32_t type);
  * included; -1 when none. */
 int rz_type_from_name(const char *name);
 
-/* Bytes for n elements; false when n is not a whole number of blocks, the type's size is unknown,
- * or the product overflows. */
+/* Bytes for n elements, for every type whose size is known (overflow-checked); false when n is not
+ * a whole number of blocks, the type's size is unknown, or the product overflows. */
 bool rz_type_row_bytes(uint32_t type, uint64_t n, uint64_t *bytes);
 
 /* The name of a ggml type id even when its size is unknown (e.g. "q4_2"), or "unknown". */
