@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/error_report.h"
 #include "engine/core/clock.h"
 #include "server/auth.h"
 #include "server/server.h"
@@ -257,7 +258,7 @@ int main(int argc, char **argv) {
     rz_server *s;
     rz_error err;
     if (rz_server_start(&a.o, &s, &err)) {
-        fprintf(stderr, "rz serve: %s\n", err.msg);
+        rz_cli_error("rz serve", &err);
         return 1;
     }
     print_start(s, &a.o);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/error_report.h"
 #include "cli/rz/commands.h"
 #include "engine/convert/hf.h"
 #include "engine/convert/llama2c.h"
@@ -70,7 +71,7 @@ int rz_cmd_convert(int argc, char **argv) {
     rz_error err;
     rz_gguf v;
     if (vocab && rz_gguf_open(vocab, &v, &err)) {
-        fprintf(stderr, "rz convert: %s\n", err.msg);
+        rz_cli_error("rz convert", &err);
         return 1;
     }
     tg.vocab = vocab ? &v : NULL;
@@ -78,7 +79,7 @@ int rz_cmd_convert(int argc, char **argv) {
                                  : rz_convert_llama2c(pos[0], pos[1], &tg, &err);
     if (vocab) rz_gguf_close(&v);
     if (st) {
-        fprintf(stderr, "rz convert: %s\n", err.msg);
+        rz_cli_error("rz convert", &err);
         return 1;
     }
     printf(

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/common/error_report.h"
 #include "cli/rz/commands.h"
 #include "engine/tokenizer/gguf_vocab.h"
 #include "engine/tokenizer/tokenizer.h"
@@ -67,12 +68,12 @@ int rz_cmd_detokenize(int argc, char **argv) {
     rz_tok_vocab v;
     rc = 1;
     if (rz_tok_vocab_load(model, &v, &err)) {
-        fprintf(stderr, "rz detokenize: %s\n", err.msg);
+        rz_cli_error("rz detokenize", &err);
         goto done;
     }
     rz_tok_bytes text = {0};
     if (rz_tok_detokenize(&v, ids.ids, ids.n, flags, &text, &err)) {
-        fprintf(stderr, "rz detokenize: %s\n", err.msg);
+        rz_cli_error("rz detokenize", &err);
     } else {
         fwrite(text.data, 1, text.len, stdout);
         putchar('\n');

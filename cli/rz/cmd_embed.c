@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/common/error_report.h"
 #include "cli/rz/commands.h"
 #include "engine/core/clock.h"
 #include "engine/core/file.h"
@@ -111,7 +112,7 @@ int rz_cmd_embed(int argc, char **argv) {
     unsigned char *buf = NULL;
     size_t len = 0;
     if (rz_file_read_input(a.file, &buf, &len, &err)) {
-        fprintf(stderr, "rz embed: %s\n", err.msg);
+        rz_cli_error("rz embed", &err);
         return 1;
     }
     double t0 = rz_now_s();
@@ -128,7 +129,7 @@ int rz_cmd_embed(int argc, char **argv) {
         rz_bert_state_deinit(&s);
         rz_bert_model_close(&m);
     }
-    if (st) fprintf(stderr, "rz embed: %s\n", err.msg);
+    if (st) rz_cli_error("rz embed", &err);
     if (!st && a.stats)
         fprintf(
             stderr,

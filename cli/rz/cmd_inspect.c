@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/common/error_report.h"
 #include "cli/rz/commands.h"
 #include "cli/rz/inspect.h"
 #include "engine/core/file.h"
@@ -32,7 +33,7 @@ static int inspect_gguf(const char *path, bool json) {
     rz_gguf g;
     rz_error err;
     if (rz_gguf_open(path, &g, &err)) {
-        fprintf(stderr, "rz inspect: %s\n", err.msg);
+        rz_cli_error("rz inspect", &err);
         return 1;
     }
     if (json) {
@@ -50,7 +51,7 @@ static int inspect_apr(const char *path, bool json) {
     rz_error err;
     rz_apr_file f;
     if (rz_file_read_all(path, &buf, &len, &err) || rz_apr_parse(buf, len, path, &f, &err)) {
-        fprintf(stderr, "rz inspect: %s\n", err.msg);
+        rz_cli_error("rz inspect", &err);
         return 1;
     }
     if (json) {
@@ -127,7 +128,7 @@ static int inspect_safetensors(const char *path, bool json) {
     rz_st_file f;
     rz_error err;
     if (rz_st_open(path, &f, &err)) {
-        fprintf(stderr, "rz inspect: %s\n", err.msg);
+        rz_cli_error("rz inspect", &err);
         return 1;
     }
     if (json) {

@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/error_report.h"
 #include "cli/rz/cache_type.h"
 #include "cli/rz/commands.h"
 #include "cli/rz/perplexity_print.h"
-#include "engine/core/pool_pin.h"
 #include "engine/core/file.h"
+#include "engine/core/pool_pin.h"
 #include "engine/perplexity/kld_file.h"
 #include "engine/tokenizer/gguf_vocab.h"
 
@@ -157,14 +158,15 @@ static int finish(const ppl_args *a, rz_ppl_job *job, rz_llama_state *s, size_t 
     rz_ppl_result r;
     rz_kld_summary sum;
     if (rz_ppl_run(job, &r, &err)) {
-        fprintf(stderr, "\nrz perplexity: %s\n", err.msg);
+        fputc('\n', stderr);
+        rz_cli_error("rz perplexity", &err);
         return 1;
     }
     int rc = 0;
     if (job->record && rz_kld_file_write(a->kld_base, job->record, &err)) rc = 1;
     if (!rc && job->kld && rz_kld_summarize(job->kld, &sum, &err)) rc = 1;
     if (rc) {
-        fprintf(stderr, "rz perplexity: %s\n", err.msg);
+        rz_cli_error("rz perplexity", &err);
     } else {
         fprintf(
             stderr,
@@ -204,7 +206,7 @@ static int evaluate(const ppl_args *a, const rz_llama_model *m, const rz_tok_voc
         st = rz_llama_state_init_kv(&m->config, n_ctx, (int)a->batch, a->kv_type, NULL,
                                     (int)a->threads, &s, &err);
     int rc = st ? 1 : finish(a, &job, &s, tokens.n);
-    if (st) fprintf(stderr, "rz perplexity: %s\n", err.msg);
+    if (st) rz_cli_error("rz perplexity", &err);
     rz_llama_state_deinit(&s);
     rz_kld_acc_free(&acc);
     rz_kld_base_deinit(&base);
@@ -218,17 +220,17 @@ int rz_cmd_perplexity(int argc, char **argv) {
     if (rc) return rc == 1 ? 0 : 2;
     rz_error err;
     if (rz_backend_select(a.backend, &err)) {
-        fprintf(stderr, "rz perplexity: %s\n", err.msg);
+        rz_cli_error("rz perplexity", &err);
         return 2;
     }
     rz_llama_model m;
     rz_tok_vocab v;
     if (rz_llama_model_open(a.model, &m, &err)) {
-        fprintf(stderr, "rz perplexity: %s\n", err.msg);
+        rz_cli_error("rz perplexity", &err);
         return 1;
     }
     if (rz_tok_vocab_from_gguf(&m.gguf, &v, &err)) {
-        fprintf(stderr, "rz perplexity: %s\n", err.msg);
+        rz_cli_error("rz perplexity", &err);
         rz_llama_model_close(&m);
         return 1;
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/common/error_report.h"
 #include "cli/rz/commands.h"
 #include "engine/core/file.h"
 #include "engine/models/logreg.h"
@@ -56,7 +57,7 @@ static int read_input(const char *path, float *x, size_t n) {
     size_t len;
     rz_error err;
     if (rz_file_read_all(path, &buf, &len, &err)) {
-        fprintf(stderr, "rz predict: %s\n", err.msg);
+        rz_cli_error("rz predict", &err);
         return -1;
     }
     if (memchr(buf, 0, len)) {
@@ -110,12 +111,12 @@ int rz_cmd_predict(int argc, char **argv) {
     }
     rz_error err;
     if (rz_backend_select(backend, &err)) {
-        fprintf(stderr, "rz predict: %s\n", err.msg);
+        rz_cli_error("rz predict", &err);
         return 2;
     }
     rz_logreg m;
     if (rz_logreg_load(model, &m, &err)) {
-        fprintf(stderr, "rz predict: %s\n", err.msg);
+        rz_cli_error("rz predict", &err);
         return 1;
     }
     float *x = malloc(m.n_features * sizeof *x);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/error_report.h"
 #include "cli/common/tensor_progress.h"
 #include "cli/rz/commands.h"
 #include "engine/quantize/quantize.h"
@@ -59,7 +60,7 @@ int rz_cmd_quantize(int argc, char **argv) {
     rz_quantize_stats stats;
     rz_error err;
     if (rz_quantize_file(pos[0], pos[1], &o, &stats, &err)) {
-        fprintf(stderr, "rz quantize: %s\n", err.msg);
+        rz_cli_error("rz quantize", &err);
         return 1;
     }
     printf("wrote %s: %s, %zu tensors (%zu re-encoded), %llu -> %llu bytes of tensor data\n",

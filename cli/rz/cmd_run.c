@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/error_report.h"
 #include "cli/rz/cache_type.h"
 #include "cli/rz/commands.h"
 #include "engine/core/pool_pin.h"
@@ -133,11 +134,11 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
     rz_sampler_params sp = {(float)a->temp, (int)a->top_k, (float)a->top_p, (uint64_t)a->seed};
     if (rz_llama_state_init_kv(&m->config, ctx, RZ_LLAMA_BATCH, a->kv_type, rz_backend_active(),
                                (int)a->threads, &state, &err)) {
-        fprintf(stderr, "rz run: %s\n", err.msg);
+        rz_cli_error("rz run", &err);
         return 1;
     }
     if (rz_sampler_init(&sp, m->config.vocab_size, &sampler, &err)) {
-        fprintf(stderr, "rz run: %s\n", err.msg);
+        rz_cli_error("rz run", &err);
         rz_llama_state_deinit(&state);
         return 2;
     }
@@ -149,10 +150,12 @@ static int generate(const run_args *a, const rz_llama_model *m, const rz_tok_voc
                       .ctx = stdout};
     rz_generate_stats stats;
     rz_status st = rz_generate(&g, a->prompt, (int)a->n_predict, &stats, &err);
-    if (st)
-        fprintf(stderr, "\nrz run: %s\n", err.msg);
-    else
+    if (st) {
+        fputc('\n', stderr);
+        rz_cli_error("rz run", &err);
+    } else {
         report(&stats, a, m, &state);
+    }
     rz_sampler_deinit(&sampler);
     rz_llama_state_deinit(&state);
     return st ? 1 : 0;
@@ -164,17 +167,17 @@ int rz_cmd_run(int argc, char **argv) {
     if (rc) return rc == 1 ? 0 : 2;
     rz_error err;
     if (rz_backend_select(a.backend, &err)) {
-        fprintf(stderr, "rz run: %s\n", err.msg);
+        rz_cli_error("rz run", &err);
         return 2;
     }
     rz_llama_model m;
     rz_tok_vocab v;
     if (rz_llama_model_open(a.model, &m, &err)) {
-        fprintf(stderr, "rz run: %s\n", err.msg);
+        rz_cli_error("rz run", &err);
         return 1;
     }
     if (rz_tok_vocab_from_gguf(&m.gguf, &v, &err)) {
-        fprintf(stderr, "rz run: %s\n", err.msg);
+        rz_cli_error("rz run", &err);
         rz_llama_model_close(&m);
         return 1;
     }

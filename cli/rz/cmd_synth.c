@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli/common/arg_number.h"
+#include "cli/common/error_report.h"
 #include "cli/common/tensor_progress.h"
 #include "cli/rz/commands.h"
 #include "engine/core/clock.h"
@@ -79,7 +80,7 @@ int rz_cmd_synth(int argc, char **argv) {
     rz_synth_stats stats;
     rz_error err;
     if (rz_synth_write(out, &o, &stats, &err)) {
-        fprintf(stderr, "rz synth: %s\n", err.msg);
+        rz_cli_error("rz synth", &err);
         return 1;
     }
     double secs = rz_now_s() - t0;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/common/error_report.h"
 #include "cli/rz/commands.h"
 #include "cli/rz/inspect.h"
 #include "engine/formats/gguf.h"
@@ -37,7 +38,7 @@ static int gguf_chunk(const void *src, uint64_t first, uint64_t n, float *dst) {
 static int st_chunk(const void *src, uint64_t first, uint64_t n, float *dst) {
     rz_error err;
     if (!rz_st_to_float(src, first, n, dst, &err)) return 0;
-    fprintf(stderr, "rz tensor: %s\n", err.msg);
+    rz_cli_error("rz tensor", &err);
     return 1;
 }
 
@@ -66,7 +67,7 @@ static int tensor_gguf(const char *path, const char *name, FILE *out) {
     rz_gguf g;
     rz_error err;
     if (rz_gguf_open(path, &g, &err)) {
-        fprintf(stderr, "rz tensor: %s\n", err.msg);
+        rz_cli_error("rz tensor", &err);
         return 1;
     }
     int rc = 1;
@@ -87,7 +88,7 @@ static int tensor_safetensors(const char *path, const char *name, FILE *out) {
     rz_st_file f;
     rz_error err;
     if (rz_st_open(path, &f, &err)) {
-        fprintf(stderr, "rz tensor: %s\n", err.msg);
+        rz_cli_error("rz tensor", &err);
         return 1;
     }
     int rc = 1;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/common/error_report.h"
 #include "cli/rz/commands.h"
 #include "engine/core/clock.h"
 #include "engine/core/file.h"
@@ -62,12 +63,12 @@ int rz_cmd_tokenize(int argc, char **argv) {
     unsigned char *buf = NULL;
     size_t len = text ? strlen(text) : 0;
     if (file && rz_file_read_input(file, &buf, &len, &err)) {
-        fprintf(stderr, "rz tokenize: %s\n", err.msg);
+        rz_cli_error("rz tokenize", &err);
         return 1;
     }
     rz_tok_vocab v;
     if (rz_tok_vocab_load(model, &v, &err)) {
-        fprintf(stderr, "rz tokenize: %s\n", err.msg);
+        rz_cli_error("rz tokenize", &err);
         free(buf);
         return 1;
     }
@@ -82,7 +83,7 @@ int rz_cmd_tokenize(int argc, char **argv) {
         double t0 = rz_now_s();
         st = rz_tok_tokenize(&v, all + at, end - at, flags, &ids, &err);
         dt += rz_now_s() - t0;
-        if (st) fprintf(stderr, "rz tokenize: %s\n", err.msg);
+        if (st) rz_cli_error("rz tokenize", &err);
         for (size_t i = 0; !st && i < ids.n; i++)
             printf(i ? " %d" : "%d", ids.ids[i]);
         if (!st) putchar('\n');

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "cli/common/error_report.h"
 #include "cli/rzbench/args.h"
 #include "cli/rzbench/commands.h"
 #include "engine/core/file.h"
@@ -103,7 +104,7 @@ static bool rerun(const rzb_bundle_args *o, const rzb_bundle *b, const rzb_claim
     size_t len;
     rz_error e;
     if (rz_file_read_all(path, &text, &len, &e) != RZ_OK) {
-        fprintf(stderr, "rzbench reverify: %s\n", e.msg);
+        rz_cli_error("rzbench reverify", &e);
         return false;
     }
     bool ok = rzb_outcomes_read((const char *)text, len, path, now, err, sizeof err);

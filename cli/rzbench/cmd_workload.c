@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
+#include "cli/common/error_report.h"
 #include "cli/rzbench/args.h"
 #include "cli/rzbench/commands.h"
 #include "harness/gate_callgrind.h"
@@ -318,7 +319,7 @@ int rzb_cmd_workload(int argc, char **argv, const char *command) {
     }
     rz_error err;
     if (rz_backend_select(NULL, &err)) {
-        fprintf(stderr, "rzbench workload: RZ_BACKEND: %s\n", err.msg);
+        rz_cli_error("rzbench workload: RZ_BACKEND", &err);
         return EXIT_USAGE;
     }
     char exe[4096], rz[4200], why[1024];
