@@ -15,6 +15,7 @@
 #include "engine/types/half.h"
 #include "engine/types/kquant.h"
 #include "engine/types/kernels.h"
+#include "engine/types/q8_block.h"
 
 Test(api_core, little_endian_loads) {
     const uint8_t b[8] = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88};
@@ -228,4 +229,28 @@ Test(api_types, q8_blocks_known_quants_and_round_trip) {
     cr_expect_arr_eq(b0.qs, b[0].qs, 32, "q8_0 holds the same quants");
     rz_q8_0_to_float(&b0, dst, 32);
     cr_expect_eq(dst[0], -127 * d);
+}
+
+Test(api_engine_types, q8_block_quants_round_trip_within_half_a_step) {
+    float src[RZ_QK], back[RZ_QK];
+    int8_t qs[RZ_QK];
+    int sum, expect = 0;
+    for (int j = 0; j < RZ_QK; j++)
+        src[j] = (float)(j - 16) / 4; /* -4 .. 3.75: amax 4 */
+    const float d = rz_q8_quants_from_float(src, qs, &sum);
+    cr_expect_float_eq(d, 4.0f / 127, 1e-9);
+    cr_expect_eq(qs[0], -127, "the largest magnitude maps to -127");
+    cr_expect_eq(qs[16], 0);
+    for (int j = 0; j < RZ_QK; j++)
+        expect += qs[j];
+    cr_expect_eq(sum, expect);
+    rz_q8_quants_to_float(d, qs, back);
+    for (int j = 0; j < RZ_QK; j++)
+        cr_expect(fabsf(back[j] - src[j]) <= d / 2 + 1e-6f, "element %d: %g for %g", j, back[j],
+                  src[j]);
+    float zeros[RZ_QK] = {0};
+    cr_expect_eq(rz_q8_quants_from_float(zeros, qs, &sum), 0.0f);
+    cr_expect_eq(sum, 0);
+    for (int j = 0; j < RZ_QK; j++)
+        cr_expect_eq(qs[j], 0);
 }
