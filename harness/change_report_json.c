@@ -5,6 +5,7 @@
 
 #include "harness/change_report.h"
 #include "harness/json_number.h"
+#include "harness/json_print.h"
 
 static void add_runs(cJSON *o, const char *k, const double *x, size_t n) {
     cJSON *a = cJSON_AddArrayToObject(o, k);
@@ -47,11 +48,5 @@ bool rzb_change_report_json(const rzb_change_report *rep, FILE *out) {
     cJSON *notes = cJSON_AddArrayToObject(root, "notes");
     for (int i = 0; i < rep->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(rep->notes[i]));
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text) return false;
-    fputs(text, out);
-    fputc('\n', out);
-    free(text);
-    return !ferror(out);
+    return rzb_json_print(root, out);
 }

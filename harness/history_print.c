@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "harness/json_number.h"
+#include "harness/json_print.h"
 
 /* A number with at least 4 significant digits, without an exponent from 1e-4 to 1e9, or `none`
  * when it is not finite. */
@@ -142,12 +143,7 @@ static bool print_json(const rzb_history *h, FILE *out) {
     cJSON *all = cJSON_CreateArray();
     for (size_t i = 0; i < h->n; i++)
         cJSON_AddItemToArray(all, trend_json(&h->trends[i]));
-    char *text = cJSON_Print(all);
-    cJSON_Delete(all);
-    if (!text) return false;
-    fprintf(out, "%s\n", text);
-    cJSON_free(text);
-    return !ferror(out);
+    return rzb_json_print(all, out);
 }
 
 bool rzb_history_print(const rzb_history *h, const char *format, FILE *out) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/json_number.h"
+#include "harness/json_print.h"
 #include "harness/merge.h"
 
 static void md_head(const rzb_merge *m, const char *first, FILE *out) {
@@ -180,10 +181,5 @@ bool rzb_merge_json(const rzb_merge *m, FILE *out) {
     cJSON *rows = cJSON_AddArrayToObject(root, "machines");
     for (size_t i = 0; i < m->n_rows; i++)
         cJSON_AddItemToArray(rows, row_json(&m->rows[i]));
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text) return false;
-    bool ok = fputs(text, out) >= 0 && fputc('\n', out) != EOF;
-    free(text);
-    return ok && !ferror(out);
+    return rzb_json_print(root, out);
 }

@@ -8,6 +8,7 @@
 
 #include "harness/claim.h"
 #include "harness/json_number.h"
+#include "harness/json_print.h"
 
 static cJSON *summary_json(const rzb_summary *m) {
     cJSON *o = cJSON_CreateObject();
@@ -142,12 +143,7 @@ static bool write_json(const rzb_report *rep, FILE *out, bool samples) {
     cJSON *results = cJSON_AddArrayToObject(root, "results");
     for (int i = 0; i < rep->n_results; i++)
         cJSON_AddItemToArray(results, result_json(&rep->results[i], samples));
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text) return false;
-    bool ok = fputs(text, out) >= 0 && fputc('\n', out) != EOF;
-    free(text);
-    return ok && !ferror(out);
+    return rzb_json_print(root, out);
 }
 
 bool rzb_report_json(const rzb_report *rep, FILE *out) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "harness/atomic_file.h"
+#include "harness/json_print.h"
 
 static void class_key(const rzb_outcomes *o, char *out, size_t cap) {
     snprintf(out, cap, "%s%s", o->isa, o->gpu ? "+gpu" : "");
@@ -116,12 +117,7 @@ static bool json(const rzb_reverify *r, FILE *out) {
         cJSON_AddStringToObject(c, "outcome", rzb_reverify_status_text(r, row, s, sizeof s));
         cJSON_AddItemToArray(claims, c);
     }
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text) return false;
-    bool ok = fputs(text, out) >= 0 && fputc('\n', out) != EOF;
-    free(text);
-    return ok && !ferror(out);
+    return rzb_json_print(root, out);
 }
 
 bool rzb_reverify_print(const rzb_reverify *r, const char *format, FILE *out) {

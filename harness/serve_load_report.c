@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/json_print.h"
+
 void rzb_sl_report_note(rzb_sl_report *r, const char *fmt, ...) {
     if (r->n_notes == RZB_SL_MAX_NOTES) return;
     va_list ap;
@@ -146,12 +148,7 @@ static bool print_json(const rzb_sl_report *r, FILE *out) {
         cJSON_AddItemToArray(rows, json_row(&r->rows[i]));
     cJSON *env = r->fingerprint_json ? cJSON_Parse(r->fingerprint_json) : NULL;
     if (env) cJSON_AddItemToObject(o, "environment", env);
-    char *text = cJSON_Print(o);
-    cJSON_Delete(o);
-    if (!text) return false;
-    fprintf(out, "%s\n", text);
-    free(text);
-    return !ferror(out);
+    return rzb_json_print(o, out);
 }
 
 bool rzb_sl_report_print(const rzb_sl_report *r, const char *format, FILE *out) {

@@ -14,6 +14,7 @@
 #include "harness/claim.h"
 #include "harness/html_escape.h"
 #include "harness/json_number.h"
+#include "harness/json_print.h"
 #include "harness/report.h"
 
 static const rzb_claim fake = {
@@ -298,4 +299,20 @@ Test(report, json_numbers_that_are_not_finite_are_null) {
     cr_expect_str_eq(text, "{\"ratio\":1.5,\"lo\":null,\"hi\":null}");
     free(text);
     cJSON_Delete(o);
+}
+
+Test(report, json_documents_print_indented_with_a_newline) {
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "runs", 5);
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert(rzb_json_print(doc, f));
+    fclose(f);
+    cr_expect_str_eq(text, "{\n\t\"runs\":\t5\n}\n");
+    free(text);
+    FILE *ro = fopen("/dev/null", "r");
+    cr_assert_not_null(ro);
+    cr_expect_not(rzb_json_print(cJSON_CreateArray(), ro), "a stream that cannot be written");
+    fclose(ro);
 }
