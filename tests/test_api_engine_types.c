@@ -11,6 +11,7 @@
 #include "engine/core/status.h"
 #include "engine/synth/presets.h"
 #include "engine/synth/rng.h"
+#include "engine/types/block_max.h"
 #include "engine/types/blocks.h"
 #include "engine/types/half.h"
 #include "engine/types/kquant.h"
@@ -253,4 +254,11 @@ Test(api_engine_types, q8_block_quants_round_trip_within_half_a_step) {
     cr_expect_eq(sum, 0);
     for (int j = 0; j < RZ_QK; j++)
         cr_expect_eq(qs[j], 0);
+}
+
+Test(api_engine_types, block_signed_max_keeps_the_sign_of_the_largest_magnitude) {
+    const float x[] = {1.5f, -3.0f, 2.0f, 3.0f, -0.5f};
+    cr_expect_eq(rz_block_signed_max(x, 5), -3.0f, "the first of -3 and 3");
+    cr_expect_eq(rz_block_signed_max(x + 2, 3), 3.0f);
+    cr_expect_eq(rz_block_signed_max(x, 0), 0.0f);
 }

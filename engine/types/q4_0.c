@@ -3,6 +3,7 @@
  * lands exactly on level 0; byte-identical to gguf-py. */
 #include <math.h>
 
+#include "engine/types/block_max.h"
 #include "engine/types/blocks.h"
 #include "engine/types/half.h"
 #include "engine/types/kernels.h"
@@ -27,14 +28,7 @@ static uint8_t level(float v) {
 void rz_q4_0_from_float(const float *src, void *dst, int64_t n) {
     rz_block_q4_0 *b = dst;
     for (int64_t i = 0; i < n / RZ_QK; i++, b++, src += RZ_QK) {
-        float amax = 0, max = 0;
-        for (int j = 0; j < RZ_QK; j++) {
-            if (amax < fabsf(src[j])) {
-                amax = fabsf(src[j]);
-                max = src[j];
-            }
-        }
-        const float d = max / -8, id = d != 0 ? 1.0f / d : 0.0f;
+        const float d = rz_block_signed_max(src, RZ_QK) / -8, id = d != 0 ? 1.0f / d : 0.0f;
         b->d = rz_f32_to_f16(d);
         for (int j = 0; j < RZ_QK / 2; j++)
             b->qs[j] =

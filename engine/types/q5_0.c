@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "engine/core/le.h"
+#include "engine/types/block_max.h"
 #include "engine/types/blocks.h"
 #include "engine/types/half.h"
 #include "engine/types/kernels.h"
@@ -31,14 +32,7 @@ static uint8_t level(float v) {
 void rz_q5_0_from_float(const float *src, void *dst, int64_t n) {
     rz_block_q5_0 *b = dst;
     for (int64_t i = 0; i < n / RZ_QK; i++, b++, src += RZ_QK) {
-        float amax = 0, max = 0;
-        for (int j = 0; j < RZ_QK; j++) {
-            if (amax < fabsf(src[j])) {
-                amax = fabsf(src[j]);
-                max = src[j];
-            }
-        }
-        const float d = max / -16, id = d != 0 ? 1.0f / d : 0.0f;
+        const float d = rz_block_signed_max(src, RZ_QK) / -16, id = d != 0 ? 1.0f / d : 0.0f;
         b->d = rz_f32_to_f16(d);
         uint32_t qh = 0;
         for (int j = 0; j < RZ_QK / 2; j++) {
