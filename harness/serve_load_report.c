@@ -1,11 +1,11 @@
 #include "harness/serve_load_report.h"
 
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/json_number.h"
 #include "harness/json_print.h"
 
 void rzb_sl_report_note(rzb_sl_report *r, const char *fmt, ...) {
@@ -91,45 +91,37 @@ static bool print_csv(const rzb_sl_report *r, FILE *out) {
     return !ferror(out);
 }
 
-/* cJSON writes NaN as null. */
-static void num(cJSON *o, const char *k, double v) {
-    if (isfinite(v))
-        cJSON_AddNumberToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static cJSON *json_row(const rzb_sl_row *row) {
     const rzb_sl_summary *s = &row->s;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "target", row->target);
-    num(o, "rate_req_per_s", row->rate);
-    num(o, "rounds", row->rounds);
-    num(o, "requests", s->requests);
-    num(o, "ok", s->ok);
-    num(o, "failed", s->failed);
-    num(o, "duration_s", s->duration_s);
-    num(o, "req_per_s", s->req_per_s);
-    num(o, "out_tok_per_s", s->out_tok_per_s);
-    num(o, "goodput_req_per_s", s->goodput);
-    num(o, "good_fraction", s->good_fraction);
-    num(o, "output_tokens", (double)s->out_tokens);
-    num(o, "usage_mismatch", s->usage_mismatch);
-    num(o, "late_max_ms", s->late_max_ms);
+    rzb_json_number(o, "rate_req_per_s", row->rate);
+    rzb_json_number(o, "rounds", row->rounds);
+    rzb_json_number(o, "requests", s->requests);
+    rzb_json_number(o, "ok", s->ok);
+    rzb_json_number(o, "failed", s->failed);
+    rzb_json_number(o, "duration_s", s->duration_s);
+    rzb_json_number(o, "req_per_s", s->req_per_s);
+    rzb_json_number(o, "out_tok_per_s", s->out_tok_per_s);
+    rzb_json_number(o, "goodput_req_per_s", s->goodput);
+    rzb_json_number(o, "good_fraction", s->good_fraction);
+    rzb_json_number(o, "output_tokens", (double)s->out_tokens);
+    rzb_json_number(o, "usage_mismatch", s->usage_mismatch);
+    rzb_json_number(o, "late_max_ms", s->late_max_ms);
     for (int k = 0; k < 4; k++) {
         const rzb_sl_pcts *p = figure(s, k);
         char key[16];
         snprintf(key, sizeof key, "%s_ms", figure_names[k]);
         cJSON *f = cJSON_AddObjectToObject(o, key);
-        num(f, "p50", p->p50);
-        num(f, "p90", p->p90);
-        num(f, "p99", p->p99);
-        num(f, "mean", p->mean);
-        num(f, "n", (double)p->n);
+        rzb_json_number(f, "p50", p->p50);
+        rzb_json_number(f, "p90", p->p90);
+        rzb_json_number(f, "p99", p->p99);
+        rzb_json_number(f, "mean", p->mean);
+        rzb_json_number(f, "n", (double)p->n);
     }
     cJSON *fail = cJSON_AddObjectToObject(o, "failures");
     for (int k = 0; k < s->n_failures; k++)
-        num(fail, s->failure[k], s->failure_n[k]);
+        rzb_json_number(fail, s->failure[k], s->failure_n[k]);
     if (s->failed) cJSON_AddStringToObject(o, "first_failure_detail", s->first_detail);
     return o;
 }
@@ -138,8 +130,8 @@ static bool print_json(const rzb_sl_report *r, FILE *out) {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "command", r->command);
     cJSON *slo = cJSON_AddObjectToObject(o, "slo");
-    num(slo, "ttft_ms", r->slo.ttft_ms);
-    num(slo, "tpot_ms", r->slo.tpot_ms);
+    rzb_json_number(slo, "ttft_ms", r->slo.ttft_ms);
+    rzb_json_number(slo, "tpot_ms", r->slo.tpot_ms);
     cJSON *notes = cJSON_AddArrayToObject(o, "notes");
     for (int i = 0; i < r->n_notes; i++)
         cJSON_AddItemToArray(notes, cJSON_CreateString(r->notes[i]));
