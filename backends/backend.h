@@ -26,12 +26,14 @@ typedef void (*rz_vec_quantize_fn)(const float *x, void *xq, int64_t n);
 /* An ISA's traits for one weight type, as ggml's type traits: dot and tile kernels (dot NULL
  * where the ISA cannot dot the type, tile NULL where it has no tile kernel), the partner type
  * vdt the activations are quantized to (RZ_TYPE_Q8_0, RZ_TYPE_Q8_K, or RZ_TYPE_F32 for float
- * weights, which dot x itself) and this ISA's quantizer to it (NULL for RZ_TYPE_F32). */
+ * weights, which dot x itself), this ISA's quantizer to it (NULL for RZ_TYPE_F32) and, for the
+ * packed types of backends/pack.h only, gemm (then dot and tile are NULL). */
 typedef struct {
     rz_vec_dot_fn dot;
     rz_vec_tile_fn tile;
     int vdt;
     rz_vec_quantize_fn quantize;
+    rz_vec_tile_fn gemm;
 } rz_vec_kernel;
 
 struct rz_backend {
@@ -49,8 +51,8 @@ struct rz_backend {
     /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
      * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
     void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);
-    /* the matrix-product kernels, indexed by weight type (the one path from the model's
-     * projections, backends/matvec_threads.h, to the ISA's kernels) */
+    /* the matrix-product kernels, indexed by weight type, packed types included (the one path
+     * from the model's projections, backends/matvec_threads.h, to the ISA's kernels) */
     const rz_vec_kernel *vec;
 };
 

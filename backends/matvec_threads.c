@@ -1,6 +1,7 @@
 /* rz_matvec_mt and rz_matmul_mt (backends/matvec_threads.h): quantize once, then split rows. */
 #include "backends/matvec_threads.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "backends/vec_dot.h"
@@ -33,7 +34,7 @@ static void matvec_part(void *ctx, int i, int n) {
     int64_t r0, r1;
     share(j->rows, i, n, &r0, &r1);
     if (r1 <= r0) return;
-    if (j->k->dot)
+    if (j->k->dot || j->k->gemm)
         rz_vec_dot_rows(j->k, j->w, j->row_bytes, j->xq, 0, 1, j->y + r0, 0, r0, r1, j->cols);
     else
         rz_matvec_ref(j->be, j->type, j->w + (size_t)r0 * j->row_bytes, j->x, j->y + r0, r1 - r0,
@@ -51,7 +52,8 @@ static void run(rz_pool *pool, rz_pool_fn fn, job *j) {
 static bool plan(job *j) {
     uint64_t rb = 0;
     j->k = rz_vec_kernel_for(j->be, j->type);
-    bool ok = j->k->dot && rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb);
+    bool ok = (j->k->dot || j->k->gemm) &&
+              rz_type_row_bytes(rz_pack_source(j->type), (uint64_t)j->cols, &rb);
     j->row_bytes = (size_t)rb;
     j->xq_bytes = ok ? rz_vec_dot_x_bytes(j->k->vdt, j->cols) : 0;
     return ok;
@@ -70,7 +72,12 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
         else
             dot = false;
     }
-    if (!dot) j.k = rz_vec_kernel_for(be, RZ_TYPE_ID_LIMIT);
+    if (!dot && rz_pack_source(type) != type) { /* no memory for a packed type's activations */
+        for (int64_t r = 0; r < rows; r++)
+            y[r] = NAN;
+        return;
+    }
+    if (!dot) j.k = rz_vec_kernel_for(be, RZ_VEC_TYPE_LIMIT);
     j.xq = xq ? xq : x;
     run(pool, matvec_part, &j);
     if (xq != stack) free(xq);

@@ -1,20 +1,24 @@
 /* Multithreaded matvec (decode) and matmul (prompt processing) over a rz_pool, with be's dot
  * kernels (backends/vec_dot.h).
  * Contract: W holds `rows` rows of `cols` elements of ggml type `type` (cols a multiple of its
- * block size), rows back to back. Activations are quantized once per call to the type's partner
+ * block size), rows back to back, or a packed matrix of a packed type (backends/pack.h: rows a
+ * multiple of RZ_PACK_ROWS). Activations are quantized once per call to the type's partner
  * type (rz_matvec_mt: on the calling thread); the rows are split over the pool's threads in chunks
  * of RZ_MATVEC_CHUNK rows (the last thread takes the remainder). pool may be NULL (the caller's
- * thread does all the work). Types without a dot kernel fall back to rz_matvec_ref per chunk.
- * Results are the same bits whatever the thread count and pool. */
+ * thread does all the work). Types without a dot kernel fall back to rz_matvec_ref per chunk; a
+ * packed type whose activations find no memory (a row too long for the stack buffer, then malloc
+ * failing) gives NaN. Results are the same bits whatever the thread count and pool. */
 #ifndef RZ_BACKENDS_MATVEC_THREADS_H
 #define RZ_BACKENDS_MATVEC_THREADS_H
 
 #include <stdint.h>
 
 #include "backends/backend.h"
+#include "backends/pack.h"
 #include "engine/core/pool.h"
 
 enum { RZ_MATVEC_CHUNK = 16 };
+_Static_assert(RZ_MATVEC_CHUNK % RZ_PACK_ROWS == 0, "threads split packed matrices by groups");
 
 /* y[r] = sum over c of W[r][c] * x[c] for r < rows. */
 void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *x,

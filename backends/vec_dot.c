@@ -8,8 +8,9 @@
 #include "engine/types/blocks.h"
 
 const rz_vec_kernel *rz_vec_kernel_for(const rz_backend *be, uint32_t type) {
-    static const rz_vec_kernel none = {NULL, NULL, -1, NULL};
-    return type < RZ_TYPE_ID_LIMIT && be->vec[type].dot ? &be->vec[type] : &none;
+    static const rz_vec_kernel none = {NULL, NULL, -1, NULL, NULL};
+    return type < RZ_VEC_TYPE_LIMIT && (be->vec[type].dot || be->vec[type].gemm) ? &be->vec[type]
+                                                                                 : &none;
 }
 
 int rz_vec_dot_type(uint32_t type) {
@@ -19,7 +20,7 @@ int rz_vec_dot_type(uint32_t type) {
 size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
     switch (vdt) {
     case RZ_TYPE_Q8_0:
-        return rz_vec_dot_q8_0_tail(n) + 2 * sizeof(float) * (size_t)rz_vec_dot_q8_0_padded(n);
+        return rz_vec_dot_q8_0_tail(n) + 3 * sizeof(float) * (size_t)rz_vec_dot_q8_0_padded(n);
     case RZ_TYPE_Q8_K:
         return (size_t)(n / RZ_QK_K) * sizeof(rz_block_q8_k);
     default:
@@ -46,12 +47,33 @@ static void prefetch(const uint8_t *base, size_t at, size_t span, size_t total) 
         __builtin_prefetch(base + p, 0, 2);
 }
 
+/* rz_vec_dot_rows for a packed type: each group of RZ_PACK_ROWS rows over every token. */
+static void gemm_rows(const rz_vec_kernel *k, const uint8_t *base, size_t row_bytes,
+                      const uint8_t *x, size_t x_bytes, int64_t nt, float *y, size_t ldy,
+                      int64_t rows, int64_t cols) {
+    const size_t group = RZ_PACK_ROWS * row_bytes, total = (size_t)rows * row_bytes;
+    for (int64_t r = 0; r < rows; r += RZ_PACK_ROWS) {
+        const size_t at = (size_t)r * row_bytes;
+        prefetch(base, at, group, total);
+        for (int64_t t = 0; t < nt; t += RZ_PACK_TOKENS) {
+            const int64_t n = nt - t < RZ_PACK_TOKENS ? nt - t : RZ_PACK_TOKENS;
+            k->gemm(base + at, row_bytes, RZ_PACK_ROWS, x + (size_t)t * x_bytes, x_bytes, (int)n,
+                    y + (size_t)t * ldy + (size_t)r, ldy, cols);
+        }
+    }
+}
+
 void rz_vec_dot_rows(const rz_vec_kernel *k, const void *w, size_t row_bytes, const void *xq,
                      size_t x_bytes, int64_t nt, float *y, size_t ldy, int64_t r0, int64_t r1,
                      int64_t cols) {
-    assert(r0 <= r1 && k->dot);
+    assert(r0 <= r1 && (k->dot || k->gemm));
     const uint8_t *base = (const uint8_t *)w + (size_t)r0 * row_bytes, *x = xq;
     const size_t total = (size_t)(r1 - r0) * row_bytes;
+    if (k->gemm) {
+        assert(r0 % RZ_PACK_ROWS == 0 && (r1 - r0) % RZ_PACK_ROWS == 0);
+        gemm_rows(k, base, row_bytes, x, x_bytes, nt, y, ldy, r1 - r0, cols);
+        return;
+    }
     const rz_vec_tile_fn tile = nt > 1 ? k->tile : NULL;
     const int64_t step = tile ? RZ_TILE_ROWS : 1;
     for (int64_t r = 0; r < r1 - r0; r += step) {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "backends/backend.h"
+#include "backends/pack.h"
 #include "engine/types/blocks.h"
 
 /* rz_vec_dot_fn(w, xq, n): the dot above. Tile kernels (rz_vec_tile_fn), for prompt
@@ -26,7 +27,11 @@
  * xq. Each (row, token) pair is computed with the operations, in the order, of the ISA's dot
  * kernel for the type, whatever nr and nt: the same bits. Each block of weights is unpacked once
  * for all nt tokens. The signatures and rz_vec_kernel, an ISA's entry for a type, are in
- * backends/backend.h. */
+ * backends/backend.h.
+ * Gemm kernels (the same signature, packed types only): w at a group of RZ_PACK_ROWS packed rows
+ * (backends/pack.h), nr a multiple of RZ_PACK_ROWS, 1 <= nt <= RZ_PACK_TOKENS, row_bytes the
+ * source type's bytes per row; y as above. Each (row, token) gets the bits of the scalar
+ * reference dot of the source type, on every ISA, whatever nr and nt. */
 enum { RZ_TILE_ROWS = 4, RZ_TILE_TOKENS = 4 };
 
 /* be's traits for weight type `type`; an empty entry (no dot, vdt -1) for ids past the table. */
@@ -38,8 +43,9 @@ int rz_vec_dot_type(uint32_t type);
 
 /* Activations of partner type q8_0 (n elements, nb = n / 32 blocks): the nb q8_0 blocks, zero
  * bytes up to a multiple of 64, then padded(n) = nb rounded up to 8 f32 scales (each block's f16
- * d, widened exactly) and padded(n) f32 sums (d times the sum of the block's quants), both zero
- * past nb, so the SIMD kernels read them 8 at a time. The scalar kernels use the blocks only. */
+ * d, widened exactly), padded(n) f32 sums (d times the sum of the block's quants) and padded(n)
+ * int32 sums of the block's quants, all zero past nb, so the SIMD kernels read them 8 at a time.
+ * The scalar kernels use the blocks only. */
 static inline int64_t rz_vec_dot_q8_0_padded(int64_t n) {
     return (n / RZ_QK + 7) / 8 * 8;
 }
@@ -58,9 +64,11 @@ size_t rz_vec_dot_x_bytes(int vdt, int64_t n);
 void rz_vec_dot_quantize(const rz_vec_kernel *k, const float *x, void *xq, int64_t n);
 
 /* y[t * ldy + (r - r0)] = dot(row r of w, token t of xq) for r0 <= r < r1 and t < nt; rows of
- * `cols` elements row_bytes apart, tokens x_bytes apart (k->dot non-NULL). With several tokens
- * and a tile kernel it walks the rows in tiles of RZ_TILE_ROWS, each over every token; otherwise
- * row by row with the dot kernel (the same bits either way); prefetching 8 KiB ahead. */
+ * `cols` elements row_bytes apart, tokens x_bytes apart (k->dot or k->gemm non-NULL). With several
+ * tokens and a tile kernel it walks the rows in tiles of RZ_TILE_ROWS, each over every token;
+ * otherwise row by row with the dot kernel (the same bits either way). A packed type's gemm
+ * walks groups of RZ_PACK_ROWS rows (r0 and r1 - r0 multiples of it), each over every token.
+ * Prefetching 8 KiB ahead. */
 void rz_vec_dot_rows(const rz_vec_kernel *k, const void *w, size_t row_bytes, const void *xq,
                      size_t x_bytes, int64_t nt, float *y, size_t ldy, int64_t r0, int64_t r1,
                      int64_t cols);

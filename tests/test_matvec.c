@@ -181,7 +181,7 @@ Test(matvec, tables_and_layouts) {
             named(isa, ti);
         cr_expect_null(isas[isa].table[RZ_TYPE_Q8_1].dot);
         cr_expect_eq(rz_vec_kernel_for(isas[isa].be, RZ_TYPE_Q8_1)->vdt, -1);
-        cr_expect_eq(rz_vec_kernel_for(isas[isa].be, RZ_TYPE_ID_LIMIT)->vdt, -1);
+        cr_expect_eq(rz_vec_kernel_for(isas[isa].be, RZ_VEC_TYPE_LIMIT)->vdt, -1);
     }
     for (int ti = 0; ti < N_TYPES; ti++)
         cr_expect_eq(rz_vec_dot_type(types[ti]), partners[ti]);
@@ -191,7 +191,7 @@ Test(matvec, tables_and_layouts) {
         cr_expect(padded >= nb && padded < nb + 8 && padded % 8 == 0);
         cr_expect(rz_vec_dot_q8_0_tail(n) % 64 == 0 && rz_vec_dot_q8_0_tail(n) >= (size_t)nb * 34);
         cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, n),
-                     rz_vec_dot_q8_0_tail(n) + 8 * (size_t)padded);
+                     rz_vec_dot_q8_0_tail(n) + 12 * (size_t)padded);
     }
     cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 512), 2 * 292);
     cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_F32, 10), 40);

@@ -2,7 +2,7 @@
  * (rz_vec_kernel, backends/backend.h). */
 #include "backends/avx2/vec_dot.h"
 
-const rz_vec_kernel rz_avx2_vec[RZ_TYPE_ID_LIMIT] = {
+const rz_vec_kernel rz_avx2_vec[RZ_VEC_TYPE_LIMIT] = {
     [RZ_TYPE_F32] = {rz_avx2_vec_dot_f32, NULL, RZ_TYPE_F32, NULL},
     [RZ_TYPE_F16] = {rz_avx2_vec_dot_f16, NULL, RZ_TYPE_F32, NULL},
     [RZ_TYPE_BF16] = {rz_avx2_vec_dot_bf16, NULL, RZ_TYPE_F32, NULL},
@@ -21,4 +21,6 @@ const rz_vec_kernel rz_avx2_vec[RZ_TYPE_ID_LIMIT] = {
     [RZ_TYPE_Q5_K] = {rz_avx2_vec_dot_q5_k, rz_avx2_vec_tile_q5_k, RZ_TYPE_Q8_K,
                       rz_avx2_quantize_q8_k},
     [RZ_TYPE_Q6_K] = {rz_avx2_vec_dot_q6_k, NULL, RZ_TYPE_Q8_K, rz_avx2_quantize_q8_k},
+    [RZ_TYPE_Q4_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx2_quantize_q8_0,
+                          rz_avx2_vec_gemm_q4_0x16},
 };

@@ -2,7 +2,7 @@
  * (rz_vec_kernel, backends/backend.h). */
 #include "backends/avx512/vec_dot.h"
 
-const rz_vec_kernel rz_avx512_vec[RZ_TYPE_ID_LIMIT] = {
+const rz_vec_kernel rz_avx512_vec[RZ_VEC_TYPE_LIMIT] = {
     [RZ_TYPE_F32] = {rz_avx512_vec_dot_f32, rz_avx512_vec_tile_f32, RZ_TYPE_F32, NULL},
     [RZ_TYPE_F16] = {rz_avx512_vec_dot_f16, rz_avx512_vec_tile_f16, RZ_TYPE_F32, NULL},
     [RZ_TYPE_BF16] = {rz_avx512_vec_dot_bf16, rz_avx512_vec_tile_bf16, RZ_TYPE_F32, NULL},
@@ -22,4 +22,6 @@ const rz_vec_kernel rz_avx512_vec[RZ_TYPE_ID_LIMIT] = {
                       rz_avx512_quantize_q8_k},
     [RZ_TYPE_Q6_K] = {rz_avx512_vec_dot_q6_k, rz_avx512_vec_tile_q6_k, RZ_TYPE_Q8_K,
                       rz_avx512_quantize_q8_k},
+    [RZ_TYPE_Q4_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0,
+                          rz_avx512_vec_gemm_q4_0x16},
 };

@@ -1,5 +1,5 @@
 /* Scalar activation quantizers for the dot kernels (the layouts of backends/vec_dot.h): the
- * reference quantizers of engine/types, plus q8_0's f32 scales and sums. */
+ * reference quantizers of engine/types, plus q8_0's f32 scales, f32 sums and int32 sums. */
 #include <string.h>
 
 #include "backends/scalar/vec_dot.h"
@@ -14,6 +14,7 @@ void rz_scalar_quantize_q8_0(const float *x, void *xq, int64_t n) {
     rz_q8_0_from_float(x, q, n);
     memset(q + nb, 0, tail - (size_t)nb * sizeof *q);
     float *d = (float *)((uint8_t *)xq + tail), *s = d + padded;
+    int32_t *qsum = (int32_t *)(s + padded);
     for (int64_t i = 0; i < padded; i++) {
         float di = 0.0f;
         int32_t sum = 0;
@@ -24,6 +25,7 @@ void rz_scalar_quantize_q8_0(const float *x, void *xq, int64_t n) {
         }
         d[i] = di;
         s[i] = di * (float)sum;
+        qsum[i] = sum;
     }
 }
 

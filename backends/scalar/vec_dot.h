@@ -7,7 +7,7 @@
 
 #include "backends/vec_dot.h"
 
-extern const rz_vec_kernel rz_scalar_vec[RZ_TYPE_ID_LIMIT];
+extern const rz_vec_kernel rz_scalar_vec[RZ_VEC_TYPE_LIMIT];
 
 float rz_scalar_vec_dot_f32(const void *w, const void *xq, int64_t n);
 float rz_scalar_vec_dot_f16(const void *w, const void *xq, int64_t n);
@@ -20,6 +20,10 @@ float rz_scalar_vec_dot_q8_0(const void *w, const void *xq, int64_t n);
 float rz_scalar_vec_dot_q4_k(const void *w, const void *xq, int64_t n);
 float rz_scalar_vec_dot_q5_k(const void *w, const void *xq, int64_t n);
 float rz_scalar_vec_dot_q6_k(const void *w, const void *xq, int64_t n);
+
+/* The gemm of packed q4_0 (backends/pack.h), vec_gemm.c. */
+void rz_scalar_vec_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 
 /* The activation layouts of backends/vec_dot.h for n elements. */
 void rz_scalar_quantize_q8_0(const float *x, void *xq, int64_t n);

@@ -16,16 +16,20 @@ void RZ_X86_QUANTIZE(q8_0)(const float *x, void *xq, int64_t n) {
     const size_t tail = rz_vec_dot_q8_0_tail(n);
     rz_block_q8_0 *q = xq;
     float *d = (float *)((uint8_t *)xq + tail), *s = d + padded;
+    int32_t *qsum = (int32_t *)(s + padded);
     for (int64_t i = 0; i < nb; i++, x += RZ_QK) {
         const float amax = abs_max(x, RZ_QK), di = amax / 127, id = di != 0 ? 1.0f / di : 0.0f;
         const int32_t sum = q8_0_quants(x, id, q[i].qs);
         q[i].d = _cvtss_sh(di, _MM_FROUND_TO_NEAREST_INT);
         d[i] = _cvtsh_ss(q[i].d);
         s[i] = d[i] * (float)sum;
+        qsum[i] = sum;
     }
     memset(q + nb, 0, tail - (size_t)nb * sizeof *q);
-    for (int64_t i = nb; i < padded; i++)
+    for (int64_t i = nb; i < padded; i++) {
         d[i] = s[i] = 0.0f;
+        qsum[i] = 0;
+    }
 }
 
 /* d = 1 / (-127 / max), max the first element of largest magnitude; an all-zero block stays

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -28,6 +29,12 @@ rz_status rz_map_file(const char *path, const uint8_t **base, size_t *len, rz_er
     }
     close(fd);
     return RZ_OK;
+}
+
+void rz_map_release(const void *p, size_t len) {
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), at = (uintptr_t)p;
+    const uintptr_t from = (at + page - 1) / page * page, to = (at + len) / page * page;
+    if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
 }
 
 void rz_unmap_file(const uint8_t *base, size_t len) {

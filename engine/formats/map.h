@@ -11,6 +11,10 @@
  * RZ_EIO naming the path and the reason. */
 rz_status rz_map_file(const char *path, const uint8_t **base, size_t *len, rz_error *err);
 
+/* Drops the whole pages inside [p, p + len) of a mapping rz_map_file made from the resident set:
+ * their bytes stay readable (read again from the file when touched). */
+void rz_map_release(const void *p, size_t len);
+
 /* Accepts what rz_map_file returned. */
 void rz_unmap_file(const uint8_t *base, size_t len);
 

@@ -104,10 +104,12 @@ void rz_llama_state_deinit(rz_llama_state *s) {
 
 /* Y[t] = W X[t] for n tokens, rows split across the pool's threads. */
 static void project(rz_llama_state *s, const rz_llama_matrix *w, const float *X, float *Y, int n) {
+    const uint32_t type = w->packed ? w->packed_type : w->type;
+    const void *data = w->packed ? w->packed : w->data;
     if (n == 1)
-        rz_matvec_mt(s->be, s->pool, w->type, w->data, X, Y, w->rows, w->cols);
+        rz_matvec_mt(s->be, s->pool, type, data, X, Y, w->rows, w->cols);
     else
-        rz_matmul_mt(s->be, s->pool, w->type, w->data, X, Y, w->rows, w->cols, n, s->xq);
+        rz_matmul_mt(s->be, s->pool, type, data, X, Y, w->rows, w->cols, n, s->xq);
 }
 
 /* out[t] = rmsnorm(x[t]) for n rows of dim floats; out may alias x. */

@@ -2,11 +2,14 @@
 
 #include <string.h>
 
+#include "engine/models/llama_pack.h"
+
 rz_status rz_llama_model_from_gguf(rz_gguf *g, rz_llama_model *m, rz_error *err) {
     memset(m, 0, sizeof *m);
     m->gguf = *g;
     rz_status st = rz_llama_config_read(&m->gguf, &m->config, err);
     if (!st) st = rz_llama_weights_bind(&m->gguf, &m->config, &m->weights, err);
+    if (!st) st = rz_llama_weights_pack(&m->weights, &m->gguf, err);
     if (st) rz_llama_model_close(m);
     return st;
 }

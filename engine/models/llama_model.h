@@ -15,7 +15,8 @@ typedef struct {
     rz_llama_weights weights;
 } rz_llama_model;
 
-/* Maps the file, reads the config and binds the weights; on failure nothing stays open. */
+/* Maps the file, reads the config, binds the weights and packs those the CPU kernels read packed
+ * (engine/models/llama_pack.h); on failure nothing stays open. */
 rz_status rz_llama_model_open(const char *path, rz_llama_model *m, rz_error *err);
 /* Takes ownership of an already parsed g (also on failure). */
 rz_status rz_llama_model_from_gguf(rz_gguf *g, rz_llama_model *m, rz_error *err);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backends/backend.h"
+#include "engine/models/llama_pack.h"
 #include "engine/types/types.h"
 
 static const rz_gguf_tensor *need_tensor(const rz_gguf *g, const char *name, rz_error *err) {
@@ -103,6 +104,7 @@ rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_l
     w->layers = calloc((size_t)c->n_layers, sizeof *w->layers);
     if (!w->layers)
         return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %d layers", g->source, c->n_layers);
+    w->n_layers = c->n_layers;
     for (int l = 0; l < c->n_layers && !st; l++)
         st = bind_layer(g, c, l, &w->layers[l], err);
     if (st) rz_llama_weights_free(w);
@@ -110,6 +112,7 @@ rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_l
 }
 
 void rz_llama_weights_free(rz_llama_weights *w) {
+    rz_llama_weights_unpack(w);
     free(w->layers);
     w->layers = NULL;
 }

@@ -10,12 +10,16 @@
 #include "engine/formats/gguf.h"
 #include "engine/models/llama_config.h"
 
-/* A row-major matrix: rows of cols elements of a ggml type, each row_bytes long. */
+/* A row-major matrix: rows of cols elements of a ggml type, each row_bytes long, in the GGUF;
+ * packed, when not NULL, is an owned copy of it in the packed type packed_type
+ * (engine/models/llama_pack.h), which the CPU kernels read instead. */
 typedef struct {
     uint32_t type;
     const void *data;
     int64_t rows, cols;
     uint64_t row_bytes;
+    uint32_t packed_type;
+    void *packed;
 } rz_llama_matrix;
 
 typedef struct {
@@ -39,6 +43,7 @@ typedef struct {
     rz_llama_matrix output;     /* vocab_size x dim; token_embd when tied */
     const float *output_norm;   /* [dim] */
     rz_llama_layer *layers;     /* n_layers, owned */
+    int n_layers;
 } rz_llama_weights;
 
 /* Checks every tensor the config implies: present, 2-D matrices of shape [cols, rows] as GGUF
@@ -48,6 +53,7 @@ typedef struct {
  * token_embd.weight (tied embeddings). */
 rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_llama_weights *w,
                                 rz_error *err);
+/* Frees the layers and the packed copies. */
 void rz_llama_weights_free(rz_llama_weights *w);
 
 #endif

@@ -1,0 +1,21 @@
+/* The packed copies of a llama model's projection matrices (backends/pack.h), made once at load
+ * so that the prompt and decode kernels read rows interleaved 16 at a time.
+ * Contract: every matrix of the layers and the output matrix whose type has a packed form and
+ * whose rows are a multiple of RZ_PACK_ROWS gets an owned copy (packed, packed_type); the others
+ * keep packed NULL. The GGUF bytes stay each matrix's data (the CUDA upload and the embedding
+ * lookup read them); when the GGUF is a file mapping, the pages of a packed matrix's bytes leave
+ * the resident set, except those the token embeddings share (tied output). */
+#ifndef RZ_MODELS_LLAMA_PACK_H
+#define RZ_MODELS_LLAMA_PACK_H
+
+#include "engine/core/status.h"
+#include "engine/formats/gguf.h"
+#include "engine/models/llama_weights.h"
+
+/* Packs w's matrices as above; fails with RZ_ENOMEM (nothing packed then). */
+rz_status rz_llama_weights_pack(rz_llama_weights *w, const rz_gguf *g, rz_error *err);
+
+/* Frees the packed copies (packed NULL again); for weights never packed, nothing. */
+void rz_llama_weights_unpack(rz_llama_weights *w);
+
+#endif
