@@ -20,18 +20,31 @@ enum { RZ_PACK_ROWS = 16, RZ_PACK_TOKENS = 16 };
 
 typedef enum {
     RZ_TYPE_Q4_0_X16 = RZ_TYPE_ID_LIMIT, /* q4_0, 16 rows interleaved: rz_block_q4_0x16 */
+    RZ_TYPE_Q4_1_X16,                    /* q4_1: rz_block_q4_1x16 */
+    RZ_TYPE_Q8_0_X16,                    /* q8_0: rz_block_q8_0x16 */
     RZ_VEC_TYPE_LIMIT                    /* the kernel tables' size */
 } rz_pack_type;
 
-/* Block k of 16 rows of q4_0: d[r] is row r's scale (f16); qs[j][4 r + b] is byte 4 j + b of
- * row r's qs, so 64 bytes hold nibble bytes 4 j..4 j + 3 of every row (elements 4 j..4 j + 3 in
- * the low nibbles, 4 j + 16..4 j + 19 in the high ones). */
+/* Block k of 16 rows: d[r] (and m[r]) are row r's scale (and min), f16; each qs[i] holds 4 bytes
+ * of every row, qs[i][4 r + b] for row r, pairing with activation quants 4 i..4 i + 3. For the
+ * 4-bit types qs[j] (j < 4) is nibble bytes 4 j..4 j + 3 of each row: elements 4 j..4 j + 3 in
+ * the low nibbles, 4 j + 16..4 j + 19 in the high ones. For q8_0 qs[i] is quants 4 i..4 i + 3. */
 typedef struct {
     uint16_t d[RZ_PACK_ROWS];
     uint8_t qs[4][4 * RZ_PACK_ROWS];
 } rz_block_q4_0x16;
-_Static_assert(sizeof(rz_block_q4_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_0),
-               "a packed q4_0 block holds 16 rows' blocks, byte for byte");
+typedef struct {
+    uint16_t d[RZ_PACK_ROWS], m[RZ_PACK_ROWS];
+    uint8_t qs[4][4 * RZ_PACK_ROWS];
+} rz_block_q4_1x16;
+typedef struct {
+    uint16_t d[RZ_PACK_ROWS];
+    int8_t qs[8][4 * RZ_PACK_ROWS];
+} rz_block_q8_0x16;
+_Static_assert(sizeof(rz_block_q4_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_0) &&
+                   sizeof(rz_block_q4_1x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_1) &&
+                   sizeof(rz_block_q8_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q8_0),
+               "a packed block holds 16 rows' blocks, byte for byte");
 
 /* The packed type of file type `type`, or -1 when it has none. */
 int rz_pack_type_of(uint32_t type);

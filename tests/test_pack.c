@@ -2,6 +2,7 @@
  * 1. rz_pack_rows refuses what it cannot pack and writes nothing then; its output holds every
  *    block's bytes where the layout says (row r's scale in d[r], its qs bytes 4 j..4 j + 3 at
  *    qs[j][4 r..4 r + 3]).
+ *    That for q4_0, q4_1 and q8_0.
  * 2. Every ISA's gemm gives each (row, token) exactly the bits of the scalar reference dot of the
  *    source type on the unpacked rows: alone, through rz_vec_dot_rows, rz_matvec_mt and
  *    rz_matmul_mt (token counts around the 16-token chunk, pools of 1 to 3 threads), for block
@@ -19,24 +20,49 @@
 #include "engine/types/kernels.h"
 #include "tests/support/types_data.h"
 
-/* rows x cols of q4_0: random blocks (odd seeds) or quantized floats, 64-byte aligned. */
-static rz_block_q4_0 *q4_0_rows(int64_t rows, int64_t cols, uint64_t seed) {
+/* The file types with a packed form, their packed types, scalar dots and gemms per ISA. */
+static const struct {
+    uint32_t type, packed;
+    rz_vec_dot_fn dot;
+    rz_vec_tile_fn gemm[RZ_ISA_COUNT];
+} kinds[] = {
+    {RZ_TYPE_Q4_0,
+     RZ_TYPE_Q4_0_X16,
+     rz_scalar_vec_dot_q4_0,
+     {rz_scalar_vec_gemm_q4_0x16, rz_avx2_vec_gemm_q4_0x16, rz_avx512_vec_gemm_q4_0x16}},
+    {RZ_TYPE_Q4_1,
+     RZ_TYPE_Q4_1_X16,
+     rz_scalar_vec_dot_q4_1,
+     {rz_scalar_vec_gemm_q4_1x16, rz_avx2_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q4_1x16}},
+    {RZ_TYPE_Q8_0,
+     RZ_TYPE_Q8_0_X16,
+     rz_scalar_vec_dot_q8_0,
+     {rz_scalar_vec_gemm_q8_0x16, rz_avx2_vec_gemm_q8_0x16, rz_avx512_vec_gemm_q8_0x16}},
+};
+enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
+
+static size_t row_bytes(uint32_t type, int64_t cols) {
+    return (size_t)(cols / RZ_QK) * rz_type_get(type)->block_bytes;
+}
+
+/* rows x cols of type: random blocks (odd seeds) or quantized floats, 64-byte aligned. */
+static uint8_t *rows_of(uint32_t type, int64_t rows, int64_t cols, uint64_t seed) {
     const int64_t n = rows * cols;
-    rz_block_q4_0 *w = aligned_alloc(64, (size_t)(n / RZ_QK) * sizeof *w + 64);
+    uint8_t *w = aligned_alloc(64, (size_t)rows * row_bytes(type, cols) + 64);
     if (seed % 2) {
-        rzt_fill_blocks(RZ_TYPE_Q4_0, w, n / RZ_QK, seed);
+        rzt_fill_blocks(type, w, n / RZ_QK, seed);
     } else {
         float *f = malloc((size_t)n * sizeof *f);
         rzt_fill_weights(f, n, seed);
-        rz_q4_0_from_float(f, w, n);
+        rz_type_get(type)->from_float(f, w, n);
         free(f);
     }
     return w;
 }
 
-static void *packed(const rz_block_q4_0 *w, int64_t rows, int64_t cols) {
-    void *p = aligned_alloc(64, (size_t)(rows * cols / RZ_QK) * sizeof *w + 64);
-    cr_assert(rz_pack_rows(RZ_TYPE_Q4_0, w, rows, cols, p));
+static void *packed(uint32_t type, const uint8_t *w, int64_t rows, int64_t cols) {
+    void *p = aligned_alloc(64, (size_t)rows * row_bytes(type, cols) + 64);
+    cr_assert(rz_pack_rows(type, w, rows, cols, p));
     return p;
 }
 
@@ -53,90 +79,109 @@ static uint8_t *activations(int64_t cols, int n_tokens, uint64_t seed, float **x
 }
 
 Test(pack, ids_and_refusals) {
-    cr_expect_eq(rz_pack_type_of(RZ_TYPE_Q4_0), RZ_TYPE_Q4_0_X16);
-    cr_expect_eq(rz_pack_type_of(RZ_TYPE_Q8_0), -1);
-    cr_expect_eq(rz_pack_source(RZ_TYPE_Q4_0_X16), RZ_TYPE_Q4_0);
+    for (int i = 0; i < N_KINDS; i++) {
+        cr_expect_eq(rz_pack_type_of(kinds[i].type), (int)kinds[i].packed);
+        cr_expect_eq(rz_pack_source(kinds[i].packed), kinds[i].type);
+        cr_expect_null(rz_type_get(kinds[i].packed), "no file can name a packed type");
+    }
+    cr_expect_eq(rz_pack_type_of(RZ_TYPE_Q4_K), -1);
     cr_expect_eq(rz_pack_source(RZ_TYPE_Q6_K), RZ_TYPE_Q6_K);
-    cr_expect_null(rz_type_get(RZ_TYPE_Q4_0_X16), "no file can name a packed type");
-    rz_block_q4_0 *w = q4_0_rows(32, 64, 1);
-    uint8_t dst[32 * 2 * sizeof *w];
+    uint8_t *w = rows_of(RZ_TYPE_Q4_0, 32, 64, 1);
+    uint8_t dst[32 * 2 * sizeof(rz_block_q4_0)];
     memset(dst, 0x5a, sizeof dst);
     cr_expect(!rz_pack_rows(RZ_TYPE_Q4_0, w, 24, 64, dst), "24 rows: no whole group");
     cr_expect(!rz_pack_rows(RZ_TYPE_Q4_0, w, 16, 48, dst), "48 columns: no whole block");
     cr_expect(!rz_pack_rows(RZ_TYPE_Q4_0, w, 16, 0, dst));
-    cr_expect(!rz_pack_rows(RZ_TYPE_Q8_0, w, 16, 64, dst));
+    cr_expect(!rz_pack_rows(RZ_TYPE_Q5_0, w, 16, 64, dst));
     for (size_t i = 0; i < sizeof dst; i++)
         cr_assert_eq(dst[i], 0x5a, "byte %zu written by a refused pack", i);
     free(w);
 }
 
-Test(pack, layout_holds_every_block) {
-    const int64_t rows = 48, cols = 96, nb = cols / RZ_QK;
-    rz_block_q4_0 *w = q4_0_rows(rows, cols, 3);
-    const rz_block_q4_0x16 *p = packed(w, rows, cols);
-    for (int64_t r = 0; r < rows; r++)
-        for (int64_t k = 0; k < nb; k++) {
-            const rz_block_q4_0 *b = &w[r * nb + k];
-            const rz_block_q4_0x16 *g = &p[(r / RZ_PACK_ROWS) * nb + k];
-            const int lane = (int)(r % RZ_PACK_ROWS);
-            cr_assert_eq(g->d[lane], b->d, "row %lld block %lld: scale", (long long)r,
-                         (long long)k);
-            for (int j = 0; j < 4; j++)
-                cr_assert(!memcmp(&g->qs[j][4 * lane], b->qs + 4 * j, 4),
-                          "row %lld block %lld: quants %d", (long long)r, (long long)k, j);
-        }
-    free(w);
-    free((void *)p);
+/* Row r's block k in the packed layout: its scale (and min) in lane r, its quant bytes 4 i..4 i
+ * + 3 at qs[i][4 r]. */
+static void expect_block(uint32_t type, const uint8_t *b, const uint8_t *g, int lane) {
+    const uint16_t *d = (const uint16_t *)g;
+    cr_assert(!memcmp(&d[lane], b, 2), "scale");
+    size_t qs = offsetof(rz_block_q4_0x16, qs), from = offsetof(rz_block_q4_0, qs);
+    int chunks = 4;
+    if (type == RZ_TYPE_Q4_1) {
+        cr_assert(!memcmp(&d[RZ_PACK_ROWS + lane], b + offsetof(rz_block_q4_1, m), 2), "min");
+        qs = offsetof(rz_block_q4_1x16, qs), from = offsetof(rz_block_q4_1, qs);
+    } else if (type == RZ_TYPE_Q8_0) {
+        qs = offsetof(rz_block_q8_0x16, qs), from = offsetof(rz_block_q8_0, qs), chunks = 8;
+    }
+    for (int i = 0; i < chunks; i++)
+        cr_assert(!memcmp(g + qs + i * 4 * RZ_PACK_ROWS + 4 * lane, b + from + 4 * i, 4),
+                  "quants %d", i);
 }
 
-static const rz_vec_tile_fn gemms[] = {rz_scalar_vec_gemm_q4_0x16, rz_avx2_vec_gemm_q4_0x16,
-                                       rz_avx512_vec_gemm_q4_0x16};
+Test(pack, layout_holds_every_block) {
+    const int64_t rows = 48, cols = 96, nb = cols / RZ_QK;
+    for (int i = 0; i < N_KINDS; i++) {
+        const uint32_t type = kinds[i].type;
+        const size_t bytes = rz_type_get(type)->block_bytes;
+        uint8_t *w = rows_of(type, rows, cols, 3);
+        uint8_t *p = packed(type, w, rows, cols);
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t k = 0; k < nb; k++)
+                expect_block(type, w + (r * nb + k) * bytes,
+                             p + ((r / RZ_PACK_ROWS) * nb + k) * RZ_PACK_ROWS * bytes,
+                             (int)(r % RZ_PACK_ROWS));
+        free(w);
+        free(p);
+    }
+}
 
 /* want[t * rows + r]: the scalar reference dot of unpacked row r with token t. */
-static float *reference(const rz_block_q4_0 *w, int64_t rows, int64_t cols, const uint8_t *xq,
+static float *reference(int kind, const uint8_t *w, int64_t rows, int64_t cols, const uint8_t *xq,
                         int n_tokens) {
-    const size_t xb = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
+    const size_t xb = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols),
+                 rb = row_bytes(kinds[kind].type, cols);
     float *want = malloc((size_t)(rows * n_tokens) * sizeof *want);
     for (int t = 0; t < n_tokens; t++)
         for (int64_t r = 0; r < rows; r++)
-            want[t * rows + r] = rz_scalar_vec_dot_q4_0(w + r * cols / RZ_QK, xq + t * xb, cols);
+            want[t * rows + r] = kinds[kind].dot(w + r * rb, xq + t * xb, cols);
     return want;
 }
 
-static void expect_bits(const float *got, const float *want, size_t n, const char *what, int isa,
-                        long long cols) {
+static void expect_bits(const float *got, const float *want, size_t n, const char *what, int kind,
+                        int isa, long long cols) {
     for (size_t i = 0; i < n; i++)
         cr_assert(!memcmp(&got[i], &want[i], sizeof *got),
-                  "%s, isa %d, cols %lld: element %zu is %.9g, the reference %.9g", what, isa, cols,
-                  i, got[i], want[i]);
+                  "%s of %s, isa %d, cols %lld: element %zu is %.9g, the reference %.9g", what,
+                  rz_type_get(kinds[kind].type)->name, isa, cols, i, got[i], want[i]);
 }
 
 Test(pack, every_gemm_gives_the_scalar_bits) {
     static const int64_t cols_of[] = {32, 64, 96, 256, 288, 2240};
     const int64_t rows = 32;
-    for (size_t c = 0; c < sizeof cols_of / sizeof *cols_of; c++) {
-        const int64_t cols = cols_of[c];
-        const size_t xb = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
-        rz_block_q4_0 *w = q4_0_rows(rows, cols, 5 + c);
-        void *p = packed(w, rows, cols);
-        float *x;
-        uint8_t *xq = activations(cols, RZ_PACK_TOKENS, 100 + c, &x);
-        float *want = reference(w, rows, cols, xq, RZ_PACK_TOKENS);
-        for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
-            if (!rz_backend_for((rz_isa)isa)) continue;
-            for (int nt = 1; nt <= RZ_PACK_TOKENS; nt++) {
-                float got[32 * RZ_PACK_TOKENS];
-                memset(got, 0xff, sizeof got);
-                gemms[isa](p, cols / RZ_QK * sizeof *w, (int)rows, xq, xb, nt, got, rows, cols);
-                expect_bits(got, want, (size_t)(nt * rows), "gemm", isa, (long long)cols);
+    for (int kind = 0; kind < N_KINDS; kind++)
+        for (size_t c = 0; c < sizeof cols_of / sizeof *cols_of; c++) {
+            const int64_t cols = cols_of[c];
+            const uint32_t type = kinds[kind].type;
+            const size_t xb = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
+            uint8_t *w = rows_of(type, rows, cols, 5 + c);
+            void *p = packed(type, w, rows, cols);
+            float *x;
+            uint8_t *xq = activations(cols, RZ_PACK_TOKENS, 100 + c, &x);
+            float *want = reference(kind, w, rows, cols, xq, RZ_PACK_TOKENS);
+            for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+                if (!rz_backend_for((rz_isa)isa)) continue;
+                for (int nt = 1; nt <= RZ_PACK_TOKENS; nt++) {
+                    float got[32 * RZ_PACK_TOKENS];
+                    memset(got, 0xff, sizeof got);
+                    kinds[kind].gemm[isa](p, row_bytes(type, cols), (int)rows, xq, xb, nt, got,
+                                          rows, cols);
+                    expect_bits(got, want, (size_t)(nt * rows), "gemm", kind, isa, (long long)cols);
+                }
             }
+            free(w);
+            free(p);
+            free(x);
+            free(xq);
+            free(want);
         }
-        free(w);
-        free(p);
-        free(x);
-        free(xq);
-        free(want);
-    }
 }
 
 Test(pack, matvec_and_matmul_give_the_scalar_bits) {
@@ -146,34 +191,37 @@ Test(pack, matvec_and_matmul_give_the_scalar_bits) {
     rz_pool *pools[3] = {NULL};
     for (int i = 1; i < 3; i++)
         cr_assert_eq(rz_pool_new(i + 1, &pools[i], NULL), RZ_OK);
-    for (size_t c = 0; c < sizeof cols_of / sizeof *cols_of; c++) {
-        const int64_t cols = cols_of[c];
-        rz_block_q4_0 *w = q4_0_rows(rows, cols, 8 + c);
-        void *p = packed(w, rows, cols);
-        float *x;
-        uint8_t *xq = activations(cols, 33, 200 + c, &x);
-        float *want = reference(w, rows, cols, xq, 33);
-        float *got = malloc((size_t)(rows * 33) * sizeof *got);
-        for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
-            const rz_backend *be = rz_backend_for((rz_isa)isa);
-            if (!be) continue;
-            for (int pi = 0; pi < 3; pi++) {
-                rz_matvec_mt(be, pools[pi], RZ_TYPE_Q4_0_X16, p, x, got, rows, cols);
-                expect_bits(got, want, (size_t)rows, "matvec", isa, (long long)cols);
-                for (size_t ti = 0; ti < sizeof tokens_of / sizeof *tokens_of; ti++) {
-                    const int nt = tokens_of[ti];
-                    rz_matmul_mt(be, pools[pi], RZ_TYPE_Q4_0_X16, p, x, got, rows, cols, nt, NULL);
-                    expect_bits(got, want, (size_t)(nt * rows), "matmul", isa, (long long)cols);
+    for (int kind = 0; kind < N_KINDS; kind++)
+        for (size_t c = 0; c < sizeof cols_of / sizeof *cols_of; c++) {
+            const int64_t cols = cols_of[c];
+            uint8_t *w = rows_of(kinds[kind].type, rows, cols, 8 + c);
+            void *p = packed(kinds[kind].type, w, rows, cols);
+            float *x;
+            uint8_t *xq = activations(cols, 33, 200 + c, &x);
+            float *want = reference(kind, w, rows, cols, xq, 33);
+            float *got = malloc((size_t)(rows * 33) * sizeof *got);
+            for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+                const rz_backend *be = rz_backend_for((rz_isa)isa);
+                if (!be) continue;
+                for (int pi = 0; pi < 3; pi++) {
+                    rz_matvec_mt(be, pools[pi], kinds[kind].packed, p, x, got, rows, cols);
+                    expect_bits(got, want, (size_t)rows, "matvec", kind, isa, (long long)cols);
+                    for (size_t ti = 0; ti < sizeof tokens_of / sizeof *tokens_of; ti++) {
+                        const int nt = tokens_of[ti];
+                        rz_matmul_mt(be, pools[pi], kinds[kind].packed, p, x, got, rows, cols, nt,
+                                     NULL);
+                        expect_bits(got, want, (size_t)(nt * rows), "matmul", kind, isa,
+                                    (long long)cols);
+                    }
                 }
             }
+            free(w);
+            free(p);
+            free(x);
+            free(xq);
+            free(want);
+            free(got);
         }
-        free(w);
-        free(p);
-        free(x);
-        free(xq);
-        free(want);
-        free(got);
-    }
     for (int i = 1; i < 3; i++)
         rz_pool_free(pools[i]);
 }

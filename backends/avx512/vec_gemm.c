@@ -1,9 +1,11 @@
-/* AVX-512 gemm of packed q4_0 (backends/pack.h) with q8_0 activations: one 512-bit register holds
- * the same 4-byte chunk of 16 rows, each token's matching 4 activation quants are broadcast to
- * every lane, and VNNI (vpdpbusd) sums the u8 x s8 products into the lane of each row, starting
- * from -8 times the block's quant sum: the exact int32 dot of the scalar reference. Then, per
- * block and as the scalar code does, acc += (d_w * d_x) * (float)isum: the reference's bits.
- * Each block's nibbles are unpacked once for up to 16 tokens. */
+/* AVX-512 gemm of the packed types (backends/pack.h) with q8_0 activations: one 512-bit register
+ * holds the same 4-byte chunk of 16 rows as unsigned levels (the nibbles of q4_0 and q4_1; q8_0's
+ * quants plus 128), each token's matching 4 activation quants are broadcast to every lane, and
+ * VNNI (vpdpbusd) sums the u8 x s8 products into the lane of each row, starting from minus the
+ * offset (8 for q4_0, 128 for q8_0) times the block's quant sum: the exact int32 dot of the scalar
+ * reference. Then, per block and as the scalar code does, acc += (d_w * d_x) * (float)isum (plus
+ * (m * d_x) * (float)(quant sum) for q4_1): the reference's bits. Each block's weights are
+ * unpacked once for up to 16 tokens. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -16,37 +18,66 @@ static inline __m512i quad(const int8_t *q) {
     return _mm512_set1_epi32(v);
 }
 
-/* NT tokens (a constant after inlining) over 16 packed rows. */
-static inline __attribute__((always_inline)) void gemm_q4_0x16(const rz_block_q4_0x16 *p,
-                                                               int64_t nb, const uint8_t *xq,
-                                                               size_t x_bytes, float *y, size_t ldy,
-                                                               const int NT) {
-    const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK);
-    const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
+/* Block p's 8 registers of levels, u[i] pairing with activation quants 4 i..4 i + 3; `type` is a
+ * constant after inlining. */
+static inline __attribute__((always_inline)) void levels(const uint8_t *p, uint32_t type,
+                                                         __m512i u[8]) {
+    if (type == RZ_TYPE_Q8_0_X16) {
+        const rz_block_q8_0x16 *b = (const rz_block_q8_0x16 *)p;
+        for (int i = 0; i < 8; i++)
+            u[i] = _mm512_xor_si512(_mm512_loadu_si512(b->qs[i]), _mm512_set1_epi8((char)0x80));
+        return;
+    }
+    const uint8_t(*qs)[4 * RZ_PACK_ROWS] = type == RZ_TYPE_Q4_0_X16
+                                               ? ((const rz_block_q4_0x16 *)p)->qs
+                                               : ((const rz_block_q4_1x16 *)p)->qs;
     const __m512i low = _mm512_set1_epi8(0x0f);
+    for (int j = 0; j < 4; j++) {
+        const __m512i v = _mm512_loadu_si512(qs[j]);
+        u[j] = _mm512_and_si512(v, low);
+        u[j + 4] = _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
+    }
+}
+
+static inline size_t block_bytes(uint32_t type) {
+    return type == RZ_TYPE_Q4_0_X16   ? sizeof(rz_block_q4_0x16)
+           : type == RZ_TYPE_Q4_1_X16 ? sizeof(rz_block_q4_1x16)
+                                      : sizeof(rz_block_q8_0x16);
+}
+
+/* NT tokens (a constant after inlining) over 16 packed rows. */
+static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_t type, int64_t nb,
+                                                       const uint8_t *xq, size_t x_bytes, float *y,
+                                                       size_t ldy, const int NT) {
+    const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = block_bytes(type);
+    const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
+    const int offset = type == RZ_TYPE_Q4_0_X16 ? 8 : type == RZ_TYPE_Q8_0_X16 ? 128 : 0;
     __m512 acc[RZ_PACK_TOKENS];
     for (int t = 0; t < NT; t++)
         acc[t] = _mm512_setzero_ps();
-    for (int64_t k = 0; k < nb; k++, p++) {
-        const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p->d));
-        __m512i lo[4], hi[4];
-        for (int j = 0; j < 4; j++) {
-            const __m512i v = _mm512_loadu_si512(p->qs[j]);
-            lo[j] = _mm512_and_si512(v, low);
-            hi[j] = _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
-        }
+    for (int64_t k = 0; k < nb; k++, p += bytes) {
+        const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p));
+        __m512i u[8];
+        levels(p, type, u);
         for (int t = 0; t < NT; t++) {
             const uint8_t *xt = xq + (size_t)t * x_bytes;
             const int8_t *q = ((const rz_block_q8_0 *)xt)[k].qs;
             const float *dx = (const float *)(xt + tail);
-            const int32_t *qsum = (const int32_t *)(dx + 2 * padded);
-            __m512i i0 = _mm512_set1_epi32(-8 * qsum[k]), i1 = _mm512_setzero_si512();
+            const int32_t qsum = ((const int32_t *)(dx + 2 * padded))[k];
+            __m512i i0 = _mm512_set1_epi32(-offset * qsum), i1 = _mm512_setzero_si512();
             for (int j = 0; j < 4; j++) {
-                i0 = _mm512_dpbusd_epi32(i0, lo[j], quad(q + 4 * j));
-                i1 = _mm512_dpbusd_epi32(i1, hi[j], quad(q + 16 + 4 * j));
+                i0 = _mm512_dpbusd_epi32(i0, u[j], quad(q + 4 * j));
+                i1 = _mm512_dpbusd_epi32(i1, u[j + 4], quad(q + 16 + 4 * j));
             }
-            const __m512 s = _mm512_mul_ps(dw, _mm512_set1_ps(dx[k]));
-            const __m512 prod = _mm512_mul_ps(s, _mm512_cvtepi32_ps(_mm512_add_epi32(i0, i1)));
+            const __m512 dy = _mm512_set1_ps(dx[k]);
+            __m512 prod =
+                _mm512_mul_ps(_mm512_mul_ps(dw, dy), _mm512_cvtepi32_ps(_mm512_add_epi32(i0, i1)));
+            if (type == RZ_TYPE_Q4_1_X16) {
+                const __m512 m = _mm512_cvtph_ps(
+                    _mm256_loadu_si256((const __m256i *)((const rz_block_q4_1x16 *)p)->m));
+                prod = _mm512_add_ps(
+                    prod, _mm512_mul_ps(_mm512_mul_ps(m, dy), _mm512_set1_ps((float)qsum)));
+            }
             acc[t] = _mm512_add_ps(acc[t], prod);
         }
     }
@@ -56,15 +87,16 @@ static inline __attribute__((always_inline)) void gemm_q4_0x16(const rz_block_q4
 
 #define GEMM_CASE(N)                                                                               \
     case N:                                                                                        \
-        gemm_q4_0x16(p, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, N);                            \
+        gemm(p, type, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, N);                              \
         break;
 
-void rz_avx512_vec_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
-                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
+static inline __attribute__((always_inline)) void groups(uint32_t type, const void *w,
+                                                         size_t row_bytes, int nr, const void *xq,
+                                                         size_t x_bytes, int nt, float *y,
+                                                         size_t ldy, int64_t n) {
     const int64_t nb = n / RZ_QK;
     for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q4_0x16 *p =
-            (const rz_block_q4_0x16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
+        const uint8_t *p = (const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes;
         switch (nt) {
             GEMM_CASE(1)
             GEMM_CASE(2)
@@ -82,7 +114,19 @@ void rz_avx512_vec_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const v
             GEMM_CASE(14)
             GEMM_CASE(15)
         default:
-            gemm_q4_0x16(p, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, RZ_PACK_TOKENS);
+            gemm(p, type, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, RZ_PACK_TOKENS);
         }
     }
 }
+
+/* Defines rz_avx512_vec_gemm_q4_0x16, rz_avx512_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q8_0x16. */
+#define GEMM(name, TYPE)                                                                           \
+    void rz_avx512_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
+                                   size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
+        groups(TYPE, w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);                                \
+    }
+GEMM(q4_0x16, RZ_TYPE_Q4_0_X16)
+GEMM(q4_1x16, RZ_TYPE_Q4_1_X16)
+GEMM(q8_0x16, RZ_TYPE_Q8_0_X16)
+#undef GEMM
+#undef GEMM_CASE

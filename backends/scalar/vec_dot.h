@@ -21,8 +21,12 @@ float rz_scalar_vec_dot_q4_k(const void *w, const void *xq, int64_t n);
 float rz_scalar_vec_dot_q5_k(const void *w, const void *xq, int64_t n);
 float rz_scalar_vec_dot_q6_k(const void *w, const void *xq, int64_t n);
 
-/* The gemm of packed q4_0 (backends/pack.h), vec_gemm.c. */
+/* The gemms of the packed types (backends/pack.h), vec_gemm.c. */
 void rz_scalar_vec_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+void rz_scalar_vec_gemm_q4_1x16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+void rz_scalar_vec_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 
 /* The activation layouts of backends/vec_dot.h for n elements. */

@@ -1,35 +1,78 @@
 /* Scalar reference gemm kernels of the packed types (backends/pack.h): per (row, token) the
  * arithmetic of the source type's scalar dot (backends/scalar/vec_dot_q.c), read from the packed
- * layout. */
+ * layout: per block the exact int32 dot (q4_0 less 8 per element), then sum += (d_w * d_x) *
+ * isum, plus (m * d_x) * (sum of the activation quants) for q4_1. */
 #include "backends/scalar/vec_dot.h"
 #include "engine/types/half.h"
 
-/* The exact dot of row r of packed block p with one block of activation quants. */
-static int32_t dot_q4_0x16(const rz_block_q4_0x16 *p, int r, const rz_block_q8_0 *y) {
+/* The exact dot of row r of a packed 4-bit block's quants (less offset per element) with one
+ * block of activation quants. */
+static int32_t dot_nibbles(const uint8_t qs[4][4 * RZ_PACK_ROWS], int r, int offset,
+                           const rz_block_q8_0 *y) {
     int32_t isum = 0;
     for (int j = 0; j < 4; j++)
         for (int b = 0; b < 4; b++) {
-            const uint8_t q = p->qs[j][4 * r + b];
-            isum += ((q & 0xf) - 8) * y->qs[4 * j + b] + ((q >> 4) - 8) * y->qs[16 + 4 * j + b];
+            const uint8_t q = qs[j][4 * r + b];
+            isum += ((q & 0xf) - offset) * y->qs[4 * j + b] +
+                    ((q >> 4) - offset) * y->qs[16 + 4 * j + b];
         }
     return isum;
 }
 
-void rz_scalar_vec_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
-                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK;
+static int32_t dot_bytes(const int8_t qs[8][4 * RZ_PACK_ROWS], int r, const rz_block_q8_0 *y) {
+    int32_t isum = 0;
+    for (int i = 0; i < 8; i++)
+        for (int b = 0; b < 4; b++)
+            isum += qs[i][4 * r + b] * y->qs[4 * i + b];
+    return isum;
+}
+
+static int32_t quant_sum(const rz_block_q8_0 *y) {
+    int32_t s = 0;
+    for (int j = 0; j < RZ_QK; j++)
+        s += y->qs[j];
+    return s;
+}
+
+/* Row r of a group (packed blocks at p, nb of them) with token x. */
+static float row_dot(const uint8_t *p, uint32_t type, int r, const rz_block_q8_0 *x, int64_t nb) {
+    float sum = 0.0f;
+    for (int64_t i = 0; i < nb; i++) {
+        const float dy = rz_f16_to_f32(x[i].d);
+        if (type == RZ_TYPE_Q4_0_X16) {
+            const rz_block_q4_0x16 *b = (const rz_block_q4_0x16 *)p + i;
+            sum += rz_f16_to_f32(b->d[r]) * dy * (float)dot_nibbles(b->qs, r, 8, &x[i]);
+        } else if (type == RZ_TYPE_Q4_1_X16) {
+            const rz_block_q4_1x16 *b = (const rz_block_q4_1x16 *)p + i;
+            sum += rz_f16_to_f32(b->d[r]) * dy * (float)dot_nibbles(b->qs, r, 0, &x[i]) +
+                   rz_f16_to_f32(b->m[r]) * dy * (float)quant_sum(&x[i]);
+        } else {
+            const rz_block_q8_0x16 *b = (const rz_block_q8_0x16 *)p + i;
+            sum += rz_f16_to_f32(b->d[r]) * dy * (float)dot_bytes(b->qs, r, &x[i]);
+        }
+    }
+    return sum;
+}
+
+static void gemm(uint32_t type, const void *w, size_t row_bytes, int nr, const void *xq,
+                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
     for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q4_0x16 *p =
-            (const rz_block_q4_0x16 *)((const uint8_t *)w + g * row_bytes * RZ_PACK_ROWS);
+        const uint8_t *p = (const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes;
         for (int t = 0; t < nt; t++) {
             const rz_block_q8_0 *x = (const rz_block_q8_0 *)((const uint8_t *)xq + t * x_bytes);
-            for (int r = 0; r < RZ_PACK_ROWS; r++) {
-                float sum = 0.0f;
-                for (int64_t i = 0; i < nb; i++)
-                    sum += rz_f16_to_f32(p[i].d[r]) * rz_f16_to_f32(x[i].d) *
-                           (float)dot_q4_0x16(&p[i], r, &x[i]);
-                y[t * ldy + g * RZ_PACK_ROWS + r] = sum;
-            }
+            for (int r = 0; r < RZ_PACK_ROWS; r++)
+                y[t * ldy + g * RZ_PACK_ROWS + r] = row_dot(p, type, r, x, n / RZ_QK);
         }
     }
 }
+
+/* Defines rz_scalar_vec_gemm_q4_0x16, rz_scalar_vec_gemm_q4_1x16, rz_scalar_vec_gemm_q8_0x16. */
+#define GEMM(name, TYPE)                                                                           \
+    void rz_scalar_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
+                                   size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
+        gemm(TYPE, w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);                                  \
+    }
+GEMM(q4_0x16, RZ_TYPE_Q4_0_X16)
+GEMM(q4_1x16, RZ_TYPE_Q4_1_X16)
+GEMM(q8_0x16, RZ_TYPE_Q8_0_X16)
+#undef GEMM
