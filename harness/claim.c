@@ -1,14 +1,13 @@
 #include "harness/claim.h"
 
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "build_info.h"
+#include "engine/core/file.h"
 #include "harness/load.h"
 #include "harness/timer.h"
 
@@ -16,13 +15,6 @@ const rzb_claim *rzb_claim_find(const char *id) {
     for (size_t i = 0; i < rzb_n_claims; i++)
         if (!strcasecmp(rzb_claims[i]->id, id)) return rzb_claims[i];
     return NULL;
-}
-
-static void self_dir(char *out, size_t cap) {
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = 0;
-    snprintf(out, cap, "%s", n > 0 ? dirname(exe) : ".");
 }
 
 /* The options a run resolves to: the given ones, else the claim's defaults, or in a smoke run
@@ -52,8 +44,7 @@ void rzb_claim_run(const rzb_claim *c, const rzb_options *opt, rzb_pin *pin, rzb
     rzb_context ctx = {.id = c->id, .progress = opt->progress, .pin = pin};
     resolve(c, opt, &ctx);
     char dir[4096];
-    self_dir(dir, sizeof dir);
-    snprintf(ctx.rz_bin, sizeof ctx.rz_bin, "%s/rz", dir);
+    snprintf(ctx.rz_bin, sizeof ctx.rz_bin, "%s/rz", rz_file_self_dir(dir, sizeof dir) ? dir : ".");
     const char *scripts = getenv("RZB_SCRIPTS_DIR");
     if (scripts)
         snprintf(ctx.scripts_dir, sizeof ctx.scripts_dir, "%s", scripts);

@@ -9,6 +9,7 @@
 #include "build_info.h"
 #include "cli/rzbench/args.h"
 #include "cli/rzbench/commands.h"
+#include "engine/core/file.h"
 #include "harness/atomic_file.h"
 #include "harness/claim.h"
 #include "harness/fleet.h"
@@ -182,19 +183,11 @@ static bool write_script(const char *out_dir, const char *script, char *why, siz
            rzb_atomic_close_said(&a, fputs(script, a.f) >= 0, why, cap);
 }
 
-/* The folder of this rzbench, the build the tasks reuse when it is current. */
-static void own_build_dir(char *out, size_t cap) {
-    ssize_t len = readlink("/proc/self/exe", out, cap - 1);
-    out[len > 0 ? len : 0] = 0;
-    char *slash = strrchr(out, '/');
-    if (slash) *slash = 0;
-}
-
 /* Submits the array; the script and the record are written only once sbatch took it. */
 static int submit(const submit_options *o, int tasks, const char *exclude, const char *command) {
     char out_dir[4096], build_dir[4096], why[2048];
     absolute(o->out_dir, out_dir, sizeof out_dir);
-    own_build_dir(build_dir, sizeof build_dir);
+    rz_file_self_dir(build_dir, sizeof build_dir); /* empty when unknown */
     rzb_fleet_spec spec = {.out_dir = out_dir,
                            .partition = o->partition,
                            .tasks = tasks,

@@ -10,6 +10,7 @@
 #include "build_info.h"
 #include "cli/rzbench/args.h"
 #include "cli/rzbench/commands.h"
+#include "engine/core/file.h"
 #include "harness/change_report.h"
 #include "harness/claim.h"
 #include "harness/fingerprint.h"
@@ -298,8 +299,7 @@ int rzb_cmd_gate(int argc, char **argv, const char *command) {
         fprintf(stderr, "rzbench gate: %s\n", why);
         return EXIT_USAGE;
     }
-    ssize_t len = readlink("/proc/self/exe", new_bin, sizeof new_bin - 1);
-    new_bin[len > 0 ? len : 0] = 0;
+    rz_file_self_exe(new_bin, sizeof new_bin); /* empty when unknown */
     rzb_gate_cache_dir(cache, sizeof cache);
     fprintf(stderr, "rzbench gate: OLD = %s (%.12s), building or reusing it in %s/%s\n", o.against,
             commit, cache, commit);

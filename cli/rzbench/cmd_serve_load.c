@@ -1,6 +1,5 @@
 /* rzbench serve-load: an open-loop serving benchmark (harness/serve_load.h) of rz serve and
  * llama-server side by side, or of a server already running, at one or more Poisson rates. */
-#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "cli/rzbench/args.h"
 #include "cli/rzbench/commands.h"
+#include "engine/core/file.h"
 #include "harness/atomic_file.h"
 #include "harness/data.h"
 #include "harness/fingerprint.h"
@@ -178,10 +178,8 @@ static int parse(int argc, char **argv, options *o) {
 
 /* The rz executable beside this rzbench. */
 static void rz_beside(char *out, size_t cap) {
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = 0;
-    snprintf(out, cap, "%s/rz", n > 0 ? dirname(exe) : ".");
+    char dir[4096];
+    snprintf(out, cap, "%s/rz", rz_file_self_dir(dir, sizeof dir) ? dir : ".");
 }
 
 static void workload_note(const options *o, const rzb_sl_session_spec *ss, rzb_sl_report *r) {

@@ -1,16 +1,15 @@
 /* rzbench workload: one run of one gate workload (harness/gate_workloads.h) as one line of JSON
  * on stdout, what `rzbench gate` runs on each side; also --list and --make-fixtures DIR. */
 #include <cjson/cJSON.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "backends/backend.h"
 #include "cli/common/error_report.h"
 #include "cli/rzbench/args.h"
 #include "cli/rzbench/commands.h"
+#include "engine/core/file.h"
 #include "harness/gate_callgrind.h"
 #include "harness/gate_fixtures.h"
 #include "harness/gate_measure.h"
@@ -105,13 +104,6 @@ static int parse(int argc, char **argv, options *o) {
     return missing ? EXIT_USAGE : 0;
 }
 
-/* This executable's path; false when /proc/self/exe cannot be read. */
-static bool self_exe(char *out, size_t cap) {
-    ssize_t n = readlink("/proc/self/exe", out, cap - 1);
-    out[n > 0 ? n : 0] = 0;
-    return n > 0;
-}
-
 static int list(void) {
     for (size_t i = 0; i < rzb_n_gws; i++) {
         const rzb_gw *w = rzb_gws[i];
@@ -125,12 +117,12 @@ static int list(void) {
 }
 
 static int make_fixtures(const char *dir) {
-    char exe[4096], rz[4200], why[1024];
-    if (!self_exe(exe, sizeof exe)) {
+    char bin_dir[4096], rz[4200], why[1024];
+    if (!rz_file_self_dir(bin_dir, sizeof bin_dir)) {
         fprintf(stderr, "rzbench workload: cannot locate this executable (/proc/self/exe)\n");
         return EXIT_FAILED;
     }
-    snprintf(rz, sizeof rz, "%s/rz", dirname(exe));
+    snprintf(rz, sizeof rz, "%s/rz", bin_dir);
     if (rzb_gw_fixtures_make(dir, rz, stderr, why, sizeof why)) return 0;
     fprintf(stderr, "rzbench workload: --make-fixtures %s: %s\n", dir, why);
     return EXIT_FAILED;
@@ -204,7 +196,7 @@ static rzb_gw_status count_valgrind(const options *o, const rzb_gw_job *j, const
         snprintf(why, cap, "%s: %s", forced ? "--counter valgrind" : papi_why, version);
         return RZB_GW_FAILED;
     }
-    if (!self_exe(exe, sizeof exe)) {
+    if (!rz_file_self_exe(exe, sizeof exe)) {
         snprintf(why, cap, "cannot locate this executable (/proc/self/exe)");
         return RZB_GW_FAILED;
     }
@@ -322,8 +314,8 @@ int rzb_cmd_workload(int argc, char **argv, const char *command) {
         rz_cli_error("rzbench workload: RZ_BACKEND", &err);
         return EXIT_USAGE;
     }
-    char exe[4096], rz[4200], why[1024];
-    snprintf(rz, sizeof rz, "%s/rz", self_exe(exe, sizeof exe) ? dirname(exe) : ".");
+    char bin_dir[4096], rz[4200], why[1024];
+    snprintf(rz, sizeof rz, "%s/rz", rz_file_self_dir(bin_dir, sizeof bin_dir) ? bin_dir : ".");
     rzb_gw_job j = job_for(&o, w, rz);
     rzb_gw_status st = rzb_gw_check_fixtures(w, &j.env, why, sizeof why);
     if (st) return failed(&j, o.metric, st, why);

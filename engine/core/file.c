@@ -1,10 +1,12 @@
 #include "engine/core/file.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 rz_status rz_file_read_all(const char *path, unsigned char **data, size_t *len, rz_error *err) {
     FILE *f = fopen(path, "rb");
@@ -56,4 +58,24 @@ static rz_status read_stream(FILE *f, unsigned char **data, size_t *len, rz_erro
 rz_status rz_file_read_input(const char *path, unsigned char **data, size_t *len, rz_error *err) {
     return strcmp(path, "-") ? rz_file_read_all(path, data, len, err)
                              : read_stream(stdin, data, len, err);
+}
+
+bool rz_file_self_exe(char *out, size_t cap) {
+    if (cap == 0) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    ssize_t n = readlink("/proc/self/exe", out, cap);
+    const bool fits = n > 0 && (size_t)n < cap;
+    if (n > 0 && !fits) errno = ENAMETOOLONG;
+    out[fits ? n : 0] = 0;
+    return fits;
+}
+
+bool rz_file_self_dir(char *out, size_t cap) {
+    if (!rz_file_self_exe(out, cap)) return false;
+    char *slash = strrchr(out, '/');
+    assert(slash && "the kernel gives an absolute path");
+    slash[slash == out] = 0;
+    return true;
 }
