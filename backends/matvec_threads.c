@@ -51,10 +51,11 @@ static void run(rz_pool *pool, rz_pool_fn fn, job *j) {
 /* The job's kernel and row size; false when the type has no dot kernel. */
 static bool plan(job *j) {
     uint64_t rb = 0;
+    size_t packed = 0;
     j->k = rz_vec_kernel_for(j->be, j->type);
-    bool ok = (j->k->dot || j->k->gemm) &&
-              rz_type_row_bytes(rz_pack_source(j->type), (uint64_t)j->cols, &rb);
-    j->row_bytes = (size_t)rb;
+    bool ok = j->k->gemm ? rz_pack_row_bytes(j->type, j->cols, &packed)
+                         : j->k->dot && rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb);
+    j->row_bytes = j->k->gemm ? packed : (size_t)rb;
     j->xq_bytes = ok ? rz_vec_dot_x_bytes(j->k->vdt, j->cols) : 0;
     return ok;
 }

@@ -3,8 +3,8 @@
  * RZ_PACK_ROWS at a time so that one SIMD register holds the same 4-byte chunk of 16 rows and
  * each product lands in the lane of its row (no horizontal sums).
  * Contract: a packed type has an id of its own at or above RZ_TYPE_ID_LIMIT (so no file can
- * name it; rz_type_get knows none of them) and the same bytes per row as its source type; a
- * packed matrix has a multiple of RZ_PACK_ROWS rows, groups of RZ_PACK_ROWS rows back to back.
+ * name it; rz_type_get knows none of them) and rz_pack_row_bytes bytes per row; a packed matrix
+ * has a multiple of RZ_PACK_ROWS rows, groups of RZ_PACK_ROWS rows back to back.
  * Its kernels (rz_vec_kernel.gemm, backends/backend.h) give each (row, token) the bits of the
  * scalar reference dot of the source type. */
 #ifndef RZ_BACKENDS_PACK_H
@@ -22,6 +22,7 @@ typedef enum {
     RZ_TYPE_Q4_0_X16 = RZ_TYPE_ID_LIMIT, /* q4_0, 16 rows interleaved: rz_block_q4_0x16 */
     RZ_TYPE_Q4_1_X16,                    /* q4_1: rz_block_q4_1x16 */
     RZ_TYPE_Q8_0_X16,                    /* q8_0: rz_block_q8_0x16 */
+    RZ_TYPE_Q4_K_X16,                    /* q4_K: rz_block_q4_kx16 */
     RZ_VEC_TYPE_LIMIT                    /* the kernel tables' size */
 } rz_pack_type;
 
@@ -41,6 +42,16 @@ typedef struct {
     uint16_t d[RZ_PACK_ROWS];
     int8_t qs[8][4 * RZ_PACK_ROWS];
 } rz_block_q8_0x16;
+/* Super-block k of 16 rows of q4_K: d[r], dmin[r] (f16) and the 6-bit scale sc[g][r] and min
+ * m[g][r] of group g (32 elements) of row r, unpacked to bytes; qs[p][c][4 r + b] is byte
+ * 32 p + 4 c + b of row r's qs: element 4 c + b of group 2 p in the low nibble, of group 2 p + 1
+ * in the high one. 148 bytes per row and super-block against the file's 144. */
+typedef struct {
+    uint16_t d[RZ_PACK_ROWS], dmin[RZ_PACK_ROWS];
+    uint8_t sc[8][RZ_PACK_ROWS], m[8][RZ_PACK_ROWS];
+    uint8_t qs[4][8][4 * RZ_PACK_ROWS];
+} rz_block_q4_kx16;
+_Static_assert(sizeof(rz_block_q4_kx16) == RZ_PACK_ROWS * 148, "q4_K packed: 148 bytes a row");
 _Static_assert(sizeof(rz_block_q4_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_0) &&
                    sizeof(rz_block_q4_1x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_1) &&
                    sizeof(rz_block_q8_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q8_0),
@@ -52,9 +63,13 @@ int rz_pack_type_of(uint32_t type);
 /* The file type a packed type was made from; any other type is returned as it is. */
 uint32_t rz_pack_source(uint32_t type);
 
-/* Packs rows x cols of `type` (row-major, blocks aligned) into dst (rows * row bytes, 64-byte
- * aligned): false, writing nothing, when the type has no packed form, rows is not a multiple of
- * RZ_PACK_ROWS or cols not of the block size. */
+/* Bytes of one row of cols elements in packed type `type` (the source type's, except q4_K's 148
+ * per 256); false when cols is no whole number of blocks or `type` is no packed type. */
+bool rz_pack_row_bytes(uint32_t type, int64_t cols, size_t *bytes);
+
+/* Packs rows x cols of `type` (row-major, blocks aligned) into dst (rows times the packed row
+ * bytes, 64-byte aligned): false, writing nothing, when the type has no packed form, rows is not
+ * a multiple of RZ_PACK_ROWS or cols not of the block size. */
 bool rz_pack_rows(uint32_t type, const void *src, int64_t rows, int64_t cols, void *dst);
 
 #endif

@@ -22,7 +22,7 @@ size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
     case RZ_TYPE_Q8_0:
         return rz_vec_dot_q8_0_tail(n) + 3 * sizeof(float) * (size_t)rz_vec_dot_q8_0_padded(n);
     case RZ_TYPE_Q8_K:
-        return (size_t)(n / RZ_QK_K) * sizeof(rz_block_q8_k);
+        return (size_t)(n / RZ_QK_K) * (sizeof(rz_block_q8_k) + 8 * sizeof(int16_t));
     default:
         return (size_t)n * sizeof(float);
     }

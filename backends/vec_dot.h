@@ -55,6 +55,23 @@ static inline size_t rz_vec_dot_q8_0_tail(int64_t n) {
     return ((size_t)(n / RZ_QK) * sizeof(rz_block_q8_0) + 63) & ~(size_t)63;
 }
 
+/* Activations of partner type q8_K (n elements, nb = n / 256 super-blocks): the nb q8_K blocks,
+ * then nb x 8 int16 sums of each 32-element group's quants (bsums[2 g] + bsums[2 g + 1]), for
+ * the packed q4_K kernels' mins. The other kernels use the blocks only. */
+static inline int16_t *rz_vec_dot_q8_k_group_sums(void *xq, int64_t n) {
+    return (int16_t *)((rz_block_q8_k *)xq + n / RZ_QK_K);
+}
+
+/* Writes the group sums of the n activations' q8_K blocks at xq; every ISA's q8_K quantizer ends
+ * with it. */
+static inline void rz_vec_dot_q8_k_finish(void *xq, int64_t n) {
+    const rz_block_q8_k *b = xq;
+    int16_t *g = rz_vec_dot_q8_k_group_sums(xq, n);
+    for (int64_t i = 0; i < n / RZ_QK_K; i++)
+        for (int j = 0; j < 8; j++)
+            g[8 * i + j] = (int16_t)(b[i].bsums[2 * j] + b[i].bsums[2 * j + 1]);
+}
+
 /* Bytes that n activations take in partner type vdt (n a multiple of its block size). */
 size_t rz_vec_dot_x_bytes(int vdt, int64_t n);
 

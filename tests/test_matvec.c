@@ -193,15 +193,21 @@ Test(matvec, tables_and_layouts) {
         cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, n),
                      rz_vec_dot_q8_0_tail(n) + 12 * (size_t)padded);
     }
-    cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 512), 2 * 292);
+    cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 512), 2 * (292 + 16));
     cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_F32, 10), 40);
     /* The quantizers by name: the entry points the tables hold. */
     float x[256];
     rzt_fill_weights(x, 256, 3);
-    rz_block_q8_k a, b;
+    struct {
+        rz_block_q8_k b;
+        int16_t group_sums[8];
+    } a, b;
     rz_scalar_quantize_q8_k(x, &a, 256);
-    rz_q8_k_from_float(x, &b, 256);
-    cr_expect(!memcmp(&a, &b, sizeof a));
+    rz_q8_k_from_float(x, &b.b, 256);
+    cr_expect(!memcmp(&a.b, &b.b, sizeof a.b));
+    for (int g = 0; g < 8; g++)
+        cr_expect_eq(a.group_sums[g], a.b.bsums[2 * g] + a.b.bsums[2 * g + 1], "group %d", g);
+    cr_assert_eq(sizeof a, rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 256));
     if (rz_backend_for(RZ_ISA_AVX2)) {
         rz_avx2_quantize_q8_k(x, &b, 256);
         cr_expect(!memcmp(&a, &b, sizeof a));

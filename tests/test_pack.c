@@ -2,7 +2,7 @@
  * 1. rz_pack_rows refuses what it cannot pack and writes nothing then; its output holds every
  *    block's bytes where the layout says (row r's scale in d[r], its qs bytes 4 j..4 j + 3 at
  *    qs[j][4 r..4 r + 3]).
- *    That for q4_0, q4_1 and q8_0.
+ *    That for q4_0, q4_1, q8_0 and q4_K (148 bytes a row and super-block).
  * 2. Every ISA's gemm gives each (row, token) exactly the bits of the scalar reference dot of the
  *    source type on the unpacked rows: alone, through rz_vec_dot_rows, rz_matvec_mt and
  *    rz_matmul_mt (token counts around the 16-token chunk, pools of 1 to 3 threads), for block
@@ -18,6 +18,7 @@
 #include "backends/scalar/vec_dot.h"
 #include "engine/core/pool.h"
 #include "engine/types/kernels.h"
+#include "engine/types/kquant.h"
 #include "tests/support/types_data.h"
 
 /* The file types with a packed form, their packed types, scalar dots and gemms per ISA. */
@@ -38,11 +39,30 @@ static const struct {
      RZ_TYPE_Q8_0_X16,
      rz_scalar_vec_dot_q8_0,
      {rz_scalar_vec_gemm_q8_0x16, rz_avx2_vec_gemm_q8_0x16, rz_avx512_vec_gemm_q8_0x16}},
+    {RZ_TYPE_Q4_K,
+     RZ_TYPE_Q4_K_X16,
+     rz_scalar_vec_dot_q4_k,
+     {rz_scalar_vec_gemm_q4_kx16, rz_avx2_vec_gemm_q4_kx16, rz_avx512_vec_gemm_q4_kx16}},
 };
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 
 static size_t row_bytes(uint32_t type, int64_t cols) {
-    return (size_t)(cols / RZ_QK) * rz_type_get(type)->block_bytes;
+    return (size_t)(cols / rz_type_get(type)->block_size) * rz_type_get(type)->block_bytes;
+}
+
+static size_t packed_row_bytes(uint32_t packed, int64_t cols) {
+    size_t b = 0;
+    cr_assert(rz_pack_row_bytes(packed, cols, &b));
+    return b;
+}
+
+/* Column counts to test: whole blocks of the kind's type, some of them no multiple of 8 blocks. */
+static const int64_t *cols_for(int kind, const int64_t *small, const int64_t *k_quant) {
+    return kinds[kind].type == RZ_TYPE_Q4_K ? k_quant : small;
+}
+
+static int partner(int kind) {
+    return rz_vec_dot_type(kinds[kind].type);
 }
 
 /* rows x cols of type: random blocks (odd seeds) or quantized floats, 64-byte aligned. */
@@ -50,7 +70,7 @@ static uint8_t *rows_of(uint32_t type, int64_t rows, int64_t cols, uint64_t seed
     const int64_t n = rows * cols;
     uint8_t *w = aligned_alloc(64, (size_t)rows * row_bytes(type, cols) + 64);
     if (seed % 2) {
-        rzt_fill_blocks(type, w, n / RZ_QK, seed);
+        rzt_fill_blocks(type, w, n / rz_type_get(type)->block_size, seed);
     } else {
         float *f = malloc((size_t)n * sizeof *f);
         rzt_fill_weights(f, n, seed);
@@ -61,19 +81,22 @@ static uint8_t *rows_of(uint32_t type, int64_t rows, int64_t cols, uint64_t seed
 }
 
 static void *packed(uint32_t type, const uint8_t *w, int64_t rows, int64_t cols) {
-    void *p = aligned_alloc(64, (size_t)rows * row_bytes(type, cols) + 64);
+    void *p = aligned_alloc(
+        64, (size_t)rows * packed_row_bytes((uint32_t)rz_pack_type_of(type), cols) + 64);
     cr_assert(rz_pack_rows(type, w, rows, cols, p));
     return p;
 }
 
-/* n_tokens activations of cols elements, quantized by the scalar quantizer. */
-static uint8_t *activations(int64_t cols, int n_tokens, uint64_t seed, float **x_out) {
-    const size_t xb = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
+/* n_tokens activations of cols elements, quantized to partner type vdt by the scalar quantizer. */
+static uint8_t *activations(int vdt, int64_t cols, int n_tokens, uint64_t seed, float **x_out) {
+    const size_t xb = rz_vec_dot_x_bytes(vdt, cols);
     float *x = malloc((size_t)(cols * n_tokens) * sizeof *x);
-    uint8_t *xq = aligned_alloc(64, xb * (size_t)n_tokens);
+    uint8_t *xq = aligned_alloc(64, xb * (size_t)n_tokens + 64);
     rzt_fill_weights(x, cols * n_tokens, seed);
+    const rz_vec_kernel *k =
+        rz_vec_kernel_for(&rz_backend_scalar, vdt == RZ_TYPE_Q8_K ? RZ_TYPE_Q4_K : RZ_TYPE_Q4_0);
     for (int t = 0; t < n_tokens; t++)
-        rz_scalar_quantize_q8_0(x + t * cols, xq + t * xb, cols);
+        rz_vec_dot_quantize(k, x + t * cols, xq + t * xb, cols);
     *x_out = x;
     return xq;
 }
@@ -84,7 +107,12 @@ Test(pack, ids_and_refusals) {
         cr_expect_eq(rz_pack_source(kinds[i].packed), kinds[i].type);
         cr_expect_null(rz_type_get(kinds[i].packed), "no file can name a packed type");
     }
-    cr_expect_eq(rz_pack_type_of(RZ_TYPE_Q4_K), -1);
+    cr_expect_eq(rz_pack_type_of(RZ_TYPE_Q6_K), -1);
+    size_t b = 0;
+    cr_expect(rz_pack_row_bytes(RZ_TYPE_Q4_K_X16, 512, &b) && b == 2 * 148);
+    cr_expect(rz_pack_row_bytes(RZ_TYPE_Q8_0_X16, 64, &b) && b == 2 * 34);
+    cr_expect(!rz_pack_row_bytes(RZ_TYPE_Q4_K_X16, 128, &b), "half a super-block");
+    cr_expect(!rz_pack_row_bytes(RZ_TYPE_Q4_K, 256, &b), "a file type is no packed type");
     cr_expect_eq(rz_pack_source(RZ_TYPE_Q6_K), RZ_TYPE_Q6_K);
     uint8_t *w = rows_of(RZ_TYPE_Q4_0, 32, 64, 1);
     uint8_t dst[32 * 2 * sizeof(rz_block_q4_0)];
@@ -99,10 +127,24 @@ Test(pack, ids_and_refusals) {
 }
 
 /* Row r's block k in the packed layout: its scale (and min) in lane r, its quant bytes 4 i..4 i
- * + 3 at qs[i][4 r]. */
+ * + 3 at qs[i][4 r]; q4_K's 6-bit scales and mins unpacked, its qs bytes 32 p + 4 c.. at
+ * qs[p][c][4 r]. */
 static void expect_block(uint32_t type, const uint8_t *b, const uint8_t *g, int lane) {
     const uint16_t *d = (const uint16_t *)g;
     cr_assert(!memcmp(&d[lane], b, 2), "scale");
+    if (type == RZ_TYPE_Q4_K) {
+        const rz_block_q4_k *k = (const rz_block_q4_k *)b;
+        const rz_block_q4_kx16 *p = (const rz_block_q4_kx16 *)g;
+        cr_assert_eq(p->dmin[lane], k->dmin);
+        for (int j = 0; j < 8; j++) {
+            uint8_t sc, m;
+            rz_kq_scale_min(k->scales, j, &sc, &m);
+            cr_assert(p->sc[j][lane] == sc && p->m[j][lane] == m, "group %d", j);
+        }
+        for (int i = 0; i < 32; i++)
+            cr_assert(!memcmp(&p->qs[i / 8][i % 8][4 * lane], k->qs + 4 * i, 4), "quants %d", i);
+        return;
+    }
     size_t qs = offsetof(rz_block_q4_0x16, qs), from = offsetof(rz_block_q4_0, qs);
     int chunks = 4;
     if (type == RZ_TYPE_Q4_1) {
@@ -117,16 +159,20 @@ static void expect_block(uint32_t type, const uint8_t *b, const uint8_t *g, int 
 }
 
 Test(pack, layout_holds_every_block) {
-    const int64_t rows = 48, cols = 96, nb = cols / RZ_QK;
+    const int64_t rows = 48;
     for (int i = 0; i < N_KINDS; i++) {
         const uint32_t type = kinds[i].type;
+        const int64_t cols = type == RZ_TYPE_Q4_K ? 768 : 96;
+        const int64_t nb = cols / rz_type_get(type)->block_size;
         const size_t bytes = rz_type_get(type)->block_bytes;
+        const size_t packed_block =
+            packed_row_bytes(kinds[i].packed, cols) / (size_t)nb * RZ_PACK_ROWS;
         uint8_t *w = rows_of(type, rows, cols, 3);
         uint8_t *p = packed(type, w, rows, cols);
         for (int64_t r = 0; r < rows; r++)
             for (int64_t k = 0; k < nb; k++)
                 expect_block(type, w + (r * nb + k) * bytes,
-                             p + ((r / RZ_PACK_ROWS) * nb + k) * RZ_PACK_ROWS * bytes,
+                             p + ((r / RZ_PACK_ROWS) * nb + k) * packed_block,
                              (int)(r % RZ_PACK_ROWS));
         free(w);
         free(p);
@@ -136,7 +182,7 @@ Test(pack, layout_holds_every_block) {
 /* want[t * rows + r]: the scalar reference dot of unpacked row r with token t. */
 static float *reference(int kind, const uint8_t *w, int64_t rows, int64_t cols, const uint8_t *xq,
                         int n_tokens) {
-    const size_t xb = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols),
+    const size_t xb = rz_vec_dot_x_bytes(partner(kind), cols),
                  rb = row_bytes(kinds[kind].type, cols);
     float *want = malloc((size_t)(rows * n_tokens) * sizeof *want);
     for (int t = 0; t < n_tokens; t++)
@@ -154,25 +200,26 @@ static void expect_bits(const float *got, const float *want, size_t n, const cha
 }
 
 Test(pack, every_gemm_gives_the_scalar_bits) {
-    static const int64_t cols_of[] = {32, 64, 96, 256, 288, 2240};
+    static const int64_t small[] = {32, 64, 96, 256, 288, 2240},
+                         k_quant[] = {256, 512, 768, 256, 2304, 2560};
     const int64_t rows = 32;
     for (int kind = 0; kind < N_KINDS; kind++)
-        for (size_t c = 0; c < sizeof cols_of / sizeof *cols_of; c++) {
-            const int64_t cols = cols_of[c];
+        for (size_t c = 0; c < 6; c++) {
+            const int64_t cols = cols_for(kind, small, k_quant)[c];
             const uint32_t type = kinds[kind].type;
-            const size_t xb = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
+            const size_t xb = rz_vec_dot_x_bytes(partner(kind), cols);
             uint8_t *w = rows_of(type, rows, cols, 5 + c);
             void *p = packed(type, w, rows, cols);
             float *x;
-            uint8_t *xq = activations(cols, RZ_PACK_TOKENS, 100 + c, &x);
+            uint8_t *xq = activations(partner(kind), cols, RZ_PACK_TOKENS, 100 + c, &x);
             float *want = reference(kind, w, rows, cols, xq, RZ_PACK_TOKENS);
             for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
                 if (!rz_backend_for((rz_isa)isa)) continue;
                 for (int nt = 1; nt <= RZ_PACK_TOKENS; nt++) {
                     float got[32 * RZ_PACK_TOKENS];
                     memset(got, 0xff, sizeof got);
-                    kinds[kind].gemm[isa](p, row_bytes(type, cols), (int)rows, xq, xb, nt, got,
-                                          rows, cols);
+                    kinds[kind].gemm[isa](p, packed_row_bytes(kinds[kind].packed, cols), (int)rows,
+                                          xq, xb, nt, got, rows, cols);
                     expect_bits(got, want, (size_t)(nt * rows), "gemm", kind, isa, (long long)cols);
                 }
             }
@@ -185,19 +232,19 @@ Test(pack, every_gemm_gives_the_scalar_bits) {
 }
 
 Test(pack, matvec_and_matmul_give_the_scalar_bits) {
-    static const int64_t cols_of[] = {32, 352, 2048};
+    static const int64_t small[] = {32, 352, 2048}, k_quant[] = {256, 768, 2048};
     static const int tokens_of[] = {2, 15, 16, 17, 33};
     const int64_t rows = 80;
     rz_pool *pools[3] = {NULL};
     for (int i = 1; i < 3; i++)
         cr_assert_eq(rz_pool_new(i + 1, &pools[i], NULL), RZ_OK);
     for (int kind = 0; kind < N_KINDS; kind++)
-        for (size_t c = 0; c < sizeof cols_of / sizeof *cols_of; c++) {
-            const int64_t cols = cols_of[c];
+        for (size_t c = 0; c < 3; c++) {
+            const int64_t cols = cols_for(kind, small, k_quant)[c];
             uint8_t *w = rows_of(kinds[kind].type, rows, cols, 8 + c);
             void *p = packed(kinds[kind].type, w, rows, cols);
             float *x;
-            uint8_t *xq = activations(cols, 33, 200 + c, &x);
+            uint8_t *xq = activations(partner(kind), cols, 33, 200 + c, &x);
             float *want = reference(kind, w, rows, cols, xq, 33);
             float *got = malloc((size_t)(rows * 33) * sizeof *got);
             for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {

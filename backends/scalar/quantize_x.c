@@ -1,5 +1,6 @@
 /* Scalar activation quantizers for the dot kernels (the layouts of backends/vec_dot.h): the
- * reference quantizers of engine/types, plus q8_0's f32 scales, f32 sums and int32 sums. */
+ * reference quantizers of engine/types, plus q8_0's f32 scales, f32 sums and int32 sums, and q8_K's
+ * group sums. */
 #include <string.h>
 
 #include "backends/scalar/vec_dot.h"
@@ -31,4 +32,5 @@ void rz_scalar_quantize_q8_0(const float *x, void *xq, int64_t n) {
 
 void rz_scalar_quantize_q8_k(const float *x, void *xq, int64_t n) {
     rz_q8_k_from_float(x, xq, n);
+    rz_vec_dot_q8_k_finish(xq, n);
 }

@@ -1,7 +1,8 @@
 /* Scalar reference gemm kernels of the packed types (backends/pack.h): per (row, token) the
  * arithmetic of the source type's scalar dot (backends/scalar/vec_dot_q.c), read from the packed
  * layout: per block the exact int32 dot (q4_0 less 8 per element), then sum += (d_w * d_x) *
- * isum, plus (m * d_x) * (sum of the activation quants) for q4_1. */
+ * isum, plus (m * d_x) * (sum of the activation quants) for q4_1; q4_K as
+ * backends/scalar/vec_dot_k.c. */
 #include "backends/scalar/vec_dot.h"
 #include "engine/types/half.h"
 
@@ -62,6 +63,42 @@ static void gemm(uint32_t type, const void *w, size_t row_bytes, int nr, const v
             const rz_block_q8_0 *x = (const rz_block_q8_0 *)((const uint8_t *)xq + t * x_bytes);
             for (int r = 0; r < RZ_PACK_ROWS; r++)
                 y[t * ldy + g * RZ_PACK_ROWS + r] = row_dot(p, type, r, x, n / RZ_QK);
+        }
+    }
+}
+
+/* Row r of a packed q4_K super-block with one q8_K block: the scalar q4_K dot's arithmetic
+ * (backends/scalar/vec_dot_k.c). */
+static float dot_q4_k(const rz_block_q4_kx16 *b, int r, const rz_block_q8_k *y) {
+    int32_t isum = 0, msum = 0;
+    for (int g = 0; g < 8; g++) {
+        int32_t s = 0;
+        for (int c = 0; c < 8; c++)
+            for (int e = 0; e < 4; e++) {
+                const uint8_t q = b->qs[g / 2][c][4 * r + e];
+                s += ((q >> (4 * (g & 1))) & 0xf) * y->qs[32 * g + 4 * c + e];
+            }
+        isum += b->sc[g][r] * s;
+        msum += b->m[g][r] * (y->bsums[2 * g] + y->bsums[2 * g + 1]);
+    }
+    return y->d * rz_f16_to_f32(b->d[r]) * (float)isum -
+           y->d * rz_f16_to_f32(b->dmin[r]) * (float)msum;
+}
+
+void rz_scalar_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
+    const int64_t nb = n / RZ_QK_K;
+    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
+        const rz_block_q4_kx16 *p =
+            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
+        for (int t = 0; t < nt; t++) {
+            const rz_block_q8_k *x = (const rz_block_q8_k *)((const uint8_t *)xq + t * x_bytes);
+            for (int r = 0; r < RZ_PACK_ROWS; r++) {
+                float sum = 0.0f;
+                for (int64_t i = 0; i < nb; i++)
+                    sum += dot_q4_k(&p[i], r, &x[i]);
+                y[t * ldy + g * RZ_PACK_ROWS + r] = sum;
+            }
         }
     }
 }

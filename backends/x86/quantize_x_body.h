@@ -44,6 +44,7 @@ void RZ_X86_QUANTIZE(q8_k)(const float *x, void *xq, int64_t n) {
         q8_k_quants(x, iscale, b);
         b->d = 1 / iscale;
     }
+    rz_vec_dot_q8_k_finish(xq, n);
 }
 
 #undef RZ_X86_QUANTIZE

@@ -25,15 +25,18 @@ static int matrices(rz_llama_weights *w, int l, rz_llama_matrix *out[MATRICES_PE
 static rz_status pack_matrix(rz_llama_matrix *m, const rz_llama_weights *w, const rz_gguf *g,
                              rz_error *err) {
     const int type = rz_pack_type_of(m->type);
-    if (type < 0 || m->rows % RZ_PACK_ROWS) return RZ_OK;
-    const size_t bytes = (size_t)m->rows * m->row_bytes;
+    size_t row = 0;
+    if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, &row))
+        return RZ_OK;
+    const size_t bytes = (size_t)m->rows * row;
     m->packed = aligned_alloc(64, (bytes + 63) / 64 * 64);
     if (!m->packed)
         return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %zu MiB of packed weights", g->source,
                        bytes >> 20);
     rz_pack_rows(m->type, m->data, m->rows, m->cols, m->packed);
     m->packed_type = (uint32_t)type;
-    if (g->mapped && m->data != w->token_embd.data) rz_map_release(m->data, bytes);
+    if (g->mapped && m->data != w->token_embd.data)
+        rz_map_release(m->data, (size_t)m->rows * m->row_bytes);
     return RZ_OK;
 }
 

@@ -1,0 +1,102 @@
+/* AVX2 gemm of packed q4_K (backends/pack.h) with q8_K activations: each 16-row group is worked as
+ * two halves of 8 rows (lane = row); per super-block and group g of 32 elements each token's
+ * matching 4 activation quants are broadcast and the nibble x quant products summed into s_g per
+ * row (maddubs, madd); isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the token's
+ * group sums (madd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) * isum -
+ * (d_x * dmin) * msum: the reference's bits (integer parts exact). Tokens go 4 at a time. */
+#include <immintrin.h>
+#include <string.h>
+
+#include "backends/avx2/vec_dot.h"
+
+enum { TOKENS = 4 };
+
+static inline __m256i quad(const void *q) {
+    int32_t v;
+    memcpy(&v, q, sizeof v);
+    return _mm256_set1_epi32(v);
+}
+
+/* 8 bytes at p widened to the 8 int32 lanes. */
+static inline __m256i widen(const uint8_t *p) {
+    return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p));
+}
+
+/* NT tokens (a constant after inlining) over half h of a group's packed rows. */
+static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx16 *b, int h,
+                                                            int64_t nb, const uint8_t *xq,
+                                                            size_t x_bytes, float *y, size_t ldy,
+                                                            const int NT) {
+    const __m256i low = _mm256_set1_epi8(0x0f), ones = _mm256_set1_epi16(1);
+    __m256 acc[TOKENS];
+    for (int t = 0; t < NT; t++)
+        acc[t] = _mm256_setzero_ps();
+    for (int64_t k = 0; k < nb; k++, b++) {
+        __m256i isum[TOKENS];
+        for (int t = 0; t < NT; t++)
+            isum[t] = _mm256_setzero_si256();
+        for (int g = 0; g < 8; g++) {
+            __m256i s[TOKENS];
+            for (int t = 0; t < NT; t++)
+                s[t] = _mm256_setzero_si256();
+            for (int c = 0; c < 8; c++) {
+                const __m256i v = _mm256_loadu_si256((const __m256i *)(b->qs[g / 2][c] + 32 * h));
+                const __m256i u = _mm256_and_si256(g & 1 ? _mm256_srli_epi16(v, 4) : v, low);
+                for (int t = 0; t < NT; t++) {
+                    const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs;
+                    const __m256i pairs = _mm256_maddubs_epi16(u, quad(q + 32 * g + 4 * c));
+                    s[t] = _mm256_add_epi32(s[t], _mm256_madd_epi16(pairs, ones));
+                }
+            }
+            const __m256i sc = widen(b->sc[g] + 8 * h);
+            for (int t = 0; t < NT; t++)
+                isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(s[t], sc));
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d + h));
+        const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->dmin + h));
+        for (int t = 0; t < NT; t++) {
+            const uint8_t *xt = xq + (size_t)t * x_bytes;
+            const int16_t *gs = rz_vec_dot_q8_k_group_sums((void *)xt, nb * RZ_QK_K) + 8 * k;
+            __m256i msum = _mm256_setzero_si256();
+            for (int i = 0; i < 4; i++) {
+                const __m256i mp =
+                    _mm256_or_si256(widen(b->m[2 * i] + 8 * h),
+                                    _mm256_slli_epi32(widen(b->m[2 * i + 1] + 8 * h), 16));
+                msum = _mm256_add_epi32(msum, _mm256_madd_epi16(mp, quad(gs + 2 * i)));
+            }
+            const __m256 dx = _mm256_set1_ps(((const rz_block_q8_k *)xt)[k].d);
+            const __m256 a = _mm256_mul_ps(_mm256_mul_ps(dx, dw), _mm256_cvtepi32_ps(isum[t]));
+            const __m256 m = _mm256_mul_ps(_mm256_mul_ps(dx, dm), _mm256_cvtepi32_ps(msum));
+            acc[t] = _mm256_add_ps(acc[t], _mm256_sub_ps(a, m));
+        }
+    }
+    for (int t = 0; t < NT; t++)
+        _mm256_storeu_ps(y + (size_t)t * ldy, acc[t]);
+}
+
+void rz_avx2_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
+                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
+    const int64_t nb = n / RZ_QK_K;
+    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
+        const rz_block_q4_kx16 *b =
+            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
+        for (int h = 0; h < 2; h++)
+            for (int t = 0; t < nt; t += TOKENS) {
+                const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
+                float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS + 8 * h;
+                switch (nt - t < TOKENS ? nt - t : TOKENS) {
+                case 1:
+                    gemm_half(b, h, nb, x, x_bytes, out, ldy, 1);
+                    break;
+                case 2:
+                    gemm_half(b, h, nb, x, x_bytes, out, ldy, 2);
+                    break;
+                case 3:
+                    gemm_half(b, h, nb, x, x_bytes, out, ldy, 3);
+                    break;
+                default:
+                    gemm_half(b, h, nb, x, x_bytes, out, ldy, TOKENS);
+                }
+            }
+    }
+}

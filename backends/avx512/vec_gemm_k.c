@@ -1,0 +1,113 @@
+/* AVX-512 gemm of packed q4_K (backends/pack.h) with q8_K activations: per super-block and group
+ * g of 32 elements, 8 registers hold the group's nibbles of 16 rows (lane = row), each token's
+ * matching 4 activation quants are broadcast and VNNI (vpdpbusd) sums the products into s_g per
+ * row; isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the token's group sums
+ * (vpdpwssd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) * isum -
+ * (d_x * dmin) * msum: the reference's bits (integer parts exact). Tokens go 8 at a time (the
+ * registers of 8 accumulators and 8 sums besides the 8 of nibbles). */
+#include <immintrin.h>
+#include <string.h>
+
+#include "backends/avx512/vec_dot.h"
+
+enum { TOKENS = 8 };
+
+static inline __m512i quad(const int8_t *q) {
+    int32_t v;
+    memcpy(&v, q, sizeof v);
+    return _mm512_set1_epi32(v);
+}
+
+/* The 16 rows' mins of groups 2 i and 2 i + 1 as int16 pairs. */
+static inline __m512i min_pair(const rz_block_q4_kx16 *b, int i) {
+    const __m512i lo = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)b->m[2 * i]));
+    const __m512i hi = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)b->m[2 * i + 1]));
+    return _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
+}
+
+/* NT tokens (a constant after inlining) over 16 packed rows. */
+static inline __attribute__((always_inline)) void gemm(const rz_block_q4_kx16 *b, int64_t nb,
+                                                       const uint8_t *xq, size_t x_bytes, float *y,
+                                                       size_t ldy, const int NT) {
+    const __m512i low = _mm512_set1_epi8(0x0f);
+    __m512 acc[TOKENS];
+    for (int t = 0; t < NT; t++)
+        acc[t] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < nb; k++, b++) {
+        __m512i isum[TOKENS];
+        for (int t = 0; t < NT; t++)
+            isum[t] = _mm512_setzero_si512();
+        for (int g = 0; g < 8; g++) {
+            __m512i u[8];
+            for (int c = 0; c < 8; c++) {
+                const __m512i v = _mm512_loadu_si512(b->qs[g / 2][c]);
+                u[c] = _mm512_and_si512(g & 1 ? _mm512_srli_epi16(v, 4) : v, low);
+            }
+            const __m512i sc = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)b->sc[g]));
+            for (int t = 0; t < NT; t++) {
+                const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs;
+                __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+                for (int c = 0; c < 8; c += 2) {
+                    s0 = _mm512_dpbusd_epi32(s0, u[c], quad(q + 32 * g + 4 * c));
+                    s1 = _mm512_dpbusd_epi32(s1, u[c + 1], quad(q + 32 * g + 4 * c + 4));
+                }
+                isum[t] =
+                    _mm512_add_epi32(isum[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
+            }
+        }
+        const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
+        const __m512 dm = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->dmin));
+        const __m512i mp[4] = {min_pair(b, 0), min_pair(b, 1), min_pair(b, 2), min_pair(b, 3)};
+        for (int t = 0; t < NT; t++) {
+            const uint8_t *xt = xq + (size_t)t * x_bytes;
+            const int16_t *gs = rz_vec_dot_q8_k_group_sums((void *)xt, nb * RZ_QK_K) + 8 * k;
+            __m512i msum = _mm512_setzero_si512();
+            for (int i = 0; i < 4; i++)
+                msum = _mm512_dpwssd_epi32(msum, mp[i], quad((const int8_t *)(gs + 2 * i)));
+            const __m512 dx = _mm512_set1_ps(((const rz_block_q8_k *)xt)[k].d);
+            const __m512 a = _mm512_mul_ps(_mm512_mul_ps(dx, dw), _mm512_cvtepi32_ps(isum[t]));
+            const __m512 m = _mm512_mul_ps(_mm512_mul_ps(dx, dm), _mm512_cvtepi32_ps(msum));
+            acc[t] = _mm512_add_ps(acc[t], _mm512_sub_ps(a, m));
+        }
+    }
+    for (int t = 0; t < NT; t++)
+        _mm512_storeu_ps(y + (size_t)t * ldy, acc[t]);
+}
+
+void rz_avx512_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
+    const int64_t nb = n / RZ_QK_K;
+    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
+        const rz_block_q4_kx16 *b =
+            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
+        for (int t = 0; t < nt; t += TOKENS) {
+            const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
+            float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;
+            switch (nt - t < TOKENS ? nt - t : TOKENS) {
+            case 1:
+                gemm(b, nb, x, x_bytes, out, ldy, 1);
+                break;
+            case 2:
+                gemm(b, nb, x, x_bytes, out, ldy, 2);
+                break;
+            case 3:
+                gemm(b, nb, x, x_bytes, out, ldy, 3);
+                break;
+            case 4:
+                gemm(b, nb, x, x_bytes, out, ldy, 4);
+                break;
+            case 5:
+                gemm(b, nb, x, x_bytes, out, ldy, 5);
+                break;
+            case 6:
+                gemm(b, nb, x, x_bytes, out, ldy, 6);
+                break;
+            case 7:
+                gemm(b, nb, x, x_bytes, out, ldy, 7);
+                break;
+            default:
+                gemm(b, nb, x, x_bytes, out, ldy, TOKENS);
+            }
+        }
+    }
+}
