@@ -15,6 +15,8 @@ int rz_pack_type_of(uint32_t type) {
         return RZ_TYPE_Q8_0_X16;
     case RZ_TYPE_Q4_K:
         return RZ_TYPE_Q4_K_X16;
+    case RZ_TYPE_Q6_K:
+        return RZ_TYPE_Q6_K_X16;
     default:
         return -1;
     }
@@ -30,6 +32,8 @@ uint32_t rz_pack_source(uint32_t type) {
         return RZ_TYPE_Q8_0;
     case RZ_TYPE_Q4_K_X16:
         return RZ_TYPE_Q4_K;
+    case RZ_TYPE_Q6_K_X16:
+        return RZ_TYPE_Q6_K;
     default:
         return type;
     }
@@ -64,6 +68,22 @@ static void pack_q4_k(const rz_block_q4_k *src, int64_t nb, rz_block_q4_kx16 *ds
         for (int p = 0; p < 4; p++)
             for (int c = 0; c < 8; c++)
                 memcpy(&dst->qs[p][c][4 * r], b->qs + 32 * p + 4 * c, 4);
+    }
+}
+
+/* 16 rows' q6_K super-block k (rows nb super-blocks apart) into one packed super-block. */
+static void pack_q6_k(const rz_block_q6_k *src, int64_t nb, rz_block_q6_kx16 *dst) {
+    for (int r = 0; r < RZ_PACK_ROWS; r++) {
+        const rz_block_q6_k *b = src + (size_t)r * nb;
+        dst->d[r] = b->d;
+        for (int g = 0; g < 16; g++)
+            dst->sc[g][r] = b->scales[g];
+        for (int c = 0; c < 8; c++) {
+            for (int p = 0; p < 4; p++)
+                memcpy(&dst->ql[p][c][4 * r], b->ql + 32 * p + 4 * c, 4);
+            for (int h = 0; h < 2; h++)
+                memcpy(&dst->qh[h][c][4 * r], b->qh + 32 * h + 4 * c, 4);
+        }
     }
 }
 
@@ -102,6 +122,8 @@ bool rz_pack_rows(uint32_t type, const void *src, int64_t rows, int64_t cols, vo
                            (size_t)k * RZ_PACK_ROWS * (row_bytes / (size_t)nb);
             if (type == RZ_TYPE_Q4_K)
                 pack_q4_k((const rz_block_q4_k *)b, nb, (rz_block_q4_kx16 *)out);
+            else if (type == RZ_TYPE_Q6_K)
+                pack_q6_k((const rz_block_q6_k *)b, nb, (rz_block_q6_kx16 *)out);
             else
                 pack_block(type, b, t->block_bytes, nb, out);
         }

@@ -23,6 +23,7 @@ typedef enum {
     RZ_TYPE_Q4_1_X16,                    /* q4_1: rz_block_q4_1x16 */
     RZ_TYPE_Q8_0_X16,                    /* q8_0: rz_block_q8_0x16 */
     RZ_TYPE_Q4_K_X16,                    /* q4_K: rz_block_q4_kx16 */
+    RZ_TYPE_Q6_K_X16,                    /* q6_K: rz_block_q6_kx16 */
     RZ_VEC_TYPE_LIMIT                    /* the kernel tables' size */
 } rz_pack_type;
 
@@ -52,6 +53,19 @@ typedef struct {
     uint8_t qs[4][8][4 * RZ_PACK_ROWS];
 } rz_block_q4_kx16;
 _Static_assert(sizeof(rz_block_q4_kx16) == RZ_PACK_ROWS * 148, "q4_K packed: 148 bytes a row");
+
+/* Super-block k of 16 rows of q6_K: d[r] (f16), the int8 scale sc[g][r] of group g (16
+ * elements) of row r; ql[p][c][4 r + b] is byte 32 p + 4 c + b of row r's ql and qh[h][c][4 r + b]
+ * byte 32 h + 4 c + b of its qh, so 32-element group G = 4 h + k (h < 2, k < 4) has the low 4 bits
+ * of its element 4 c + b in nibble k / 2 of ql[2 h + k % 2][c] and the high 2 in bits 2 k, 2 k + 1
+ * of qh[h][c]. The file's 210 bytes a row and super-block. */
+typedef struct {
+    uint16_t d[RZ_PACK_ROWS];
+    int8_t sc[16][RZ_PACK_ROWS];
+    uint8_t ql[4][8][4 * RZ_PACK_ROWS];
+    uint8_t qh[2][8][4 * RZ_PACK_ROWS];
+} rz_block_q6_kx16;
+_Static_assert(sizeof(rz_block_q6_kx16) == RZ_PACK_ROWS * sizeof(rz_block_q6_k), "q6_K packed");
 _Static_assert(sizeof(rz_block_q4_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_0) &&
                    sizeof(rz_block_q4_1x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_1) &&
                    sizeof(rz_block_q8_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q8_0),

@@ -2,7 +2,7 @@
  * 1. rz_pack_rows refuses what it cannot pack and writes nothing then; its output holds every
  *    block's bytes where the layout says (row r's scale in d[r], its qs bytes 4 j..4 j + 3 at
  *    qs[j][4 r..4 r + 3]).
- *    That for q4_0, q4_1, q8_0 and q4_K (148 bytes a row and super-block).
+ *    That for q4_0, q4_1, q8_0, q4_K (148 bytes a row and super-block) and q6_K.
  * 2. Every ISA's gemm gives each (row, token) exactly the bits of the scalar reference dot of the
  *    source type on the unpacked rows: alone, through rz_vec_dot_rows, rz_matvec_mt and
  *    rz_matmul_mt (token counts around the 16-token chunk, pools of 1 to 3 threads), for block
@@ -43,6 +43,10 @@ static const struct {
      RZ_TYPE_Q4_K_X16,
      rz_scalar_vec_dot_q4_k,
      {rz_scalar_vec_gemm_q4_kx16, rz_avx2_vec_gemm_q4_kx16, rz_avx512_vec_gemm_q4_kx16}},
+    {RZ_TYPE_Q6_K,
+     RZ_TYPE_Q6_K_X16,
+     rz_scalar_vec_dot_q6_k,
+     {rz_scalar_vec_gemm_q6_kx16, rz_avx2_vec_gemm_q6_kx16, rz_avx512_vec_gemm_q6_kx16}},
 };
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 
@@ -58,7 +62,7 @@ static size_t packed_row_bytes(uint32_t packed, int64_t cols) {
 
 /* Column counts to test: whole blocks of the kind's type, some of them no multiple of 8 blocks. */
 static const int64_t *cols_for(int kind, const int64_t *small, const int64_t *k_quant) {
-    return kinds[kind].type == RZ_TYPE_Q4_K ? k_quant : small;
+    return rz_type_get(kinds[kind].type)->block_size == RZ_QK_K ? k_quant : small;
 }
 
 static int partner(int kind) {
@@ -107,7 +111,7 @@ Test(pack, ids_and_refusals) {
         cr_expect_eq(rz_pack_source(kinds[i].packed), kinds[i].type);
         cr_expect_null(rz_type_get(kinds[i].packed), "no file can name a packed type");
     }
-    cr_expect_eq(rz_pack_type_of(RZ_TYPE_Q6_K), -1);
+    cr_expect_eq(rz_pack_type_of(RZ_TYPE_Q5_K), -1);
     size_t b = 0;
     cr_expect(rz_pack_row_bytes(RZ_TYPE_Q4_K_X16, 512, &b) && b == 2 * 148);
     cr_expect(rz_pack_row_bytes(RZ_TYPE_Q8_0_X16, 64, &b) && b == 2 * 34);
@@ -128,9 +132,22 @@ Test(pack, ids_and_refusals) {
 
 /* Row r's block k in the packed layout: its scale (and min) in lane r, its quant bytes 4 i..4 i
  * + 3 at qs[i][4 r]; q4_K's 6-bit scales and mins unpacked, its qs bytes 32 p + 4 c.. at
- * qs[p][c][4 r]. */
+ * qs[p][c][4 r]; q6_K's int8 scales at sc[g][r], its ql and qh bytes 32 p + 4 c.. at
+ * ql[p][c][4 r] and qh[p][c][4 r]. */
 static void expect_block(uint32_t type, const uint8_t *b, const uint8_t *g, int lane) {
     const uint16_t *d = (const uint16_t *)g;
+    if (type == RZ_TYPE_Q6_K) {
+        const rz_block_q6_k *k = (const rz_block_q6_k *)b;
+        const rz_block_q6_kx16 *p = (const rz_block_q6_kx16 *)g;
+        cr_assert_eq(p->d[lane], k->d);
+        for (int j = 0; j < 16; j++)
+            cr_assert_eq(p->sc[j][lane], k->scales[j], "group %d", j);
+        for (int i = 0; i < 32; i++)
+            cr_assert(!memcmp(&p->ql[i / 8][i % 8][4 * lane], k->ql + 4 * i, 4), "ql %d", i);
+        for (int i = 0; i < 16; i++)
+            cr_assert(!memcmp(&p->qh[i / 8][i % 8][4 * lane], k->qh + 4 * i, 4), "qh %d", i);
+        return;
+    }
     cr_assert(!memcmp(&d[lane], b, 2), "scale");
     if (type == RZ_TYPE_Q4_K) {
         const rz_block_q4_k *k = (const rz_block_q4_k *)b;
@@ -162,7 +179,7 @@ Test(pack, layout_holds_every_block) {
     const int64_t rows = 48;
     for (int i = 0; i < N_KINDS; i++) {
         const uint32_t type = kinds[i].type;
-        const int64_t cols = type == RZ_TYPE_Q4_K ? 768 : 96;
+        const int64_t cols = rz_type_get(type)->block_size == RZ_QK_K ? 768 : 96;
         const int64_t nb = cols / rz_type_get(type)->block_size;
         const size_t bytes = rz_type_get(type)->block_bytes;
         const size_t packed_block =

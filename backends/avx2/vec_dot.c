@@ -29,4 +29,6 @@ const rz_vec_kernel rz_avx2_vec[RZ_VEC_TYPE_LIMIT] = {
                           rz_avx2_vec_gemm_q8_0x16},
     [RZ_TYPE_Q4_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx2_quantize_q8_k,
                           rz_avx2_vec_gemm_q4_kx16},
+    [RZ_TYPE_Q6_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx2_quantize_q8_k,
+                          rz_avx2_vec_gemm_q6_kx16},
 };

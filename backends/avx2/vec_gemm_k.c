@@ -1,9 +1,10 @@
-/* AVX2 gemm of packed q4_K (backends/pack.h) with q8_K activations: each 16-row group is worked as
- * two halves of 8 rows (lane = row); per super-block and group g of 32 elements each token's
- * matching 4 activation quants are broadcast and the nibble x quant products summed into s_g per
- * row (maddubs, madd); isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the token's
- * group sums (madd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) * isum -
- * (d_x * dmin) * msum: the reference's bits (integer parts exact). Tokens go 4 at a time. */
+/* AVX2 gemms of packed q4_K and q6_K (backends/pack.h) with q8_K activations: each 16-row group is
+ * worked as two halves of 8 rows (lane = row); per super-block and group g of 32 elements each
+ * token's matching 4 activation quants are broadcast and the nibble x quant products summed into
+ * s_g per row (maddubs, madd); isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the
+ * token's group sums (madd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) * isum
+ * - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K likewise over 16-element
+ * groups of 6-bit levels, less 32 times the scales dotted with the bsums. Tokens go 4 at a time. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ static inline __m256i widen(const uint8_t *p) {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p));
 }
 
-/* NT tokens (a constant after inlining) over half h of a group's packed rows. */
+/* q4_K: NT tokens (a constant after inlining) over half h of a group's packed rows. */
 static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx16 *b, int h,
                                                             int64_t nb, const uint8_t *xq,
                                                             size_t x_bytes, float *y, size_t ldy,
@@ -74,29 +75,103 @@ static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx
         _mm256_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
 
-void rz_avx2_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
-                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK_K;
-    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q4_kx16 *b =
-            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
-        for (int h = 0; h < 2; h++)
-            for (int t = 0; t < nt; t += TOKENS) {
-                const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
-                float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS + 8 * h;
-                switch (nt - t < TOKENS ? nt - t : TOKENS) {
-                case 1:
-                    gemm_half(b, h, nb, x, x_bytes, out, ldy, 1);
-                    break;
-                case 2:
-                    gemm_half(b, h, nb, x, x_bytes, out, ldy, 2);
-                    break;
-                case 3:
-                    gemm_half(b, h, nb, x, x_bytes, out, ldy, 3);
-                    break;
-                default:
-                    gemm_half(b, h, nb, x, x_bytes, out, ldy, TOKENS);
+/* The 6-bit levels of elements 4 c..4 c + 3 of 32-element group G of half h's 8 rows. */
+static inline __m256i q6_levels(const rz_block_q6_kx16 *b, int h, int G, int c) {
+    const int p = G / 4, k = G % 4;
+    const __m256i lo = _mm256_loadu_si256((const __m256i *)(b->ql[2 * p + k % 2][c] + 32 * h));
+    const __m256i hi = _mm256_loadu_si256((const __m256i *)(b->qh[p][c] + 32 * h));
+    const __m256i l4 =
+        _mm256_and_si256(k / 2 ? _mm256_srli_epi16(lo, 4) : lo, _mm256_set1_epi8(0x0f));
+    const __m256i h2 = _mm256_and_si256(_mm256_srli_epi16(hi, 2 * k), _mm256_set1_epi8(3));
+    return _mm256_or_si256(l4, _mm256_slli_epi16(h2, 4));
+}
+
+/* Half h's 8 int8 scales of group g widened to int32 lanes. */
+static inline __m256i scale(const rz_block_q6_kx16 *b, int h, int g) {
+    return _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(b->sc[g] + 8 * h)));
+}
+
+/* q6_K: per 32-element group G the int32 dots of its two 16-element groups times their scales;
+ * then less 32 times the scales dotted with the bsums (madd on int16 pairs); acc += (d_x * d) *
+ * isum. */
+static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16 *b, int h,
+                                                          int64_t nb, const uint8_t *xq,
+                                                          size_t x_bytes, float *y, size_t ldy,
+                                                          const int NT) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[TOKENS];
+    for (int t = 0; t < NT; t++)
+        acc[t] = _mm256_setzero_ps();
+    for (int64_t k = 0; k < nb; k++, b++) {
+        __m256i isum[TOKENS];
+        for (int t = 0; t < NT; t++)
+            isum[t] = _mm256_setzero_si256();
+        for (int g = 0; g < 16; g++) {
+            __m256i s[TOKENS];
+            for (int t = 0; t < NT; t++)
+                s[t] = _mm256_setzero_si256();
+            for (int c = 4 * (g % 2); c < 4 * (g % 2) + 4; c++) {
+                const __m256i u = q6_levels(b, h, g / 2, c);
+                for (int t = 0; t < NT; t++) {
+                    const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs;
+                    const __m256i pairs = _mm256_maddubs_epi16(u, quad(q + 32 * (g / 2) + 4 * c));
+                    s[t] = _mm256_add_epi32(s[t], _mm256_madd_epi16(pairs, ones));
                 }
             }
+            const __m256i sc = scale(b, h, g);
+            for (int t = 0; t < NT; t++)
+                isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(s[t], sc));
+        }
+        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d + h));
+        for (int t = 0; t < NT; t++) {
+            const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
+            __m256i off = _mm256_setzero_si256();
+            for (int i = 0; i < 8; i++) {
+                const __m256i sp =
+                    _mm256_or_si256(_mm256_and_si256(scale(b, h, 2 * i), _mm256_set1_epi32(0xffff)),
+                                    _mm256_slli_epi32(scale(b, h, 2 * i + 1), 16));
+                off = _mm256_add_epi32(off, _mm256_madd_epi16(sp, quad(x->bsums + 2 * i)));
+            }
+            const __m256i exact = _mm256_sub_epi32(isum[t], _mm256_slli_epi32(off, 5));
+            const __m256 dx = _mm256_set1_ps(x->d);
+            acc[t] = _mm256_add_ps(acc[t],
+                                   _mm256_mul_ps(_mm256_mul_ps(dx, dw), _mm256_cvtepi32_ps(exact)));
+        }
     }
+    for (int t = 0; t < NT; t++)
+        _mm256_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
+
+/* Defines rz_avx2_vec_gemm_q4_kx16 and rz_avx2_vec_gemm_q6_kx16: groups of 16 rows in halves of
+ * 8, tokens TOKENS at a time. */
+#define GEMM_K(name, kernel)                                                                       \
+    void rz_avx2_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,          \
+                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {        \
+        const int64_t nb = n / RZ_QK_K;                                                            \
+        for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {                                              \
+            const rz_block_##name *b =                                                             \
+                (const rz_block_##name *)((const uint8_t *)w +                                     \
+                                          (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
+            for (int h = 0; h < 2; h++)                                                            \
+                for (int t = 0; t < nt; t += TOKENS) {                                             \
+                    const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;                  \
+                    float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS + 8 * h;                   \
+                    switch (nt - t < TOKENS ? nt - t : TOKENS) {                                   \
+                    case 1:                                                                        \
+                        kernel(b, h, nb, x, x_bytes, out, ldy, 1);                                 \
+                        break;                                                                     \
+                    case 2:                                                                        \
+                        kernel(b, h, nb, x, x_bytes, out, ldy, 2);                                 \
+                        break;                                                                     \
+                    case 3:                                                                        \
+                        kernel(b, h, nb, x, x_bytes, out, ldy, 3);                                 \
+                        break;                                                                     \
+                    default:                                                                       \
+                        kernel(b, h, nb, x, x_bytes, out, ldy, TOKENS);                            \
+                    }                                                                              \
+                }                                                                                  \
+        }                                                                                          \
+    }
+GEMM_K(q4_kx16, gemm_half)
+GEMM_K(q6_kx16, gemm_q6)
+#undef GEMM_K

@@ -45,7 +45,7 @@ void rz_avx512_vec_tile_q5_k(const void *w, size_t row_bytes, int nr, const void
 void rz_avx512_vec_tile_q6_k(const void *w, size_t row_bytes, int nr, const void *xq,
                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 
-/* The gemms of the packed types (backends/pack.h), vec_gemm.c (q4_K: vec_gemm_k.c). */
+/* The gemms of the packed types (backends/pack.h), vec_gemm.c (q4_K, q6_K: vec_gemm_k.c). */
 void rz_avx512_vec_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 void rz_avx512_vec_gemm_q4_1x16(const void *w, size_t row_bytes, int nr, const void *xq,
@@ -53,6 +53,8 @@ void rz_avx512_vec_gemm_q4_1x16(const void *w, size_t row_bytes, int nr, const v
 void rz_avx512_vec_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 void rz_avx512_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+void rz_avx512_vec_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 
 /* The activation layouts of backends/vec_dot.h for n elements. */

@@ -1,10 +1,11 @@
-/* AVX-512 gemm of packed q4_K (backends/pack.h) with q8_K activations: per super-block and group
- * g of 32 elements, 8 registers hold the group's nibbles of 16 rows (lane = row), each token's
- * matching 4 activation quants are broadcast and VNNI (vpdpbusd) sums the products into s_g per
- * row; isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the token's group sums
- * (vpdpwssd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) * isum -
- * (d_x * dmin) * msum: the reference's bits (integer parts exact). Tokens go 8 at a time (the
- * registers of 8 accumulators and 8 sums besides the 8 of nibbles). */
+/* AVX-512 gemms of packed q4_K and q6_K (backends/pack.h) with q8_K activations. q4_K: per
+ * super-block and group g of 32 elements, 8 registers hold the group's nibbles of 16 rows (lane =
+ * row), each token's matching 4 activation quants are broadcast and VNNI (vpdpbusd) sums the
+ * products into s_g per row; isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the
+ * token's group sums (vpdpwssd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) *
+ * isum - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K likewise over
+ * 16-element groups of 6-bit levels, less 32 times the scales dotted with the bsums. Tokens go 8 at
+ * a time (the registers of 8 accumulators and 8 sums besides the 8 of levels). */
 #include <immintrin.h>
 #include <string.h>
 
@@ -25,7 +26,7 @@ static inline __m512i min_pair(const rz_block_q4_kx16 *b, int i) {
     return _mm512_or_si512(lo, _mm512_slli_epi32(hi, 16));
 }
 
-/* NT tokens (a constant after inlining) over 16 packed rows. */
+/* q4_K: NT tokens (a constant after inlining) over 16 packed rows. */
 static inline __attribute__((always_inline)) void gemm(const rz_block_q4_kx16 *b, int64_t nb,
                                                        const uint8_t *xq, size_t x_bytes, float *y,
                                                        size_t ldy, const int NT) {
@@ -74,40 +75,116 @@ static inline __attribute__((always_inline)) void gemm(const rz_block_q4_kx16 *b
         _mm512_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
 
-void rz_avx512_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
-                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK_K;
-    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q4_kx16 *b =
-            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
-        for (int t = 0; t < nt; t += TOKENS) {
-            const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
-            float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;
-            switch (nt - t < TOKENS ? nt - t : TOKENS) {
-            case 1:
-                gemm(b, nb, x, x_bytes, out, ldy, 1);
-                break;
-            case 2:
-                gemm(b, nb, x, x_bytes, out, ldy, 2);
-                break;
-            case 3:
-                gemm(b, nb, x, x_bytes, out, ldy, 3);
-                break;
-            case 4:
-                gemm(b, nb, x, x_bytes, out, ldy, 4);
-                break;
-            case 5:
-                gemm(b, nb, x, x_bytes, out, ldy, 5);
-                break;
-            case 6:
-                gemm(b, nb, x, x_bytes, out, ldy, 6);
-                break;
-            case 7:
-                gemm(b, nb, x, x_bytes, out, ldy, 7);
-                break;
-            default:
-                gemm(b, nb, x, x_bytes, out, ldy, TOKENS);
+/* The 6-bit levels of elements 4 c..4 c + 3 of 32-element group G of 16 rows. */
+static inline __m512i q6_levels(const rz_block_q6_kx16 *b, int G, int c) {
+    const int h = G / 4, k = G % 4;
+    const __m512i lo = _mm512_loadu_si512(b->ql[2 * h + k % 2][c]);
+    const __m512i hi = _mm512_loadu_si512(b->qh[h][c]);
+    const __m512i l4 =
+        _mm512_and_si512(k / 2 ? _mm512_srli_epi16(lo, 4) : lo, _mm512_set1_epi8(0x0f));
+    const __m512i h2 = _mm512_and_si512(_mm512_srli_epi16(hi, 2 * k), _mm512_set1_epi8(3));
+    return _mm512_or_si512(l4, _mm512_slli_epi16(h2, 4));
+}
+
+/* The 16 rows' int8 scales of groups 2 i and 2 i + 1 as int16 pairs. */
+static inline __m512i scale_pair(const rz_block_q6_kx16 *b, int i) {
+    const __m512i lo = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->sc[2 * i]));
+    const __m512i hi = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->sc[2 * i + 1]));
+    return _mm512_or_si512(_mm512_and_si512(lo, _mm512_set1_epi32(0xffff)),
+                           _mm512_slli_epi32(hi, 16));
+}
+
+static inline __m512i scale(const rz_block_q6_kx16 *b, int g) {
+    return _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->sc[g]));
+}
+
+/* q6_K: per 32-element group G the int32 dots of its two 16-element groups times their scales;
+ * then less 32 times the scales dotted with the bsums (vpdpwssd); acc += (d_x * d) * isum. */
+static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16 *b, int64_t nb,
+                                                          const uint8_t *xq, size_t x_bytes,
+                                                          float *y, size_t ldy, const int NT) {
+    __m512 acc[TOKENS];
+    for (int t = 0; t < NT; t++)
+        acc[t] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < nb; k++, b++) {
+        __m512i isum[TOKENS];
+        for (int t = 0; t < NT; t++)
+            isum[t] = _mm512_setzero_si512();
+        for (int G = 0; G < 8; G++) {
+            __m512i u[8];
+            for (int c = 0; c < 8; c++)
+                u[c] = q6_levels(b, G, c);
+            const __m512i sa = scale(b, 2 * G), sb = scale(b, 2 * G + 1);
+            for (int t = 0; t < NT; t++) {
+                const int8_t *q =
+                    ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 32 * G;
+                __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
+                for (int c = 0; c < 4; c++) {
+                    s0 = _mm512_dpbusd_epi32(s0, u[c], quad(q + 4 * c));
+                    s1 = _mm512_dpbusd_epi32(s1, u[c + 4], quad(q + 16 + 4 * c));
+                }
+                isum[t] = _mm512_add_epi32(isum[t], _mm512_add_epi32(_mm512_mullo_epi32(s0, sa),
+                                                                     _mm512_mullo_epi32(s1, sb)));
             }
         }
+        const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
+        for (int t = 0; t < NT; t++) {
+            const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
+            __m512i off = _mm512_setzero_si512();
+            for (int i = 0; i < 8; i++)
+                off = _mm512_dpwssd_epi32(off, scale_pair(b, i),
+                                          quad((const int8_t *)(x->bsums + 2 * i)));
+            const __m512i exact = _mm512_sub_epi32(isum[t], _mm512_slli_epi32(off, 5));
+            const __m512 dx = _mm512_set1_ps(x->d);
+            acc[t] = _mm512_add_ps(acc[t],
+                                   _mm512_mul_ps(_mm512_mul_ps(dx, dw), _mm512_cvtepi32_ps(exact)));
+        }
     }
+    for (int t = 0; t < NT; t++)
+        _mm512_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
+
+/* Defines rz_avx512_vec_gemm_q4_kx16 and rz_avx512_vec_gemm_q6_kx16: groups of 16 rows, tokens
+ * TOKENS at a time. */
+#define GEMM_K(name, kernel)                                                                       \
+    void rz_avx512_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
+                                   size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
+        const int64_t nb = n / RZ_QK_K;                                                            \
+        for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {                                              \
+            const rz_block_##name *b =                                                             \
+                (const rz_block_##name *)((const uint8_t *)w +                                     \
+                                          (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
+            for (int t = 0; t < nt; t += TOKENS) {                                                 \
+                const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;                      \
+                float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;                               \
+                switch (nt - t < TOKENS ? nt - t : TOKENS) {                                       \
+                case 1:                                                                            \
+                    kernel(b, nb, x, x_bytes, out, ldy, 1);                                        \
+                    break;                                                                         \
+                case 2:                                                                            \
+                    kernel(b, nb, x, x_bytes, out, ldy, 2);                                        \
+                    break;                                                                         \
+                case 3:                                                                            \
+                    kernel(b, nb, x, x_bytes, out, ldy, 3);                                        \
+                    break;                                                                         \
+                case 4:                                                                            \
+                    kernel(b, nb, x, x_bytes, out, ldy, 4);                                        \
+                    break;                                                                         \
+                case 5:                                                                            \
+                    kernel(b, nb, x, x_bytes, out, ldy, 5);                                        \
+                    break;                                                                         \
+                case 6:                                                                            \
+                    kernel(b, nb, x, x_bytes, out, ldy, 6);                                        \
+                    break;                                                                         \
+                case 7:                                                                            \
+                    kernel(b, nb, x, x_bytes, out, ldy, 7);                                        \
+                    break;                                                                         \
+                default:                                                                           \
+                    kernel(b, nb, x, x_bytes, out, ldy, TOKENS);                                   \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    }
+GEMM_K(q4_kx16, gemm)
+GEMM_K(q6_kx16, gemm_q6)
+#undef GEMM_K

@@ -22,4 +22,6 @@ const rz_vec_kernel rz_scalar_vec[RZ_VEC_TYPE_LIMIT] = {
                           rz_scalar_vec_gemm_q8_0x16},
     [RZ_TYPE_Q4_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_scalar_quantize_q8_k,
                           rz_scalar_vec_gemm_q4_kx16},
+    [RZ_TYPE_Q6_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_scalar_quantize_q8_k,
+                          rz_scalar_vec_gemm_q6_kx16},
 };

@@ -1,7 +1,7 @@
 /* Scalar reference gemm kernels of the packed types (backends/pack.h): per (row, token) the
  * arithmetic of the source type's scalar dot (backends/scalar/vec_dot_q.c), read from the packed
  * layout: per block the exact int32 dot (q4_0 less 8 per element), then sum += (d_w * d_x) *
- * isum, plus (m * d_x) * (sum of the activation quants) for q4_1; q4_K as
+ * isum, plus (m * d_x) * (sum of the activation quants) for q4_1; q4_K and q6_K as
  * backends/scalar/vec_dot_k.c. */
 #include "backends/scalar/vec_dot.h"
 #include "engine/types/half.h"
@@ -85,23 +85,47 @@ static float dot_q4_k(const rz_block_q4_kx16 *b, int r, const rz_block_q8_k *y) 
            y->d * rz_f16_to_f32(b->dmin[r]) * (float)msum;
 }
 
-void rz_scalar_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
-                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK_K;
-    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q4_kx16 *p =
-            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
-        for (int t = 0; t < nt; t++) {
-            const rz_block_q8_k *x = (const rz_block_q8_k *)((const uint8_t *)xq + t * x_bytes);
-            for (int r = 0; r < RZ_PACK_ROWS; r++) {
-                float sum = 0.0f;
-                for (int64_t i = 0; i < nb; i++)
-                    sum += dot_q4_k(&p[i], r, &x[i]);
-                y[t * ldy + g * RZ_PACK_ROWS + r] = sum;
-            }
+/* Row r of a packed q6_K super-block with one q8_K block: the scalar q6_K dot's arithmetic. */
+static float dot_q6_k(const rz_block_q6_kx16 *b, int r, const rz_block_q8_k *y) {
+    int32_t isum = 0;
+    for (int g = 0; g < 16; g++) {
+        const int G = g / 2, h = G / 4, k = G % 4;
+        int32_t s = 0;
+        for (int e = 0; e < 16; e++) {
+            const int l = 16 * (g % 2) + e, c = l / 4, j = 4 * r + l % 4;
+            const int q = ((b->ql[2 * h + k % 2][c][j] >> (4 * (k / 2))) & 0xf) |
+                          ((b->qh[h][c][j] >> (2 * k)) & 3) << 4;
+            s += q * y->qs[16 * g + e];
         }
+        isum += b->sc[g][r] * (s - 32 * y->bsums[g]);
     }
+    return y->d * rz_f16_to_f32(b->d[r]) * (float)isum;
 }
+
+/* Defines rz_scalar_vec_gemm_q4_kx16 and rz_scalar_vec_gemm_q6_kx16. */
+#define GEMM_K(name, dot)                                                                          \
+    void rz_scalar_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
+                                   size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
+        const int64_t nb = n / RZ_QK_K;                                                            \
+        for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {                                              \
+            const rz_block_##name *p =                                                             \
+                (const rz_block_##name *)((const uint8_t *)w +                                     \
+                                          (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
+            for (int t = 0; t < nt; t++) {                                                         \
+                const rz_block_q8_k *x =                                                           \
+                    (const rz_block_q8_k *)((const uint8_t *)xq + t * x_bytes);                    \
+                for (int r = 0; r < RZ_PACK_ROWS; r++) {                                           \
+                    float sum = 0.0f;                                                              \
+                    for (int64_t i = 0; i < nb; i++)                                               \
+                        sum += dot(&p[i], r, &x[i]);                                               \
+                    y[t * ldy + g * RZ_PACK_ROWS + r] = sum;                                       \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    }
+GEMM_K(q4_kx16, dot_q4_k)
+GEMM_K(q6_kx16, dot_q6_k)
+#undef GEMM_K
 
 /* Defines rz_scalar_vec_gemm_q4_0x16, rz_scalar_vec_gemm_q4_1x16, rz_scalar_vec_gemm_q8_0x16. */
 #define GEMM(name, TYPE)                                                                           \
