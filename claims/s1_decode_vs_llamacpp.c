@@ -13,8 +13,9 @@
 #include "harness/probe_bandwidth.h"
 #include "harness/probe_threads.h"
 
-enum { N_PROMPT = 128, N_FILES = 5, LL_REPS = 3 }; /* LL_REPS: 1 in a smoke run */
-enum { RZ_TOK, LL_TOK, RZ_PROMPT, LL_PROMPT, N_SERIES };
+/* LL_REPS: 1 in a smoke run; N_LONG: the long prompt, 32 tokens in a smoke run */
+enum { N_PROMPT = 128, N_LONG = 512, N_FILES = 5, LL_REPS = 3 };
+enum { RZ_TOK, LL_TOK, RZ_PROMPT, LL_PROMPT, RZ_LONG, LL_LONG, N_SERIES };
 #define ALPHA 0.025 /* one-sided, each bound of a 95% CI */
 
 typedef struct {
@@ -22,30 +23,46 @@ typedef struct {
     char path[4096];
 } model_file;
 
-/* One file's measurement: rz's workload, the two llama-bench tests, the result's series. */
+/* One file's measurement: rz's two workloads (the 128-token prompt with decode, the long prompt
+ * alone), the three llama-bench tests, the result's series. */
 typedef struct {
     const rzb_context *ctx;
     const model_file *f;
-    rzb_decode d;
-    rzb_llama_bench_args prompt, decode;
-    rzb_llama_bench_test last_prompt, last_decode; /* the latest llama-bench output */
+    int n_long; /* tokens of the long prompt */
+    rzb_decode d, d_long;
+    rzb_llama_bench_args prompt, decode, prompt_long;
+    rzb_llama_bench_test last_prompt, last_decode, last_long; /* the latest llama-bench output */
     rzb_series *s[N_SERIES];
 } file_run;
 
+/* How one sample of series k was taken. */
+static void method_text(const file_run *fr, int k, char *buf, size_t cap) {
+    const int n = k == RZ_LONG || k == LL_LONG ? fr->n_long : N_PROMPT;
+    if (k == RZ_TOK)
+        snprintf(buf, cap, "per step (forward + argmax)");
+    else if (k == LL_TOK)
+        snprintf(buf, cap, "llama-bench sample / n_gen");
+    else if (k == RZ_PROMPT || k == RZ_LONG)
+        snprintf(buf, cap, "%d-token prompt to first token", n);
+    else
+        snprintf(buf, cap, "llama-bench sample (%d-token prompt)", n);
+}
+
+/* Series "rz prompt512 LABEL" and the like: the name says 512 also in a smoke run. */
 static void series_init(rzb_result *r, file_run *fr) {
-    static const char *const what[N_SERIES] = {"rz decode", "llama.cpp decode", "rz prompt",
-                                               "llama.cpp prompt"};
-    static const char *const method[N_SERIES] = {
-        "per step (forward + argmax)", "llama-bench sample / n_gen",
-        "128-token prompt to first token", "llama-bench sample (128-token prompt)"};
+    static const char *const what[N_SERIES] = {"rz decode",    "llama.cpp decode",
+                                               "rz prompt",    "llama.cpp prompt",
+                                               "rz prompt512", "llama.cpp prompt512"};
     for (int k = 0; k < N_SERIES; k++) {
-        char label[64];
+        char label[64], method[96];
         snprintf(label, sizeof label, "%s %s", what[k], fr->f->label);
-        fr->s[k] = rzb_result_series(r, label, "ms", method[k]);
+        method_text(fr, k, method, sizeof method);
+        fr->s[k] = rzb_result_series(r, label, "ms", method);
     }
 }
 
-/* The two llama-bench tests: the prompt from position 0, decode at the depth rz decodes at. */
+/* The three llama-bench tests: the two prompts from position 0, decode at the depth rz decodes
+ * at. */
 static void llama_args(file_run *fr, const char *bin, int threads) {
     const rzb_llama_bench_args base = {.bin = bin,
                                        .model = fr->f->path,
@@ -53,31 +70,42 @@ static void llama_args(file_run *fr, const char *bin, int threads) {
                                        .reps = (int)rzb_sized(fr->ctx, LL_REPS, 1)};
     fr->prompt = base;
     fr->prompt.n_prompt = N_PROMPT;
+    fr->prompt_long = base;
+    fr->prompt_long.n_prompt = fr->n_long;
     fr->decode = base;
     fr->decode.n_gen = fr->ctx->iterations;
     fr->decode.n_depth = N_PROMPT;
 }
 
+/* rz's run: the 128-token prompt and the decode steps, then the long prompt (no decode step). */
 static bool rz_side(file_run *fr, int run, char *why, size_t cap) {
-    double prompt_ms, *ms = malloc((size_t)fr->ctx->iterations * sizeof *ms);
-    bool ok = ms && rzb_decode_run(&fr->d, &prompt_ms, ms, NULL, why, cap);
+    double prompt_ms, long_ms, *ms = malloc((size_t)fr->ctx->iterations * sizeof *ms);
+    bool ok = ms && rzb_decode_run(&fr->d, &prompt_ms, ms, NULL, why, cap) &&
+              rzb_decode_run(&fr->d_long, &long_ms, NULL, NULL, why, cap);
     if (!ms) snprintf(why, cap, "out of memory");
     for (int k = 0; ok && k < fr->ctx->iterations; k++)
         rzb_series_push(fr->s[RZ_TOK], run, ms[k]);
     if (ok) rzb_series_push(fr->s[RZ_PROMPT], run, prompt_ms);
+    if (ok) rzb_series_push(fr->s[RZ_LONG], run, long_ms);
     free(ms);
     return ok;
 }
 
+static void push_all(rzb_series *s, int run, const double *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        rzb_series_push(s, run, v[i]);
+}
+
+/* llama-bench's run, in the same order as rz's: the prompt, decode, the long prompt. */
 static bool llama_side(file_run *fr, int run, char *why, size_t cap) {
-    rzb_llama_bench_test *p = &fr->last_prompt, *d = &fr->last_decode;
+    rzb_llama_bench_test *p = &fr->last_prompt, *d = &fr->last_decode, *l = &fr->last_long;
     if (!rzb_llama_bench_run(&fr->prompt, p, why, cap) ||
-        !rzb_llama_bench_run(&fr->decode, d, why, cap))
+        !rzb_llama_bench_run(&fr->decode, d, why, cap) ||
+        !rzb_llama_bench_run(&fr->prompt_long, l, why, cap))
         return false;
-    for (size_t i = 0; i < p->n; i++)
-        rzb_series_push(fr->s[LL_PROMPT], run, p->sample_ms[i]);
-    for (size_t i = 0; i < d->n; i++)
-        rzb_series_push(fr->s[LL_TOK], run, d->token_ms[i]);
+    push_all(fr->s[LL_PROMPT], run, p->sample_ms, p->n);
+    push_all(fr->s[LL_TOK], run, d->token_ms, d->n);
+    push_all(fr->s[LL_LONG], run, l->sample_ms, l->n);
     return true;
 }
 
@@ -101,6 +129,8 @@ static void note_llama_bench(rzb_result *r, const file_run *fr) {
                     rzb_llama_bench_command(&fr->prompt, cmd, sizeof cmd));
     rzb_result_note(r, "llama-bench decode test (every file: the same with its -m): %s",
                     rzb_llama_bench_command(&fr->decode, cmd, sizeof cmd));
+    rzb_result_note(r, "llama-bench prompt512 test (every file: the same with its -m): %s",
+                    rzb_llama_bench_command(&fr->prompt_long, cmd, sizeof cmd));
     const rzb_llama_bench_test *t = &fr->last_decode;
     rzb_result_note(
         r,
@@ -116,26 +146,34 @@ static void metric(rzb_result *r, const model_file *f, const char *what, double 
     rzb_result_metric(r, name, v, unit);
 }
 
-/* The decode comparison (judged), the prompt ratio and roofline figures (reported), a note. */
+/* A prompt series pair, finished, and its run-level ratio llama.cpp / rz. */
+static rzb_paired prompt_ratio(rzb_series *rz, rzb_series *ll) {
+    rzb_series_finish(rz);
+    rzb_series_finish(ll);
+    return rzb_series_ratio(rz, ll, 1.0, ALPHA);
+}
+
+/* The decode comparison (judged), the prompt ratios and roofline figures (reported), a note. */
 static void report_file(rzb_result *r, file_run *fr, double gbs) {
     rzb_series *const *s = fr->s;
     char what[128], p[32];
     snprintf(what, sizeof what, "%s: decode llama.cpp / rz time per token", fr->f->label);
     const rzb_comparison *dec = rzb_result_compare(r, s[RZ_TOK], s[LL_TOK], 1.0, ALPHA, what);
-    rzb_series_finish(s[RZ_PROMPT]);
-    rzb_series_finish(s[LL_PROMPT]);
-    const rzb_paired pp = rzb_series_ratio(s[RZ_PROMPT], s[LL_PROMPT], 1.0, ALPHA);
+    const rzb_paired pp = prompt_ratio(s[RZ_PROMPT], s[LL_PROMPT]);
+    const rzb_paired pl = prompt_ratio(s[RZ_LONG], s[LL_LONG]);
     const double roof_ms = (double)fr->d.file_bytes / (gbs * 1e6);
     const double rz_p50 = s[RZ_TOK]->summary.p50, ll_p50 = s[LL_TOK]->summary.p50;
     metric(r, fr->f, "decode llama.cpp / rz", dec->ratio, "x");
     metric(r, fr->f, "prompt llama.cpp / rz", pp.ratio, "x");
+    metric(r, fr->f, "prompt512 llama.cpp / rz", pl.ratio, "x");
     metric(r, fr->f, "rz decode, % of roofline", 100 * roof_ms / rz_p50, "%");
     metric(r, fr->f, "llama.cpp decode, % of roofline", 100 * roof_ms / ll_p50, "%");
     rzb_result_note(
         r,
-        "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms per token, ratio %.3f (CI95 %.3f-%.3f, p %s, %d runs); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); roofline %.2f ms",
+        "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms per token, ratio %.3f (CI95 %.3f-%.3f, p %s, %d runs); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); %d-token prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); roofline %.2f ms",
         fr->f->label, rz_p50, ll_p50, dec->ratio, dec->lo, dec->hi, rzb_p_text(dec->p, p),
         dec->runs, s[RZ_PROMPT]->summary.p50, s[LL_PROMPT]->summary.p50, pp.ratio, pp.lo, pp.hi,
+        fr->n_long, s[RZ_LONG]->summary.p50, s[LL_LONG]->summary.p50, pl.ratio, pl.lo, pl.hi,
         roof_ms);
 }
 
@@ -168,13 +206,22 @@ static bool locate(const rzb_context *ctx, model_file *f, char *why, size_t cap)
     return rzb_model_synth(ctx, f->like, f->type, f->path, sizeof f->path, why, cap);
 }
 
+/* rz's two workloads on the file: both open, or neither (false with the reason). */
+static bool open_workloads(file_run *fr, int threads, char *why, size_t cap) {
+    const char *path = fr->f->path;
+    if (!rzb_decode_open(&fr->d, path, threads, N_PROMPT, fr->ctx->iterations, why, cap))
+        return false;
+    if (rzb_decode_open(&fr->d_long, path, threads, fr->n_long, 0, why, cap)) return true;
+    rzb_decode_close(&fr->d);
+    return false;
+}
+
 /* Measures one file end to end; false (verdict SKIPPED with the reason) when it cannot. */
 static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const char *bin,
                     bool first, int threads, double gbs) {
     char why[1024];
-    file_run fr = {.ctx = ctx, .f = f};
-    if (!locate(ctx, f, why, sizeof why) ||
-        !rzb_decode_open(&fr.d, f->path, threads, N_PROMPT, ctx->iterations, why, sizeof why)) {
+    file_run fr = {.ctx = ctx, .f = f, .n_long = (int)rzb_sized(ctx, N_LONG, 32)};
+    if (!locate(ctx, f, why, sizeof why) || !open_workloads(&fr, threads, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
         return false;
     }
@@ -186,6 +233,7 @@ static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const 
     if (ok) report_memory(ctx, r, &fr, threads);
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
     rzb_decode_close(&fr.d);
+    rzb_decode_close(&fr.d_long);
     return ok;
 }
 
@@ -244,12 +292,12 @@ const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
     .source =
         "rz's own speed target: llama.cpp's decode of a 1.1B Q4_K_M reaches about half the memory-bandwidth bound on the project's machines",
     .workload =
-        "the real SmolLM2-135M-Instruct Q4_1 and TinyLlama-1.1B-shaped files with synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then decode steps at positions 128 on; all CPUs on both sides",
+        "the real SmolLM2-135M-Instruct Q4_1 and TinyLlama-1.1B-shaped files with synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then decode steps at positions 128 on, and a 512-token prompt on its own; all CPUs on both sides",
     .baseline =
-        "llama.cpp's own llama-bench, built natively from the same source as llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same -t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json) and one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json), alternating with rz in ABBA order; llama-bench's defaults otherwise",
+        "llama.cpp's own llama-bench, built natively from the same source as llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same -t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json), one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json) and one long prompt test (-p 512 -n 0 -d 0 -r 3 -o json), alternating with rz in ABBA order; llama-bench's defaults otherwise",
     .threshold = "decode time ratio llama.cpp / rz >= 1 for every file",
     .test =
-        "per file and run: rz times its prompt (to the first token) and ITERATIONS decode steps (forward + argmax); llama-bench's samples_ns give the prompt time per sample and, divided by n_gen, the decode time per token; per-run medians paired by run, t CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios, % of the bandwidth roofline and peak RSS (rz run against llama-bench's decode process, each the child's own peak resident set by GNU time, at llama-bench's decode context) reported beside, not judged",
+        "per file and run: rz times its 128-token prompt (to the first token) and ITERATIONS decode steps (forward + argmax), then a 512-token prompt from position 0 (to the first token); llama-bench's samples_ns give each prompt's time per sample and, divided by n_gen, the decode time per token; per-run medians paired by run, t CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios (128 and 512 tokens), % of the bandwidth roofline and peak RSS (rz run against llama-bench's decode process, each the child's own peak resident set by GNU time, at llama-bench's decode context) reported beside, not judged",
     .verdict_rule =
         "one decode comparison per file, one-sided at alpha 0.025 (CI95): SUPPORTED when every file's CI lower bound >= 1; FALSIFIED when any file's upper bound < 1; INCONCLUSIVE otherwise, or by the runner's rules (fewer than 5 runs, per-run ratio CV above 10%, other load on the machine); SKIPPED without llama-bench or a model, or when llama-bench fails, with the reason",
     .default_runs = 5,
