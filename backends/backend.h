@@ -48,6 +48,13 @@ struct rz_backend {
      * dot (backends/vec_dot.h); axpy widens each x[i] exactly, then as axpy_f32 */
     float (*dot_f16)(const uint16_t *a, const float *b, size_t n);
     void (*axpy_f16)(float a, const uint16_t *x, float *y, size_t n);
+    /* the same two over `rows` rows of the cache, row i at a + i * stride (x + i * stride):
+     * out[i] = dot_f16(row i, b, n), and y += a[i] * row i for i < rows in order; the bits of
+     * the single-row calls one after another, in one call (attention over a head's positions) */
+    void (*dot_f16_rows)(const uint16_t *a, size_t stride, int rows, const float *b, size_t n,
+                         float *out);
+    void (*axpy_f16_rows)(const float *a, const uint16_t *x, size_t stride, int rows, float *y,
+                          size_t n);
     /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
      * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
     void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);

@@ -1,11 +1,13 @@
 /* The backends' axpy_f32 and axpy_f16 (y += a * x, x in f32 or f16): the scalar reference is a
  * product then a sum per element; each SIMD kernel is one fused multiply-add per element, so it
  * equals fmaf exactly, and the scalar reference within the one extra rounding of the product.
- * Also dot_f16 against the scalar one. Lengths cover every tail. */
+ * Also dot_f16 against the scalar one, and the rows calls against the single-row ones. Lengths
+ * cover every tail. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
 
+#include "backends/avx512/vec_dot.h"
 #include "backends/backend.h"
 #include "engine/types/half.h"
 #include "tests/support/tiny_llama.h"
@@ -87,5 +89,41 @@ Test(axpy, dot_f16_matches_scalar) {
             cr_assert_leq(fabs(got - exact), 1e-6 * (mag + 1), "%s n %zu: %g vs %g", be->name, n,
                           got, exact);
         }
+    }
+}
+
+/* dot_f16_rows and axpy_f16_rows over rows of a strided cache give the single-row calls' bits,
+ * for row lengths around every tail and the 64-element blocks of the AVX-512 axpy. */
+Test(axpy, rows_calls_give_the_single_row_bits) {
+    enum { ROWS = 9, MAX = 140, STRIDE = 150 };
+    static uint16_t cache[ROWS * STRIDE];
+    float b[MAX], a[ROWS], out[ROWS], y[MAX], want[MAX];
+    uint64_t rng = 17;
+    for (size_t i = 0; i < ROWS * STRIDE; i++)
+        cache[i] = rz_f32_to_f16(rzt_weight(&rng, 2.0f));
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        const rz_backend *be = rz_backend_for((rz_isa)isa);
+        if (!be) continue;
+        cr_assert(be->dot_f16_rows && be->axpy_f16_rows, "%s lacks the rows kernels", be->name);
+        for (size_t n = 1; n <= MAX; n += n < 20 ? 1 : 7) {
+            for (size_t i = 0; i < n; i++)
+                b[i] = y[i] = want[i] = rzt_weight(&rng, 2.0f);
+            for (int r = 0; r < ROWS; r++)
+                a[r] = rzt_weight(&rng, 1.0f);
+            be->dot_f16_rows(cache + 3, STRIDE, ROWS, b, n, out);
+            for (int r = 0; r < ROWS; r++) {
+                const float one = be->dot_f16(cache + 3 + (size_t)r * STRIDE, b, n);
+                cr_assert(!memcmp(&out[r], &one, sizeof one), "%s n %zu row %d", be->name, n, r);
+            }
+            be->axpy_f16_rows(a, cache + 5, STRIDE, ROWS, y, n);
+            for (int r = 0; r < ROWS; r++)
+                be->axpy_f16(a[r], cache + 5 + (size_t)r * STRIDE, want, n);
+            cr_assert(!memcmp(y, want, n * sizeof *y), "%s n %zu: axpy rows", be->name, n);
+        }
+    }
+    float direct[ROWS];
+    if (rz_backend_for(RZ_ISA_AVX512)) {
+        rz_avx512_dot_f16_rows(cache, STRIDE, ROWS, b, 64, direct);
+        cr_expect_eq(direct[2], rz_avx512_vec_dot_f16(cache + 2 * STRIDE, b, 64));
     }
 }

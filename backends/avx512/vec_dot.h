@@ -13,6 +13,10 @@ extern const rz_vec_kernel rz_avx512_vec[RZ_VEC_TYPE_LIMIT];
 float rz_avx512_vec_dot_f32(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_f16(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_bf16(const void *w, const void *xq, int64_t n);
+/* out[i] = rz_avx512_vec_dot_f16(a + i * stride, b, n) for i < rows (the backend's dot_f16_rows).
+ */
+void rz_avx512_dot_f16_rows(const uint16_t *a, size_t stride, int rows, const float *b, size_t n,
+                            float *out);
 void rz_avx512_vec_tile_f32(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                             int nt, float *y, size_t ldy, int64_t n);
 void rz_avx512_vec_tile_f16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,

@@ -25,6 +25,18 @@ static void axpy_f16(float a, const uint16_t *x, float *y, size_t n) {
         y[i] += a * rz_f16_to_f32(x[i]);
 }
 
+static void dot_f16_rows(const uint16_t *a, size_t stride, int rows, const float *b, size_t n,
+                         float *out) {
+    for (int i = 0; i < rows; i++)
+        out[i] = dot_f16(a + (size_t)i * stride, b, n);
+}
+
+static void axpy_f16_rows(const float *a, const uint16_t *x, size_t stride, int rows, float *y,
+                          size_t n) {
+    for (int i = 0; i < rows; i++)
+        axpy_f16(a[i], x + (size_t)i * stride, y, n);
+}
+
 const rz_backend rz_backend_scalar = {
     .name = "scalar",
     .isa = RZ_ISA_SCALAR,
@@ -32,6 +44,8 @@ const rz_backend rz_backend_scalar = {
     .axpy_f32 = axpy_f32,
     .dot_f16 = dot_f16,
     .axpy_f16 = axpy_f16,
+    .dot_f16_rows = dot_f16_rows,
+    .axpy_f16_rows = axpy_f16_rows,
     .vec = rz_scalar_vec,
     .to_float =
         {

@@ -14,22 +14,25 @@ static void attend_one(const rz_attention_job *j, int t, int h, float *scores) {
     const int n = pos - first + 1;
     const float *q = j->q + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim;
     const size_t hd = (size_t)c->head_dim, hdv = (size_t)c->head_dim_v;
+    const size_t k0 = (size_t)first * kv_dim + (size_t)kvh * hd;
+    const size_t v0 = (size_t)first * v_dim + (size_t)kvh * hdv;
+    if (j->kv_f16)
+        j->be->dot_f16_rows((const uint16_t *)j->k_layer + k0, (size_t)kv_dim, n, q, hd, scores);
     for (int i = 0; i < n; i++) {
-        const size_t at = (size_t)(first + i) * kv_dim + (size_t)kvh * hd;
-        const float dot = j->kv_f16 ? j->be->dot_f16((const uint16_t *)j->k_layer + at, q, hd)
-                                    : j->be->dot_f32(q, (const float *)j->k_layer + at, hd);
+        const float dot =
+            j->kv_f16 ? scores[i]
+                      : j->be->dot_f32(q, (const float *)j->k_layer + k0 + (size_t)i * kv_dim, hd);
         scores[i] = dot * c->attn_scale;
     }
     rz_softmax(scores, n);
     float *out = j->att + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim_v;
     memset(out, 0, hdv * sizeof(float));
-    for (int i = 0; i < n; i++) {
-        const size_t at = (size_t)(first + i) * v_dim + (size_t)kvh * hdv;
-        if (j->kv_f16)
-            j->be->axpy_f16(scores[i], (const uint16_t *)j->v_layer + at, out, hdv);
-        else
-            j->be->axpy_f32(scores[i], (const float *)j->v_layer + at, out, hdv);
+    if (j->kv_f16) {
+        j->be->axpy_f16_rows(scores, (const uint16_t *)j->v_layer + v0, (size_t)v_dim, n, out, hdv);
+        return;
     }
+    for (int i = 0; i < n; i++)
+        j->be->axpy_f32(scores[i], (const float *)j->v_layer + v0 + (size_t)i * v_dim, out, hdv);
 }
 
 /* Thread i of n takes items [items * i / n, items * (i + 1) / n), item = t * n_heads + h. */
