@@ -2,6 +2,8 @@
  * rules, array accessors, the string-array writer, tensor sizes, the streaming writer (round trip
  * through the reader and its errors) and read-only file maps. */
 #include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +279,48 @@ Test(api_formats, map_and_unmap) {
     cr_expect_str_eq(err.msg, "/nonexistent/x.bin: cannot open: No such file or directory");
     cr_expect_eq(rz_map_file("/tmp", &base, &len, &err), RZ_EIO);
     cr_expect_str_eq(err.msg, "/tmp: not a regular file");
+}
+
+/* Resident pages of this process's mapping that starts at p (its Rss in /proc/self/smaps). */
+static size_t resident_pages(const uint8_t *p) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    cr_assert_not_null(f);
+    char line[512], head[32];
+    snprintf(head, sizeof head, "%lx-", (unsigned long)(uintptr_t)p);
+    bool in = false;
+    size_t kib = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strchr(line, '-') && strchr(line, ' ') && strchr(line, '-') < strchr(line, ' '))
+            in = !strncmp(line, head, strlen(head));
+        if (in && sscanf(line, "Rss: %zu kB", &kib) == 1) break;
+    }
+    fclose(f);
+    return kib * 1024 / (size_t)sysconf(_SC_PAGESIZE);
+}
+
+Test(api_formats, map_release_drops_whole_pages_and_keeps_the_bytes) {
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE), len = 8 * page;
+    unsigned char *text = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        text[i] = (unsigned char)(i * 7 + 3);
+    char path[256];
+    snprintf(path, sizeof path, "%s", rzt_write_temp(text, len, ".bin"));
+    const uint8_t *base;
+    size_t n;
+    rz_error err;
+    cr_assert_eq(rz_map_file(path, &base, &n, &err), RZ_OK, "%s", err.msg);
+    volatile unsigned sum = 0;
+    for (size_t i = 0; i < len; i += 64)
+        sum += base[i];
+    cr_assert_eq(resident_pages(base), 8);
+    rz_map_release(base + page / 2, 3 * page); /* pages 1 and 2 lie wholly inside */
+    cr_expect_eq(resident_pages(base), 6, "pages 0 and 3 hold bytes outside the range");
+    rz_map_release(base + 4 * page, page - 1); /* no whole page */
+    cr_expect_eq(resident_pages(base), 6);
+    cr_expect_arr_eq(base, text, len, "released pages read back from the file");
+    rz_unmap_file(base, n);
+    unlink(path);
+    free(text);
 }
 
 Test(api_formats, read_input_from_a_file_or_standard_input) {

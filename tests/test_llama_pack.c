@@ -1,7 +1,7 @@
 /* A llama model's packed weights (engine/models/llama_pack.h), on tiny-2l written by rz synth to
  * files in pure Q4_0, Q4_1, Q8_0 and Q6_K and in Q4_K_M (q4_K and q6_K matrices):
  * 1. opening packs every projection (rows are multiples of 16) and the untied output, never the
- *    token embeddings; unpacking frees every copy;
+ *    token embeddings; unpacking frees every copy, packing again makes them again;
  * 2. on the scalar backend the packed model's logits are the unpacked model's, bit for bit (the
  *    packed gemm is the scalar dot's arithmetic);
  * 3. on every ISA, the packed model's logits of a prompt run in batches are those of the same
@@ -103,6 +103,9 @@ Test(llama_pack, projections_are_packed) {
         rz_llama_weights_unpack(&m.weights);
         cr_expect_null(m.weights.output.packed);
         cr_expect_null(m.weights.layers[1].ffn_down.packed);
+        rz_error err;
+        cr_assert_eq(rz_llama_weights_pack(&m.weights, &m.gguf, &err), RZ_OK, "%s", err.msg);
+        cr_expect_not_null(m.weights.layers[1].ffn_down.packed, "packed again");
         rz_llama_model_close(&m);
     }
 }

@@ -207,6 +207,10 @@ Test(matvec, tables_and_layouts) {
     cr_expect(!memcmp(&a.b, &b.b, sizeof a.b));
     for (int g = 0; g < 8; g++)
         cr_expect_eq(a.group_sums[g], a.b.bsums[2 * g] + a.b.bsums[2 * g + 1], "group %d", g);
+    cr_expect_eq(rz_vec_dot_q8_k_group_sums(&a, 256), a.group_sums);
+    memset(a.group_sums, 0, sizeof a.group_sums);
+    rz_vec_dot_q8_k_finish(&a, 256);
+    cr_expect_eq(a.group_sums[7], a.b.bsums[14] + a.b.bsums[15], "finish writes the group sums");
     cr_assert_eq(sizeof a, rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 256));
     if (rz_backend_for(RZ_ISA_AVX2)) {
         rz_avx2_quantize_q8_k(x, &b, 256);
