@@ -118,21 +118,20 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
         __m512i isum[TOKENS];
         for (int t = 0; t < NT; t++)
             isum[t] = _mm512_setzero_si512();
-        for (int G = 0; G < 8; G++) {
-            __m512i u[8];
-            for (int c = 0; c < 8; c++)
-                u[c] = q6_levels(b, G, c);
-            const __m512i sa = scale(b, 2 * G), sb = scale(b, 2 * G + 1);
+        for (int g = 0; g < 16; g++) { /* 16-element groups: 4 registers of levels each */
+            __m512i u[4];
+            for (int c = 0; c < 4; c++)
+                u[c] = q6_levels(b, g / 2, 4 * (g % 2) + c);
+            const __m512i sc = scale(b, g);
             for (int t = 0; t < NT; t++) {
                 const int8_t *q =
-                    ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 32 * G;
-                __m512i s0 = _mm512_setzero_si512(), s1 = _mm512_setzero_si512();
-                for (int c = 0; c < 4; c++) {
-                    s0 = _mm512_dpbusd_epi32(s0, u[c], quad(q + 4 * c));
-                    s1 = _mm512_dpbusd_epi32(s1, u[c + 4], quad(q + 16 + 4 * c));
-                }
-                isum[t] = _mm512_add_epi32(isum[t], _mm512_add_epi32(_mm512_mullo_epi32(s0, sa),
-                                                                     _mm512_mullo_epi32(s1, sb)));
+                    ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 16 * g;
+                __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[0], quad(q));
+                __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], quad(q + 4));
+                s0 = _mm512_dpbusd_epi32(s0, u[2], quad(q + 8));
+                s1 = _mm512_dpbusd_epi32(s1, u[3], quad(q + 12));
+                isum[t] =
+                    _mm512_add_epi32(isum[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
             }
         }
         const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
