@@ -22,8 +22,7 @@ static int matrices(rz_llama_weights *w, int l, rz_llama_matrix *out[MATRICES_PE
     return MATRICES_PER_LAYER;
 }
 
-static rz_status pack_matrix(rz_llama_matrix *m, const rz_llama_weights *w, const rz_gguf *g,
-                             rz_error *err) {
+static rz_status pack_matrix(rz_llama_matrix *m, const rz_gguf *g, rz_error *err) {
     const int type = rz_pack_type_of(m->type);
     size_t row = 0;
     if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, &row))
@@ -35,8 +34,7 @@ static rz_status pack_matrix(rz_llama_matrix *m, const rz_llama_weights *w, cons
                        bytes >> 20);
     rz_pack_rows(m->type, m->data, m->rows, m->cols, m->packed);
     m->packed_type = (uint32_t)type;
-    if (g->mapped && m->data != w->token_embd.data)
-        rz_map_release(m->data, (size_t)m->rows * m->row_bytes);
+    if (g->mapped) rz_map_release(m->data, (size_t)m->rows * m->row_bytes);
     return RZ_OK;
 }
 
@@ -46,7 +44,7 @@ rz_status rz_llama_weights_pack(rz_llama_weights *w, const rz_gguf *g, rz_error 
         rz_llama_matrix *m[MATRICES_PER_LAYER];
         const int n = matrices(w, l, m);
         for (int i = 0; i < n && !st; i++)
-            st = pack_matrix(m[i], w, g, err);
+            st = pack_matrix(m[i], g, err);
     }
     if (st) rz_llama_weights_unpack(w);
     return st;

@@ -4,7 +4,8 @@
  * whose rows are a multiple of RZ_PACK_ROWS gets an owned copy (packed, packed_type); the others
  * keep packed NULL. The GGUF bytes stay each matrix's data (the CUDA upload and the embedding
  * lookup read them); when the GGUF is a file mapping, the pages of a packed matrix's bytes leave
- * the resident set, except those the token embeddings share (tied output). */
+ * the resident set once packed (a tied output's too: the embedding lookup faults back in only
+ * the rows of the tokens it reads). */
 #ifndef RZ_MODELS_LLAMA_PACK_H
 #define RZ_MODELS_LLAMA_PACK_H
 
