@@ -61,41 +61,45 @@ static inline __attribute__((always_inline)) void block_dots(const uint8_t *p, u
     }
 }
 
-/* NT tokens (a constant after inlining) over half h of a group's packed rows. */
-static inline __attribute__((always_inline)) void gemm_half(const uint8_t *p, uint32_t type, int h,
-                                                            int64_t nb, const uint8_t *xq,
-                                                            size_t x_bytes, float *y, size_t ldy,
-                                                            const int NT) {
+/* NT tokens over halves h0..h0 + H - 1 of a group's packed rows (NT, H constants after inlining;
+ * one token takes both halves in one pass over the weights, so a decode reads them once). */
+static inline __attribute__((always_inline)) void gemm_halves(const uint8_t *p, uint32_t type,
+                                                              const int h0, const int H, int64_t nb,
+                                                              const uint8_t *xq, size_t x_bytes,
+                                                              float *y, size_t ldy, const int NT) {
     const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = block_bytes(type);
     const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
     const int offset = type == RZ_TYPE_Q4_0_X16 ? 8 : 0;
-    __m256 acc[TOKENS];
-    for (int t = 0; t < NT; t++)
-        acc[t] = _mm256_setzero_ps();
-    for (int64_t k = 0; k < nb; k++, p += bytes) {
-        __m256i isum[TOKENS];
-        for (int t = 0; t < NT; t++) {
-            const float *dx = (const float *)(xq + (size_t)t * x_bytes + tail);
-            isum[t] = _mm256_set1_epi32(-offset * ((const int32_t *)(dx + 2 * padded))[k]);
-        }
-        block_dots(p, type, h, k, xq, x_bytes, isum, NT);
-        const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p + h));
-        for (int t = 0; t < NT; t++) {
-            const float *dx = (const float *)(xq + (size_t)t * x_bytes + tail);
-            const __m256 dy = _mm256_set1_ps(dx[k]);
-            __m256 prod = _mm256_mul_ps(_mm256_mul_ps(dw, dy), _mm256_cvtepi32_ps(isum[t]));
-            if (type == RZ_TYPE_Q4_1_X16) {
-                const float qsum = (float)((const int32_t *)(dx + 2 * padded))[k];
-                const __m256 m = _mm256_cvtph_ps(
-                    _mm_loadu_si128((const __m128i *)((const rz_block_q4_1x16 *)p)->m + h));
-                prod =
-                    _mm256_add_ps(prod, _mm256_mul_ps(_mm256_mul_ps(m, dy), _mm256_set1_ps(qsum)));
+    __m256 acc[2][TOKENS];
+    for (int h = 0; h < H; h++)
+        for (int t = 0; t < NT; t++)
+            acc[h][t] = _mm256_setzero_ps();
+    for (int64_t k = 0; k < nb; k++, p += bytes)
+        for (int h = 0; h < H; h++) {
+            __m256i isum[TOKENS];
+            for (int t = 0; t < NT; t++) {
+                const float *dx = (const float *)(xq + (size_t)t * x_bytes + tail);
+                isum[t] = _mm256_set1_epi32(-offset * ((const int32_t *)(dx + 2 * padded))[k]);
             }
-            acc[t] = _mm256_add_ps(acc[t], prod);
+            block_dots(p, type, h0 + h, k, xq, x_bytes, isum, NT);
+            const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p + h0 + h));
+            for (int t = 0; t < NT; t++) {
+                const float *dx = (const float *)(xq + (size_t)t * x_bytes + tail);
+                const __m256 dy = _mm256_set1_ps(dx[k]);
+                __m256 prod = _mm256_mul_ps(_mm256_mul_ps(dw, dy), _mm256_cvtepi32_ps(isum[t]));
+                if (type == RZ_TYPE_Q4_1_X16) {
+                    const float qsum = (float)((const int32_t *)(dx + 2 * padded))[k];
+                    const __m256 m = _mm256_cvtph_ps(_mm_loadu_si128(
+                        (const __m128i *)((const rz_block_q4_1x16 *)p)->m + h0 + h));
+                    prod = _mm256_add_ps(prod,
+                                         _mm256_mul_ps(_mm256_mul_ps(m, dy), _mm256_set1_ps(qsum)));
+                }
+                acc[h][t] = _mm256_add_ps(acc[h][t], prod);
+            }
         }
-    }
-    for (int t = 0; t < NT; t++)
-        _mm256_storeu_ps(y + (size_t)t * ldy, acc[t]);
+    for (int h = 0; h < H; h++)
+        for (int t = 0; t < NT; t++)
+            _mm256_storeu_ps(y + (size_t)t * ldy + 8 * h, acc[h][t]);
 }
 
 static inline __attribute__((always_inline)) void groups(uint32_t type, const void *w,
@@ -105,22 +109,26 @@ static inline __attribute__((always_inline)) void groups(uint32_t type, const vo
     const int64_t nb = n / RZ_QK;
     for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
         const uint8_t *p = (const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes;
+        if (nt == 1) {
+            gemm_halves(p, type, 0, 2, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, 1);
+            continue;
+        }
         for (int h = 0; h < 2; h++)
             for (int t = 0; t < nt; t += TOKENS) {
                 const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
                 float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS + 8 * h;
                 switch (nt - t < TOKENS ? nt - t : TOKENS) {
                 case 1:
-                    gemm_half(p, type, h, nb, x, x_bytes, out, ldy, 1);
+                    gemm_halves(p, type, h, 1, nb, x, x_bytes, out, ldy, 1);
                     break;
                 case 2:
-                    gemm_half(p, type, h, nb, x, x_bytes, out, ldy, 2);
+                    gemm_halves(p, type, h, 1, nb, x, x_bytes, out, ldy, 2);
                     break;
                 case 3:
-                    gemm_half(p, type, h, nb, x, x_bytes, out, ldy, 3);
+                    gemm_halves(p, type, h, 1, nb, x, x_bytes, out, ldy, 3);
                     break;
                 default:
-                    gemm_half(p, type, h, nb, x, x_bytes, out, ldy, TOKENS);
+                    gemm_halves(p, type, h, 1, nb, x, x_bytes, out, ldy, TOKENS);
                 }
             }
     }
