@@ -10,7 +10,8 @@
 
 #include "backends/avx2/vec_dot.h"
 
-enum { TOKENS = 4 };
+/* AHEAD: the one-token kernels prefetch the super-block that many ahead (as on AVX-512). */
+enum { TOKENS = 4, AHEAD = 2 };
 
 static inline __m256i quad(const void *q) {
     int32_t v;
@@ -142,9 +143,98 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
         _mm256_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
 
-/* Defines rz_avx2_vec_gemm_q4_kx16 and rz_avx2_vec_gemm_q6_kx16: groups of 16 rows in halves of
- * 8, tokens TOKENS at a time. */
-#define GEMM_K(name, kernel)                                                                       \
+/* Prefetches part i of `parts` of the packed super-block AHEAD after b (bytes long) into L1. */
+static inline void prefetch_part(const void *b, size_t bytes, int i, int parts) {
+    const char *p = (const char *)b + AHEAD * bytes;
+    const size_t lines = (bytes + 63) / 64, from = lines * (size_t)i / (size_t)parts,
+                 to = lines * (size_t)(i + 1) / (size_t)parts;
+    for (size_t l = from; l < to; l++)
+        _mm_prefetch(p + 64 * l, _MM_HINT_T0);
+}
+
+/* The int32 dot of 4 levels per lane with the 4 quants at q, as madd of maddubs. */
+static inline __m256i dot4(__m256i u, const int8_t *q) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, quad(q)), _mm256_set1_epi16(1));
+}
+
+/* q4_K for one token (decode): a super-block at a time, both 8-row halves (the second reads the
+ * super-block from L1), the next super-blocks prefetched; the arithmetic of gemm_half. */
+static inline void gemv_q4_k(const rz_block_q4_kx16 *b, int64_t nb, const uint8_t *xq, float *y) {
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    const int16_t *gs = rz_vec_dot_q8_k_group_sums((void *)xq, nb * RZ_QK_K);
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t k = 0; k < nb; k++, b++) {
+        const int8_t *q = ((const rz_block_q8_k *)xq)[k].qs;
+        const __m256 dx = _mm256_set1_ps(((const rz_block_q8_k *)xq)[k].d);
+        for (int h = 0; h < 2; h++) {
+            __m256i isum = _mm256_setzero_si256(), msum = _mm256_setzero_si256();
+            for (int p = 0; p < 4; p++) {
+                prefetch_part(b, sizeof *b, 4 * h + p, 8);
+                __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+                for (int c = 0; c < 8; c++) {
+                    const __m256i v = _mm256_loadu_si256((const __m256i *)(b->qs[p][c] + 32 * h));
+                    s0 = _mm256_add_epi32(s0, dot4(_mm256_and_si256(v, low), q + 64 * p + 4 * c));
+                    s1 = _mm256_add_epi32(s1, dot4(_mm256_and_si256(_mm256_srli_epi16(v, 4), low),
+                                                   q + 64 * p + 32 + 4 * c));
+                }
+                isum = _mm256_add_epi32(
+                    isum,
+                    _mm256_add_epi32(_mm256_mullo_epi32(s0, widen(b->sc[2 * p] + 8 * h)),
+                                     _mm256_mullo_epi32(s1, widen(b->sc[2 * p + 1] + 8 * h))));
+            }
+            for (int i = 0; i < 4; i++) {
+                const __m256i mp =
+                    _mm256_or_si256(widen(b->m[2 * i] + 8 * h),
+                                    _mm256_slli_epi32(widen(b->m[2 * i + 1] + 8 * h), 16));
+                msum = _mm256_add_epi32(msum, _mm256_madd_epi16(mp, quad(gs + 8 * k + 2 * i)));
+            }
+            const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d + h));
+            const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->dmin + h));
+            const __m256 a = _mm256_mul_ps(_mm256_mul_ps(dx, dw), _mm256_cvtepi32_ps(isum));
+            const __m256 m = _mm256_mul_ps(_mm256_mul_ps(dx, dm), _mm256_cvtepi32_ps(msum));
+            acc[h] = _mm256_add_ps(acc[h], _mm256_sub_ps(a, m));
+        }
+    }
+    _mm256_storeu_ps(y, acc[0]);
+    _mm256_storeu_ps(y + 8, acc[1]);
+}
+
+/* q6_K for one token (decode): as gemv_q4_k, each 16-element group's 4 chunks of levels summed,
+ * times its scale; the arithmetic of gemm_q6. */
+static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, float *y) {
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t k = 0; k < nb; k++, b++) {
+        const rz_block_q8_k *x = (const rz_block_q8_k *)xq + k;
+        const __m256 dx = _mm256_set1_ps(x->d);
+        for (int h = 0; h < 2; h++) {
+            __m256i isum = _mm256_setzero_si256(), off = _mm256_setzero_si256();
+            for (int g = 0; g < 16; g++) {
+                if (g % 2 == 0) prefetch_part(b, sizeof *b, 8 * h + g / 2, 16);
+                __m256i s = _mm256_setzero_si256();
+                for (int c = 4 * (g % 2); c < 4 * (g % 2) + 4; c++)
+                    s = _mm256_add_epi32(
+                        s, dot4(q6_levels(b, h, g / 2, c), x->qs + 32 * (g / 2) + 4 * c));
+                isum = _mm256_add_epi32(isum, _mm256_mullo_epi32(s, scale(b, h, g)));
+            }
+            for (int i = 0; i < 8; i++) {
+                const __m256i sp =
+                    _mm256_or_si256(_mm256_and_si256(scale(b, h, 2 * i), _mm256_set1_epi32(0xffff)),
+                                    _mm256_slli_epi32(scale(b, h, 2 * i + 1), 16));
+                off = _mm256_add_epi32(off, _mm256_madd_epi16(sp, quad(x->bsums + 2 * i)));
+            }
+            const __m256i exact = _mm256_sub_epi32(isum, _mm256_slli_epi32(off, 5));
+            const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d + h));
+            acc[h] = _mm256_add_ps(acc[h],
+                                   _mm256_mul_ps(_mm256_mul_ps(dx, dw), _mm256_cvtepi32_ps(exact)));
+        }
+    }
+    _mm256_storeu_ps(y, acc[0]);
+    _mm256_storeu_ps(y + 8, acc[1]);
+}
+
+/* Defines rz_avx2_vec_gemm_q4_kx16 and rz_avx2_vec_gemm_q6_kx16: groups of 16 rows, one token by
+ * the type's gemv, more in halves of 8 rows, tokens TOKENS at a time. */
+#define GEMM_K(name, kernel, gemv)                                                                 \
     void rz_avx2_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,          \
                                  size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {        \
         const int64_t nb = n / RZ_QK_K;                                                            \
@@ -152,6 +242,10 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
             const rz_block_##name *b =                                                             \
                 (const rz_block_##name *)((const uint8_t *)w +                                     \
                                           (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
+            if (nt == 1) {                                                                         \
+                gemv(b, nb, xq, y + g * RZ_PACK_ROWS);                                             \
+                continue;                                                                          \
+            }                                                                                      \
             for (int h = 0; h < 2; h++)                                                            \
                 for (int t = 0; t < nt; t += TOKENS) {                                             \
                     const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;                  \
@@ -172,6 +266,6 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
                 }                                                                                  \
         }                                                                                          \
     }
-GEMM_K(q4_kx16, gemm_half)
-GEMM_K(q6_kx16, gemm_q6)
+GEMM_K(q4_kx16, gemm_half, gemv_q4_k)
+GEMM_K(q6_kx16, gemm_q6, gemv_q6_k)
 #undef GEMM_K
