@@ -38,7 +38,7 @@ static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx
         for (int t = 0; t < NT; t++)
             isum[t] = _mm256_setzero_si256();
         for (int g = 0; g < 8; g++) {
-            __m256i s[TOKENS];
+            __m256i s[TOKENS]; /* 16-bit: 8 pair sums of at most 2 * 15 * 127 */
             for (int t = 0; t < NT; t++)
                 s[t] = _mm256_setzero_si256();
             for (int c = 0; c < 8; c++) {
@@ -46,13 +46,14 @@ static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx
                 const __m256i u = _mm256_and_si256(g & 1 ? _mm256_srli_epi16(v, 4) : v, low);
                 for (int t = 0; t < NT; t++) {
                     const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs;
-                    const __m256i pairs = _mm256_maddubs_epi16(u, quad(q + 32 * g + 4 * c));
-                    s[t] = _mm256_add_epi32(s[t], _mm256_madd_epi16(pairs, ones));
+                    s[t] =
+                        _mm256_add_epi16(s[t], _mm256_maddubs_epi16(u, quad(q + 32 * g + 4 * c)));
                 }
             }
             const __m256i sc = widen(b->sc[g] + 8 * h);
             for (int t = 0; t < NT; t++)
-                isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(s[t], sc));
+                isum[t] = _mm256_add_epi32(isum[t],
+                                           _mm256_mullo_epi32(_mm256_madd_epi16(s[t], ones), sc));
         }
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d + h));
         const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->dmin + h));
@@ -111,11 +112,14 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
             __m256i s[TOKENS];
             for (int t = 0; t < NT; t++)
                 s[t] = _mm256_setzero_si256();
-            for (int c = 4 * (g % 2); c < 4 * (g % 2) + 4; c++) {
-                const __m256i u = q6_levels(b, h, g / 2, c);
+            for (int c = 4 * (g % 2); c < 4 * (g % 2) + 4; c += 2) {
+                const __m256i u0 = q6_levels(b, h, g / 2, c), u1 = q6_levels(b, h, g / 2, c + 1);
                 for (int t = 0; t < NT; t++) {
-                    const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs;
-                    const __m256i pairs = _mm256_maddubs_epi16(u, quad(q + 32 * (g / 2) + 4 * c));
+                    const int8_t *q =
+                        ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 32 * (g / 2);
+                    const __m256i pairs = /* 16-bit: 4 pair sums of at most 2 * 63 * 127 */
+                        _mm256_add_epi16(_mm256_maddubs_epi16(u0, quad(q + 4 * c)),
+                                         _mm256_maddubs_epi16(u1, quad(q + 4 * c + 4)));
                     s[t] = _mm256_add_epi32(s[t], _mm256_madd_epi16(pairs, ones));
                 }
             }
@@ -152,11 +156,6 @@ static inline void prefetch_part(const void *b, size_t bytes, int i, int parts) 
         _mm_prefetch(p + 64 * l, _MM_HINT_T0);
 }
 
-/* The int32 dot of 4 levels per lane with the 4 quants at q, as madd of maddubs. */
-static inline __m256i dot4(__m256i u, const int8_t *q) {
-    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, quad(q)), _mm256_set1_epi16(1));
-}
-
 /* q4_K for one token (decode): a super-block at a time, both 8-row halves (the second reads the
  * super-block from L1), the next super-blocks prefetched; the arithmetic of gemm_half. */
 static inline void gemv_q4_k(const rz_block_q4_kx16 *b, int64_t nb, const uint8_t *xq, float *y) {
@@ -170,13 +169,17 @@ static inline void gemv_q4_k(const rz_block_q4_kx16 *b, int64_t nb, const uint8_
             __m256i isum = _mm256_setzero_si256(), msum = _mm256_setzero_si256();
             for (int p = 0; p < 4; p++) {
                 prefetch_part(b, sizeof *b, 4 * h + p, 8);
-                __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+                __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256(); /* 16-bit */
                 for (int c = 0; c < 8; c++) {
                     const __m256i v = _mm256_loadu_si256((const __m256i *)(b->qs[p][c] + 32 * h));
-                    s0 = _mm256_add_epi32(s0, dot4(_mm256_and_si256(v, low), q + 64 * p + 4 * c));
-                    s1 = _mm256_add_epi32(s1, dot4(_mm256_and_si256(_mm256_srli_epi16(v, 4), low),
-                                                   q + 64 * p + 32 + 4 * c));
+                    s0 = _mm256_add_epi16(s0, _mm256_maddubs_epi16(_mm256_and_si256(v, low),
+                                                                   quad(q + 64 * p + 4 * c)));
+                    s1 = _mm256_add_epi16(
+                        s1, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), low),
+                                                 quad(q + 64 * p + 32 + 4 * c)));
                 }
+                s0 = _mm256_madd_epi16(s0, _mm256_set1_epi16(1));
+                s1 = _mm256_madd_epi16(s1, _mm256_set1_epi16(1));
                 isum = _mm256_add_epi32(
                     isum,
                     _mm256_add_epi32(_mm256_mullo_epi32(s0, widen(b->sc[2 * p] + 8 * h)),
@@ -210,10 +213,17 @@ static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_
             __m256i isum = _mm256_setzero_si256(), off = _mm256_setzero_si256();
             for (int g = 0; g < 16; g++) {
                 if (g % 2 == 0) prefetch_part(b, sizeof *b, 8 * h + g / 2, 16);
-                __m256i s = _mm256_setzero_si256();
-                for (int c = 4 * (g % 2); c < 4 * (g % 2) + 4; c++)
-                    s = _mm256_add_epi32(
-                        s, dot4(q6_levels(b, h, g / 2, c), x->qs + 32 * (g / 2) + 4 * c));
+                const int8_t *q = x->qs + 32 * (g / 2) + 16 * (g % 2);
+                const int c = 4 * (g % 2);
+                const __m256i p0 = /* 16-bit: pair sums of two chunks, at most 4 * 63 * 127 */
+                    _mm256_add_epi16(
+                        _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c), quad(q)),
+                        _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 1), quad(q + 4)));
+                const __m256i p1 = _mm256_add_epi16(
+                    _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 2), quad(q + 8)),
+                    _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 3), quad(q + 12)));
+                const __m256i s = _mm256_add_epi32(_mm256_madd_epi16(p0, _mm256_set1_epi16(1)),
+                                                   _mm256_madd_epi16(p1, _mm256_set1_epi16(1)));
                 isum = _mm256_add_epi32(isum, _mm256_mullo_epi32(s, scale(b, h, g)));
             }
             for (int i = 0; i < 8; i++) {
