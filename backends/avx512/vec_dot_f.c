@@ -39,6 +39,8 @@ static inline __m512 load_bf16(const void *p, __mmask16 m) {
         return name##_inline(w, xq, n);                                                            \
     }
 
+/* Defines rz_avx512_vec_dot_f32, rz_avx512_vec_dot_f16 and rz_avx512_vec_dot_bf16, each beside
+ * its always-inlined body NAME_inline (the f16 one inlined by rz_avx512_dot_f16_rows). */
 RZ_DOT(rz_avx512_vec_dot_f32, load_f32, 4)
 RZ_DOT(rz_avx512_vec_dot_f16, load_f16, 2)
 RZ_DOT(rz_avx512_vec_dot_bf16, load_bf16, 2)
