@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "engine/core/huge.h"
 #include "engine/core/pool.h"
 #include "harness/probe_threads.h"
 #include "harness/stats.h"
@@ -50,9 +51,9 @@ static void triad_part(void *ctx, int i, int n) {
 static bool allocate(triad_job *j, size_t *bytes) {
     for (; *bytes >= MIN_ARRAY_BYTES; *bytes /= 2) {
         *bytes &= ~(size_t)63;
-        j->a = aligned_alloc(64, *bytes);
-        j->b = aligned_alloc(64, *bytes);
-        j->c = aligned_alloc(64, *bytes);
+        j->a = rz_huge_alloc(*bytes);
+        j->b = rz_huge_alloc(*bytes);
+        j->c = rz_huge_alloc(*bytes);
         if (j->a && j->b && j->c) {
             j->n = *bytes / sizeof(double);
             return true;

@@ -18,10 +18,11 @@ typedef struct {
 } rzb_bandwidth;
 
 /* Allocates three arrays of array_bytes each (halving the size while memory refuses, down to
- * 16 MiB), touches them first on the threads that will use them, then times `reps` passes on
- * n_threads threads (rzb_pool_pin: one CPU each; each thread its contiguous share) and keeps the
- * best and the median GB/s. False with the reason in why when even the smallest arrays cannot be
- * allocated or n_threads < 1. */
+ * 16 MiB) on huge pages where the system allows (rz_huge_alloc, as rz's packed weights: a
+ * roofline for them must not pay TLB misses they do not), touches them first on the threads that
+ * will use them, then times `reps` passes on n_threads threads (rzb_pool_pin: one CPU each; each
+ * thread its contiguous share) and keeps the best and the median GB/s. False with the reason in why
+ * when even the smallest arrays cannot be allocated or n_threads < 1. */
 bool rzb_probe_bandwidth(int n_threads, size_t array_bytes, int reps, rzb_bandwidth *out, char *why,
                          size_t cap);
 

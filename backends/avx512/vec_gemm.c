@@ -39,6 +39,10 @@ static inline __attribute__((always_inline)) void levels(const uint8_t *p, uint3
     }
 }
 
+/* AHEAD: one token prefetches the packed weights that many bytes ahead (decode on Zen 4, packed
+ * weights on huge pages: 1 KiB 76 t/s, 4 KiB 80, 16 KiB 75 for Q4_0). */
+enum { AHEAD = 4096 };
+
 static inline size_t block_bytes(uint32_t type) {
     return type == RZ_TYPE_Q4_0_X16   ? sizeof(rz_block_q4_0x16)
            : type == RZ_TYPE_Q4_1_X16 ? sizeof(rz_block_q4_1x16)
@@ -56,6 +60,9 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
     for (int t = 0; t < NT; t++)
         acc[t] = _mm512_setzero_ps();
     for (int64_t k = 0; k < nb; k++, p += bytes) {
+        if (NT == 1) /* a decode streams the weights once: fetch ahead */
+            for (size_t l = 0; l < bytes; l += 64)
+                _mm_prefetch((const char *)p + AHEAD + l, _MM_HINT_T0);
         const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p));
         __m512i u[8];
         levels(p, type, u);

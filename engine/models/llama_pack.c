@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "backends/pack.h"
+#include "engine/core/huge.h"
 #include "engine/formats/map.h"
 
 enum { MATRICES_PER_LAYER = 7 };
@@ -28,7 +29,7 @@ static rz_status pack_matrix(rz_llama_matrix *m, const rz_gguf *g, rz_error *err
     if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, &row))
         return RZ_OK;
     const size_t bytes = (size_t)m->rows * row;
-    m->packed = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    m->packed = rz_huge_alloc(bytes);
     if (!m->packed)
         return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %zu MiB of packed weights", g->source,
                        bytes >> 20);
