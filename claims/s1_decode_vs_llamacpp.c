@@ -14,12 +14,13 @@
 #include "harness/probe_threads.h"
 
 /* LL_REPS: 1 in a smoke run; N_LONG: the long prompt, 32 tokens in a smoke run */
-enum { N_PROMPT = 128, N_LONG = 512, N_FILES = 5, LL_REPS = 3 };
+enum { N_PROMPT = 128, N_LONG = 512, N_FILES = 6, LL_REPS = 3 };
 enum { RZ_TOK, LL_TOK, RZ_PROMPT, LL_PROMPT, RZ_LONG, LL_LONG, N_SERIES };
 #define ALPHA 0.025 /* one-sided, each bound of a 95% CI */
 
 typedef struct {
-    const char *label, *like, *type; /* like NULL: the real SmolLM2 */
+    const char *label, *like, *type; /* like NULL: the real model `real` (scripts/find-models) */
+    const char *real;
     char path[4096];
 } model_file;
 
@@ -202,7 +203,7 @@ static void report_memory(const rzb_context *ctx, rzb_result *r, const file_run 
 }
 
 static bool locate(const rzb_context *ctx, model_file *f, char *why, size_t cap) {
-    if (!f->like) return rzb_model_find(ctx, "smollm2", f->path, sizeof f->path, why, cap);
+    if (!f->like) return rzb_model_find(ctx, f->real, f->path, sizeof f->path, why, cap);
     return rzb_model_synth(ctx, f->like, f->type, f->path, sizeof f->path, why, cap);
 }
 
@@ -269,11 +270,12 @@ static bool setup(const rzb_context *ctx, rzb_result *r, int threads, char *bin,
 
 static void run(const rzb_context *ctx, rzb_result *r) {
     model_file files[N_FILES] = {
-        {.label = "SmolLM2-135M Q4_1", .like = NULL, .type = "Q4_1"},
+        {.label = "SmolLM2-135M Q4_1", .real = "smollm2", .type = "Q4_1"},
         {.label = "TinyLlama-1.1B-shape Q4_0", .like = "tinyllama-1.1b", .type = "Q4_0"},
         {.label = "TinyLlama-1.1B-shape Q8_0", .like = "tinyllama-1.1b", .type = "Q8_0"},
         {.label = "TinyLlama-1.1B-shape Q4_K_M", .like = "tinyllama-1.1b", .type = "Q4_K_M"},
         {.label = "TinyLlama-1.1B-shape Q6_K", .like = "tinyllama-1.1b", .type = "Q6_K"},
+        {.label = "Gemma-3-270M Q4_K_M", .real = "gemma3-270m", .type = "Q4_K_M"},
     };
     const int threads = (int)rzb_sized(ctx, rzb_online_cpus(), 1); /* smoke: 1 */
     char bin[4096];
@@ -292,7 +294,7 @@ const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
     .source =
         "rz's own speed target: llama.cpp's decode of a 1.1B Q4_K_M reaches about half the memory-bandwidth bound on the project's machines",
     .workload =
-        "the real SmolLM2-135M-Instruct Q4_1 and TinyLlama-1.1B-shaped files with synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then decode steps at positions 128 on, and a 512-token prompt on its own; all CPUs on both sides",
+        "the real SmolLM2-135M-Instruct Q4_1 and Gemma 3 270M Q4_K_M files, and TinyLlama-1.1B-shaped files with synthetic weights in Q4_0, Q8_0, Q4_K_M and Q6_K; a 128-token prompt, then decode steps at positions 128 on, and a 512-token prompt on its own; all CPUs on both sides",
     .baseline =
         "llama.cpp's own llama-bench, built natively from the same source as llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same -t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json), one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json) and one long prompt test (-p 512 -n 0 -d 0 -r 3 -o json), alternating with rz in ABBA order; llama-bench's defaults otherwise",
     .threshold = "decode time ratio llama.cpp / rz >= 1 for every file",

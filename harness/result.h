@@ -9,7 +9,7 @@
 #include "harness/series.h"
 #include "harness/verdict.h"
 
-enum { RZB_MAX_SERIES = 32, RZB_MAX_METRICS = 48, RZB_MAX_NOTES = 24, RZB_MAX_CMPS = 8 };
+enum { RZB_MAX_SERIES = 40, RZB_MAX_METRICS = 64, RZB_MAX_NOTES = 32, RZB_MAX_CMPS = 8 };
 
 typedef struct {
     char name[80];

@@ -35,12 +35,38 @@ static void attend_one(const rz_attention_job *j, int t, int h, float *scores) {
         j->be->axpy_f32(scores[i], (const float *)j->v_layer + v0 + (size_t)i * v_dim, out, hdv);
 }
 
-/* Thread i of n takes items [items * i / n, items * (i + 1) / n), item = t * n_heads + h. */
+/* Positions token t attends to, plus a constant for the per-item work that does not grow with
+ * them: the cost of each of its items (t, h), in those units. */
+static long item_cost(const rz_attention_job *j, int t) {
+    const int pos = j->pos0 + t;
+    const int first = j->window > 0 && pos >= j->window ? pos - j->window + 1 : 0;
+    return pos - first + 1 + 16;
+}
+
+/* The first item of thread i of n: the items' costs summed in order, thread i starts where the
+ * sum reaches i / n of the total (a causal prompt's later tokens cost more: an even count of
+ * items left the first thread a quarter of a 512-token prompt's work). */
+static long first_item(const rz_attention_job *j, int i, int n) {
+    const long heads = j->c->n_heads;
+    long total = 0;
+    for (int t = 0; t < j->n; t++)
+        total += heads * item_cost(j, t);
+    const long target = (long)((double)total * i / n);
+    long sum = 0;
+    for (int t = 0; t < j->n; t++) {
+        const long c = item_cost(j, t);
+        if (sum + heads * c > target) return t * heads + (target - sum + c - 1) / c;
+        sum += heads * c;
+    }
+    return (long)j->n * heads;
+}
+
+/* Thread i of n takes items [first_item(i), first_item(i + 1)), item = t * n_heads + h. */
 static void attend_part(void *ctx, int i, int n) {
     const rz_attention_job *j = ctx;
-    const long items = (long)j->n * j->c->n_heads;
     float *scores = j->scores + (size_t)i * j->n_ctx;
-    for (long it = items * i / n; it < items * (i + 1) / n; it++)
+    const long end = first_item(j, i + 1, n);
+    for (long it = first_item(j, i, n); it < end; it++)
         attend_one(j, (int)(it / j->c->n_heads), (int)(it % j->c->n_heads), scores);
 }
 

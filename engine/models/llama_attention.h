@@ -23,9 +23,9 @@ typedef struct {
 
 /* Token t sits at position pos0 + t and attends to cache positions first..pos0 + t, where first
  * is pos0 + t - window + 1 for a sliding window (window > 0, when positive) and 0 otherwise;
- * those keys and values must already be in the cache. The (token, head) items are split evenly
- * over the threads; one item's arithmetic does not depend on the split, so the output is the same
- * for any thread count. */
+ * those keys and values must already be in the cache. The (token, head) items are split over the
+ * threads in contiguous runs of about equal cost (positions attended); one item's arithmetic does
+ * not depend on the split, so the output is the same for any thread count. */
 void rz_llama_attend(rz_pool *pool, const rz_attention_job *job);
 
 #endif

@@ -1,6 +1,8 @@
 #include "engine/models/llama_ops.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 
 #include "engine/types/half.h"
 
@@ -59,14 +61,25 @@ static float gelu_tanh(float x) {
 }
 
 /* GELU as ggml's CPU backend computes it: exact outside [-10, 10], inside looked up in a table
- * indexed by the input rounded to f16, whose entries are rounded to f16. */
+ * indexed by the input rounded to f16, whose entries are rounded to f16. The table (128 KiB) is
+ * filled once, on first use; before it, GELU cost Gemma 3 270M a fifth of its prompt time in
+ * tanhf. */
+static uint16_t gelu_table[1 << 16];
+static pthread_once_t gelu_once = PTHREAD_ONCE_INIT;
+
+static void gelu_fill(void) {
+    for (uint32_t h = 0; h < 1u << 16; h++)
+        gelu_table[h] = rz_f32_to_f16(gelu_tanh(rz_f16_to_f32((uint16_t)h)));
+}
+
 static float gelu_ggml(float x) {
     if (x <= -10.0f) return 0.0f;
     if (x >= 10.0f) return x;
-    return rz_f16_to_f32(rz_f32_to_f16(gelu_tanh(rz_f16_to_f32(rz_f32_to_f16(x)))));
+    return rz_f16_to_f32(gelu_table[rz_f32_to_f16(x)]);
 }
 
 void rz_glu(float *gate, const float *up, int n, rz_ffn_act act) {
+    if (act == RZ_FFN_GEGLU) pthread_once(&gelu_once, gelu_fill);
     for (int i = 0; i < n; i++)
         gate[i] = (act == RZ_FFN_GEGLU ? gelu_ggml(gate[i]) : silu(gate[i])) * up[i];
 }
