@@ -11,6 +11,8 @@ int rz_pack_type_of(uint32_t type) {
         return RZ_TYPE_Q4_0_X16;
     case RZ_TYPE_Q4_1:
         return RZ_TYPE_Q4_1_X16;
+    case RZ_TYPE_Q5_0:
+        return RZ_TYPE_Q5_0_X16;
     case RZ_TYPE_Q8_0:
         return RZ_TYPE_Q8_0_X16;
     case RZ_TYPE_Q4_K:
@@ -28,6 +30,8 @@ uint32_t rz_pack_source(uint32_t type) {
         return RZ_TYPE_Q4_0;
     case RZ_TYPE_Q4_1_X16:
         return RZ_TYPE_Q4_1;
+    case RZ_TYPE_Q5_0_X16:
+        return RZ_TYPE_Q5_0;
     case RZ_TYPE_Q8_0_X16:
         return RZ_TYPE_Q8_0;
     case RZ_TYPE_Q4_K_X16:
@@ -87,6 +91,15 @@ static void pack_q6_k(const rz_block_q6_k *src, int64_t nb, rz_block_q6_kx16 *ds
     }
 }
 
+/* A q5_0 block's fifth bits (bit j: element j) in rz_block_q5_0x16's order. */
+static uint32_t fifth_bits(uint32_t qh) {
+    uint32_t out = 0;
+    for (int i = 0; i < 8; i++)
+        for (int b = 0; b < 4; b++)
+            out |= (qh >> (4 * i + b) & 1u) << (8 * b + i);
+    return out;
+}
+
 /* 16 rows' block k of a 32-element type into one packed block. */
 static void pack_block(uint32_t type, const uint8_t *b, size_t bytes, int64_t nb, uint8_t *out) {
     uint16_t *d = (uint16_t *)out;
@@ -98,6 +111,15 @@ static void pack_block(uint32_t type, const uint8_t *b, size_t bytes, int64_t nb
                    sizeof *d);
         pack_quants(b, bytes, nb, offsetof(rz_block_q4_1, qs), 4,
                     out + offsetof(rz_block_q4_1x16, qs));
+    } else if (type == RZ_TYPE_Q5_0) {
+        rz_block_q5_0x16 *p = (rz_block_q5_0x16 *)out;
+        for (int r = 0; r < RZ_PACK_ROWS; r++) {
+            uint32_t qh;
+            memcpy(&qh, b + (size_t)r * nb * bytes + offsetof(rz_block_q5_0, qh), sizeof qh);
+            p->qh[r] = fifth_bits(qh);
+        }
+        pack_quants(b, bytes, nb, offsetof(rz_block_q5_0, qs), 4,
+                    out + offsetof(rz_block_q5_0x16, qs));
     } else if (type == RZ_TYPE_Q4_0) {
         pack_quants(b, bytes, nb, offsetof(rz_block_q4_0, qs), 4,
                     out + offsetof(rz_block_q4_0x16, qs));

@@ -21,6 +21,7 @@ enum { RZ_PACK_ROWS = 16, RZ_PACK_TOKENS = 16 };
 typedef enum {
     RZ_TYPE_Q4_0_X16 = RZ_TYPE_ID_LIMIT, /* q4_0, 16 rows interleaved: rz_block_q4_0x16 */
     RZ_TYPE_Q4_1_X16,                    /* q4_1: rz_block_q4_1x16 */
+    RZ_TYPE_Q5_0_X16,                    /* q5_0: rz_block_q5_0x16 */
     RZ_TYPE_Q8_0_X16,                    /* q8_0: rz_block_q8_0x16 */
     RZ_TYPE_Q4_K_X16,                    /* q4_K: rz_block_q4_kx16 */
     RZ_TYPE_Q6_K_X16,                    /* q6_K: rz_block_q6_kx16 */
@@ -43,6 +44,14 @@ typedef struct {
     uint16_t d[RZ_PACK_ROWS];
     int8_t qs[8][4 * RZ_PACK_ROWS];
 } rz_block_q8_0x16;
+/* q5_0: d and qs as q4_0; qh[r] holds row r's 32 fifth bits rearranged so that bit 8 b + i is
+ * that of element 4 i + b, which chunk i holds in byte b (chunk i < 4: the low nibbles of qs[i],
+ * i >= 4: the high nibbles of qs[i - 4]): chunk i's fifth bits are (qh >> i) & 0x01010101. */
+typedef struct {
+    uint16_t d[RZ_PACK_ROWS];
+    uint32_t qh[RZ_PACK_ROWS];
+    uint8_t qs[4][4 * RZ_PACK_ROWS];
+} rz_block_q5_0x16;
 /* Super-block k of 16 rows of q4_K: d[r], dmin[r] (f16) and the 6-bit scale sc[g][r] and min
  * m[g][r] of group g (32 elements) of row r, unpacked to bytes; qs[p][c][4 r + b] is byte
  * 32 p + 4 c + b of row r's qs: element 4 c + b of group 2 p in the low nibble, of group 2 p + 1
@@ -68,6 +77,7 @@ typedef struct {
 _Static_assert(sizeof(rz_block_q6_kx16) == RZ_PACK_ROWS * sizeof(rz_block_q6_k), "q6_K packed");
 _Static_assert(sizeof(rz_block_q4_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_0) &&
                    sizeof(rz_block_q4_1x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_1) &&
+                   sizeof(rz_block_q5_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q5_0) &&
                    sizeof(rz_block_q8_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q8_0),
                "a packed block holds 16 rows' blocks, byte for byte");
 

@@ -1,5 +1,5 @@
 /* A llama model's packed weights (engine/models/llama_pack.h), on tiny-2l written by rz synth to
- * files in pure Q4_0, Q4_1, Q8_0 and Q6_K and in Q4_K_M (q4_K and q6_K matrices):
+ * files in pure Q4_0, Q4_1, Q5_0, Q8_0 and Q6_K and in Q4_K_M (q4_K and q6_K matrices):
  * 1. opening packs every projection (rows are multiples of 16) and the untied output, never the
  *    token embeddings; unpacking frees every copy, packing again makes them again;
  * 2. on the scalar backend the packed model's logits are the unpacked model's, bit for bit (the
@@ -29,7 +29,8 @@ enum { N = 40, VOCAB = 512 };
 static const struct {
     const char *spec;
     bool pure;
-} files[] = {{"Q4_0", true}, {"Q4_1", true}, {"Q8_0", true}, {"Q4_K_M", false}, {"Q6_K", true}};
+} files[] = {{"Q4_0", true}, {"Q4_1", true},    {"Q5_0", true},
+             {"Q8_0", true}, {"Q4_K_M", false}, {"Q6_K", true}};
 enum { N_FILES = sizeof files / sizeof files[0] };
 
 static char paths[N_FILES][64];

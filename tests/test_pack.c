@@ -2,7 +2,7 @@
  * 1. rz_pack_rows refuses what it cannot pack and writes nothing then; its output holds every
  *    block's bytes where the layout says (row r's scale in d[r], its qs bytes 4 j..4 j + 3 at
  *    qs[j][4 r..4 r + 3]).
- *    That for q4_0, q4_1, q8_0, q4_K (148 bytes a row and super-block) and q6_K.
+ *    That for q4_0, q4_1, q5_0, q8_0, q4_K (148 bytes a row and super-block) and q6_K.
  * 2. Every ISA's gemm gives each (row, token) exactly the bits of the scalar reference dot of the
  *    source type on the unpacked rows: alone, through rz_vec_dot_rows, rz_matvec_mt and
  *    rz_matmul_mt (token counts around the 16-token chunk, pools of 1 to 3 threads), for block
@@ -40,6 +40,10 @@ static const struct {
      RZ_TYPE_Q4_1_X16,
      rz_scalar_vec_dot_q4_1,
      {rz_scalar_vec_gemm_q4_1x16, rz_avx2_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q4_1x16}},
+    {RZ_TYPE_Q5_0,
+     RZ_TYPE_Q5_0_X16,
+     rz_scalar_vec_dot_q5_0,
+     {rz_scalar_vec_gemm_q5_0x16, rz_avx2_vec_gemm_q5_0x16, rz_avx512_vec_gemm_q5_0x16}},
     {RZ_TYPE_Q8_0,
      RZ_TYPE_Q8_0_X16,
      rz_scalar_vec_dot_q8_0,
@@ -128,7 +132,7 @@ Test(pack, ids_and_refusals) {
     cr_expect(!rz_pack_rows(RZ_TYPE_Q4_0, w, 24, 64, dst), "24 rows: no whole group");
     cr_expect(!rz_pack_rows(RZ_TYPE_Q4_0, w, 16, 48, dst), "48 columns: no whole block");
     cr_expect(!rz_pack_rows(RZ_TYPE_Q4_0, w, 16, 0, dst));
-    cr_expect(!rz_pack_rows(RZ_TYPE_Q5_0, w, 16, 64, dst));
+    cr_expect(!rz_pack_rows(RZ_TYPE_Q5_1, w, 16, 64, dst));
     for (size_t i = 0; i < sizeof dst; i++)
         cr_assert_eq(dst[i], 0x5a, "byte %zu written by a refused pack", i);
     free(w);
@@ -173,6 +177,13 @@ static void expect_block(uint32_t type, const uint8_t *b, const uint8_t *g, int 
         qs = offsetof(rz_block_q4_1x16, qs), from = offsetof(rz_block_q4_1, qs);
     } else if (type == RZ_TYPE_Q8_0) {
         qs = offsetof(rz_block_q8_0x16, qs), from = offsetof(rz_block_q8_0, qs), chunks = 8;
+    } else if (type == RZ_TYPE_Q5_0) {
+        qs = offsetof(rz_block_q5_0x16, qs), from = offsetof(rz_block_q5_0, qs);
+        const uint32_t h = ((const rz_block_q5_0x16 *)g)->qh[lane];
+        for (int e = 0; e < RZ_QK; e++) /* element e = 4 i + b: bit 8 b + i */
+            cr_assert_eq(h >> (8 * (e % 4) + e / 4) & 1,
+                         b[offsetof(rz_block_q5_0, qh) + e / 8] >> (e % 8) & 1,
+                         "fifth bit of element %d", e);
     }
     for (int i = 0; i < chunks; i++)
         cr_assert(!memcmp(g + qs + i * 4 * RZ_PACK_ROWS + 4 * lane, b + from + 4 * i, 4),

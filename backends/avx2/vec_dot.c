@@ -25,6 +25,8 @@ const rz_vec_kernel rz_avx2_vec[RZ_VEC_TYPE_LIMIT] = {
                           rz_avx2_vec_gemm_q4_0x16},
     [RZ_TYPE_Q4_1_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx2_quantize_q8_0,
                           rz_avx2_vec_gemm_q4_1x16},
+    [RZ_TYPE_Q5_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx2_quantize_q8_0,
+                          rz_avx2_vec_gemm_q5_0x16},
     [RZ_TYPE_Q8_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx2_quantize_q8_0,
                           rz_avx2_vec_gemm_q8_0x16},
     [RZ_TYPE_Q4_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx2_quantize_q8_k,

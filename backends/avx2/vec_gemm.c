@@ -1,8 +1,9 @@
 /* AVX2 gemm of the packed types (backends/pack.h) with q8_0 activations: each 16-row group is
  * worked as two halves of 8 rows, one 256-bit register holding the same 4-byte chunk of 8 rows;
  * each token's matching 4 activation quants are broadcast to every lane and the u8 x s8 products
- * (nibbles times quants; for q8_0 |w| times the quants carrying w's sign) summed into the lane of
- * each row by maddubs and madd, starting from -8 times the block's quant sum for q4_0: the exact
+ * (nibbles, with the fifth bit for q5_0, times quants; for q8_0 |w| times the quants carrying w's
+ * sign) summed into the lane of each row by maddubs and madd, starting from -8 (q4_0) or -16
+ * (q5_0) times the block's quant sum: the exact
  * int32 dot of the scalar reference. Then, per block and as the scalar code does, acc +=
  * (d_w * d_x) * (float)isum (plus (m * d_x) * (float)(quant sum) for q4_1): the reference's bits.
  * Tokens go 4 at a time (the registers of 4 accumulators and 4 sums). */
@@ -23,6 +24,7 @@ static inline __m256i quad(const int8_t *q) {
 static inline size_t block_bytes(uint32_t type) {
     return type == RZ_TYPE_Q4_0_X16   ? sizeof(rz_block_q4_0x16)
            : type == RZ_TYPE_Q4_1_X16 ? sizeof(rz_block_q4_1x16)
+           : type == RZ_TYPE_Q5_0_X16 ? sizeof(rz_block_q5_0x16)
                                       : sizeof(rz_block_q8_0x16);
 }
 
@@ -45,14 +47,23 @@ static inline __attribute__((always_inline)) void block_dots(const uint8_t *p, u
         }
         return;
     }
-    const uint8_t(*qs)[4 * RZ_PACK_ROWS] = type == RZ_TYPE_Q4_0_X16
-                                               ? ((const rz_block_q4_0x16 *)p)->qs
-                                               : ((const rz_block_q4_1x16 *)p)->qs;
-    const __m256i low = _mm256_set1_epi8(0x0f);
+    const uint8_t(*qs)[4 * RZ_PACK_ROWS] =
+        type == RZ_TYPE_Q4_0_X16   ? ((const rz_block_q4_0x16 *)p)->qs
+        : type == RZ_TYPE_Q5_0_X16 ? ((const rz_block_q5_0x16 *)p)->qs
+                                   : ((const rz_block_q4_1x16 *)p)->qs;
+    const __m256i low = _mm256_set1_epi8(0x0f), bit4 = _mm256_set1_epi8(0x10);
+    const __m256i fifth =
+        type == RZ_TYPE_Q5_0_X16
+            ? _mm256_loadu_si256((const __m256i *)(((const rz_block_q5_0x16 *)p)->qh + 8 * h))
+            : _mm256_setzero_si256();
     for (int j = 0; j < 4; j++) {
         const __m256i v = _mm256_loadu_si256((const __m256i *)(qs[j] + 32 * h));
-        const __m256i lo = _mm256_and_si256(v, low);
-        const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+        __m256i lo = _mm256_and_si256(v, low);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
+        if (type == RZ_TYPE_Q5_0_X16) { /* chunks j and j + 4: fifth bits to bit 4 of each byte */
+            lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_slli_epi32(fifth, 4 - j), bit4));
+            hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_srli_epi32(fifth, j), bit4));
+        }
         for (int t = 0; t < NT; t++) {
             const int8_t *q = ((const rz_block_q8_0 *)(xq + (size_t)t * x_bytes))[k].qs;
             const __m256i pairs = _mm256_add_epi16(_mm256_maddubs_epi16(lo, quad(q + 4 * j)),
@@ -70,7 +81,7 @@ static inline __attribute__((always_inline)) void gemm_halves(const uint8_t *p, 
                                                               float *y, size_t ldy, const int NT) {
     const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = block_bytes(type);
     const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
-    const int offset = type == RZ_TYPE_Q4_0_X16 ? 8 : 0;
+    const int offset = type == RZ_TYPE_Q4_0_X16 ? 8 : type == RZ_TYPE_Q5_0_X16 ? 16 : 0;
     __m256 acc[2][TOKENS];
     for (int h = 0; h < H; h++)
         for (int t = 0; t < NT; t++)
@@ -138,7 +149,8 @@ static inline __attribute__((always_inline)) void groups(uint32_t type, const vo
     }
 }
 
-/* Defines rz_avx2_vec_gemm_q4_0x16, rz_avx2_vec_gemm_q4_1x16, rz_avx2_vec_gemm_q8_0x16. */
+/* Defines rz_avx2_vec_gemm_q4_0x16, rz_avx2_vec_gemm_q4_1x16, rz_avx2_vec_gemm_q5_0x16,
+ * rz_avx2_vec_gemm_q8_0x16. */
 #define GEMM(name, TYPE)                                                                           \
     void rz_avx2_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,          \
                                  size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {        \
@@ -146,5 +158,6 @@ static inline __attribute__((always_inline)) void groups(uint32_t type, const vo
     }
 GEMM(q4_0x16, RZ_TYPE_Q4_0_X16)
 GEMM(q4_1x16, RZ_TYPE_Q4_1_X16)
+GEMM(q5_0x16, RZ_TYPE_Q5_0_X16)
 GEMM(q8_0x16, RZ_TYPE_Q8_0_X16)
 #undef GEMM

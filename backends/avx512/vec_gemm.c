@@ -1,11 +1,11 @@
 /* AVX-512 gemm of the packed types (backends/pack.h) with q8_0 activations: one 512-bit register
- * holds the same 4-byte chunk of 16 rows as unsigned levels (the nibbles of q4_0 and q4_1; q8_0's
- * quants plus 128), each token's matching 4 activation quants are broadcast to every lane, and
- * VNNI (vpdpbusd) sums the u8 x s8 products into the lane of each row, starting from minus the
- * offset (8 for q4_0, 128 for q8_0) times the block's quant sum: the exact int32 dot of the scalar
- * reference. Then, per block and as the scalar code does, acc += (d_w * d_x) * (float)isum (plus
- * (m * d_x) * (float)(quant sum) for q4_1): the reference's bits. Each block's weights are
- * unpacked once for up to 16 tokens. */
+ * holds the same 4-byte chunk of 16 rows as unsigned levels (the nibbles of q4_0 and q4_1, with
+ * the fifth bit for q5_0; q8_0's quants plus 128), each token's matching 4 activation quants are
+ * broadcast to every lane, and VNNI (vpdpbusd) sums the u8 x s8 products into the lane of each
+ * row, starting from minus the offset (8 for q4_0, 16 for q5_0, 128 for q8_0) times the block's
+ * quant sum: the exact int32 dot of the scalar reference. Then, per block and as the scalar code
+ * does, acc += (d_w * d_x) * (float)isum (plus (m * d_x) * (float)(quant sum) for q4_1): the
+ * reference's bits. Each block's weights are unpacked once for up to 16 tokens. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -28,14 +28,22 @@ static inline __attribute__((always_inline)) void levels(const uint8_t *p, uint3
             u[i] = _mm512_xor_si512(_mm512_loadu_si512(b->qs[i]), _mm512_set1_epi8((char)0x80));
         return;
     }
-    const uint8_t(*qs)[4 * RZ_PACK_ROWS] = type == RZ_TYPE_Q4_0_X16
-                                               ? ((const rz_block_q4_0x16 *)p)->qs
-                                               : ((const rz_block_q4_1x16 *)p)->qs;
+    const uint8_t(*qs)[4 * RZ_PACK_ROWS] =
+        type == RZ_TYPE_Q4_0_X16   ? ((const rz_block_q4_0x16 *)p)->qs
+        : type == RZ_TYPE_Q5_0_X16 ? ((const rz_block_q5_0x16 *)p)->qs
+                                   : ((const rz_block_q4_1x16 *)p)->qs;
     const __m512i low = _mm512_set1_epi8(0x0f);
     for (int j = 0; j < 4; j++) {
         const __m512i v = _mm512_loadu_si512(qs[j]);
         u[j] = _mm512_and_si512(v, low);
         u[j + 4] = _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
+    }
+    if (type != RZ_TYPE_Q5_0_X16) return;
+    const __m512i h = _mm512_loadu_si512(((const rz_block_q5_0x16 *)p)->qh);
+    const __m512i bit4 = _mm512_set1_epi8(0x10);
+    for (int i = 0; i < 8; i++) { /* chunk i's fifth bits to bit 4 of each byte */
+        const __m512i f = i < 4 ? _mm512_slli_epi32(h, 4 - i) : _mm512_srli_epi32(h, i - 4);
+        u[i] = _mm512_or_si512(u[i], _mm512_and_si512(f, bit4));
     }
 }
 
@@ -46,6 +54,7 @@ enum { AHEAD = 4096 };
 static inline size_t block_bytes(uint32_t type) {
     return type == RZ_TYPE_Q4_0_X16   ? sizeof(rz_block_q4_0x16)
            : type == RZ_TYPE_Q4_1_X16 ? sizeof(rz_block_q4_1x16)
+           : type == RZ_TYPE_Q5_0_X16 ? sizeof(rz_block_q5_0x16)
                                       : sizeof(rz_block_q8_0x16);
 }
 
@@ -55,7 +64,10 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
                                                        size_t ldy, const int NT) {
     const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = block_bytes(type);
     const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
-    const int offset = type == RZ_TYPE_Q4_0_X16 ? 8 : type == RZ_TYPE_Q8_0_X16 ? 128 : 0;
+    const int offset = type == RZ_TYPE_Q4_0_X16   ? 8
+                       : type == RZ_TYPE_Q5_0_X16 ? 16
+                       : type == RZ_TYPE_Q8_0_X16 ? 128
+                                                  : 0;
     __m512 acc[RZ_PACK_TOKENS];
     for (int t = 0; t < NT; t++)
         acc[t] = _mm512_setzero_ps();
@@ -126,7 +138,8 @@ static inline __attribute__((always_inline)) void groups(uint32_t type, const vo
     }
 }
 
-/* Defines rz_avx512_vec_gemm_q4_0x16, rz_avx512_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q8_0x16. */
+/* Defines rz_avx512_vec_gemm_q4_0x16, rz_avx512_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q5_0x16,
+ * rz_avx512_vec_gemm_q8_0x16. */
 #define GEMM(name, TYPE)                                                                           \
     void rz_avx512_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
                                    size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
@@ -134,6 +147,7 @@ static inline __attribute__((always_inline)) void groups(uint32_t type, const vo
     }
 GEMM(q4_0x16, RZ_TYPE_Q4_0_X16)
 GEMM(q4_1x16, RZ_TYPE_Q4_1_X16)
+GEMM(q5_0x16, RZ_TYPE_Q5_0_X16)
 GEMM(q8_0x16, RZ_TYPE_Q8_0_X16)
 #undef GEMM
 #undef GEMM_CASE

@@ -26,6 +26,8 @@ void rz_scalar_vec_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const v
                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 void rz_scalar_vec_gemm_q4_1x16(const void *w, size_t row_bytes, int nr, const void *xq,
                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+void rz_scalar_vec_gemm_q5_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 void rz_scalar_vec_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 void rz_scalar_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,

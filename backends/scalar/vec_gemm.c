@@ -1,7 +1,7 @@
 /* Scalar reference gemm kernels of the packed types (backends/pack.h): per (row, token) the
  * arithmetic of the source type's scalar dot (backends/scalar/vec_dot_q.c), read from the packed
- * layout: per block the exact int32 dot (q4_0 less 8 per element), then sum += (d_w * d_x) *
- * isum, plus (m * d_x) * (sum of the activation quants) for q4_1; q4_K and q6_K as
+ * layout: per block the exact int32 dot (q4_0 less 8 per element, q5_0 16), then sum += (d_w * d_x)
+ * * isum, plus (m * d_x) * (sum of the activation quants) for q4_1; q4_K and q6_K as
  * backends/scalar/vec_dot_k.c. */
 #include "backends/scalar/vec_dot.h"
 #include "engine/types/half.h"
@@ -16,6 +16,19 @@ static int32_t dot_nibbles(const uint8_t qs[4][4 * RZ_PACK_ROWS], int r, int off
             const uint8_t q = qs[j][4 * r + b];
             isum += ((q & 0xf) - offset) * y->qs[4 * j + b] +
                     ((q >> 4) - offset) * y->qs[16 + 4 * j + b];
+        }
+    return isum;
+}
+
+/* The exact dot of row r of a packed q5_0 block (levels less 16) with one block of activation
+ * quants. */
+static int32_t dot_q5_0(const rz_block_q5_0x16 *b, int r, const rz_block_q8_0 *y) {
+    int32_t isum = 0;
+    for (int i = 0; i < 8; i++)
+        for (int e = 0; e < 4; e++) {
+            const uint8_t q = b->qs[i % 4][4 * r + e];
+            const int nibble = i < 4 ? q & 0xf : q >> 4, fifth = b->qh[r] >> (8 * e + i) & 1;
+            isum += (nibble + 16 * fifth - 16) * y->qs[4 * i + e];
         }
     return isum;
 }
@@ -47,6 +60,9 @@ static float row_dot(const uint8_t *p, uint32_t type, int r, const rz_block_q8_0
             const rz_block_q4_1x16 *b = (const rz_block_q4_1x16 *)p + i;
             sum += rz_f16_to_f32(b->d[r]) * dy * (float)dot_nibbles(b->qs, r, 0, &x[i]) +
                    rz_f16_to_f32(b->m[r]) * dy * (float)quant_sum(&x[i]);
+        } else if (type == RZ_TYPE_Q5_0_X16) {
+            const rz_block_q5_0x16 *b = (const rz_block_q5_0x16 *)p + i;
+            sum += rz_f16_to_f32(b->d[r]) * dy * (float)dot_q5_0(b, r, &x[i]);
         } else {
             const rz_block_q8_0x16 *b = (const rz_block_q8_0x16 *)p + i;
             sum += rz_f16_to_f32(b->d[r]) * dy * (float)dot_bytes(b->qs, r, &x[i]);
@@ -127,7 +143,8 @@ GEMM_K(q4_kx16, dot_q4_k)
 GEMM_K(q6_kx16, dot_q6_k)
 #undef GEMM_K
 
-/* Defines rz_scalar_vec_gemm_q4_0x16, rz_scalar_vec_gemm_q4_1x16, rz_scalar_vec_gemm_q8_0x16. */
+/* Defines rz_scalar_vec_gemm_q4_0x16, rz_scalar_vec_gemm_q4_1x16, rz_scalar_vec_gemm_q5_0x16,
+ * rz_scalar_vec_gemm_q8_0x16. */
 #define GEMM(name, TYPE)                                                                           \
     void rz_scalar_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
                                    size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
@@ -135,5 +152,6 @@ GEMM_K(q6_kx16, dot_q6_k)
     }
 GEMM(q4_0x16, RZ_TYPE_Q4_0_X16)
 GEMM(q4_1x16, RZ_TYPE_Q4_1_X16)
+GEMM(q5_0x16, RZ_TYPE_Q5_0_X16)
 GEMM(q8_0x16, RZ_TYPE_Q8_0_X16)
 #undef GEMM

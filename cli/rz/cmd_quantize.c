@@ -18,7 +18,7 @@ static const char help[] =
     "q6_K in *_M files, 1-D tensors and norms keep their type, rows that are not a multiple of\n"
     "the block fall back (q4_K -> q5_0 -> q8_0 where rz cannot write q5_0, q6_K -> q8_0, then\n"
     "f16). Every key/value is copied; general.file_type is set to llama.cpp's LLAMA_FTYPE.\n\n"
-    "  TYPE          F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K\n"
+    "  TYPE          F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q8_0, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K\n"
     "                (Q4_K and Q5_K are llama-quantize's aliases of Q4_K_M and Q5_K_M)\n"
     "  --pure        every quantizable tensor gets TYPE's base type (llama-quantize --pure)\n"
     "  --threads N   worker threads (default: every CPU this process may use)\n";

@@ -20,7 +20,7 @@ static const char help[] =
     "synthetic llama SentencePiece vocabulary of the model's size, so llama.cpp loads it.\n\n"
     "  --like MODEL   tinyllama-1.1b, llama2-7b, smollm2-135m, or tiny-2l (2 layers, dim 256,\n"
     "                 512 tokens: for smoke tests)\n"
-    "  --type TYPE    F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K\n"
+    "  --type TYPE    F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q8_0, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K\n"
     "                 (Q4_K and Q5_K are llama-quantize's aliases of Q4_K_M and Q5_K_M); per-tensor\n"
     "                 types follow llama-quantize's choices\n"
     "  --pure         every quantizable tensor gets TYPE (llama-quantize --pure)\n"

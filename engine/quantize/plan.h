@@ -13,6 +13,7 @@ enum {
     RZ_FTYPE_MOSTLY_F16 = 1,
     RZ_FTYPE_MOSTLY_Q4_0 = 2,
     RZ_FTYPE_MOSTLY_Q4_1 = 3,
+    RZ_FTYPE_MOSTLY_Q5_0 = 8,
     RZ_FTYPE_MOSTLY_Q8_0 = 7,
     RZ_FTYPE_MOSTLY_Q4_K_S = 14,
     RZ_FTYPE_MOSTLY_Q4_K_M = 15,
@@ -35,7 +36,7 @@ typedef struct {
     bool has_output;   /* the model has output.weight (untied embeddings) */
 } rz_quant_plan;
 
-/* Accepts llama-quantize's names (F32, F16, BF16, Q4_0, Q4_1, Q8_0, Q4_K_S, Q4_K_M, Q5_K_S,
+/* Accepts llama-quantize's names (F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q8_0, Q4_K_S, Q4_K_M, Q5_K_S,
  * Q5_K_M, Q6_K, and the aliases Q4_K = Q4_K_M, Q5_K = Q5_K_M), case-insensitively. */
 const rz_quant_spec *rz_quant_spec_find(const char *name);
 
