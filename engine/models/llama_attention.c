@@ -44,8 +44,8 @@ static long item_cost(const rz_attention_job *j, int t) {
 }
 
 /* The first item of thread i of n: the items' costs summed in order, thread i starts where the
- * sum reaches i / n of the total (a causal prompt's later tokens cost more: an even count of
- * items left the first thread a quarter of a 512-token prompt's work). */
+ * sum reaches i / n of the total (in a causal batch later tokens cost more: an even count of
+ * items left the first of 2 threads a quarter of a prompt's first batch). */
 static long first_item(const rz_attention_job *j, int i, int n) {
     const long heads = j->c->n_heads;
     long total = 0;
