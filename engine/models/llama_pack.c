@@ -1,6 +1,7 @@
 /* rz_llama_weights_pack and _unpack (engine/models/llama_pack.h). */
 #include "engine/models/llama_pack.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "backends/pack.h"
@@ -23,41 +24,70 @@ static int matrices(rz_llama_weights *w, int l, rz_llama_matrix *out[MATRICES_PE
     return MATRICES_PER_LAYER;
 }
 
-static rz_status pack_matrix(rz_llama_matrix *m, const rz_gguf *g, rz_error *err) {
+/* Bytes of m's packed copy rounded up to 64, with m->packed_type set; 0 when m has no packed form.
+ */
+static size_t packed_bytes(rz_llama_matrix *m) {
     const int type = rz_pack_type_of(m->type);
     size_t row = 0;
     if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, &row))
-        return RZ_OK;
-    const size_t bytes = (size_t)m->rows * row;
-    m->packed = rz_huge_alloc(bytes);
-    if (!m->packed)
-        return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %zu MiB of packed weights", g->source,
-                       bytes >> 20);
-    rz_pack_rows(m->type, m->data, m->rows, m->cols, m->packed);
+        return 0;
     m->packed_type = (uint32_t)type;
-    if (g->mapped) rz_map_release(m->data, (size_t)m->rows * m->row_bytes);
-    return RZ_OK;
+    return ((size_t)m->rows * row + 63) / 64 * 64;
 }
 
+/* Packs m into dst CHUNK rows at a time, releasing each chunk's source pages (when mapped) as soon
+ * as it is packed: a large matrix's file bytes and its packed copy are never both resident (a tied
+ * 262144-row output made Gemma 3 270M's peak RSS 426 MiB against 296 MiB once loaded). */
+enum { CHUNK = 1024 };
+
+static void pack_matrix(rz_llama_matrix *m, const rz_gguf *g, uint8_t *dst) {
+    size_t row = 0;
+    rz_pack_row_bytes(m->packed_type, m->cols, &row);
+    for (int64_t r = 0; r < m->rows; r += CHUNK) {
+        const int64_t n = m->rows - r < CHUNK ? m->rows - r : CHUNK;
+        const uint8_t *src = (const uint8_t *)m->data + (size_t)r * m->row_bytes;
+        rz_pack_rows(m->type, src, n, m->cols, dst + (size_t)r * row);
+        if (g->mapped) rz_map_release(src, (size_t)n * m->row_bytes);
+    }
+    if (g->mapped) rz_map_release(m->data, (size_t)m->rows * m->row_bytes); /* chunk borders */
+    m->packed = dst;
+}
+
+/* Every packed copy lives in one arena on huge pages: one per matrix left each matrix's last
+ * 2 MiB page partly empty but resident (TinyLlama-1.1B Q4_0: 170 MiB). */
 rz_status rz_llama_weights_pack(rz_llama_weights *w, const rz_gguf *g, rz_error *err) {
-    rz_status st = RZ_OK;
-    for (int l = 0; l <= w->n_layers && !st; l++) {
+    size_t total = 0;
+    for (int l = 0; l <= w->n_layers; l++) {
         rz_llama_matrix *m[MATRICES_PER_LAYER];
         const int n = matrices(w, l, m);
-        for (int i = 0; i < n && !st; i++)
-            st = pack_matrix(m[i], g, err);
+        for (int i = 0; i < n; i++)
+            total += packed_bytes(m[i]);
     }
-    if (st) rz_llama_weights_unpack(w);
-    return st;
+    if (!total) return RZ_OK;
+    w->packed_arena = rz_huge_alloc(total);
+    if (!w->packed_arena)
+        return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %zu MiB of packed weights", g->source,
+                       total >> 20);
+    uint8_t *at = w->packed_arena;
+    for (int l = 0; l <= w->n_layers; l++) {
+        rz_llama_matrix *m[MATRICES_PER_LAYER];
+        const int n = matrices(w, l, m);
+        for (int i = 0; i < n; i++) {
+            const size_t bytes = packed_bytes(m[i]);
+            if (bytes) pack_matrix(m[i], g, at);
+            at += bytes;
+        }
+    }
+    return RZ_OK;
 }
 
 void rz_llama_weights_unpack(rz_llama_weights *w) {
     for (int l = 0; w->layers && l <= w->n_layers; l++) {
         rz_llama_matrix *m[MATRICES_PER_LAYER];
         const int n = matrices(w, l, m);
-        for (int i = 0; i < n; i++) {
-            free(m[i]->packed);
+        for (int i = 0; i < n; i++)
             m[i]->packed = NULL;
-        }
     }
+    free(w->packed_arena);
+    w->packed_arena = NULL;
 }

@@ -1,8 +1,8 @@
 /* The packed copies of a llama model's projection matrices (backends/pack.h), made once at load
  * so that the prompt and decode kernels read rows interleaved 16 at a time.
  * Contract: every matrix of the layers and the output matrix whose type has a packed form and
- * whose rows are a multiple of RZ_PACK_ROWS gets an owned copy (packed, packed_type); the others
- * keep packed NULL. The GGUF bytes stay each matrix's data (the CUDA upload and the embedding
+ * whose rows are a multiple of RZ_PACK_ROWS gets a copy (packed, packed_type) in the weights' one
+ * packed_arena; the others keep packed NULL. The GGUF bytes stay each matrix's data (the CUDA upload and the embedding
  * lookup read them); when the GGUF is a file mapping, the pages of a packed matrix's bytes leave
  * the resident set once packed (a tied output's too: the embedding lookup faults back in only
  * the rows of the tokens it reads). */
@@ -16,7 +16,7 @@
 /* Packs w's matrices as above; fails with RZ_ENOMEM (nothing packed then). */
 rz_status rz_llama_weights_pack(rz_llama_weights *w, const rz_gguf *g, rz_error *err);
 
-/* Frees the packed copies (packed NULL again); for weights never packed, nothing. */
+/* Frees the packed arena (every packed NULL again); for weights never packed, nothing. */
 void rz_llama_weights_unpack(rz_llama_weights *w);
 
 #endif

@@ -11,8 +11,8 @@
 #include "engine/models/llama_config.h"
 
 /* A row-major matrix: rows of cols elements of a ggml type, each row_bytes long, in the GGUF;
- * packed, when not NULL, is an owned copy of it in the packed type packed_type
- * (engine/models/llama_pack.h), which the CPU kernels read instead. */
+ * packed, when not NULL, is a copy of it in the packed type packed_type inside the weights'
+ * packed_arena (engine/models/llama_pack.h), which the CPU kernels read instead. */
 typedef struct {
     uint32_t type;
     const void *data;
@@ -44,6 +44,7 @@ typedef struct {
     const float *output_norm;   /* [dim] */
     rz_llama_layer *layers;     /* n_layers, owned */
     int n_layers;
+    void *packed_arena; /* every matrix's packed copy, owned; NULL when none is packed */
 } rz_llama_weights;
 
 /* Checks every tensor the config implies: present, 2-D matrices of shape [cols, rows] as GGUF
@@ -53,7 +54,7 @@ typedef struct {
  * token_embd.weight (tied embeddings). */
 rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_llama_weights *w,
                                 rz_error *err);
-/* Frees the layers and the packed copies. */
+/* Frees the layers and the packed copies (the arena). */
 void rz_llama_weights_free(rz_llama_weights *w);
 
 #endif
