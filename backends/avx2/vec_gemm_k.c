@@ -1,8 +1,10 @@
 /* AVX2 gemms of packed q4_K and q6_K (backends/pack.h) with q8_K activations: each 16-row group is
  * worked as two halves of 8 rows (lane = row); per super-block and group g of 32 elements each
- * token's matching 4 activation quants are broadcast and the nibble x quant products summed into
- * s_g per row (maddubs, madd); isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the
- * token's group sums (madd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) * isum
+ * token's matching 4 activation quants are broadcast and the nibble x quant products summed in
+ * 16-bit pairs per row (maddubs); isum += sc_g * s_g (s_g the group's sum) by one madd of those
+ * pairs with sc_g in both halves of each lane (exact, no vpmulld); the mins' msum = sum of m_g
+ * times the token's group sums (madd on int16 pairs). Then, as the scalar code does, acc += (d_x *
+ * d) * isum
  * - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K likewise over 16-element
  * groups of 6-bit levels, less 32 times the scales dotted with the bsums. Tokens go 4 at a time. */
 #include <immintrin.h>
@@ -24,12 +26,18 @@ static inline __m256i widen(const uint8_t *p) {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)p));
 }
 
+/* Each int32 lane's low 16 bits in both of its halves: madd of 16-bit pair sums with it is the
+ * scale times the pair's sum, exact in int32 (no vpmulld). */
+static inline __m256i pair16(__m256i v) {
+    return _mm256_blend_epi16(v, _mm256_slli_epi32(v, 16), 0xaa);
+}
+
 /* q4_K: NT tokens (a constant after inlining) over half h of a group's packed rows. */
 static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx16 *b, int h,
                                                             int64_t nb, const uint8_t *xq,
                                                             size_t x_bytes, float *y, size_t ldy,
                                                             const int NT) {
-    const __m256i low = _mm256_set1_epi8(0x0f), ones = _mm256_set1_epi16(1);
+    const __m256i low = _mm256_set1_epi8(0x0f);
     __m256 acc[TOKENS];
     for (int t = 0; t < NT; t++)
         acc[t] = _mm256_setzero_ps();
@@ -50,10 +58,9 @@ static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx
                         _mm256_add_epi16(s[t], _mm256_maddubs_epi16(u, quad(q + 32 * g + 4 * c)));
                 }
             }
-            const __m256i sc = widen(b->sc[g] + 8 * h);
+            const __m256i sc = pair16(widen(b->sc[g] + 8 * h));
             for (int t = 0; t < NT; t++)
-                isum[t] = _mm256_add_epi32(isum[t],
-                                           _mm256_mullo_epi32(_mm256_madd_epi16(s[t], ones), sc));
+                isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(s[t], sc));
         }
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d + h));
         const __m256 dm = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->dmin + h));
@@ -100,7 +107,6 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
                                                           int64_t nb, const uint8_t *xq,
                                                           size_t x_bytes, float *y, size_t ldy,
                                                           const int NT) {
-    const __m256i ones = _mm256_set1_epi16(1);
     __m256 acc[TOKENS];
     for (int t = 0; t < NT; t++)
         acc[t] = _mm256_setzero_ps();
@@ -109,9 +115,7 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
         for (int t = 0; t < NT; t++)
             isum[t] = _mm256_setzero_si256();
         for (int g = 0; g < 16; g++) {
-            __m256i s[TOKENS];
-            for (int t = 0; t < NT; t++)
-                s[t] = _mm256_setzero_si256();
+            const __m256i sc = pair16(scale(b, h, g));
             for (int c = 4 * (g % 2); c < 4 * (g % 2) + 4; c += 2) {
                 const __m256i u0 = q6_levels(b, h, g / 2, c), u1 = q6_levels(b, h, g / 2, c + 1);
                 for (int t = 0; t < NT; t++) {
@@ -120,21 +124,17 @@ static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16
                     const __m256i pairs = /* 16-bit: 4 pair sums of at most 2 * 63 * 127 */
                         _mm256_add_epi16(_mm256_maddubs_epi16(u0, quad(q + 4 * c)),
                                          _mm256_maddubs_epi16(u1, quad(q + 4 * c + 4)));
-                    s[t] = _mm256_add_epi32(s[t], _mm256_madd_epi16(pairs, ones));
+                    isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(pairs, sc));
                 }
             }
-            const __m256i sc = scale(b, h, g);
-            for (int t = 0; t < NT; t++)
-                isum[t] = _mm256_add_epi32(isum[t], _mm256_mullo_epi32(s[t], sc));
         }
         const __m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)b->d + h));
         for (int t = 0; t < NT; t++) {
             const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
             __m256i off = _mm256_setzero_si256();
             for (int i = 0; i < 8; i++) {
-                const __m256i sp =
-                    _mm256_or_si256(_mm256_and_si256(scale(b, h, 2 * i), _mm256_set1_epi32(0xffff)),
-                                    _mm256_slli_epi32(scale(b, h, 2 * i + 1), 16));
+                const __m256i sp = _mm256_blend_epi16(
+                    scale(b, h, 2 * i), _mm256_slli_epi32(scale(b, h, 2 * i + 1), 16), 0xaa);
                 off = _mm256_add_epi32(off, _mm256_madd_epi16(sp, quad(x->bsums + 2 * i)));
             }
             const __m256i exact = _mm256_sub_epi32(isum[t], _mm256_slli_epi32(off, 5));
@@ -178,12 +178,10 @@ static inline void gemv_q4_k(const rz_block_q4_kx16 *b, int64_t nb, const uint8_
                         s1, _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), low),
                                                  quad(q + 64 * p + 32 + 4 * c)));
                 }
-                s0 = _mm256_madd_epi16(s0, _mm256_set1_epi16(1));
-                s1 = _mm256_madd_epi16(s1, _mm256_set1_epi16(1));
                 isum = _mm256_add_epi32(
-                    isum,
-                    _mm256_add_epi32(_mm256_mullo_epi32(s0, widen(b->sc[2 * p] + 8 * h)),
-                                     _mm256_mullo_epi32(s1, widen(b->sc[2 * p + 1] + 8 * h))));
+                    isum, _mm256_add_epi32(
+                              _mm256_madd_epi16(s0, pair16(widen(b->sc[2 * p] + 8 * h))),
+                              _mm256_madd_epi16(s1, pair16(widen(b->sc[2 * p + 1] + 8 * h)))));
             }
             for (int i = 0; i < 4; i++) {
                 const __m256i mp =
@@ -222,14 +220,13 @@ static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_
                 const __m256i p1 = _mm256_add_epi16(
                     _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 2), quad(q + 8)),
                     _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 3), quad(q + 12)));
-                const __m256i s = _mm256_add_epi32(_mm256_madd_epi16(p0, _mm256_set1_epi16(1)),
-                                                   _mm256_madd_epi16(p1, _mm256_set1_epi16(1)));
-                isum = _mm256_add_epi32(isum, _mm256_mullo_epi32(s, scale(b, h, g)));
+                const __m256i sc = pair16(scale(b, h, g));
+                isum = _mm256_add_epi32(
+                    isum, _mm256_add_epi32(_mm256_madd_epi16(p0, sc), _mm256_madd_epi16(p1, sc)));
             }
             for (int i = 0; i < 8; i++) {
-                const __m256i sp =
-                    _mm256_or_si256(_mm256_and_si256(scale(b, h, 2 * i), _mm256_set1_epi32(0xffff)),
-                                    _mm256_slli_epi32(scale(b, h, 2 * i + 1), 16));
+                const __m256i sp = _mm256_blend_epi16(
+                    scale(b, h, 2 * i), _mm256_slli_epi32(scale(b, h, 2 * i + 1), 16), 0xaa);
                 off = _mm256_add_epi32(off, _mm256_madd_epi16(sp, quad(x->bsums + 2 * i)));
             }
             const __m256i exact = _mm256_sub_epi32(isum, _mm256_slli_epi32(off, 5));
