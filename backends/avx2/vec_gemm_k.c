@@ -201,31 +201,52 @@ static inline void gemv_q4_k(const rz_block_q4_kx16 *b, int64_t nb, const uint8_
     _mm256_storeu_ps(y + 8, acc[1]);
 }
 
-/* q6_K for one token (decode): as gemv_q4_k, each 16-element group's 4 chunks of levels summed,
- * times its scale; the arithmetic of gemm_q6. */
+/* The 6-bit levels of group 4 p + kk from the chunk's low bytes l (ql[2 p + kk % 2][c]) and high
+ * bytes hb (qh[p][c]). */
+static inline __m256i q6_unpack(__m256i l, __m256i hb, int kk) {
+    const __m256i l4 =
+        _mm256_and_si256(kk / 2 ? _mm256_srli_epi16(l, 4) : l, _mm256_set1_epi8(0x0f));
+    const __m256i h2 = _mm256_and_si256(_mm256_srli_epi16(hb, 2 * kk), _mm256_set1_epi8(3));
+    return _mm256_or_si256(l4, _mm256_slli_epi16(h2, 4));
+}
+
+/* q6_K for one token (decode): per 8-row half, the 16 scales as 16-bit pairs first; then each
+ * chunk's ql and qh bytes loaded once for the four 32-element groups they hold, two chunks' pair
+ * sums (16-bit) times their group's scale by one madd; the next super-blocks prefetched. The
+ * arithmetic of gemm_q6. */
 static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, float *y) {
     __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int64_t k = 0; k < nb; k++, b++) {
         const rz_block_q8_k *x = (const rz_block_q8_k *)xq + k;
         const __m256 dx = _mm256_set1_ps(x->d);
         for (int h = 0; h < 2; h++) {
-            __m256i isum = _mm256_setzero_si256(), off = _mm256_setzero_si256();
-#pragma GCC unroll 16 /* constant shifts and offsets (one thread, Q6_K decode 16 -> 23 t/s) */
-            for (int g = 0; g < 16; g++) {
-                if (g % 2 == 0) prefetch_part(b, sizeof *b, 8 * h + g / 2, 16);
-                const int8_t *q = x->qs + 32 * (g / 2) + 16 * (g % 2);
-                const int c = 4 * (g % 2);
-                const __m256i p0 = /* 16-bit: pair sums of two chunks, at most 4 * 63 * 127 */
-                    _mm256_add_epi16(
-                        _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c), quad(q)),
-                        _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 1), quad(q + 4)));
-                const __m256i p1 = _mm256_add_epi16(
-                    _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 2), quad(q + 8)),
-                    _mm256_maddubs_epi16(q6_levels(b, h, g / 2, c + 3), quad(q + 12)));
-                const __m256i sc = pair16(scale(b, h, g));
-                isum = _mm256_add_epi32(
-                    isum, _mm256_add_epi32(_mm256_madd_epi16(p0, sc), _mm256_madd_epi16(p1, sc)));
-            }
+            __m256i sc[16], isum = _mm256_setzero_si256(), off = _mm256_setzero_si256();
+            for (int g = 0; g < 16; g++)
+                sc[g] = pair16(scale(b, h, g));
+            for (int p = 0; p < 2; p++)
+                for (int half = 0; half < 2; half++) {
+                    prefetch_part(b, sizeof *b, 4 * h + 2 * p + half, 8);
+                    for (int c = 4 * half; c < 4 * half + 4; c += 2) {
+                        const __m256i *l[2][2], *hb[2];
+                        for (int i = 0; i < 2; i++) {
+                            l[i][0] = (const __m256i *)(b->ql[2 * p][c + i] + 32 * h);
+                            l[i][1] = (const __m256i *)(b->ql[2 * p + 1][c + i] + 32 * h);
+                            hb[i] = (const __m256i *)(b->qh[p][c + i] + 32 * h);
+                        }
+                        for (int kk = 0; kk < 4; kk++) {
+                            const int8_t *q = x->qs + 32 * (4 * p + kk) + 4 * c;
+                            const __m256i u0 = q6_unpack(_mm256_loadu_si256(l[0][kk % 2]),
+                                                         _mm256_loadu_si256(hb[0]), kk);
+                            const __m256i u1 = q6_unpack(_mm256_loadu_si256(l[1][kk % 2]),
+                                                         _mm256_loadu_si256(hb[1]), kk);
+                            const __m256i pairs = /* 16-bit: at most 4 * 63 * 127 */
+                                _mm256_add_epi16(_mm256_maddubs_epi16(u0, quad(q)),
+                                                 _mm256_maddubs_epi16(u1, quad(q + 4)));
+                            isum = _mm256_add_epi32(
+                                isum, _mm256_madd_epi16(pairs, sc[2 * (4 * p + kk) + half]));
+                        }
+                    }
+                }
             for (int i = 0; i < 8; i++) {
                 const __m256i sp = _mm256_blend_epi16(
                     scale(b, h, 2 * i), _mm256_slli_epi32(scale(b, h, 2 * i + 1), 16), 0xaa);
