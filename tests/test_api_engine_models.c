@@ -1,7 +1,8 @@
 /* The model modules' parts, called directly: BERT configuration parsers, the weight loader with a
  * recording fetch, a BERT GGUF written from generated weights and read back (config, weights and
  * vocabulary), the Hugging Face folder loader; llama configuration and weight binding on the tiny
- * synthetic models, causal attention against a direct computation, the KV cache size, softcap. */
+ * synthetic models, causal attention against a direct computation and split by cost over threads,
+ * the KV cache size, softcap, the GLU activations. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "engine/models/llama_forward.h"
 #include "engine/models/llama_ops.h"
 #include "engine/models/llama_weights.h"
+#include "engine/types/half.h"
 #include "engine/types/types.h"
 #include "tests/support/tiny_bert.h"
 #include "tests/support/tiny_llama.h"
@@ -418,5 +420,75 @@ Test(api_llama, attend_matches_direct_computation) {
                     }
                 }
         }
+    }
+}
+
+/* A causal batch of 13 tokens from position 0, 3 heads on 1 KV head: the threads split the
+ * (token, head) items by cost, unevenly in count; every item is computed once, whatever the
+ * thread count, with the same bits. */
+Test(api_llama, attend_split_by_cost_covers_every_item) {
+    enum { HD = 8, N = 13, HEADS = 3 };
+    rz_llama_config c = {
+        .n_heads = HEADS, .n_kv_heads = 1, .head_dim = HD, .head_dim_v = HD, .attn_scale = 0.3f};
+    float k[N][HD], v[N][HD], q[N][HEADS][HD], want[N][HEADS][HD];
+    uint64_t seed = 9;
+    for (int p = 0; p < N; p++)
+        for (int i = 0; i < HD; i++) {
+            k[p][i] = rzt_weight(&seed, 2);
+            v[p][i] = rzt_weight(&seed, 2);
+            for (int h = 0; h < HEADS; h++)
+                q[p][h][i] = rzt_weight(&seed, 2);
+        }
+    for (int threads = 1; threads <= 4; threads++) {
+        rz_pool *pool;
+        rz_error err;
+        cr_assert_eq(rz_pool_new(threads, &pool, &err), RZ_OK, "%s", err.msg);
+        float att[N][HEADS][HD], scores[4 * N];
+        for (size_t i = 0; i < sizeof att / sizeof att[0][0][0]; i++)
+            (&att[0][0][0])[i] = NAN;
+        rz_attention_job job = {.c = &c,
+                                .be = rz_backend_active(),
+                                .q = &q[0][0][0],
+                                .k_layer = k,
+                                .v_layer = v,
+                                .att = &att[0][0][0],
+                                .scores = scores,
+                                .n_ctx = N,
+                                .n = N,
+                                .pos0 = 0};
+        rz_llama_attend(pool, &job);
+        rz_pool_free(pool);
+        if (threads == 1) memcpy(want, att, sizeof att);
+        for (int t = 0; t < N; t++)
+            for (int h = 0; h < HEADS; h++)
+                for (int i = 0; i < HD; i++)
+                    cr_assert(!isnan(att[t][h][i]) && !memcmp(&att[t][h][i], &want[t][h][i], 4),
+                              "threads %d: token %d head %d element %d", threads, t, h, i);
+    }
+}
+
+/* GEGLU as ggml: 0 at or below -10, x at or above 10, between them GELU (tanh form) of x rounded
+ * to f16, rounded to f16; SwiGLU x / (1 + e^-x); both times up. */
+Test(api_llama, glu_activations) {
+    enum { N = 9 };
+    const float x[N] = {-12.0f, -10.0f, -3.3f, -0.7f, 0.0f, 0.01f, 1.9f, 10.0f, 17.5f};
+    float up[N], g[N], s[N];
+    for (int i = 0; i < N; i++) {
+        up[i] = 0.5f + 0.25f * (float)i;
+        g[i] = s[i] = x[i];
+    }
+    rz_glu(g, up, N, RZ_FFN_GEGLU);
+    rz_glu(s, up, N, RZ_FFN_SWIGLU);
+    for (int i = 0; i < N; i++) {
+        const float h = rz_f16_to_f32(rz_f32_to_f16(x[i]));
+        const float gelu =
+            0.5f * h *
+            (1.0f + tanhf(0.79788456080286535587989211986876f * h * (1.0f + 0.044715f * h * h)));
+        const float want = x[i] <= -10.0f  ? 0.0f
+                           : x[i] >= 10.0f ? x[i] * up[i]
+                                           : rz_f16_to_f32(rz_f32_to_f16(gelu)) * up[i];
+        cr_expect(!memcmp(&g[i], &want, sizeof want), "GEGLU(%g): %.9g, expected %.9g", x[i], g[i],
+                  want);
+        cr_expect_float_eq(s[i], x[i] / (1.0f + expf(-x[i])) * up[i], 1e-6f, "SwiGLU(%g)", x[i]);
     }
 }
