@@ -74,6 +74,20 @@ Test(cli_rzbench, usage_errors_exit_2) {
     cr_expect(strstr(err, "--smoke: not with --save-baseline or --bundle") != NULL, "%s", err);
 }
 
+/* RZ_BACKEND picks the kernel table the claims run on, as for rz; a name rz does not know is a
+ * usage error, not a run on another table than the one asked for. */
+Test(cli_rzbench, rz_backend_is_honoured) {
+    const char *smoke[] = {"claim", "R1", "--smoke", "--no-history", "--out", "/tmp/rzt-backend"};
+    setenv("RZ_BACKEND", "bogus", 1);
+    cr_expect_eq(rzbench(smoke), 2, "%s", err);
+    cr_expect(strstr(err, "RZ_BACKEND: backend 'bogus': expected scalar, avx2 or avx512"), "%s",
+              err);
+    setenv("RZ_BACKEND", "scalar", 1);
+    cr_expect_eq(rzbench(smoke), 0, "%s", err);
+    unsetenv("RZ_BACKEND");
+    cr_expect(strstr(out, "backend scalar") != NULL, "R1 names the table it ran on: %s", out);
+}
+
 Test(cli_rzbench, list_names_p1_and_p2) {
     const char *list[] = {"list"};
     cr_expect_eq(rzbench(list), 0);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/backend.h"
+#include "cli/common/error_report.h"
 #include "cli/rzbench/commands.h"
 #include "cli/rzbench/args.h"
 #include "harness/baseline_store.h"
@@ -215,10 +217,16 @@ static bool bundle(const rzb_report *rep, const rzb_claim *const *claims, size_t
     return true;
 }
 
-/* Runs the claims, applies Holm across them, writes and prints (unless format is NULL) the
- * report. */
+/* Runs the claims on the kernel table RZ_BACKEND names (else the widest the CPU supports; the
+ * fingerprint says which), applies Holm across them, writes and prints (unless format is NULL)
+ * the report. */
 static int run_claims(const rzb_claim *const *claims, size_t n, const char *stem,
                       const cli_options *o, const char *command) {
+    rz_error err_backend;
+    if (rz_backend_select(NULL, &err_backend)) {
+        rz_cli_error("rzbench: RZ_BACKEND", &err_backend);
+        return 2;
+    }
     char name[64];
     snprintf(name, sizeof name, "%s%s", stem, o->run.smoke ? "-smoke" : "");
     rzb_pin pin;
