@@ -2,10 +2,10 @@
  * so that the prompt and decode kernels read rows interleaved 16 at a time.
  * Contract: every matrix of the layers and the output matrix whose type has a packed form and
  * whose rows are a multiple of RZ_PACK_ROWS gets a copy (packed, packed_type) in the weights' one
- * packed_arena; the others keep packed NULL. The GGUF bytes stay each matrix's data (the CUDA upload and the embedding
- * lookup read them); when the GGUF is a file mapping, the pages of a packed matrix's bytes leave
- * the resident set once packed (a tied output's too: the embedding lookup faults back in only
- * the rows of the tokens it reads). */
+ * packed_arena; the others keep packed NULL. The GGUF bytes stay each matrix's data (the CUDA
+ * upload and the embedding lookup read them); when the GGUF is a file mapping, the pages of a
+ * packed matrix's bytes leave the resident set once packed (a tied output's too: the embedding
+ * lookup faults back in only the rows of the tokens it reads). */
 #ifndef RZ_MODELS_LLAMA_PACK_H
 #define RZ_MODELS_LLAMA_PACK_H
 
