@@ -365,6 +365,29 @@ Test(api_llama, softcap) {
     cr_expect_float_eq(x[3], 30, 1e-5f, "bounded by the cap");
 }
 
+/* rz_llama_attend on `threads` threads, f32 K and V with n_ctx positions, n tokens from pos0. */
+static void attend(const rz_llama_config *c, int threads, const float *q, const void *k,
+                   const void *v, float *att, int n_ctx, int n, int pos0, int window) {
+    rz_pool *pool;
+    rz_error err;
+    cr_assert_eq(rz_pool_new(threads, &pool, &err), RZ_OK, "%s", err.msg);
+    float *scores = malloc((size_t)threads * (size_t)n_ctx * sizeof *scores);
+    const rz_attention_job job = {.c = c,
+                                  .be = rz_backend_active(),
+                                  .q = q,
+                                  .k_layer = k,
+                                  .v_layer = v,
+                                  .att = att,
+                                  .scores = scores,
+                                  .n_ctx = n_ctx,
+                                  .n = n,
+                                  .pos0 = pos0,
+                                  .window = window};
+    rz_llama_attend(pool, &job);
+    rz_pool_free(pool);
+    free(scores);
+}
+
 /* Causal attention, 2 query heads sharing 1 KV head of 4, a window of 2: against a direct
  * computation in double, for one and for three threads. */
 Test(api_llama, attend_matches_direct_computation) {
@@ -384,23 +407,8 @@ Test(api_llama, attend_matches_direct_computation) {
                 q[t][h][i] = rzt_weight(&seed, 2);
     for (int threads = 1; threads <= 3; threads += 2) {
         for (int window = 0; window <= 2; window += 2) {
-            rz_pool *pool;
-            rz_error err;
-            cr_assert_eq(rz_pool_new(threads, &pool, &err), RZ_OK, "%s", err.msg);
-            float att[N][HEADS][HD], scores[3 * CTX];
-            rz_attention_job job = {.c = &c,
-                                    .be = rz_backend_active(),
-                                    .q = &q[0][0][0],
-                                    .k_layer = k,
-                                    .v_layer = v,
-                                    .att = &att[0][0][0],
-                                    .scores = scores,
-                                    .n_ctx = CTX,
-                                    .n = N,
-                                    .pos0 = POS0,
-                                    .window = window};
-            rz_llama_attend(pool, &job);
-            rz_pool_free(pool);
+            float att[N][HEADS][HD];
+            attend(&c, threads, &q[0][0][0], k, v, &att[0][0][0], CTX, N, POS0, window);
             for (int t = 0; t < N; t++)
                 for (int h = 0; h < HEADS; h++) {
                     int pos = POS0 + t, first = window ? pos - window + 1 : 0;
@@ -440,24 +448,10 @@ Test(api_llama, attend_split_by_cost_covers_every_item) {
                 q[p][h][i] = rzt_weight(&seed, 2);
         }
     for (int threads = 1; threads <= 4; threads++) {
-        rz_pool *pool;
-        rz_error err;
-        cr_assert_eq(rz_pool_new(threads, &pool, &err), RZ_OK, "%s", err.msg);
-        float att[N][HEADS][HD], scores[4 * N];
+        float att[N][HEADS][HD];
         for (size_t i = 0; i < sizeof att / sizeof att[0][0][0]; i++)
             (&att[0][0][0])[i] = NAN;
-        rz_attention_job job = {.c = &c,
-                                .be = rz_backend_active(),
-                                .q = &q[0][0][0],
-                                .k_layer = k,
-                                .v_layer = v,
-                                .att = &att[0][0][0],
-                                .scores = scores,
-                                .n_ctx = N,
-                                .n = N,
-                                .pos0 = 0};
-        rz_llama_attend(pool, &job);
-        rz_pool_free(pool);
+        attend(&c, threads, &q[0][0][0], k, v, &att[0][0][0], N, N, 0, 0);
         if (threads == 1) memcpy(want, att, sizeof att);
         for (int t = 0; t < N; t++)
             for (int h = 0; h < HEADS; h++)
