@@ -24,25 +24,22 @@ static int matrices(rz_llama_weights *w, int l, rz_llama_matrix *out[MATRICES_PE
     return MATRICES_PER_LAYER;
 }
 
-/* Bytes of m's packed copy rounded up to 64, with m->packed_type set; 0 when m has no packed form.
- */
-static size_t packed_bytes(rz_llama_matrix *m) {
+/* Bytes of m's packed copy rounded up to 64, and its packed row's bytes; 0 when m has no packed
+ * form. */
+static size_t packed_bytes(const rz_llama_matrix *m, size_t *row) {
     const int type = rz_pack_type_of(m->type);
-    size_t row = 0;
-    if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, &row))
+    if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, row))
         return 0;
-    m->packed_type = (uint32_t)type;
-    return ((size_t)m->rows * row + 63) / 64 * 64;
+    return ((size_t)m->rows * *row + 63) / 64 * 64;
 }
 
-/* Packs m into dst CHUNK rows at a time, releasing each chunk's source pages (when mapped) as soon
- * as it is packed: a large matrix's file bytes and its packed copy are never both resident (a tied
- * 262144-row output made Gemma 3 270M's peak RSS 426 MiB against 296 MiB once loaded). */
+/* Packs m (packed rows `row` bytes each) into dst CHUNK rows at a time, releasing each chunk's
+ * source pages (when mapped) as soon as it is packed: a large matrix's file bytes and its packed
+ * copy are never both resident (a tied 262144-row output made Gemma 3 270M's peak RSS 426 MiB
+ * against 296 MiB once loaded). */
 enum { CHUNK = 1024 };
 
-static void pack_matrix(rz_llama_matrix *m, const rz_gguf *g, uint8_t *dst) {
-    size_t row = 0;
-    rz_pack_row_bytes(m->packed_type, m->cols, &row);
+static void pack_matrix(rz_llama_matrix *m, const rz_gguf *g, uint8_t *dst, size_t row) {
     for (int64_t r = 0; r < m->rows; r += CHUNK) {
         const int64_t n = m->rows - r < CHUNK ? m->rows - r : CHUNK;
         const uint8_t *src = (const uint8_t *)m->data + (size_t)r * m->row_bytes;
@@ -50,6 +47,7 @@ static void pack_matrix(rz_llama_matrix *m, const rz_gguf *g, uint8_t *dst) {
         if (g->mapped) rz_map_release(src, (size_t)n * m->row_bytes);
     }
     if (g->mapped) rz_map_release(m->data, (size_t)m->rows * m->row_bytes); /* chunk borders */
+    m->packed_type = (uint32_t)rz_pack_type_of(m->type);
     m->packed = dst;
 }
 
@@ -60,8 +58,9 @@ rz_status rz_llama_weights_pack(rz_llama_weights *w, const rz_gguf *g, rz_error 
     for (int l = 0; l <= w->n_layers; l++) {
         rz_llama_matrix *m[MATRICES_PER_LAYER];
         const int n = matrices(w, l, m);
+        size_t row;
         for (int i = 0; i < n; i++)
-            total += packed_bytes(m[i]);
+            total += packed_bytes(m[i], &row);
     }
     if (!total) return RZ_OK;
     w->packed_arena = rz_huge_alloc(total);
@@ -73,8 +72,9 @@ rz_status rz_llama_weights_pack(rz_llama_weights *w, const rz_gguf *g, rz_error 
         rz_llama_matrix *m[MATRICES_PER_LAYER];
         const int n = matrices(w, l, m);
         for (int i = 0; i < n; i++) {
-            const size_t bytes = packed_bytes(m[i]);
-            if (bytes) pack_matrix(m[i], g, at);
+            size_t row;
+            const size_t bytes = packed_bytes(m[i], &row);
+            if (bytes) pack_matrix(m[i], g, at, row);
             at += bytes;
         }
     }
