@@ -3,10 +3,10 @@
  * token's matching 4 activation quants are broadcast and the nibble x quant products summed in
  * 16-bit pairs per row (maddubs); isum += sc_g * s_g (s_g the group's sum) by one madd of those
  * pairs with sc_g in both halves of each lane (exact, no vpmulld); the mins' msum = sum of m_g
- * times the token's group sums (madd on int16 pairs). Then, as the scalar code does, acc += (d_x *
- * d) * isum
- * - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K likewise over 16-element
- * groups of 6-bit levels, less 32 times the scales dotted with the bsums. Tokens go 4 at a time. */
+ * times the token's group sums (madd on int16 pairs). Then, as the scalar code does,
+ * acc += (d_x * d) * isum - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K
+ * likewise over 16-element groups of 6-bit levels, less 32 times the scales dotted with the bsums.
+ * Tokens go 4 at a time. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -84,15 +84,20 @@ static inline __attribute__((always_inline)) void gemm_half(const rz_block_q4_kx
         _mm256_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
 
+/* The 6-bit levels of group 4 p + kk from the chunk's low bytes l (ql[2 p + kk % 2][c]) and high
+ * bytes hb (qh[p][c]). */
+static inline __m256i q6_unpack(__m256i l, __m256i hb, int kk) {
+    const __m256i l4 =
+        _mm256_and_si256(kk / 2 ? _mm256_srli_epi16(l, 4) : l, _mm256_set1_epi8(0x0f));
+    const __m256i h2 = _mm256_and_si256(_mm256_srli_epi16(hb, 2 * kk), _mm256_set1_epi8(3));
+    return _mm256_or_si256(l4, _mm256_slli_epi16(h2, 4));
+}
+
 /* The 6-bit levels of elements 4 c..4 c + 3 of 32-element group G of half h's 8 rows. */
 static inline __m256i q6_levels(const rz_block_q6_kx16 *b, int h, int G, int c) {
     const int p = G / 4, k = G % 4;
-    const __m256i lo = _mm256_loadu_si256((const __m256i *)(b->ql[2 * p + k % 2][c] + 32 * h));
-    const __m256i hi = _mm256_loadu_si256((const __m256i *)(b->qh[p][c] + 32 * h));
-    const __m256i l4 =
-        _mm256_and_si256(k / 2 ? _mm256_srli_epi16(lo, 4) : lo, _mm256_set1_epi8(0x0f));
-    const __m256i h2 = _mm256_and_si256(_mm256_srli_epi16(hi, 2 * k), _mm256_set1_epi8(3));
-    return _mm256_or_si256(l4, _mm256_slli_epi16(h2, 4));
+    return q6_unpack(_mm256_loadu_si256((const __m256i *)(b->ql[2 * p + k % 2][c] + 32 * h)),
+                     _mm256_loadu_si256((const __m256i *)(b->qh[p][c] + 32 * h)), k);
 }
 
 /* Half h's 8 int8 scales of group g widened to int32 lanes. */
@@ -199,15 +204,6 @@ static inline void gemv_q4_k(const rz_block_q4_kx16 *b, int64_t nb, const uint8_
     }
     _mm256_storeu_ps(y, acc[0]);
     _mm256_storeu_ps(y + 8, acc[1]);
-}
-
-/* The 6-bit levels of group 4 p + kk from the chunk's low bytes l (ql[2 p + kk % 2][c]) and high
- * bytes hb (qh[p][c]). */
-static inline __m256i q6_unpack(__m256i l, __m256i hb, int kk) {
-    const __m256i l4 =
-        _mm256_and_si256(kk / 2 ? _mm256_srli_epi16(l, 4) : l, _mm256_set1_epi8(0x0f));
-    const __m256i h2 = _mm256_and_si256(_mm256_srli_epi16(hb, 2 * kk), _mm256_set1_epi8(3));
-    return _mm256_or_si256(l4, _mm256_slli_epi16(h2, 4));
 }
 
 /* q6_K for one token (decode): per 8-row half, the 16 scales as 16-bit pairs first; then each

@@ -1,8 +1,8 @@
 /* Scalar reference gemm kernels of the packed types (backends/pack.h): per (row, token) the
  * arithmetic of the source type's scalar dot (backends/scalar/vec_dot_q.c), read from the packed
- * layout: per block the exact int32 dot (q4_0 less 8 per element, q5_0 16), then sum += (d_w * d_x)
- * * isum, plus (m * d_x) * (sum of the activation quants) for q4_1; q4_K and q6_K as
- * backends/scalar/vec_dot_k.c. */
+ * layout: per block the exact int32 dot (q4_0 less 8 per element, q5_0 16), then
+ * sum += (d_w * d_x) * isum, plus (m * d_x) * (sum of the activation quants) for q4_1; q4_K and
+ * q6_K as backends/scalar/vec_dot_k.c. */
 #include "backends/scalar/vec_dot.h"
 #include "engine/types/half.h"
 
