@@ -48,13 +48,23 @@ struct rz_backend {
      * dot (backends/vec_dot.h); axpy widens each x[i] exactly, then as axpy_f32 */
     float (*dot_f16)(const uint16_t *a, const float *b, size_t n);
     void (*axpy_f16)(float a, const uint16_t *x, float *y, size_t n);
-    /* the same two over `rows` rows of the cache, row i at a + i * stride (x + i * stride):
-     * out[i] = dot_f16(row i, b, n), and y += a[i] * row i for i < rows in order; the bits of
-     * the single-row calls one after another, in one call (attention over a head's positions) */
-    void (*dot_f16_rows)(const uint16_t *a, size_t stride, int rows, const float *b, size_t n,
-                         float *out);
-    void (*axpy_f16_rows)(const float *a, const uint16_t *x, size_t stride, int rows, float *y,
-                          size_t n);
+    /* attention over an F16 cache for `heads` query heads that share one KV head: row i of
+     * the cache at a + i * stride (x + i * stride), head h's query at q + h * n, its scores
+     * (weights) at out + h * ld (a + h * ld), its output at y + h * n. dot_f16_heads:
+     * out[h * ld + i] = the dot of row i with head h's query, for i < rows and h < heads, each
+     * in one fixed order of operations whatever rows and heads are (a decode and a prompt get
+     * the same bits); axpy_f16_heads: head h's output += a[h * ld + i] * row i for i < rows in
+     * order, the bits of axpy_f16 called row after row. One call converts each row once for
+     * all the heads. */
+    void (*dot_f16_heads)(const uint16_t *a, size_t stride, int rows, const float *q, int heads,
+                          size_t n, float *out, size_t ld);
+    void (*axpy_f16_heads)(const float *a, size_t ld, const uint16_t *x, size_t stride, int rows,
+                           int heads, float *y, size_t n);
+    /* softmax of x[i] * scale over i < n, in place (attention's scores): each score scaled
+     * first, then exp(s - max) / sum with the sum in double, as ggml. The scalar reference
+     * calls expf; the SIMD kernels their own exp (avx2/softmax.c, avx512/softmax.c), within a
+     * few ulp of it. n >= 1. */
+    void (*softmax)(float *x, int n, float scale);
     /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
      * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
     void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);

@@ -371,7 +371,8 @@ static void attend(const rz_llama_config *c, int threads, const float *q, const 
     rz_pool *pool;
     rz_error err;
     cr_assert_eq(rz_pool_new(threads, &pool, &err), RZ_OK, "%s", err.msg);
-    float *scores = malloc((size_t)threads * (size_t)n_ctx * sizeof *scores);
+    float *scores = malloc((size_t)threads * (size_t)n_ctx * (size_t)(c->n_heads / c->n_kv_heads) *
+                           sizeof *scores);
     const rz_attention_job job = {.c = c,
                                   .be = rz_backend_active(),
                                   .q = q,

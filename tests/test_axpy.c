@@ -1,13 +1,12 @@
 /* The backends' axpy_f32 and axpy_f16 (y += a * x, x in f32 or f16): the scalar reference is a
  * product then a sum per element; each SIMD kernel is one fused multiply-add per element, so it
  * equals fmaf exactly, and the scalar reference within the one extra rounding of the product.
- * Also dot_f16 against the scalar one, and the rows calls against the single-row ones. Lengths
+ * Also dot_f16 against the scalar one, and the attention kernels over several heads. Lengths
  * cover every tail. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
 
-#include "backends/avx512/vec_dot.h"
 #include "backends/backend.h"
 #include "engine/types/half.h"
 #include "tests/support/tiny_llama.h"
@@ -92,38 +91,51 @@ Test(axpy, dot_f16_matches_scalar) {
     }
 }
 
-/* dot_f16_rows and axpy_f16_rows over rows of a strided cache give the single-row calls' bits,
- * for row lengths around every tail and the 64-element blocks of the AVX-512 axpy. */
-Test(axpy, rows_calls_give_the_single_row_bits) {
-    enum { ROWS = 9, MAX = 140, STRIDE = 150 };
+/* The attention kernels over a strided F16 cache, for head counts around the AVX-512 group of
+ * 8 and row lengths around every tail: axpy_f16_heads gives axpy_f16's bits row after row; each
+ * score of dot_f16_heads has the same bits however the call groups heads and rows (one call for
+ * all against one per head and row), and is within float rounding of the exact dot. */
+Test(axpy, heads_calls_keep_their_bits_whatever_the_grouping) {
+    enum { ROWS = 9, MAX = 140, STRIDE = 150, HEADS = 9 };
     static uint16_t cache[ROWS * STRIDE];
-    float b[MAX], a[ROWS], out[ROWS], y[MAX], want[MAX];
+    static float q[HEADS * MAX], a[HEADS * ROWS], y[HEADS * MAX], want[HEADS * MAX];
+    float out[HEADS * ROWS], one;
     uint64_t rng = 17;
     for (size_t i = 0; i < ROWS * STRIDE; i++)
         cache[i] = rz_f32_to_f16(rzt_weight(&rng, 2.0f));
     for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
         const rz_backend *be = rz_backend_for((rz_isa)isa);
         if (!be) continue;
-        cr_assert(be->dot_f16_rows && be->axpy_f16_rows, "%s lacks the rows kernels", be->name);
-        for (size_t n = 1; n <= MAX; n += n < 20 ? 1 : 7) {
-            for (size_t i = 0; i < n; i++)
-                b[i] = y[i] = want[i] = rzt_weight(&rng, 2.0f);
-            for (int r = 0; r < ROWS; r++)
-                a[r] = rzt_weight(&rng, 1.0f);
-            be->dot_f16_rows(cache + 3, STRIDE, ROWS, b, n, out);
-            for (int r = 0; r < ROWS; r++) {
-                const float one = be->dot_f16(cache + 3 + (size_t)r * STRIDE, b, n);
-                cr_assert(!memcmp(&out[r], &one, sizeof one), "%s n %zu row %d", be->name, n, r);
+        cr_assert(be->dot_f16_heads && be->axpy_f16_heads, "%s lacks the heads kernels", be->name);
+        for (size_t n = 1; n <= MAX; n += n < 20 ? 1 : 7)
+            for (int heads = 1; heads <= HEADS; heads += heads < 3 ? 1 : 5) {
+                for (size_t i = 0; i < (size_t)heads * n; i++)
+                    q[i] = y[i] = want[i] = rzt_weight(&rng, 2.0f);
+                for (int r = 0; r < heads * ROWS; r++)
+                    a[r] = rzt_weight(&rng, 1.0f);
+                be->dot_f16_heads(cache + 3, STRIDE, ROWS, q, heads, n, out, ROWS);
+                for (int h = 0; h < heads; h++)
+                    for (int r = 0; r < ROWS; r++) {
+                        const uint16_t *row = cache + 3 + (size_t)r * STRIDE;
+                        be->dot_f16_heads(row, STRIDE, 1, q + (size_t)h * n, 1, n, &one, 1);
+                        const float got = out[h * ROWS + r];
+                        cr_assert(!memcmp(&got, &one, sizeof one), "%s n %zu heads %d: %d, %d",
+                                  be->name, n, heads, h, r);
+                        double exact = 0.0, mag = 0.0;
+                        for (size_t i = 0; i < n; i++) {
+                            exact += (double)rz_f16_to_f32(row[i]) * q[(size_t)h * n + i];
+                            mag += fabs((double)rz_f16_to_f32(row[i]) * q[(size_t)h * n + i]);
+                        }
+                        cr_assert_leq(fabs(got - exact), 1e-5 * mag + 1e-30, "%s n %zu: %g vs %g",
+                                      be->name, n, got, exact);
+                    }
+                be->axpy_f16_heads(a, ROWS, cache + 5, STRIDE, ROWS, heads, y, n);
+                for (int h = 0; h < heads; h++)
+                    for (int r = 0; r < ROWS; r++)
+                        be->axpy_f16(a[h * ROWS + r], cache + 5 + (size_t)r * STRIDE,
+                                     want + (size_t)h * n, n);
+                cr_assert(!memcmp(y, want, (size_t)heads * n * sizeof *y), "%s n %zu heads %d",
+                          be->name, n, heads);
             }
-            be->axpy_f16_rows(a, cache + 5, STRIDE, ROWS, y, n);
-            for (int r = 0; r < ROWS; r++)
-                be->axpy_f16(a[r], cache + 5 + (size_t)r * STRIDE, want, n);
-            cr_assert(!memcmp(y, want, n * sizeof *y), "%s n %zu: axpy rows", be->name, n);
-        }
-    }
-    float direct[ROWS];
-    if (rz_backend_for(RZ_ISA_AVX512)) {
-        rz_avx512_dot_f16_rows(cache, STRIDE, ROWS, b, 64, direct);
-        cr_expect_eq(direct[2], rz_avx512_vec_dot_f16(cache + 2 * STRIDE, b, 64));
     }
 }

@@ -6,6 +6,7 @@
 #include "backends/backend.h"
 #include "backends/avx2/dequant.h"
 #include "backends/avx2/vec_dot.h"
+#include "backends/softmax.h"
 #include "engine/types/half.h"
 #include "backends/x86/hsum.h"
 
@@ -52,16 +53,18 @@ static void axpy_f16(float a, const uint16_t *x, float *y, size_t n) {
         y[i] = fmaf(a, rz_f16_to_f32(x[i]), y[i]);
 }
 
-static void dot_f16_rows(const uint16_t *a, size_t stride, int rows, const float *b, size_t n,
-                         float *out) {
-    for (int i = 0; i < rows; i++)
-        out[i] = dot_f16(a + (size_t)i * stride, b, n);
+static void dot_f16_heads(const uint16_t *a, size_t stride, int rows, const float *q, int heads,
+                          size_t n, float *out, size_t ld) {
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < rows; i++)
+            out[(size_t)h * ld + (size_t)i] = dot_f16(a + (size_t)i * stride, q + (size_t)h * n, n);
 }
 
-static void axpy_f16_rows(const float *a, const uint16_t *x, size_t stride, int rows, float *y,
-                          size_t n) {
-    for (int i = 0; i < rows; i++)
-        axpy_f16(a[i], x + (size_t)i * stride, y, n);
+static void axpy_f16_heads(const float *a, size_t ld, const uint16_t *x, size_t stride, int rows,
+                           int heads, float *y, size_t n) {
+    for (int h = 0; h < heads; h++)
+        for (int i = 0; i < rows; i++)
+            axpy_f16(a[(size_t)h * ld + (size_t)i], x + (size_t)i * stride, y + (size_t)h * n, n);
 }
 
 const rz_backend rz_backend_avx2 = {
@@ -71,8 +74,9 @@ const rz_backend rz_backend_avx2 = {
     .axpy_f32 = axpy_f32,
     .dot_f16 = dot_f16,
     .axpy_f16 = axpy_f16,
-    .dot_f16_rows = dot_f16_rows,
-    .axpy_f16_rows = axpy_f16_rows,
+    .dot_f16_heads = dot_f16_heads,
+    .axpy_f16_heads = axpy_f16_heads,
+    .softmax = rz_avx2_softmax,
     .vec = rz_avx2_vec,
     .to_float =
         {

@@ -5,6 +5,7 @@
 #include "backends/backend.h"
 #include "backends/avx512/dequant.h"
 #include "backends/avx512/vec_dot.h"
+#include "backends/softmax.h"
 
 static float dot_f32(const float *a, const float *b, size_t n) {
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
@@ -54,30 +55,6 @@ static void axpy_f16(float a, const uint16_t *x, float *y, size_t n) {
     }
 }
 
-/* y (in registers, 64 elements at a time) += a[i] * row i for each row in order: each element
- * gets axpy_f16's fused multiply-adds in the same order. */
-static void axpy_f16_rows(const float *a, const uint16_t *x, size_t stride, int rows, float *y,
-                          size_t n) {
-    for (size_t j = 0; j < n; j += 64) {
-        __mmask16 m[4];
-        __m512 acc[4];
-        for (int c = 0; c < 4; c++) {
-            const size_t at = j + 16 * (size_t)c;
-            m[c] = at >= n ? 0 : n - at >= 16 ? 0xffff : (__mmask16)((1u << (n - at)) - 1u);
-            acc[c] = _mm512_maskz_loadu_ps(m[c], y + at);
-        }
-        for (int i = 0; i < rows; i++) {
-            const __m512 va = _mm512_set1_ps(a[i]);
-            const uint16_t *row = x + (size_t)i * stride + j;
-            for (int c = 0; c < 4; c++)
-                acc[c] = _mm512_fmadd_ps(
-                    va, _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m[c], row + 16 * c)), acc[c]);
-        }
-        for (int c = 0; c < 4; c++)
-            _mm512_mask_storeu_ps(y + j + 16 * (size_t)c, m[c], acc[c]);
-    }
-}
-
 const rz_backend rz_backend_avx512 = {
     .name = "avx512",
     .isa = RZ_ISA_AVX512,
@@ -85,8 +62,9 @@ const rz_backend rz_backend_avx512 = {
     .axpy_f32 = axpy_f32,
     .dot_f16 = dot_f16,
     .axpy_f16 = axpy_f16,
-    .dot_f16_rows = rz_avx512_dot_f16_rows,
-    .axpy_f16_rows = axpy_f16_rows,
+    .dot_f16_heads = rz_avx512_dot_f16_heads,
+    .axpy_f16_heads = rz_avx512_axpy_f16_heads,
+    .softmax = rz_avx512_softmax,
     .vec = rz_avx512_vec,
     .to_float =
         {

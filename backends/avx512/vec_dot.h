@@ -2,6 +2,7 @@
  * (avx512/vec_dot.c). vec_dot_q.c: q4_0..q8_0 with q8_0 activations, and their tiles; vec_dot_k.c:
  * q4_K, q5_K, q6_K with q8_K activations; vec_dot_f.c: f32, f16, bf16 with float activations,
  * and their tiles;
+ * attention_f16.c: the attention kernels over an F16 cache;
  * quantize_x.c: the activation quantizers, byte-identical on every ISA. */
 #ifndef RZ_BACKENDS_AVX512_VEC_DOT_H
 #define RZ_BACKENDS_AVX512_VEC_DOT_H
@@ -13,10 +14,11 @@ extern const rz_vec_kernel rz_avx512_vec[RZ_VEC_TYPE_LIMIT];
 float rz_avx512_vec_dot_f32(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_f16(const void *w, const void *xq, int64_t n);
 float rz_avx512_vec_dot_bf16(const void *w, const void *xq, int64_t n);
-/* out[i] = rz_avx512_vec_dot_f16(a + i * stride, b, n) for i < rows (the backend's dot_f16_rows).
- */
-void rz_avx512_dot_f16_rows(const uint16_t *a, size_t stride, int rows, const float *b, size_t n,
-                            float *out);
+/* The backend's attention kernels over an F16 cache (attention_f16.c). */
+void rz_avx512_dot_f16_heads(const uint16_t *a, size_t stride, int rows, const float *q, int heads,
+                             size_t n, float *out, size_t ld);
+void rz_avx512_axpy_f16_heads(const float *a, size_t ld, const uint16_t *x, size_t stride, int rows,
+                              int heads, float *y, size_t n);
 void rz_avx512_vec_tile_f32(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                             int nt, float *y, size_t ldy, int64_t n);
 void rz_avx512_vec_tile_f16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,

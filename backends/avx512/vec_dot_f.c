@@ -18,8 +18,7 @@ static inline __m512 load_bf16(const void *p, __mmask16 m) {
 }
 
 #define RZ_DOT(name, load, size)                                                                   \
-    static inline __attribute__((always_inline)) float name##_inline(const void *w,                \
-                                                                     const void *xq, int64_t n) {  \
+    float name(const void *w, const void *xq, int64_t n) {                                         \
         const unsigned char *p = w;                                                                \
         const float *x = xq;                                                                       \
         __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();                             \
@@ -34,22 +33,12 @@ static inline __m512 load_bf16(const void *p, __mmask16 m) {
             acc0 = _mm512_fmadd_ps(load(p + size * i, m), _mm512_maskz_loadu_ps(m, x + i), acc0);  \
         }                                                                                          \
         return _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));                                    \
-    }                                                                                              \
-    float name(const void *w, const void *xq, int64_t n) {                                         \
-        return name##_inline(w, xq, n);                                                            \
     }
 
-/* Defines rz_avx512_vec_dot_f32, rz_avx512_vec_dot_f16 and rz_avx512_vec_dot_bf16, each beside
- * its always-inlined body NAME_inline (the f16 one inlined by rz_avx512_dot_f16_rows). */
+/* Defines rz_avx512_vec_dot_f32, rz_avx512_vec_dot_f16 and rz_avx512_vec_dot_bf16. */
 RZ_DOT(rz_avx512_vec_dot_f32, load_f32, 4)
 RZ_DOT(rz_avx512_vec_dot_f16, load_f16, 2)
 RZ_DOT(rz_avx512_vec_dot_bf16, load_bf16, 2)
-
-void rz_avx512_dot_f16_rows(const uint16_t *a, size_t stride, int rows, const float *b, size_t n,
-                            float *out) {
-    for (int i = 0; i < rows; i++)
-        out[i] = rz_avx512_vec_dot_f16_inline(a + (size_t)i * stride, b, (int64_t)n);
-}
 
 /* Tiles: two rows by four tokens at a time, each (row, token) pair with its own two accumulators
  * fed in the dot's order, so that every pair gets the dot's bits; a short tile repeats its last

@@ -3,40 +3,50 @@
 
 #include <string.h>
 
-#include "engine/models/llama_ops.h"
-
-/* Head h of token t: softmax(q.k * scale) over its positions, then the weighted sum of values. */
-static void attend_one(const rz_attention_job *j, int t, int h, float *scores) {
+/* Query heads h0..h0 + group - 1 of token t, which share KV head kvh: softmax(q.k * scale) over
+ * their positions, then the weighted sums of values; scores holds group rows of n_ctx floats. */
+static void attend_heads(const rz_attention_job *j, int t, int kvh, int h0, int group,
+                         float *scores) {
     const rz_llama_config *c = j->c;
     const int kv_dim = c->n_kv_heads * c->head_dim, v_dim = c->n_kv_heads * c->head_dim_v;
-    const int kvh = h / (c->n_heads / c->n_kv_heads), pos = j->pos0 + t;
+    const int pos = j->pos0 + t;
     const int first = j->window > 0 && pos >= j->window ? pos - j->window + 1 : 0;
     const int n = pos - first + 1;
-    const float *q = j->q + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim;
     const size_t hd = (size_t)c->head_dim, hdv = (size_t)c->head_dim_v;
+    const float *q = j->q + ((size_t)t * c->n_heads + (size_t)h0) * hd;
+    float *out = j->att + ((size_t)t * c->n_heads + (size_t)h0) * hdv;
     const size_t k0 = (size_t)first * kv_dim + (size_t)kvh * hd;
     const size_t v0 = (size_t)first * v_dim + (size_t)kvh * hdv;
-    if (j->kv_f16)
-        j->be->dot_f16_rows((const uint16_t *)j->k_layer + k0, (size_t)kv_dim, n, q, hd, scores);
-    for (int i = 0; i < n; i++) {
-        const float dot =
-            j->kv_f16 ? scores[i]
-                      : j->be->dot_f32(q, (const float *)j->k_layer + k0 + (size_t)i * kv_dim, hd);
-        scores[i] = dot * c->attn_scale;
-    }
-    rz_softmax(scores, n);
-    float *out = j->att + ((size_t)t * c->n_heads + (size_t)h) * c->head_dim_v;
-    memset(out, 0, hdv * sizeof(float));
+    memset(out, 0, (size_t)group * hdv * sizeof(float));
     if (j->kv_f16) {
-        j->be->axpy_f16_rows(scores, (const uint16_t *)j->v_layer + v0, (size_t)v_dim, n, out, hdv);
+        j->be->dot_f16_heads((const uint16_t *)j->k_layer + k0, (size_t)kv_dim, n, q, group, hd,
+                             scores, (size_t)n);
+        for (int h = 0; h < group; h++)
+            j->be->softmax(scores + (size_t)h * n, n, c->attn_scale);
+        j->be->axpy_f16_heads(scores, (size_t)n, (const uint16_t *)j->v_layer + v0, (size_t)v_dim,
+                              n, group, out, hdv);
         return;
     }
-    for (int i = 0; i < n; i++)
-        j->be->axpy_f32(scores[i], (const float *)j->v_layer + v0 + (size_t)i * v_dim, out, hdv);
+    for (int h = 0; h < group; h++) {
+        for (int i = 0; i < n; i++)
+            scores[i] = j->be->dot_f32(q + (size_t)h * hd,
+                                       (const float *)j->k_layer + k0 + (size_t)i * kv_dim, hd);
+        j->be->softmax(scores, n, c->attn_scale);
+        for (int i = 0; i < n; i++)
+            j->be->axpy_f32(scores[i], (const float *)j->v_layer + v0 + (size_t)i * v_dim,
+                            out + (size_t)h * hdv, hdv);
+    }
 }
 
+/* A job split into items: item (t, kvh, p) is part p of `parts` of the query heads that share
+ * KV head kvh, for token t (item number (t * n_kv_heads + kvh) * parts + p). */
+typedef struct {
+    const rz_attention_job *j;
+    int parts, per_part; /* per_part: heads in each part but maybe the last */
+} split;
+
 /* Positions token t attends to, plus a constant for the per-item work that does not grow with
- * them: the cost of each of its items (t, h), in those units. */
+ * them: the cost of each of its items, in those units. */
 static long item_cost(const rz_attention_job *j, int t) {
     const int pos = j->pos0 + t;
     const int first = j->window > 0 && pos >= j->window ? pos - j->window + 1 : 0;
@@ -46,30 +56,46 @@ static long item_cost(const rz_attention_job *j, int t) {
 /* The first item of thread i of n: the items' costs summed in order, thread i starts where the
  * sum reaches i / n of the total (in a causal batch later tokens cost more: an even count of
  * items left the first of 2 threads a quarter of a prompt's first batch). */
-static long first_item(const rz_attention_job *j, int i, int n) {
-    const long heads = j->c->n_heads;
+static long first_item(const split *s, int i, int n) {
+    const long items = (long)s->j->c->n_kv_heads * s->parts; /* per token */
     long total = 0;
-    for (int t = 0; t < j->n; t++)
-        total += heads * item_cost(j, t);
+    for (int t = 0; t < s->j->n; t++)
+        total += items * item_cost(s->j, t);
     const long target = (long)((double)total * i / n);
     long sum = 0;
-    for (int t = 0; t < j->n; t++) {
-        const long c = item_cost(j, t);
-        if (sum + heads * c > target) return t * heads + (target - sum + c - 1) / c;
-        sum += heads * c;
+    for (int t = 0; t < s->j->n; t++) {
+        const long c = item_cost(s->j, t);
+        if (sum + items * c > target) return t * items + (target - sum + c - 1) / c;
+        sum += items * c;
     }
-    return (long)j->n * heads;
+    return (long)s->j->n * items;
 }
 
-/* Thread i of n takes items [first_item(i), first_item(i + 1)), item = t * n_heads + h. */
+/* Thread i of n takes items [first_item(i), first_item(i + 1)). */
 static void attend_part(void *ctx, int i, int n) {
-    const rz_attention_job *j = ctx;
-    float *scores = j->scores + (size_t)i * j->n_ctx;
-    const long end = first_item(j, i + 1, n);
-    for (long it = first_item(j, i, n); it < end; it++)
-        attend_one(j, (int)(it / j->c->n_heads), (int)(it % j->c->n_heads), scores);
+    const split *s = ctx;
+    const rz_attention_job *j = s->j;
+    const int group = j->c->n_heads / j->c->n_kv_heads;
+    float *scores = j->scores + (size_t)i * (size_t)j->n_ctx * (size_t)group;
+    const long end = first_item(s, i + 1, n);
+    for (long it = first_item(s, i, n); it < end; it++) {
+        const long g = it / s->parts; /* t * n_kv_heads + kvh */
+        const int kvh = (int)(g % j->c->n_kv_heads), h = (int)(it % s->parts) * s->per_part;
+        const int heads = group - h < s->per_part ? group - h : s->per_part;
+        attend_heads(j, (int)(g / j->c->n_kv_heads), kvh, kvh * group + h, heads, scores);
+    }
 }
 
+/* The heads of a KV group go to one item, each row of the cache widened once for all of them,
+ * unless that leaves fewer than 4 items a thread (a decode: one token): then the group is split
+ * in as few parts as give that many, a part never empty. */
 void rz_llama_attend(rz_pool *pool, const rz_attention_job *job) {
-    rz_pool_run(pool, attend_part, (void *)job);
+    const int group = job->c->n_heads / job->c->n_kv_heads, threads = rz_pool_size(pool);
+    const long groups = (long)job->n * job->c->n_kv_heads;
+    int parts = 1;
+    while (parts < group && groups * parts < 4L * threads)
+        parts++;
+    const int per_part = (group + parts - 1) / parts;
+    split s = {.j = job, .parts = (group + per_part - 1) / per_part, .per_part = per_part};
+    rz_pool_run(pool, attend_part, &s);
 }

@@ -15,7 +15,7 @@ typedef struct {
     const void *v_layer; /* [n_ctx][n_kv_heads * head_dim_v], f16 or f32 */
     bool kv_f16;         /* the cache holds f16 (be->dot_f16, be->axpy_f16), else f32 */
     float *att;          /* head h of token t writes att[t][h * head_dim_v] */
-    float *scores;       /* scratch of rz_pool_size(pool) x n_ctx floats */
+    float *scores;       /* scratch: rz_pool_size(pool) x n_ctx x (n_heads / n_kv_heads) floats */
     int n_ctx;
     int n, pos0;
     int window; /* 0: every earlier position */
@@ -23,9 +23,10 @@ typedef struct {
 
 /* Token t sits at position pos0 + t and attends to cache positions first..pos0 + t, where first
  * is pos0 + t - window + 1 for a sliding window (window > 0, when positive) and 0 otherwise;
- * those keys and values must already be in the cache. The (token, head) items are split over the
- * threads in contiguous runs of about equal cost (positions attended); one item's arithmetic does
- * not depend on the split, so the output is the same for any thread count. */
+ * those keys and values must already be in the cache. The items (a token's query heads that
+ * share a KV head, or part of them when a batch has too few items for the threads) are split
+ * over the threads in contiguous runs of about equal cost (positions attended); no head's
+ * arithmetic depends on the split, so the output is the same for any thread count. */
 void rz_llama_attend(rz_pool *pool, const rz_attention_job *job);
 
 #endif

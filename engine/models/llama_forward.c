@@ -61,7 +61,7 @@ rz_status rz_llama_state_init_kv(const rz_llama_config *c, int n_ctx, int n_batc
     s->xb2 = floats(nb, (size_t)c->dim);
     s->q = floats(nb, (size_t)c->n_heads * c->head_dim);
     s->att = floats(nb, (size_t)c->n_heads * c->head_dim_v);
-    s->scores = floats((size_t)n_threads, (size_t)n_ctx);
+    s->scores = floats((size_t)n_threads, (size_t)n_ctx * (size_t)(c->n_heads / c->n_kv_heads));
     s->hb = floats(nb, (size_t)c->hidden_dim);
     s->hb2 = floats(nb, (size_t)c->hidden_dim);
     s->logits = floats(1, (size_t)c->vocab_size);

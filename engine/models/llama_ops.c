@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "backends/softmax.h"
 #include "engine/types/half.h"
 
 void rz_rmsnorm(float *out, const float *x, const float *weight, int n, float eps) {
@@ -37,17 +38,7 @@ void rz_rope(float *x, int n_heads, int head_dim, int rope_dims, int pos, float 
 }
 
 void rz_softmax(float *x, int n) {
-    float max = -INFINITY;
-    for (int i = 0; i < n; i++)
-        max = x[i] > max ? x[i] : max;
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        x[i] = expf(x[i] - max);
-        sum += (double)x[i];
-    }
-    const float inv = (float)(1.0 / sum);
-    for (int i = 0; i < n; i++)
-        x[i] *= inv;
+    rz_scalar_softmax(x, n, 1.0f);
 }
 
 static float silu(float x) {

@@ -15,7 +15,7 @@ void rz_rmsnorm(float *out, const float *x, const float *weight, int n, float ep
 void rz_rope(float *x, int n_heads, int head_dim, int rope_dims, int pos, float base, float scale,
              rz_rope_mode mode);
 
-/* x[i] = exp(x[i] - max) / sum, in place. */
+/* x[i] = exp(x[i] - max) / sum, in place: the scalar backend's softmax (backends/softmax.h). */
 void rz_softmax(float *x, int n);
 
 /* gate[i] = act(gate[i]) * up[i]. */

@@ -1,0 +1,128 @@
+/* AVX-512 attention over an F16 cache (rz_backend.dot_f16_heads and axpy_f16_heads,
+ * backends/backend.h): up to 8 query heads at a time (GROUP), each cache row widened once, 16
+ * elements at a time, for all of them. The dot keeps one accumulator per head over the row's
+ * chunks and sums the 8 accumulators' lanes together (sum8); the axpy keeps a 16-element chunk
+ * of each head's output in a register over all the rows. */
+#include <immintrin.h>
+
+#include "backends/avx512/vec_dot.h"
+
+enum { GROUP = 8 };
+
+static inline __mmask16 mask_at(size_t n, size_t at) {
+    return n - at >= 16 ? 0xffff : (__mmask16)((1u << (n - at)) - 1u);
+}
+
+/* Lane h of the result is the sum of v[h]'s 16 lanes, h < 8, in an order that depends on v[h]
+ * alone: with lane 4 j + e in quarter j, the quarters 0 + 2 and 1 + 3, then those two sums; then
+ * of the 4 lanes left, 0 + 2 and 1 + 3, then those two. */
+static inline __m256 sum8(const __m512 v[GROUP]) {
+    __m512 w[4], x[2];
+    for (int k = 0; k < 4; k++) /* quarters: a0 + a2, a1 + a3, b0 + b2, b1 + b3 */
+        w[k] = _mm512_add_ps(_mm512_shuffle_f32x4(v[2 * k], v[2 * k + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                             _mm512_shuffle_f32x4(v[2 * k], v[2 * k + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+    for (int k = 0; k < 2; k++) /* quarter j: the 4 partial sums of v[4 k + j] */
+        x[k] = _mm512_add_ps(_mm512_shuffle_f32x4(w[2 * k], w[2 * k + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                             _mm512_shuffle_f32x4(w[2 * k], w[2 * k + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+    /* quarter j: v[j] lanes 0 + 2, v[j + 4] lanes 0 + 2, v[j] 1 + 3, v[j + 4] 1 + 3 */
+    const __m512 y = _mm512_add_ps(_mm512_unpacklo_ps(x[0], x[1]), _mm512_unpackhi_ps(x[0], x[1]));
+    const __m512 z = _mm512_add_ps(y, _mm512_shuffle_ps(y, y, _MM_SHUFFLE(1, 0, 3, 2)));
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+    return _mm512_castps512_ps256(_mm512_permutexvar_ps(order, z));
+}
+
+/* G heads (a constant after inlining) of dot_f16_heads. */
+static inline __attribute__((always_inline)) void dot_group(const uint16_t *a, size_t stride,
+                                                            int rows, const float *q, size_t n,
+                                                            float *out, size_t ld, const int G) {
+    for (int i = 0; i < rows; i++) {
+        const uint16_t *row = a + (size_t)i * stride;
+        __m512 acc[GROUP];
+        for (int h = 0; h < GROUP; h++)
+            acc[h] = _mm512_setzero_ps();
+        for (size_t at = 0; at < n; at += 16) {
+            const __mmask16 m = mask_at(n, at);
+            const __m512 w = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, row + at));
+            for (int h = 0; h < G; h++)
+                acc[h] =
+                    _mm512_fmadd_ps(w, _mm512_maskz_loadu_ps(m, q + (size_t)h * n + at), acc[h]);
+        }
+        float s[GROUP];
+        _mm256_storeu_ps(s, sum8(acc));
+        for (int h = 0; h < G; h++)
+            out[(size_t)h * ld + (size_t)i] = s[h];
+    }
+}
+
+/* G heads (a constant after inlining) of axpy_f16_heads. */
+static inline __attribute__((always_inline)) void axpy_group(const float *a, size_t ld,
+                                                             const uint16_t *x, size_t stride,
+                                                             int rows, float *y, size_t n,
+                                                             const int G) {
+    for (size_t at = 0; at < n; at += 16) {
+        const __mmask16 m = mask_at(n, at);
+        __m512 acc[GROUP];
+        for (int h = 0; h < G; h++)
+            acc[h] = _mm512_maskz_loadu_ps(m, y + (size_t)h * n + at);
+        for (int i = 0; i < rows; i++) {
+            const __m512 w =
+                _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, x + (size_t)i * stride + at));
+            for (int h = 0; h < G; h++)
+                acc[h] = _mm512_fmadd_ps(_mm512_set1_ps(a[(size_t)h * ld + (size_t)i]), w, acc[h]);
+        }
+        for (int h = 0; h < G; h++)
+            _mm512_mask_storeu_ps(y + (size_t)h * n + at, m, acc[h]);
+    }
+}
+
+#define GROUP_CASES(call)                                                                          \
+    switch (g) {                                                                                   \
+    case 1:                                                                                        \
+        call(1);                                                                                   \
+        break;                                                                                     \
+    case 2:                                                                                        \
+        call(2);                                                                                   \
+        break;                                                                                     \
+    case 3:                                                                                        \
+        call(3);                                                                                   \
+        break;                                                                                     \
+    case 4:                                                                                        \
+        call(4);                                                                                   \
+        break;                                                                                     \
+    case 5:                                                                                        \
+        call(5);                                                                                   \
+        break;                                                                                     \
+    case 6:                                                                                        \
+        call(6);                                                                                   \
+        break;                                                                                     \
+    case 7:                                                                                        \
+        call(7);                                                                                   \
+        break;                                                                                     \
+    default:                                                                                       \
+        call(8);                                                                                   \
+    }
+
+void rz_avx512_dot_f16_heads(const uint16_t *a, size_t stride, int rows, const float *q, int heads,
+                             size_t n, float *out, size_t ld) {
+    for (int h0 = 0; h0 < heads; h0 += GROUP) {
+        const int g = heads - h0 < GROUP ? heads - h0 : GROUP;
+        const float *qg = q + (size_t)h0 * n;
+        float *og = out + (size_t)h0 * ld;
+#define DOT(G) dot_group(a, stride, rows, qg, n, og, ld, G)
+        GROUP_CASES(DOT)
+#undef DOT
+    }
+}
+
+void rz_avx512_axpy_f16_heads(const float *a, size_t ld, const uint16_t *x, size_t stride, int rows,
+                              int heads, float *y, size_t n) {
+    for (int h0 = 0; h0 < heads; h0 += GROUP) {
+        const int g = heads - h0 < GROUP ? heads - h0 : GROUP;
+        const float *ag = a + (size_t)h0 * ld;
+        float *yg = y + (size_t)h0 * n;
+#define AXPY(G) axpy_group(ag, ld, x, stride, rows, yg, n, G)
+        GROUP_CASES(AXPY)
+#undef AXPY
+    }
+}
+#undef GROUP_CASES

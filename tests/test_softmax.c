@@ -1,0 +1,54 @@
+/* The backends' softmax (rz_backend.softmax): every ISA against the exact softmax in double, for
+ * lengths around every tail, scales, and scores spread wide enough that some exps fall under the
+ * float range. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "backends/backend.h"
+#include "tests/support/tiny_llama.h"
+
+enum { MAX = 300 };
+
+/* The softmax of x[i] * scale in double from the float differences from the maximum that every
+ * kernel computes (each score and each difference rounded to float once). */
+static void exact(const float *x, int n, float scale, double *out) {
+    float max = -INFINITY;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++)
+        max = fmaxf(max, x[i] * scale);
+    for (int i = 0; i < n; i++)
+        sum += out[i] = exp((double)(x[i] * scale - max));
+    for (int i = 0; i < n; i++)
+        out[i] /= sum;
+}
+
+Test(softmax, every_isa_within_a_few_ulp_of_the_exact_softmax) {
+    static const float scales[] = {0.125f, 1.0f, 3.0f};
+    static const float spreads[] = {0.5f, 8.0f, 60.0f};
+    float x[MAX], got[MAX];
+    double want[MAX];
+    uint64_t rng = 41;
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        const rz_backend *be = rz_backend_for((rz_isa)isa);
+        if (!be) continue;
+        cr_assert_not_null(be->softmax, "%s has no softmax", be->name);
+        for (int n = 1; n <= MAX; n += n < 40 ? 1 : 37)
+            for (int s = 0; s < 3; s++)
+                for (int w = 0; w < 3; w++) {
+                    for (int i = 0; i < n; i++)
+                        x[i] = rzt_weight(&rng, spreads[w]);
+                    memcpy(got, x, (size_t)n * sizeof *x);
+                    be->softmax(got, n, scales[s]);
+                    exact(x, n, scales[s], want);
+                    double total = 0.0;
+                    for (int i = 0; i < n; i++) {
+                        total += got[i];
+                        cr_assert_leq(fabs(got[i] - want[i]), 1e-6 * want[i] + 1e-37,
+                                      "%s n %d scale %g spread %g element %d: %a vs %a", be->name,
+                                      n, scales[s], spreads[w], i, got[i], want[i]);
+                    }
+                    cr_assert_leq(fabs(total - 1.0), 1e-5, "%s n %d: sum %g", be->name, n, total);
+                }
+    }
+}
