@@ -53,20 +53,6 @@ static void axpy_f16(float a, const uint16_t *x, float *y, size_t n) {
         y[i] = fmaf(a, rz_f16_to_f32(x[i]), y[i]);
 }
 
-static void dot_f16_heads(const uint16_t *a, size_t stride, int rows, const float *q, int heads,
-                          size_t n, float *out, size_t ld) {
-    for (int h = 0; h < heads; h++)
-        for (int i = 0; i < rows; i++)
-            out[(size_t)h * ld + (size_t)i] = dot_f16(a + (size_t)i * stride, q + (size_t)h * n, n);
-}
-
-static void axpy_f16_heads(const float *a, size_t ld, const uint16_t *x, size_t stride, int rows,
-                           int heads, float *y, size_t n) {
-    for (int h = 0; h < heads; h++)
-        for (int i = 0; i < rows; i++)
-            axpy_f16(a[(size_t)h * ld + (size_t)i], x + (size_t)i * stride, y + (size_t)h * n, n);
-}
-
 const rz_backend rz_backend_avx2 = {
     .name = "avx2",
     .isa = RZ_ISA_AVX2,
@@ -74,8 +60,8 @@ const rz_backend rz_backend_avx2 = {
     .axpy_f32 = axpy_f32,
     .dot_f16 = dot_f16,
     .axpy_f16 = axpy_f16,
-    .dot_f16_heads = dot_f16_heads,
-    .axpy_f16_heads = axpy_f16_heads,
+    .dot_f16_heads = rz_avx2_dot_f16_heads,
+    .axpy_f16_heads = rz_avx2_axpy_f16_heads,
     .softmax = rz_avx2_softmax,
     .vec = rz_avx2_vec,
     .to_float =

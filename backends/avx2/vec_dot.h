@@ -1,13 +1,20 @@
 /* The avx2 dot kernels of backends/vec_dot.h, one per weight type, and their table
  * (avx2/vec_dot.c). vec_dot_q.c: q4_0..q8_0 with q8_0 activations; vec_dot_k.c: q4_K, q5_K,
  * q6_K with q8_K activations; vec_dot_f.c: f32, f16, bf16 with float activations;
- * quantize_x.c: the activation quantizers, byte-identical on every ISA. */
+ * attention_f16.c: the attention kernels over an F16 cache; quantize_x.c: the activation
+ * quantizers, byte-identical on every ISA. */
 #ifndef RZ_BACKENDS_AVX2_VEC_DOT_H
 #define RZ_BACKENDS_AVX2_VEC_DOT_H
 
 #include "backends/vec_dot.h"
 
 extern const rz_vec_kernel rz_avx2_vec[RZ_VEC_TYPE_LIMIT];
+
+/* The backend's attention kernels over an F16 cache (attention_f16.c). */
+void rz_avx2_dot_f16_heads(const uint16_t *a, size_t stride, int rows, const float *q, int heads,
+                           size_t n, float *out, size_t ld);
+void rz_avx2_axpy_f16_heads(const float *a, size_t ld, const uint16_t *x, size_t stride, int rows,
+                            int heads, float *y, size_t n);
 
 float rz_avx2_vec_dot_f32(const void *w, const void *xq, int64_t n);
 float rz_avx2_vec_dot_f16(const void *w, const void *xq, int64_t n);
