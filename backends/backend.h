@@ -65,6 +65,9 @@ struct rz_backend {
      * calls expf; the SIMD kernels their own exp (avx2/softmax.c, avx512/softmax.c), within a
      * few ulp of it. n >= 1. */
     void (*softmax)(float *x, int n, float scale);
+    /* gate[i] = gate[i] / (1 + exp(-gate[i])) * up[i] for i < n (SwiGLU's SiLU, ggml's formula);
+     * exp as in softmax */
+    void (*silu_mul)(float *gate, const float *up, size_t n);
     /* dequantize n elements (a multiple of the type's block size), indexed by rz_type; NULL
      * where this ISA has no kernel of its own (rz_backend_to_float then falls back to scalar) */
     void (*to_float[RZ_TYPE_ID_LIMIT])(const void *src, float *dst, int64_t n);

@@ -6,7 +6,7 @@
 #include "backends/backend.h"
 #include "backends/avx2/dequant.h"
 #include "backends/avx2/vec_dot.h"
-#include "backends/softmax.h"
+#include "backends/activations.h"
 #include "engine/types/half.h"
 #include "backends/x86/hsum.h"
 
@@ -63,6 +63,7 @@ const rz_backend rz_backend_avx2 = {
     .dot_f16_heads = rz_avx2_dot_f16_heads,
     .axpy_f16_heads = rz_avx2_axpy_f16_heads,
     .softmax = rz_avx2_softmax,
+    .silu_mul = rz_avx2_silu_mul,
     .vec = rz_avx2_vec,
     .to_float =
         {

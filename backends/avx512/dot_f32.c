@@ -5,7 +5,7 @@
 #include "backends/backend.h"
 #include "backends/avx512/dequant.h"
 #include "backends/avx512/vec_dot.h"
-#include "backends/softmax.h"
+#include "backends/activations.h"
 
 static float dot_f32(const float *a, const float *b, size_t n) {
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
@@ -65,6 +65,7 @@ const rz_backend rz_backend_avx512 = {
     .dot_f16_heads = rz_avx512_dot_f16_heads,
     .axpy_f16_heads = rz_avx512_axpy_f16_heads,
     .softmax = rz_avx512_softmax,
+    .silu_mul = rz_avx512_silu_mul,
     .vec = rz_avx512_vec,
     .to_float =
         {

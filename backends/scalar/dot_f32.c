@@ -1,7 +1,7 @@
 /* Scalar reference kernels: plain C in index order, the yardstick for every SIMD kernel. */
 #include "backends/backend.h"
 #include "backends/scalar/vec_dot.h"
-#include "backends/softmax.h"
+#include "backends/activations.h"
 #include "engine/types/half.h"
 #include "engine/types/kernels.h"
 
@@ -50,6 +50,7 @@ const rz_backend rz_backend_scalar = {
     .dot_f16_heads = dot_f16_heads,
     .axpy_f16_heads = axpy_f16_heads,
     .softmax = rz_scalar_softmax,
+    .silu_mul = rz_scalar_silu_mul,
     .vec = rz_scalar_vec,
     .to_float =
         {

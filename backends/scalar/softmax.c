@@ -1,8 +1,8 @@
-/* rz_scalar_softmax (backends/softmax.h): expf per element, the denominator summed in double in
+/* rz_scalar_softmax (backends/activations.h): expf per element, the denominator summed in double in
  * order. */
 #include <math.h>
 
-#include "backends/softmax.h"
+#include "backends/activations.h"
 
 void rz_scalar_softmax(float *x, int n, float scale) {
     float max = -INFINITY;

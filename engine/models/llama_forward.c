@@ -195,13 +195,18 @@ typedef struct {
     const float *up;
     long n;
     rz_ffn_act act;
+    const rz_backend *be;
 } glu_job;
 
-/* This thread's share of the elements of gate = act(gate) * up. */
+/* This thread's share of the elements of gate = act(gate) * up: SiLU by the backend's kernel,
+ * GELU by rz_glu's table. */
 static void glu_part(void *ctx, int i, int n) {
     const glu_job *j = ctx;
     const long a = j->n * i / n, b = j->n * (i + 1) / n;
-    rz_glu(j->gate + a, j->up + a, (int)(b - a), j->act);
+    if (j->act == RZ_FFN_SWIGLU)
+        j->be->silu_mul(j->gate + a, j->up + a, (size_t)(b - a));
+    else
+        rz_glu(j->gate + a, j->up + a, (int)(b - a), j->act);
 }
 
 /* x += gated feed-forward block of layer l for n tokens, with its optional post-norm; the
@@ -212,7 +217,7 @@ static void ffn_block(const rz_llama_model *m, rz_llama_state *s, int l, int n) 
     norm_rows(s->xb, s->x, L->ffn_norm, n, c->dim, c->norm_eps);
     project(s, &L->ffn_gate, s->xb, s->hb, n);
     project(s, &L->ffn_up, s->xb, s->hb2, n);
-    glu_job glu = {s->hb, s->hb2, (long)n * c->hidden_dim, c->ffn_act};
+    glu_job glu = {s->hb, s->hb2, (long)n * c->hidden_dim, c->ffn_act, s->be};
     rz_pool_run(s->pool, glu_part, &glu);
     project(s, &L->ffn_down, s->hb, s->xb2, n);
     add_rows(s->x, s->xb2, c->has_post_norms ? L->ffn_post : NULL, n, c->dim, c->norm_eps);

@@ -4,7 +4,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#include "backends/softmax.h"
+#include "backends/activations.h"
 #include "engine/types/half.h"
 
 void rz_rmsnorm(float *out, const float *x, const float *weight, int n, float eps) {
@@ -41,10 +41,6 @@ void rz_softmax(float *x, int n) {
     rz_scalar_softmax(x, n, 1.0f);
 }
 
-static float silu(float x) {
-    return x / (1.0f + expf(-x));
-}
-
 static float gelu_tanh(float x) {
     const float sqrt_2_over_pi = 0.79788456080286535587989211986876f;
     const float coef_a = 0.044715f;
@@ -70,9 +66,13 @@ static float gelu_ggml(float x) {
 }
 
 void rz_glu(float *gate, const float *up, int n, rz_ffn_act act) {
-    if (act == RZ_FFN_GEGLU) pthread_once(&gelu_once, gelu_fill);
+    if (act != RZ_FFN_GEGLU) {
+        rz_scalar_silu_mul(gate, up, n > 0 ? (size_t)n : 0);
+        return;
+    }
+    pthread_once(&gelu_once, gelu_fill);
     for (int i = 0; i < n; i++)
-        gate[i] = (act == RZ_FFN_GEGLU ? gelu_ggml(gate[i]) : silu(gate[i])) * up[i];
+        gate[i] = gelu_ggml(gate[i]) * up[i];
 }
 
 void rz_softcap(float *x, int n, float cap) {

@@ -15,10 +15,10 @@ void rz_rmsnorm(float *out, const float *x, const float *weight, int n, float ep
 void rz_rope(float *x, int n_heads, int head_dim, int rope_dims, int pos, float base, float scale,
              rz_rope_mode mode);
 
-/* x[i] = exp(x[i] - max) / sum, in place: the scalar backend's softmax (backends/softmax.h). */
+/* x[i] = exp(x[i] - max) / sum, in place: the scalar backend's softmax (backends/activations.h). */
 void rz_softmax(float *x, int n);
 
-/* gate[i] = act(gate[i]) * up[i]. */
+/* gate[i] = act(gate[i]) * up[i] (SiLU: the scalar backend's silu_mul, backends/activations.h). */
 void rz_glu(float *gate, const float *up, int n, rz_ffn_act act);
 
 /* x[i] = cap * tanh(x[i] / cap). */
