@@ -1,4 +1,5 @@
-/* rz_matvec_mt and rz_matmul_mt (backends/matvec_threads.h): quantize once, then split rows. */
+/* rz_matvec_mt, rz_matmul_mt and rz_matmul_shared (backends/matvec_threads.h): quantize once,
+ * then split rows. */
 #include "backends/matvec_threads.h"
 
 #include <math.h>
@@ -48,13 +49,14 @@ static void run(rz_pool *pool, rz_pool_fn fn, job *j) {
         fn(j, 0, 1);
 }
 
-/* The job's kernel and row size; false when the type has no dot kernel. */
+/* The job's kernel and row size (also for a type without a dot kernel, whose rows the threads
+ * still split); false when the type has no dot kernel. */
 static bool plan(job *j) {
     uint64_t rb = 0;
     size_t packed = 0;
     j->k = rz_vec_kernel_for(j->be, j->type);
-    bool ok = j->k->gemm ? rz_pack_row_bytes(j->type, j->cols, &packed)
-                         : j->k->dot && rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb);
+    const bool sized = rz_type_row_bytes(j->type, (uint64_t)j->cols, &rb);
+    bool ok = j->k->gemm ? rz_pack_row_bytes(j->type, j->cols, &packed) : j->k->dot && sized;
     j->row_bytes = j->k->gemm ? packed : (size_t)rb;
     j->xq_bytes = ok ? rz_vec_dot_x_bytes(j->k->vdt, j->cols) : 0;
     return ok;
@@ -127,4 +129,79 @@ void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
     run(pool, quantize_part, &j);
     run(pool, matmul_part, &j);
     if (xq != scratch) free(xq);
+}
+
+/* A run of rz_matmul_shared: projections with the same partner type over the same xq. */
+typedef struct {
+    job *jobs;
+    int count;
+} shared_run;
+
+static void shared_part(void *ctx, int i, int n) {
+    const shared_run *r = ctx;
+    for (int p = 0; p < r->count; p++)
+        matmul_part(&r->jobs[p], i, n);
+}
+
+/* Projection p alone, through the paths that handle a missing kernel or memory. */
+static void project_alone(const rz_backend *be, rz_pool *pool, const float *X, int64_t cols,
+                          int64_t n_tokens, const rz_projection *p) {
+    if (n_tokens == 1)
+        rz_matvec_mt(be, pool, p->type, p->w, X, p->y, p->rows, cols);
+    else
+        rz_matmul_mt(be, pool, p->type, p->w, X, p->y, p->rows, cols, n_tokens, NULL);
+}
+
+enum { SHARED_MAX = 8 }; /* projections in one run */
+
+void rz_matmul_shared(const rz_backend *be, rz_pool *pool, const float *X, int64_t cols,
+                      int64_t n_tokens, const rz_projection *p, int count, void *scratch) {
+    _Alignas(64) unsigned char stack[STACK_X];
+    void *own = NULL, *xq = scratch;
+    job jobs[SHARED_MAX];
+    for (int i = 0; i < count;) {
+        int m = 0;
+        for (; i + m < count && m < SHARED_MAX; m++) {
+            const rz_projection *q = &p[i + m];
+            jobs[m] = (job){.be = be,
+                            .type = q->type,
+                            .w = q->w,
+                            .x = X,
+                            .y = q->y,
+                            .rows = q->rows,
+                            .cols = cols,
+                            .n_tokens = n_tokens};
+            if (!plan(&jobs[m]) || (m > 0 && jobs[m].k->vdt != jobs[0].k->vdt)) break;
+        }
+        if (m == 0) {
+            project_alone(be, pool, X, cols, n_tokens, &p[i++]);
+            continue;
+        }
+        const bool floats = jobs[0].k->vdt == RZ_TYPE_F32;
+        if (!floats && !xq) {
+            const size_t need = rz_matmul_scratch_bytes(cols, n_tokens);
+            xq = need <= sizeof stack ? (void *)stack : (own = malloc(need));
+        }
+        if (!floats && !xq) {
+            for (int k = 0; k < m; k++)
+                project_alone(be, pool, X, cols, n_tokens, &p[i + k]);
+            i += m;
+            continue;
+        }
+        if (!floats && n_tokens == 1)
+            rz_vec_dot_quantize(jobs[0].k, X, xq, cols);
+        else if (!floats) {
+            jobs[0].xq = xq;
+            run(pool, quantize_part, &jobs[0]);
+        }
+        for (int k = 0; k < m; k++)
+            jobs[k].xq = floats ? (const void *)X : xq;
+        shared_run r = {.jobs = jobs, .count = m};
+        if (pool)
+            rz_pool_run(pool, shared_part, &r);
+        else
+            shared_part(&r, 0, 1);
+        i += m;
+    }
+    free(own);
 }

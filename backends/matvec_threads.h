@@ -34,6 +34,23 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,
                   float *Y, int64_t rows, int64_t cols, int64_t n_tokens, void *scratch);
 
+/* One weight matrix of rz_matmul_shared: rows x cols of `type` at w, its output Y (n_tokens rows
+ * of `rows` floats). */
+typedef struct {
+    uint32_t type;
+    const void *w;
+    float *y;
+    int64_t rows;
+} rz_projection;
+
+/* Y_i = X W_i^T for count projections of the same X (n_tokens x cols, n_tokens >= 1), as
+ * rz_matvec_mt (one token) or rz_matmul_mt would give each of them, bit for bit: X quantized once
+ * for each run of projections with the same partner type, and each run's rows split over the pool
+ * in one job. Scratch as rz_matmul_mt's (NULL: allocated for the call; a single token uses the
+ * stack). Types without a dot kernel go through rz_matvec_mt or rz_matmul_mt one by one. */
+void rz_matmul_shared(const rz_backend *be, rz_pool *pool, const float *X, int64_t cols,
+                      int64_t n_tokens, const rz_projection *p, int count, void *scratch);
+
 /* The scratch rz_matmul_mt needs for n_tokens rows of cols activations, whatever the type. */
 size_t rz_matmul_scratch_bytes(int64_t cols, int64_t n_tokens);
 

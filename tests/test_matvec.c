@@ -10,9 +10,10 @@
  *    part, each summed in float): a few float roundings per block (2^-24 each) over at most a
  *    few hundred blocks, far below what any wrong quant or scale would change.
  * 2. rz_matvec_mt (no pool, pools of 2 and 3), rz_matmul_mt and rz_vec_dot_rows equal the
- * row-by-row dot exactly, for rows that are no multiple of the chunk or tile; every tile kernel,
- * of every shape, equals its ISA's dot exactly, for block counts that are no multiple of 8, and
- * that dot is within the tolerance of 1. of the scalar one.
+ * row-by-row dot exactly, rz_matmul_shared its projections' own calls, for rows that are no
+ * multiple of the chunk or tile; every tile kernel, of every shape, equals its ISA's dot exactly,
+ * for block counts that are no multiple of 8, and that dot is within the tolerance of 1. of the
+ * scalar one.
  * 3. The quantized matvec stays within the error that quantizing x explains of rz_matvec_ref,
  *    which dots dequantized weights with float x: |x - x8| <= d/2 + 127*|d - f16(d)| per element,
  *    bounded by 0.6 * amax(block) / 127 + 127 * 2^-24 (the f16 scale's relative and subnormal
@@ -24,6 +25,7 @@
 
 #include "backends/backend.h"
 #include "backends/matvec_threads.h"
+#include "backends/pack.h"
 #include "backends/avx2/vec_dot.h"
 #include "backends/avx512/vec_dot.h"
 #include "backends/scalar/vec_dot.h"
@@ -390,6 +392,71 @@ Test(matvec, threads_and_batches_equal_the_row_dots) {
     rz_pool_free(pools[1]);
 }
 
+/* rz_matmul_shared over projections of every type, a packed one and one without a kernel among
+ * them (runs of partner types broken and resumed), gives each projection rz_matvec_mt's (one
+ * token) or rz_matmul_mt's bits, without a pool and with 2 threads, with and without scratch. */
+Test(matvec, shared_projections_equal_their_own_calls) {
+    enum { COUNT = N_TYPES + 2 };
+    rz_pool *pool;
+    cr_assert_eq(rz_pool_new(2, &pool, NULL), RZ_OK);
+    const int64_t cols = 2 * 256, rows = 48;
+    rz_projection p[COUNT];
+    float *want[COUNT];
+    for (int i = 0; i < COUNT; i++) {
+        const uint32_t type = i < N_TYPES ? types[i] : i == N_TYPES ? RZ_TYPE_Q4_0 : RZ_TYPE_Q8_1;
+        p[i] = (rz_projection){.type = type,
+                               .w = make_weights(type, rows * cols, 3 + 2 * i),
+                               .rows = rows - i % 3 * 5};
+        if (i == N_TYPES) { /* the same weights again, packed */
+            const int packed = rz_pack_type_of(type);
+            size_t rb;
+            cr_assert(packed >= 0 && rz_pack_row_bytes((uint32_t)packed, cols, &rb));
+            void *dst = aligned_alloc(64, ((size_t)rows * rb + 63) / 64 * 64);
+            cr_assert(rz_pack_rows(type, p[i].w, rows, cols, dst));
+            free((void *)p[i].w);
+            p[i] = (rz_projection){.type = (uint32_t)packed, .w = dst, .rows = rows};
+        }
+    }
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        const rz_backend *be = rz_backend_for((rz_isa)isa);
+        if (!be) continue;
+        for (int64_t tokens = 1; tokens <= 5; tokens += 4) {
+            float *X = malloc((size_t)(tokens * cols) * sizeof *X);
+            rzt_fill_weights(X, tokens * cols, 13 + (uint64_t)tokens);
+            for (int i = 0; i < COUNT; i++) {
+                want[i] = malloc((size_t)(tokens * rows) * sizeof *want[i]);
+                if (tokens == 1)
+                    rz_matvec_mt(be, pool, p[i].type, p[i].w, X, want[i], p[i].rows, cols);
+                else
+                    rz_matmul_mt(be, pool, p[i].type, p[i].w, X, want[i], p[i].rows, cols, tokens,
+                                 NULL);
+            }
+            for (int way = 0; way < 3; way++) {
+                const size_t sb = (rz_matmul_scratch_bytes(cols, tokens) + 63) / 64 * 64;
+                void *scratch = way == 2 ? aligned_alloc(64, sb) : NULL;
+                for (int i = 0; i < COUNT; i++)
+                    p[i].y = calloc((size_t)(tokens * rows), sizeof(float));
+                rz_matmul_shared(be, way == 0 ? NULL : pool, X, cols, tokens, p, COUNT, scratch);
+                for (int i = 0; i < COUNT; i++) {
+                    expect_same_rows(p[i].y, want[i], tokens * p[i].rows,
+                                     way == 0   ? "shared0"
+                                     : way == 1 ? "shared1"
+                                                : "shared2",
+                                     be, i == N_TYPES ? RZ_TYPE_Q4_0 : p[i].type);
+                    free(p[i].y);
+                }
+                free(scratch);
+            }
+            for (int i = 0; i < COUNT; i++)
+                free(want[i]);
+            free(X);
+        }
+    }
+    for (int i = 0; i < COUNT; i++)
+        free((void *)p[i].w);
+    rz_pool_free(pool);
+}
+
 Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
     enum { ROWS = 9, TOKENS = 4 };
     int tiles = 0;
@@ -489,16 +556,19 @@ Test(matvec, dot_rows_equal_the_dots) {
 Test(matvec, types_without_a_kernel_use_the_reference) {
     rz_pool *pool;
     cr_assert_eq(rz_pool_new(2, &pool, NULL), RZ_OK);
-    const int64_t rows = 20, cols = 64;
+    const int64_t rows = 48, cols = 512; /* 3 chunks: the second thread starts at row 32 */
     uint8_t *w = make_weights(RZ_TYPE_Q8_1, rows * cols, 1);
-    float x[64], want[20], got[20];
+    float x[512], want[48], got[48];
     rzt_fill_weights(x, cols, 2);
-    const rz_backend *be = rz_backend_active();
-    rz_matvec_ref(be, RZ_TYPE_Q8_1, w, x, want, rows, cols);
-    rz_matvec_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols);
-    expect_same_rows(got, want, rows, "matvec_mt", be, RZ_TYPE_Q8_1);
-    rz_matmul_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols, 1, NULL);
-    expect_same_rows(got, want, rows, "matmul_mt", be, RZ_TYPE_Q8_1);
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
+        const rz_backend *be = rz_backend_for((rz_isa)isa);
+        if (!be) continue;
+        rz_matvec_ref(be, RZ_TYPE_Q8_1, w, x, want, rows, cols);
+        rz_matvec_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols);
+        expect_same_rows(got, want, rows, "matvec_mt", be, RZ_TYPE_Q8_1);
+        rz_matmul_mt(be, pool, RZ_TYPE_Q8_1, w, x, got, rows, cols, 1, NULL);
+        expect_same_rows(got, want, rows, "matmul_mt", be, RZ_TYPE_Q8_1);
+    }
     free(w);
     rz_pool_free(pool);
 }

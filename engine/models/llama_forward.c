@@ -112,6 +112,19 @@ static void project(rz_llama_state *s, const rz_llama_matrix *w, const float *X,
         rz_matmul_mt(s->be, s->pool, type, data, X, Y, w->rows, w->cols, n, s->xq);
 }
 
+/* Y_i[t] = W_i X[t] for count matrices that read the same X of cols floats per token (Q, K and
+ * V; gate and up): X quantized once, each run's rows split in one pool job. */
+static void project_shared(rz_llama_state *s, const float *X, int n,
+                           const rz_llama_matrix *const *w, float *const *Y, int count) {
+    rz_projection p[3];
+    for (int i = 0; i < count; i++)
+        p[i] = (rz_projection){.type = w[i]->packed ? w[i]->packed_type : w[i]->type,
+                               .w = w[i]->packed ? w[i]->packed : w[i]->data,
+                               .y = Y[i],
+                               .rows = w[i]->rows};
+    rz_matmul_shared(s->be, s->pool, X, w[0]->cols, n, p, count, s->xq);
+}
+
 /* out[t] = rmsnorm(x[t]) for n rows of dim floats; out may alias x. */
 static void norm_rows(float *out, const float *x, const float *weight, int n, int dim, float eps) {
     for (int t = 0; t < n; t++)
@@ -167,9 +180,8 @@ static void attention_block(const rz_llama_model *m, rz_llama_state *s, int l, i
     const bool local = c->sliding_window > 0 && c->layer_is_local[l];
 
     norm_rows(s->xb, s->x, L->attn_norm, n, c->dim, c->norm_eps);
-    project(s, &L->wq, s->xb, s->q, n);
-    project(s, &L->wk, s->xb, s->kt, n);
-    project(s, &L->wv, s->xb, s->vt, n);
+    project_shared(s, s->xb, n, (const rz_llama_matrix *const[]){&L->wq, &L->wk, &L->wv},
+                   (float *const[]){s->q, s->kt, s->vt}, 3);
     position_qk(c, L, local, s->q, s->kt, n, pos0);
     store_kv(s, s->key_cache, ((size_t)l * s->n_ctx + (size_t)pos0) * kv_dim, s->kt, n, kv_dim);
     store_kv(s, s->value_cache, ((size_t)l * s->n_ctx + (size_t)pos0) * v_dim, s->vt, n, v_dim);
@@ -215,8 +227,8 @@ static void ffn_block(const rz_llama_model *m, rz_llama_state *s, int l, int n) 
     const rz_llama_config *c = &m->config;
     const rz_llama_layer *L = &m->weights.layers[l];
     norm_rows(s->xb, s->x, L->ffn_norm, n, c->dim, c->norm_eps);
-    project(s, &L->ffn_gate, s->xb, s->hb, n);
-    project(s, &L->ffn_up, s->xb, s->hb2, n);
+    project_shared(s, s->xb, n, (const rz_llama_matrix *const[]){&L->ffn_gate, &L->ffn_up},
+                   (float *const[]){s->hb, s->hb2}, 2);
     glu_job glu = {s->hb, s->hb2, (long)n * c->hidden_dim, c->ffn_act, s->be};
     rz_pool_run(s->pool, glu_part, &glu);
     project(s, &L->ffn_down, s->hb, s->xb2, n);
