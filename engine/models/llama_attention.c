@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-/* Query heads h0..h0 + group - 1 of token t, which share KV head kvh: softmax(q.k * scale) over
- * their positions, then the weighted sums of values; scores holds group rows of n_ctx floats. */
-static void attend_heads(const rz_attention_job *j, int t, int kvh, int h0, int group,
+/* Query heads h0..h0 + heads - 1 of token t, which share KV head kvh: softmax(q.k * scale) over
+ * their positions, then the weighted sums of values; scores holds `heads` rows of n_ctx floats. */
+static void attend_heads(const rz_attention_job *j, int t, int kvh, int h0, int heads,
                          float *scores) {
     const rz_llama_config *c = j->c;
     const int kv_dim = c->n_kv_heads * c->head_dim, v_dim = c->n_kv_heads * c->head_dim_v;
@@ -17,17 +17,17 @@ static void attend_heads(const rz_attention_job *j, int t, int kvh, int h0, int 
     float *out = j->att + ((size_t)t * c->n_heads + (size_t)h0) * hdv;
     const size_t k0 = (size_t)first * kv_dim + (size_t)kvh * hd;
     const size_t v0 = (size_t)first * v_dim + (size_t)kvh * hdv;
-    memset(out, 0, (size_t)group * hdv * sizeof(float));
+    memset(out, 0, (size_t)heads * hdv * sizeof(float));
     if (j->kv_f16) {
-        j->be->dot_f16_heads((const uint16_t *)j->k_layer + k0, (size_t)kv_dim, n, q, group, hd,
+        j->be->dot_f16_heads((const uint16_t *)j->k_layer + k0, (size_t)kv_dim, n, q, heads, hd,
                              scores, (size_t)n);
-        for (int h = 0; h < group; h++)
+        for (int h = 0; h < heads; h++)
             j->be->softmax(scores + (size_t)h * n, n, c->attn_scale);
         j->be->axpy_f16_heads(scores, (size_t)n, (const uint16_t *)j->v_layer + v0, (size_t)v_dim,
-                              n, group, out, hdv);
+                              n, heads, out, hdv);
         return;
     }
-    for (int h = 0; h < group; h++) {
+    for (int h = 0; h < heads; h++) {
         for (int i = 0; i < n; i++)
             scores[i] = j->be->dot_f32(q + (size_t)h * hd,
                                        (const float *)j->k_layer + k0 + (size_t)i * kv_dim, hd);
