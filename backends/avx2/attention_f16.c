@@ -84,55 +84,6 @@ static inline __attribute__((always_inline)) void axpy_group(const float *a, siz
     }
 }
 
-/* Calls call(G) with G = g as a constant, g in 1..8. */
-#define GROUP_CASES(call)                                                                          \
-    switch (g) {                                                                                   \
-    case 1:                                                                                        \
-        call(1);                                                                                   \
-        break;                                                                                     \
-    case 2:                                                                                        \
-        call(2);                                                                                   \
-        break;                                                                                     \
-    case 3:                                                                                        \
-        call(3);                                                                                   \
-        break;                                                                                     \
-    case 4:                                                                                        \
-        call(4);                                                                                   \
-        break;                                                                                     \
-    case 5:                                                                                        \
-        call(5);                                                                                   \
-        break;                                                                                     \
-    case 6:                                                                                        \
-        call(6);                                                                                   \
-        break;                                                                                     \
-    case 7:                                                                                        \
-        call(7);                                                                                   \
-        break;                                                                                     \
-    default:                                                                                       \
-        call(8);                                                                                   \
-    }
-
-void rz_avx2_dot_f16_heads(const uint16_t *a, size_t stride, int rows, const float *q, int heads,
-                           size_t n, float *out, size_t ld) {
-    for (int h0 = 0; h0 < heads; h0 += GROUP) {
-        const int g = heads - h0 < GROUP ? heads - h0 : GROUP;
-        const float *qg = q + (size_t)h0 * n;
-        float *og = out + (size_t)h0 * ld;
-#define DOT(G) dot_group(a, stride, rows, qg, n, og, ld, G)
-        GROUP_CASES(DOT)
-#undef DOT
-    }
-}
-
-void rz_avx2_axpy_f16_heads(const float *a, size_t ld, const uint16_t *x, size_t stride, int rows,
-                            int heads, float *y, size_t n) {
-    for (int h0 = 0; h0 < heads; h0 += GROUP) {
-        const int g = heads - h0 < GROUP ? heads - h0 : GROUP;
-        const float *ag = a + (size_t)h0 * ld;
-        float *yg = y + (size_t)h0 * n;
-#define AXPY(G) axpy_group(ag, ld, x, stride, rows, yg, n, G)
-        GROUP_CASES(AXPY)
-#undef AXPY
-    }
-}
-#undef GROUP_CASES
+/* Defines rz_avx2_dot_f16_heads and rz_avx2_axpy_f16_heads. */
+#define RZ_X86_ATTENTION(name) rz_avx2_##name
+#include "backends/x86/attention_f16_body.h"
