@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "backends/avx2/vec_dot.h"
+#include "backends/avx512/vec_dot.h"
 #include "backends/backend.h"
 #include "engine/types/half.h"
 #include "tests/support/tiny_llama.h"
@@ -137,5 +139,28 @@ Test(axpy, heads_calls_keep_their_bits_whatever_the_grouping) {
                 cr_assert(!memcmp(y, want, (size_t)heads * n * sizeof *y), "%s n %zu heads %d",
                           be->name, n, heads);
             }
+    }
+}
+
+/* The AVX2 and AVX-512 attention kernels by their own names are their tables'. */
+Test(axpy, named_heads_kernels_are_the_tables) {
+    cr_assert_eq(rz_backend_avx2.dot_f16_heads, rz_avx2_dot_f16_heads);
+    cr_assert_eq(rz_backend_avx2.axpy_f16_heads, rz_avx2_axpy_f16_heads);
+    cr_assert_eq(rz_backend_avx512.dot_f16_heads, rz_avx512_dot_f16_heads);
+    cr_assert_eq(rz_backend_avx512.axpy_f16_heads, rz_avx512_axpy_f16_heads);
+    const uint16_t row[16] = {0x3c00, 0x3c00};
+    const float q[16] = {1.0f, 2.0f}, a[1] = {2.0f};
+    float out[1] = {0}, y[16] = {0};
+    if (rz_cpu_supports(RZ_ISA_AVX2)) {
+        rz_avx2_dot_f16_heads(row, 16, 1, q, 1, 16, out, 1);
+        cr_assert_eq(out[0], 3.0f);
+        rz_avx2_axpy_f16_heads(a, 1, row, 16, 1, 1, y, 16);
+        cr_assert_eq(y[1], 2.0f);
+    }
+    if (rz_cpu_supports(RZ_ISA_AVX512)) {
+        rz_avx512_dot_f16_heads(row, 16, 1, q, 1, 16, out, 1);
+        cr_assert_eq(out[0], 3.0f);
+        rz_avx512_axpy_f16_heads(a, 1, row, 16, 1, 1, y, 16);
+        cr_assert_eq(y[1], 4.0f);
     }
 }

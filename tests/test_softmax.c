@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "backends/activations.h"
 #include "backends/backend.h"
 #include "tests/support/tiny_llama.h"
 
@@ -51,4 +52,26 @@ Test(softmax, every_isa_within_a_few_ulp_of_the_exact_softmax) {
                     cr_assert_leq(fabs(total - 1.0), 1e-5, "%s n %d: sum %g", be->name, n, total);
                 }
     }
+}
+
+/* Each ISA's kernel by its own name is the one its table holds. */
+Test(softmax, named_kernels_are_the_tables) {
+    cr_assert_eq(rz_backend_scalar.softmax, rz_scalar_softmax);
+    cr_assert_eq(rz_backend_avx2.softmax, rz_avx2_softmax);
+    cr_assert_eq(rz_backend_avx512.softmax, rz_avx512_softmax);
+    cr_assert_eq(rz_backend_scalar.silu_mul, rz_scalar_silu_mul);
+    cr_assert_eq(rz_backend_avx2.silu_mul, rz_avx2_silu_mul);
+    cr_assert_eq(rz_backend_avx512.silu_mul, rz_avx512_silu_mul);
+    float x[3] = {1.0f, 2.0f, 3.0f}, up[3] = {1.0f, 1.0f, 1.0f};
+    rz_scalar_softmax(x, 3, 1.0f);
+    rz_scalar_silu_mul(x, up, 3);
+    if (rz_cpu_supports(RZ_ISA_AVX2)) {
+        rz_avx2_softmax(x, 3, 1.0f);
+        rz_avx2_silu_mul(x, up, 3);
+    }
+    if (rz_cpu_supports(RZ_ISA_AVX512)) {
+        rz_avx512_softmax(x, 3, 1.0f);
+        rz_avx512_silu_mul(x, up, 3);
+    }
+    cr_assert(x[0] > 0.0f && x[0] < 1.0f);
 }

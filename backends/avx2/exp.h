@@ -1,5 +1,5 @@
-/* rz_avx2_exp: e^x in every lane for the AVX2 softmax and SiLU (static inline: included by files
- * compiled with AVX2 flags). As rz_avx512_exp (backends/avx512/exp.h: 2^k * p(r), Cody-Waite,
+/* avx2_exp: e^x in every lane for the AVX2 softmax and SiLU (static inline: included by files
+ * compiled with AVX2 flags). As avx512_exp (backends/avx512/exp.h: 2^k * p(r), Cody-Waite,
  * Taylor degree 7), with 2^k built in the exponent bits as 2^(k - 1) * 2, so that k = 128 still
  * rounds to the largest floats or to infinity; x is first raised to -86 so that 2^(k - 1) stays
  * normal, which turns e^x below that into about 4.4e-38 instead of less or 0. */
@@ -8,7 +8,7 @@
 
 #include <immintrin.h>
 
-static inline __m256 rz_avx2_exp(__m256 x) {
+static inline __m256 avx2_exp(__m256 x) {
     x = _mm256_min_ps(_mm256_set1_ps(89.0f), _mm256_max_ps(_mm256_set1_ps(-86.0f), x));
     const __m256 k = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);

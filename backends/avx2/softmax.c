@@ -1,5 +1,5 @@
 /* rz_avx2_softmax (backends/activations.h): 8 scores at a time, tails through masked loads and
- * stores, exp by rz_avx2_exp (backends/avx2/exp.h). The denominator is summed in double. */
+ * stores, exp by avx2_exp (backends/avx2/exp.h). The denominator is summed in double. */
 #include <immintrin.h>
 #include <math.h>
 
@@ -28,8 +28,8 @@ void rz_avx2_softmax(float *x, int n, float scale) {
     __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
     for (int i = 0; i < n; i += 8) {
         const __m256i m = tail_mask(n, i);
-        const __m256 e = _mm256_and_ps(
-            rz_avx2_exp(_mm256_sub_ps(_mm256_maskload_ps(x + i, m), max)), _mm256_castsi256_ps(m));
+        const __m256 e = _mm256_and_ps(avx2_exp(_mm256_sub_ps(_mm256_maskload_ps(x + i, m), max)),
+                                       _mm256_castsi256_ps(m));
         _mm256_maskstore_ps(x + i, m, e);
         s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
         s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));

@@ -1,4 +1,4 @@
-/* rz_avx512_exp: e^x in every lane for the AVX-512 softmax and SiLU (static inline: included by
+/* avx512_exp: e^x in every lane for the AVX-512 softmax and SiLU (static inline: included by
  * files compiled with AVX-512 flags). e^x = 2^k * p(r) with k = round(x log2 e) and r = x - k ln 2
  * in two steps (Cody-Waite: the product with the short high part of ln 2 is exact), p the Taylor
  * polynomial of degree 7 (truncation under 1e-8 relative on |r| <= ln 2 / 2), 2^k applied by
@@ -9,7 +9,7 @@
 
 #include <immintrin.h>
 
-static inline __m512 rz_avx512_exp(__m512 x) {
+static inline __m512 avx512_exp(__m512 x) {
     x = _mm512_min_ps(_mm512_set1_ps(89.0f), _mm512_max_ps(_mm512_set1_ps(-104.0f), x));
     const __m512 k = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);

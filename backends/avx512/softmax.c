@@ -1,5 +1,5 @@
 /* rz_avx512_softmax (backends/activations.h): 16 scores at a time, tails masked, exp by
- * rz_avx512_exp (backends/avx512/exp.h). The denominator is summed in double, 8 lanes per half of
+ * avx512_exp (backends/avx512/exp.h). The denominator is summed in double, 8 lanes per half of
  * each vector. */
 #include <immintrin.h>
 #include <math.h>
@@ -24,8 +24,8 @@ void rz_avx512_softmax(float *x, int n, float scale) {
     __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
     for (int i = 0; i < n; i += 16) {
         const __mmask16 m = tail_mask(n, i);
-        const __m512 e = _mm512_maskz_mov_ps(
-            m, rz_avx512_exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), max)));
+        const __m512 e =
+            _mm512_maskz_mov_ps(m, avx512_exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), max)));
         _mm512_mask_storeu_ps(x + i, m, e);
         s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
         s1 = _mm512_add_pd(
