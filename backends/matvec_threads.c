@@ -42,13 +42,6 @@ static void matvec_part(void *ctx, int i, int n) {
                       j->cols);
 }
 
-static void run(rz_pool *pool, rz_pool_fn fn, job *j) {
-    if (pool)
-        rz_pool_run(pool, fn, j);
-    else
-        fn(j, 0, 1);
-}
-
 /* The job's kernel and row size (also for a type without a dot kernel, whose rows the threads
  * still split); false when the type has no dot kernel. */
 static bool plan(job *j) {
@@ -82,7 +75,7 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
     }
     if (!dot) j.k = rz_vec_kernel_for(be, RZ_VEC_TYPE_LIMIT);
     j.xq = xq ? xq : x;
-    run(pool, matvec_part, &j);
+    rz_pool_run(pool, matvec_part, &j);
     if (xq != stack) free(xq);
 }
 
@@ -116,7 +109,7 @@ void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
     const bool dot = plan(&j) && n_tokens > 0;
     if (dot && j.k->vdt == RZ_TYPE_F32) { /* float weights dot the rows of X themselves */
         j.xq = X;
-        run(pool, matmul_part, &j);
+        rz_pool_run(pool, matmul_part, &j);
         return;
     }
     void *xq = !dot ? NULL : scratch ? scratch : malloc(j.xq_bytes * (size_t)n_tokens);
@@ -126,8 +119,8 @@ void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
         return;
     }
     j.xq = xq, j.x = X;
-    run(pool, quantize_part, &j);
-    run(pool, matmul_part, &j);
+    rz_pool_run(pool, quantize_part, &j);
+    rz_pool_run(pool, matmul_part, &j);
     if (xq != scratch) free(xq);
 }
 
@@ -192,7 +185,7 @@ void rz_matmul_shared(const rz_backend *be, rz_pool *pool, const float *X, int64
             rz_vec_dot_quantize(jobs[0].k, X, xq, cols);
         else if (!floats) {
             jobs[0].xq = xq;
-            run(pool, quantize_part, &jobs[0]);
+            rz_pool_run(pool, quantize_part, &jobs[0]);
         }
         for (int k = 0; k < m; k++)
             jobs[k].xq = floats ? (const void *)X : xq;

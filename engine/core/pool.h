@@ -15,7 +15,7 @@ void rz_pool_free(rz_pool *p);
 
 int rz_pool_size(const rz_pool *p);
 /* Calls fn(ctx, i, n) once for every i < n (n = the pool's thread count; i = 0 runs on the
- * caller's thread) and returns when all calls have returned. */
+ * caller's thread; p NULL: fn(ctx, 0, 1) alone) and returns when all calls have returned. */
 void rz_pool_run(rz_pool *p, rz_pool_fn fn, void *ctx);
 
 #endif

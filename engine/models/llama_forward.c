@@ -102,14 +102,18 @@ void rz_llama_state_deinit(rz_llama_state *s) {
     memset(s, 0, sizeof *s);
 }
 
+/* W's matrix as rz_matmul_shared takes it (the packed copy where there is one), into Y. */
+static rz_projection projection(const rz_llama_matrix *w, float *Y) {
+    return (rz_projection){.type = w->packed ? w->packed_type : w->type,
+                           .w = w->packed ? w->packed : w->data,
+                           .y = Y,
+                           .rows = w->rows};
+}
+
 /* Y[t] = W X[t] for n tokens, rows split across the pool's threads. */
 static void project(rz_llama_state *s, const rz_llama_matrix *w, const float *X, float *Y, int n) {
-    const uint32_t type = w->packed ? w->packed_type : w->type;
-    const void *data = w->packed ? w->packed : w->data;
-    if (n == 1)
-        rz_matvec_mt(s->be, s->pool, type, data, X, Y, w->rows, w->cols);
-    else
-        rz_matmul_mt(s->be, s->pool, type, data, X, Y, w->rows, w->cols, n, s->xq);
+    const rz_projection p = projection(w, Y);
+    rz_matmul_shared(s->be, s->pool, X, w->cols, n, &p, 1, s->xq);
 }
 
 /* Y_i[t] = W_i X[t] for count matrices that read the same X of cols floats per token (Q, K and
@@ -118,10 +122,7 @@ static void project_shared(rz_llama_state *s, const float *X, int n,
                            const rz_llama_matrix *const *w, float *const *Y, int count) {
     rz_projection p[3];
     for (int i = 0; i < count; i++)
-        p[i] = (rz_projection){.type = w[i]->packed ? w[i]->packed_type : w[i]->type,
-                               .w = w[i]->packed ? w[i]->packed : w[i]->data,
-                               .y = Y[i],
-                               .rows = w[i]->rows};
+        p[i] = projection(w[i], Y[i]);
     rz_matmul_shared(s->be, s->pool, X, w[0]->cols, n, p, count, s->xq);
 }
 
