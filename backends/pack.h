@@ -16,7 +16,7 @@
 #include "engine/types/blocks.h"
 #include "engine/types/types.h"
 
-enum { RZ_PACK_ROWS = 16, RZ_PACK_TOKENS = 16 };
+enum { RZ_PACK_ROWS = 16 };
 
 typedef enum {
     RZ_TYPE_Q4_0_X16 = RZ_TYPE_ID_LIMIT, /* q4_0, 16 rows interleaved: rz_block_q4_0x16 */

@@ -54,14 +54,9 @@ static void prefetch(const uint8_t *base, size_t at, size_t span, size_t total) 
 static void gemm_rows(const rz_vec_kernel *k, const uint8_t *base, size_t row_bytes,
                       const uint8_t *x, size_t x_bytes, int64_t nt, float *y, size_t ldy,
                       int64_t rows, int64_t cols) {
-    for (int64_t r = 0; r < rows; r += RZ_PACK_ROWS) {
-        const size_t at = (size_t)r * row_bytes;
-        for (int64_t t = 0; t < nt; t += RZ_PACK_TOKENS) {
-            const int64_t n = nt - t < RZ_PACK_TOKENS ? nt - t : RZ_PACK_TOKENS;
-            k->gemm(base + at, row_bytes, RZ_PACK_ROWS, x + (size_t)t * x_bytes, x_bytes, (int)n,
-                    y + (size_t)t * ldy + (size_t)r, ldy, cols);
-        }
-    }
+    for (int64_t r = 0; r < rows; r += RZ_PACK_ROWS)
+        k->gemm(base + (size_t)r * row_bytes, row_bytes, RZ_PACK_ROWS, x, x_bytes, (int)nt, y + r,
+                ldy, cols);
 }
 
 void rz_vec_dot_rows(const rz_vec_kernel *k, const void *w, size_t row_bytes, const void *xq,

@@ -29,9 +29,10 @@
  * for all nt tokens. The signatures and rz_vec_kernel, an ISA's entry for a type, are in
  * backends/backend.h.
  * Gemm kernels (the same signature, packed types only): w at a group of RZ_PACK_ROWS packed rows
- * (backends/pack.h), nr a multiple of RZ_PACK_ROWS, 1 <= nt <= RZ_PACK_TOKENS, row_bytes the
- * source type's bytes per row; y as above. Each (row, token) gets the bits of the scalar
- * reference dot of the source type, on every ISA, whatever nr and nt. */
+ * (backends/pack.h), nr a multiple of RZ_PACK_ROWS, any nt >= 1 (each kernel takes the tokens in
+ * runs of its own length), row_bytes the source type's bytes per row; y as above. Each (row, token)
+ * gets the bits of the scalar reference dot of the source type, on every ISA, whatever nr and nt.
+ */
 enum { RZ_TILE_ROWS = 4, RZ_TILE_TOKENS = 4 };
 
 /* be's traits for weight type `type`; an empty entry (no dot, vdt -1) for ids past the table. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backends/avx512/vec_dot.h"
+#include "backends/x86/tile_shapes.h"
 
 /* Broadcasts the 4 activation quants at q to every 32-bit lane. */
 static inline __m512i quad(const int8_t *q) {
@@ -49,7 +50,7 @@ static inline __attribute__((always_inline)) void levels(const uint8_t *p, uint3
 
 /* AHEAD: one token prefetches the packed weights that many bytes ahead (decode on Zen 4, packed
  * weights on huge pages: 1 KiB 76 t/s, 4 KiB 80, 16 KiB 75 for Q4_0). */
-enum { AHEAD = 4096 };
+enum { AHEAD = 4096, TOKENS = 16 }; /* TOKENS: per call of gemm */
 
 static inline size_t block_bytes(uint32_t type) {
     return type == RZ_TYPE_Q4_0_X16   ? sizeof(rz_block_q4_0x16)
@@ -68,7 +69,7 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
                        : type == RZ_TYPE_Q5_0_X16 ? 16
                        : type == RZ_TYPE_Q8_0_X16 ? 128
                                                   : 0;
-    __m512 acc[RZ_PACK_TOKENS];
+    __m512 acc[TOKENS];
     for (int t = 0; t < NT; t++)
         acc[t] = _mm512_setzero_ps();
     for (int64_t k = 0; k < nb; k++, p += bytes) {
@@ -104,11 +105,6 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
         _mm512_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
 
-#define GEMM_CASE(N)                                                                               \
-    case N:                                                                                        \
-        gemm(p, type, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, N);                              \
-        break;
-
 static inline __attribute__((always_inline)) void groups(uint32_t type, const void *w,
                                                          size_t row_bytes, int nr, const void *xq,
                                                          size_t x_bytes, int nt, float *y,
@@ -116,24 +112,12 @@ static inline __attribute__((always_inline)) void groups(uint32_t type, const vo
     const int64_t nb = n / RZ_QK;
     for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
         const uint8_t *p = (const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes;
-        switch (nt) {
-            GEMM_CASE(1)
-            GEMM_CASE(2)
-            GEMM_CASE(3)
-            GEMM_CASE(4)
-            GEMM_CASE(5)
-            GEMM_CASE(6)
-            GEMM_CASE(7)
-            GEMM_CASE(8)
-            GEMM_CASE(9)
-            GEMM_CASE(10)
-            GEMM_CASE(11)
-            GEMM_CASE(12)
-            GEMM_CASE(13)
-            GEMM_CASE(14)
-            GEMM_CASE(15)
-        default:
-            gemm(p, type, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, RZ_PACK_TOKENS);
+        for (int t = 0; t < nt; t += TOKENS) {
+            const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
+            float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;
+#define RUN_GEMM(N) gemm(p, type, nb, x, x_bytes, out, ldy, N)
+            RZ_X86_BY_16_TOKENS(nt - t, RUN_GEMM)
+#undef RUN_GEMM
         }
     }
 }

@@ -10,12 +10,16 @@
 #include <string.h>
 
 #include "backends/avx512/vec_dot.h"
+#include "backends/x86/tile_shapes.h"
 
-/* TOKENS: 16 halves the unpacking per token against 8 (q6_K 96 -> 122 GMAC/s on one Zen 4
- * core; the accumulators then live partly in memory). AHEAD: the one-token kernels prefetch the
- * super-block that many ahead (q6_K decode on Zen 4, weights on huge pages: 55 t/s with 1, 57
- * with 2, 52 with 4). */
-enum { TOKENS = 16, AHEAD = 2 };
+/* TOKENS: q4_K's tokens per pass over a group's super-blocks (16 halves the unpacking per token
+ * against 8). q6_K unpacks each super-block once for SPAN tokens, then runs them Q6_TOKENS at a
+ * time, their sums in registers (one Zen 4 core, 2048 x 5632, 64 tokens: 16 tokens per unpack
+ * 125 GMAC/s, 64 per unpack in runs of 16 with the next super-block prefetched 141, in runs of 8
+ * 145). AHEAD: the one-token kernels prefetch the super-block that many ahead (q6_K decode on
+ * Zen 4, weights on huge pages: 55 t/s with 1, 57 with 2, 52 with 4). */
+enum { TOKENS = 16, Q6_TOKENS = 8, SPAN = 64, AHEAD = 2 };
+_Static_assert(Q6_TOKENS == 8, "gemm_q6 switches by RZ_X86_BY_8_TOKENS");
 
 static inline __m512i quad(const int8_t *q) {
     int32_t v;
@@ -121,52 +125,67 @@ static inline __m512i scale(const rz_block_q6_kx16 *b, int g) {
     return _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->sc[g]));
 }
 
-/* q6_K: per 32-element group G the int32 dots of its two 16-element groups times their scales;
- * then less 32 times the scales dotted with the bsums (vpdpwssd); acc += (d_x * d) * isum. */
-static inline __attribute__((always_inline)) void gemm_q6(const rz_block_q6_kx16 *b, int64_t nb,
-                                                          const uint8_t *xq, size_t x_bytes,
-                                                          float *y, size_t ldy, const int NT) {
-    __m512 acc[TOKENS];
+/* q6_K, super-block b (levels lv) for NT tokens (a constant after inlining) from xq, the
+ * super-block's index k: per 16-element group the int32 dots times the group's scales; then less
+ * 32 times the scales dotted with the bsums (vpdpwssd); acc[t] += (d_x * d) * isum. */
+static inline __attribute__((always_inline)) void q6_tokens(const rz_block_q6_kx16 *b,
+                                                            const uint8_t lv[8][8][64], int64_t k,
+                                                            const uint8_t *xq, size_t x_bytes,
+                                                            __m512 *acc, const int NT) {
+    __m512i isum[Q6_TOKENS];
     for (int t = 0; t < NT; t++)
-        acc[t] = _mm512_setzero_ps();
-    for (int64_t k = 0; k < nb; k++, b++) {
-        __m512i isum[TOKENS];
-        for (int t = 0; t < NT; t++)
-            isum[t] = _mm512_setzero_si512();
-        _Alignas(64) uint8_t lv[8][8][4 * RZ_PACK_ROWS];
-        q6_unpack(b, lv);
-        for (int g = 0; g < 16; g++) { /* 16-element groups: 4 registers of levels each */
-            __m512i u[4];
-            for (int c = 0; c < 4; c++)
-                u[c] = _mm512_load_si512(lv[g / 2][4 * (g % 2) + c]);
-            const __m512i sc = scale(b, g);
-            for (int t = 0; t < NT; t++) {
-                const int8_t *q =
-                    ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 16 * g;
-                __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[0], quad(q));
-                __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], quad(q + 4));
-                s0 = _mm512_dpbusd_epi32(s0, u[2], quad(q + 8));
-                s1 = _mm512_dpbusd_epi32(s1, u[3], quad(q + 12));
-                isum[t] =
-                    _mm512_add_epi32(isum[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
-            }
-        }
-        const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
-        __m512i pairs[8];
-        for (int i = 0; i < 8; i++)
-            pairs[i] = scale_pair(b, i);
+        isum[t] = _mm512_setzero_si512();
+    for (int g = 0; g < 16; g++) { /* 16-element groups: 4 registers of levels each */
+        __m512i u[4];
+        for (int c = 0; c < 4; c++)
+            u[c] = _mm512_load_si512(lv[g / 2][4 * (g % 2) + c]);
+        const __m512i sc = scale(b, g);
         for (int t = 0; t < NT; t++) {
-            const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
-            __m512i off = _mm512_setzero_si512();
-            for (int i = 0; i < 8; i++)
-                off = _mm512_dpwssd_epi32(off, pairs[i], quad((const int8_t *)(x->bsums + 2 * i)));
-            const __m512i exact = _mm512_sub_epi32(isum[t], _mm512_slli_epi32(off, 5));
-            const __m512 dx = _mm512_set1_ps(x->d);
-            acc[t] = _mm512_add_ps(acc[t],
-                                   _mm512_mul_ps(_mm512_mul_ps(dx, dw), _mm512_cvtepi32_ps(exact)));
+            const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 16 * g;
+            __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[0], quad(q));
+            __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], quad(q + 4));
+            s0 = _mm512_dpbusd_epi32(s0, u[2], quad(q + 8));
+            s1 = _mm512_dpbusd_epi32(s1, u[3], quad(q + 12));
+            isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
         }
     }
-    for (int t = 0; t < NT; t++)
+    const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
+    __m512i pairs[8];
+    for (int i = 0; i < 8; i++)
+        pairs[i] = scale_pair(b, i);
+    for (int t = 0; t < NT; t++) {
+        const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
+        __m512i off = _mm512_setzero_si512();
+        for (int i = 0; i < 8; i++)
+            off = _mm512_dpwssd_epi32(off, pairs[i], quad((const int8_t *)(x->bsums + 2 * i)));
+        const __m512i exact = _mm512_sub_epi32(isum[t], _mm512_slli_epi32(off, 5));
+        const __m512 dx = _mm512_set1_ps(x->d);
+        acc[t] =
+            _mm512_add_ps(acc[t], _mm512_mul_ps(_mm512_mul_ps(dx, dw), _mm512_cvtepi32_ps(exact)));
+    }
+}
+
+/* q6_K, nt <= SPAN tokens over 16 packed rows: each super-block's levels unpacked once for all
+ * of them (q6_unpack) while the next one is fetched, then Q6_TOKENS at a time; the accumulators
+ * in memory. */
+static void gemm_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
+                    float *y, size_t ldy, int nt) {
+    __m512 acc[SPAN];
+    for (int t = 0; t < nt; t++)
+        acc[t] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < nb; k++, b++) {
+        _Alignas(64) uint8_t lv[8][8][4 * RZ_PACK_ROWS];
+        q6_unpack(b, lv);
+        for (size_t l = 0; l < sizeof *b; l += 64)
+            _mm_prefetch((const char *)(b + 1) + l, _MM_HINT_T0);
+        for (int t = 0; t < nt; t += Q6_TOKENS) {
+            const uint8_t *x = xq + (size_t)t * x_bytes;
+#define RUN_Q6(N) q6_tokens(b, lv, k, x, x_bytes, acc + t, N)
+            RZ_X86_BY_8_TOKENS(nt - t, RUN_Q6)
+#undef RUN_Q6
+        }
+    }
+    for (int t = 0; t < nt; t++)
         _mm512_storeu_ps(y + (size_t)t * ldy, acc[t]);
 }
 
@@ -258,75 +277,38 @@ static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_
     _mm512_storeu_ps(y, acc);
 }
 
-/* Defines rz_avx512_vec_gemm_q4_kx16 and rz_avx512_vec_gemm_q6_kx16: groups of 16 rows, one token
- * by the type's gemv, more TOKENS at a time. */
-#define GEMM_K(name, kernel, gemv)                                                                 \
-    void rz_avx512_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
-                                   size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
-        const int64_t nb = n / RZ_QK_K;                                                            \
-        for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {                                              \
-            const rz_block_##name *b =                                                             \
-                (const rz_block_##name *)((const uint8_t *)w +                                     \
-                                          (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
-            if (nt == 1) {                                                                         \
-                gemv(b, nb, xq, y + g * RZ_PACK_ROWS);                                             \
-                continue;                                                                          \
-            }                                                                                      \
-            for (int t = 0; t < nt; t += TOKENS) {                                                 \
-                const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;                      \
-                float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;                               \
-                switch (nt - t < TOKENS ? nt - t : TOKENS) {                                       \
-                case 1:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 1);                                        \
-                    break;                                                                         \
-                case 2:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 2);                                        \
-                    break;                                                                         \
-                case 3:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 3);                                        \
-                    break;                                                                         \
-                case 4:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 4);                                        \
-                    break;                                                                         \
-                case 5:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 5);                                        \
-                    break;                                                                         \
-                case 6:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 6);                                        \
-                    break;                                                                         \
-                case 7:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 7);                                        \
-                    break;                                                                         \
-                case 8:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 8);                                        \
-                    break;                                                                         \
-                case 9:                                                                            \
-                    kernel(b, nb, x, x_bytes, out, ldy, 9);                                        \
-                    break;                                                                         \
-                case 10:                                                                           \
-                    kernel(b, nb, x, x_bytes, out, ldy, 10);                                       \
-                    break;                                                                         \
-                case 11:                                                                           \
-                    kernel(b, nb, x, x_bytes, out, ldy, 11);                                       \
-                    break;                                                                         \
-                case 12:                                                                           \
-                    kernel(b, nb, x, x_bytes, out, ldy, 12);                                       \
-                    break;                                                                         \
-                case 13:                                                                           \
-                    kernel(b, nb, x, x_bytes, out, ldy, 13);                                       \
-                    break;                                                                         \
-                case 14:                                                                           \
-                    kernel(b, nb, x, x_bytes, out, ldy, 14);                                       \
-                    break;                                                                         \
-                case 15:                                                                           \
-                    kernel(b, nb, x, x_bytes, out, ldy, 15);                                       \
-                    break;                                                                         \
-                default:                                                                           \
-                    kernel(b, nb, x, x_bytes, out, ldy, TOKENS);                                   \
-                }                                                                                  \
-            }                                                                                      \
-        }                                                                                          \
+void rz_avx512_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
+    const int64_t nb = n / RZ_QK_K;
+    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
+        const rz_block_q4_kx16 *b =
+            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
+        if (nt == 1) {
+            gemv_q4_k(b, nb, xq, y + g * RZ_PACK_ROWS);
+            continue;
+        }
+        for (int t = 0; t < nt; t += TOKENS) {
+            const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
+            float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;
+#define RUN_Q4(N) gemm(b, nb, x, x_bytes, out, ldy, N)
+            RZ_X86_BY_16_TOKENS(nt - t, RUN_Q4)
+#undef RUN_Q4
+        }
     }
-GEMM_K(q4_kx16, gemm, gemv_q4_k)
-GEMM_K(q6_kx16, gemm_q6, gemv_q6_k)
-#undef GEMM_K
+}
+
+void rz_avx512_vec_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
+                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
+    const int64_t nb = n / RZ_QK_K;
+    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
+        const rz_block_q6_kx16 *b =
+            (const rz_block_q6_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
+        if (nt == 1) {
+            gemv_q6_k(b, nb, xq, y + g * RZ_PACK_ROWS);
+            continue;
+        }
+        for (int t = 0; t < nt; t += SPAN)
+            gemm_q6(b, nb, (const uint8_t *)xq + (size_t)t * x_bytes, x_bytes,
+                    y + (size_t)t * ldy + g * RZ_PACK_ROWS, ldy, nt - t < SPAN ? nt - t : SPAN);
+    }
+}
