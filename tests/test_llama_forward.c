@@ -320,7 +320,7 @@ Test(llama_forward, threads_are_bit_identical) {
  * all logits returned, and against rz_llama_forward_prompt over more than one batch: the same
  * bits, as the batched products and attention run each token's arithmetic unchanged. */
 static void check_batches(const rzt_llama_shape *shape, int threads) {
-    enum { CTX = 80, N = 70, VOCAB = 40 };
+    enum { CTX = RZ_LLAMA_BATCH + 16, N = RZ_LLAMA_BATCH + 6, VOCAB = 40 };
     tiny_model f;
     rz_llama_state one, batched;
     rz_error err;
