@@ -190,10 +190,7 @@ void rz_matmul_shared(const rz_backend *be, rz_pool *pool, const float *X, int64
         for (int k = 0; k < m; k++)
             jobs[k].xq = floats ? (const void *)X : xq;
         shared_run r = {.jobs = jobs, .count = m};
-        if (pool)
-            rz_pool_run(pool, shared_part, &r);
-        else
-            shared_part(&r, 0, 1);
+        rz_pool_run(pool, shared_part, &r);
         i += m;
     }
     free(own);
