@@ -1,13 +1,20 @@
 /* rz_matvec_mt, rz_matmul_mt and rz_matmul_shared (backends/matvec_threads.h): quantize once,
- * then split rows. */
+ * then the threads claim the rows: each starts on a part of its own, in shrinking runs, then
+ * takes what is left of the others' (a thread that starts late or streams slower does less). */
 #include "backends/matvec_threads.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "backends/vec_dot.h"
 
-enum { STACK_X = 32768 };
+enum { STACK_X = 32768, PARTS = 16 };
+
+/* The next unclaimed row of a part, alone on its cache line. */
+typedef struct {
+    _Alignas(64) atomic_llong next;
+} part_counter;
 
 typedef struct {
     const rz_backend *be;
@@ -20,21 +27,50 @@ typedef struct {
     const float *x;
     float *y;
     int64_t rows, cols, n_tokens;
+    int parts;   /* min(threads, PARTS) */
+    int64_t per; /* rows per part, whole chunks */
+    part_counter part[PARTS];
 } job;
 
-/* Thread i of n gets rows [r0, r1): whole chunks, the remainder to the last thread. */
-static void share(int64_t rows, int i, int n, int64_t *r0, int64_t *r1) {
-    const int64_t chunks = (rows + RZ_MATVEC_CHUNK - 1) / RZ_MATVEC_CHUNK;
-    const int64_t per = (chunks + n - 1) / n * RZ_MATVEC_CHUNK;
-    *r0 = per * i < rows ? per * i : rows;
-    *r1 = per * (i + 1) < rows ? per * (i + 1) : rows;
+/* Parts for n threads: part p starts at row p * per. */
+static void share(job *j, int n) {
+    const int64_t chunks = (j->rows + RZ_MATVEC_CHUNK - 1) / RZ_MATVEC_CHUNK;
+    j->parts = n < PARTS ? n : PARTS;
+    j->per = (chunks + j->parts - 1) / j->parts * RZ_MATVEC_CHUNK;
+    for (int p = 0; p < j->parts; p++)
+        atomic_init(&j->part[p].next, (long long)(j->per * p));
 }
 
-static void matvec_part(void *ctx, int i, int n) {
-    const job *j = ctx;
+/* Claims rows [r0, r1) of part p: a quarter of what the part has left, in whole chunks; false
+ * when it has none. */
+static bool claim(job *j, int p, int64_t *r0, int64_t *r1) {
+    const int64_t end = j->per * (p + 1) < j->rows ? j->per * (p + 1) : j->rows;
+    long long at = atomic_load_explicit(&j->part[p].next, memory_order_relaxed);
+    for (;;) {
+        if (at >= end) return false;
+        const int64_t quarter = (end - at) / 4;
+        const int64_t take =
+            (quarter + RZ_MATVEC_CHUNK - 1) / RZ_MATVEC_CHUNK * RZ_MATVEC_CHUNK + RZ_MATVEC_CHUNK;
+        if (atomic_compare_exchange_weak_explicit(&j->part[p].next, &at, at + take,
+                                                  memory_order_relaxed, memory_order_relaxed)) {
+            *r0 = at;
+            *r1 = at + take < end ? at + take : end;
+            return true;
+        }
+    }
+}
+
+typedef void (*rows_fn)(const job *j, int64_t r0, int64_t r1);
+
+/* Thread i's rows: its own part first, then the others' in turn. */
+static void claim_rows(job *j, int i, rows_fn fn) {
     int64_t r0, r1;
-    share(j->rows, i, n, &r0, &r1);
-    if (r1 <= r0) return;
+    for (int q = 0; q < j->parts; q++)
+        while (claim(j, (i + q) % j->parts, &r0, &r1))
+            fn(j, r0, r1);
+}
+
+static void matvec_rows(const job *j, int64_t r0, int64_t r1) {
     if (j->k->dot || j->k->gemm)
         rz_vec_dot_rows(j->k, j->w, j->row_bytes, j->xq, 0, 1, j->y + r0, 0, r0, r1, j->cols);
     else
@@ -42,9 +78,15 @@ static void matvec_part(void *ctx, int i, int n) {
                       j->cols);
 }
 
-/* The job's kernel and row size (also for a type without a dot kernel, whose rows the threads
- * still split); false when the type has no dot kernel. */
-static bool plan(job *j) {
+static void matvec_part(void *ctx, int i, int n) {
+    (void)n;
+    claim_rows(ctx, i, matvec_rows);
+}
+
+/* The job's kernel, row size (also for a type without a dot kernel, whose rows the threads still
+ * split) and parts for the pool's threads; false when the type has no dot kernel. */
+static bool plan(job *j, const rz_pool *pool) {
+    share(j, rz_pool_size(pool));
     uint64_t rb = 0;
     size_t packed = 0;
     j->k = rz_vec_kernel_for(j->be, j->type);
@@ -60,7 +102,7 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
     job j = {.be = be, .type = type, .w = w, .x = x, .y = y, .rows = rows, .cols = cols};
     _Alignas(64) unsigned char stack[STACK_X];
     void *xq = NULL;
-    bool dot = plan(&j);
+    bool dot = plan(&j, pool);
     if (dot && j.k->vdt != RZ_TYPE_F32) {
         xq = j.xq_bytes <= sizeof stack ? stack : malloc(j.xq_bytes);
         if (xq)
@@ -79,14 +121,15 @@ void rz_matvec_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
     if (xq != stack) free(xq);
 }
 
-/* This thread's rows, every token over each tile of rows (rz_vec_dot_rows). */
+/* Every token over each tile of rows r0..r1 (rz_vec_dot_rows). */
+static void matmul_rows(const job *j, int64_t r0, int64_t r1) {
+    rz_vec_dot_rows(j->k, j->w, j->row_bytes, j->xq, j->xq_bytes, j->n_tokens, j->y + r0,
+                    (size_t)j->rows, r0, r1, j->cols);
+}
+
 static void matmul_part(void *ctx, int i, int n) {
-    const job *j = ctx;
-    int64_t r0, r1;
-    share(j->rows, i, n, &r0, &r1);
-    if (r1 > r0)
-        rz_vec_dot_rows(j->k, j->w, j->row_bytes, j->xq, j->xq_bytes, j->n_tokens, j->y + r0,
-                        (size_t)j->rows, r0, r1, j->cols);
+    (void)n;
+    claim_rows(ctx, i, matmul_rows);
 }
 
 /* This thread's share of the tokens, quantized into their rows of xq. */
@@ -106,7 +149,7 @@ void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void
                   float *Y, int64_t rows, int64_t cols, int64_t n_tokens, void *scratch) {
     job j = {
         .be = be, .type = type, .w = w, .y = Y, .rows = rows, .cols = cols, .n_tokens = n_tokens};
-    const bool dot = plan(&j) && n_tokens > 0;
+    const bool dot = plan(&j, pool) && n_tokens > 0;
     if (dot && j.k->vdt == RZ_TYPE_F32) { /* float weights dot the rows of X themselves */
         j.xq = X;
         rz_pool_run(pool, matmul_part, &j);
@@ -164,7 +207,7 @@ void rz_matmul_shared(const rz_backend *be, rz_pool *pool, const float *X, int64
                             .rows = q->rows,
                             .cols = cols,
                             .n_tokens = n_tokens};
-            if (!plan(&jobs[m]) || (m > 0 && jobs[m].k->vdt != jobs[0].k->vdt)) break;
+            if (!plan(&jobs[m], pool) || (m > 0 && jobs[m].k->vdt != jobs[0].k->vdt)) break;
         }
         if (m == 0) {
             project_alone(be, pool, X, cols, n_tokens, &p[i++]);

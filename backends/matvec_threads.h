@@ -3,8 +3,9 @@
  * Contract: W holds `rows` rows of `cols` elements of ggml type `type` (cols a multiple of its
  * block size), rows back to back, or a packed matrix of a packed type (backends/pack.h: rows a
  * multiple of RZ_PACK_ROWS). Activations are quantized once per call to the type's partner
- * type (rz_matvec_mt: on the calling thread); the rows are split over the pool's threads in chunks
- * of RZ_MATVEC_CHUNK rows (the last thread takes the remainder). pool may be NULL (the caller's
+ * type (rz_matvec_mt: on the calling thread); the pool's threads claim the rows in runs of whole
+ * chunks of RZ_MATVEC_CHUNK rows, each from a part of its own first, then from the others' (so a
+ * thread that starts late or streams slower does less). pool may be NULL (the caller's
  * thread does all the work). Types without a dot kernel fall back to rz_matvec_ref per chunk; a
  * packed type whose activations find no memory (a row too long for the stack buffer, then malloc
  * failing) gives NaN. Results are the same bits whatever the thread count and pool. */
