@@ -154,8 +154,11 @@ static rzb_paired prompt_ratio(rzb_series *rz, rzb_series *ll) {
     return rzb_series_ratio(rz, ll, 1.0, ALPHA);
 }
 
-/* The decode comparison (judged), the prompt ratios and roofline figures (reported), a note. */
-static void report_file(rzb_result *r, file_run *fr, double gbs) {
+/* The decode comparison (judged), the prompt ratios and roofline figures (reported), a note.
+ * The roofline uses gbs, the best triad of the run's start and of probes just before and after
+ * this file (before, after): the host's bandwidth moves during a run, and a roofline measured
+ * in a slow spell would flatter both sides. */
+static void report_file(rzb_result *r, file_run *fr, double gbs, double before, double after) {
     rzb_series *const *s = fr->s;
     char what[128], p[32];
     snprintf(what, sizeof what, "%s: decode llama.cpp / rz time per token", fr->f->label);
@@ -171,11 +174,25 @@ static void report_file(rzb_result *r, file_run *fr, double gbs) {
     metric(r, fr->f, "llama.cpp decode, % of roofline", 100 * roof_ms / ll_p50, "%");
     rzb_result_note(
         r,
-        "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms per token, ratio %.3f (CI95 %.3f-%.3f, p %s, %d runs); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); %d-token prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); roofline %.2f ms",
+        "%s: decode p50 rz %.2f ms, llama.cpp %.2f ms per token, ratio %.3f (CI95 %.3f-%.3f, p %s, %d runs); prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); %d-token prompt p50 rz %.0f ms, llama.cpp %.0f ms, ratio %.3f (CI95 %.3f-%.3f); roofline %.2f ms at %.2f GB/s (triad just before this file %.2f, just after %.2f GB/s)%s",
         fr->f->label, rz_p50, ll_p50, dec->ratio, dec->lo, dec->hi, rzb_p_text(dec->p, p),
         dec->runs, s[RZ_PROMPT]->summary.p50, s[LL_PROMPT]->summary.p50, pp.ratio, pp.lo, pp.hi,
         fr->n_long, s[RZ_LONG]->summary.p50, s[LL_LONG]->summary.p50, pl.ratio, pl.lo, pl.hi,
-        roof_ms);
+        roof_ms, gbs, before, after,
+        roof_ms > rz_p50 || roof_ms > ll_p50
+            ? "; a decode above 100% of it means the bandwidth rose above every probe during the "
+              "file: that % is no bound"
+            : "");
+}
+
+/* The best triad of a short probe (as the start's, a fifth of the passes), NAN when it fails. */
+static double probe(const rzb_context *ctx, int threads) {
+    rzb_bandwidth bw;
+    char why[256];
+    return rzb_probe_bandwidth(threads, (size_t)rzb_sized(ctx, 512, 16) << 20, 1, &bw, why,
+                               sizeof why)
+               ? bw.best_gbs
+               : NAN;
 }
 
 /* Peak RSS at llama-bench's decode context (-p 0 -n N -d 128: N_PROMPT + N positions): `rz run`
@@ -228,9 +245,11 @@ static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const 
     }
     series_init(r, &fr);
     llama_args(&fr, bin, threads);
+    const double before = probe(ctx, threads);
     bool ok = sample(&fr, why, sizeof why);
+    const double after = probe(ctx, threads);
     if (ok && first) note_llama_bench(r, &fr);
-    if (ok) report_file(r, &fr, gbs);
+    if (ok) report_file(r, &fr, fmax(gbs, fmax(before, after)), before, after);
     if (ok) report_memory(ctx, r, &fr, threads);
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
     rzb_decode_close(&fr.d);
@@ -258,7 +277,7 @@ static bool setup(const rzb_context *ctx, rzb_result *r, int threads, char *bin,
     rzb_llama_note_build(r);
     rzb_result_note(
         r,
-        "%d threads on both sides (rz: one per CPU, backend %s; llama-bench: -t %d on every CPU); load average %.2f at start; roofline = file bytes / STREAM triad %.2f GB/s",
+        "%d threads on both sides (rz: one per CPU, backend %s; llama-bench: -t %d on every CPU); load average %.2f at start; roofline = file bytes / the best STREAM triad of the start (%.2f GB/s) and the probes around the file",
         threads, rz_backend_active()->name, threads, load[0], bw->best_gbs);
     rzb_result_note(
         r,

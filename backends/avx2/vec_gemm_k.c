@@ -155,7 +155,7 @@ static inline __attribute__((always_inline)) void q6_tokens(const rz_block_q6_kx
 /* q6_K, half h of 16 packed rows for nt <= SPAN tokens: each super-block's levels unpacked once
  * for all of them while the next one is fetched, then TOKENS at a time; the accumulators in
  * memory. */
-static void gemm_q6(const rz_block_q6_kx16 *b, int h, int64_t nb, const uint8_t *xq, size_t x_bytes,
+static void span_q6(const rz_block_q6_kx16 *b, int h, int64_t nb, const uint8_t *xq, size_t x_bytes,
                     float *y, size_t ldy, int nt) {
     __m256 acc[SPAN];
     for (int t = 0; t < nt; t++)
@@ -176,6 +176,15 @@ static void gemm_q6(const rz_block_q6_kx16 *b, int h, int64_t nb, const uint8_t 
     }
     for (int t = 0; t < nt; t++)
         _mm256_storeu_ps(y + (size_t)t * ldy, acc[t]);
+}
+
+/* q6_K, any nt tokens over 16 packed rows: each half, SPAN tokens at a time. */
+static void gemm_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
+                    float *y, size_t ldy, int nt) {
+    for (int h = 0; h < 2; h++)
+        for (int t = 0; t < nt; t += SPAN)
+            span_q6(b, h, nb, xq + (size_t)t * x_bytes, x_bytes, y + (size_t)t * ldy + 8 * h, ldy,
+                    nt - t < SPAN ? nt - t : SPAN);
 }
 
 /* Prefetches part i of `parts` of the packed super-block AHEAD after b (bytes long) into L1. */
@@ -283,41 +292,35 @@ static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_
     _mm256_storeu_ps(y + 8, acc[1]);
 }
 
-void rz_avx2_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
-                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK_K;
-    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q4_kx16 *b =
-            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
-        if (nt == 1) {
-            gemv_q4_k(b, nb, xq, y + g * RZ_PACK_ROWS);
-            continue;
-        }
-        for (int h = 0; h < 2; h++)
-            for (int t = 0; t < nt; t += TOKENS) {
-                const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
-                float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS + 8 * h;
+/* q4_K, any nt tokens over 16 packed rows: each half, TOKENS tokens at a time. */
+static void gemm_q4(const rz_block_q4_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
+                    float *y, size_t ldy, int nt) {
+    for (int h = 0; h < 2; h++)
+        for (int t = 0; t < nt; t += TOKENS) {
+            const uint8_t *x = xq + (size_t)t * x_bytes;
+            float *out = y + (size_t)t * ldy + 8 * h;
 #define RUN_Q4(N) gemm_half(b, h, nb, x, x_bytes, out, ldy, N)
-                RZ_X86_BY_4_TOKENS(nt - t, RUN_Q4)
+            RZ_X86_BY_4_TOKENS(nt - t, RUN_Q4)
 #undef RUN_Q4
-            }
-    }
+        }
 }
 
-void rz_avx2_vec_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
-                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK_K;
-    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q6_kx16 *b =
-            (const rz_block_q6_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
-        if (nt == 1) {
-            gemv_q6_k(b, nb, xq, y + g * RZ_PACK_ROWS);
-            continue;
-        }
-        for (int h = 0; h < 2; h++)
-            for (int t = 0; t < nt; t += SPAN)
-                gemm_q6(b, h, nb, (const uint8_t *)xq + (size_t)t * x_bytes, x_bytes,
-                        y + (size_t)t * ldy + g * RZ_PACK_ROWS + 8 * h, ldy,
-                        nt - t < SPAN ? nt - t : SPAN);
+/* Defines rz_avx2_vec_gemm_q4_kx16 and rz_avx2_vec_gemm_q6_kx16: groups of 16 rows, one token by
+ * the type's gemv, more by its gemm. */
+#define GEMM_K(name, gemv, gemm)                                                                   \
+    void rz_avx2_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,          \
+                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {        \
+        const int64_t nb = n / RZ_QK_K;                                                            \
+        for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {                                              \
+            const rz_block_##name *b =                                                             \
+                (const rz_block_##name *)((const uint8_t *)w +                                     \
+                                          (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
+            if (nt == 1)                                                                           \
+                gemv(b, nb, xq, y + g * RZ_PACK_ROWS);                                             \
+            else                                                                                   \
+                gemm(b, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, nt);                           \
+        }                                                                                          \
     }
-}
+GEMM_K(q4_kx16, gemv_q4_k, gemm_q4)
+GEMM_K(q6_kx16, gemv_q6_k, gemm_q6)
+#undef GEMM_K

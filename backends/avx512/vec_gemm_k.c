@@ -20,7 +20,7 @@
  * prefetch the super-block that many ahead (q6_K decode on Zen 4, weights on huge pages: 55 t/s
  * with 1, 57 with 2, 52 with 4). */
 enum { TOKENS = 16, Q6_TOKENS = 8, SPAN = 128, AHEAD = 2 };
-_Static_assert(Q6_TOKENS == 8, "gemm_q6 switches by RZ_X86_BY_8_TOKENS");
+_Static_assert(Q6_TOKENS == 8, "span_q6 switches by RZ_X86_BY_8_TOKENS");
 
 static inline __m512i quad(const int8_t *q) {
     int32_t v;
@@ -129,10 +129,9 @@ static inline __m512i scale(const rz_block_q6_kx16 *b, int g) {
 /* q6_K, super-block b (levels lv) for NT tokens (a constant after inlining) from xq, the
  * super-block's index k: per 16-element group the int32 dots times the group's scales; then less
  * 32 times the scales dotted with the bsums (vpdpwssd); acc[t] += (d_x * d) * isum. */
-static inline __attribute__((always_inline)) void q6_tokens(const rz_block_q6_kx16 *b,
-                                                            const uint8_t lv[8][8][64], int64_t k,
-                                                            const uint8_t *xq, size_t x_bytes,
-                                                            __m512 *acc, const int NT) {
+static inline __attribute__((always_inline)) void
+q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], int64_t k,
+          const uint8_t *xq, size_t x_bytes, __m512 *acc, const int NT) {
     __m512i isum[Q6_TOKENS];
     for (int t = 0; t < NT; t++)
         isum[t] = _mm512_setzero_si512();
@@ -169,7 +168,7 @@ static inline __attribute__((always_inline)) void q6_tokens(const rz_block_q6_kx
 /* q6_K, nt <= SPAN tokens over 16 packed rows: each super-block's levels unpacked once for all
  * of them (q6_unpack) while the next one is fetched, then Q6_TOKENS at a time; the accumulators
  * in memory. */
-static void gemm_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
+static void span_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
                     float *y, size_t ldy, int nt) {
     __m512 acc[SPAN];
     for (int t = 0; t < nt; t++)
@@ -188,6 +187,14 @@ static void gemm_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, si
     }
     for (int t = 0; t < nt; t++)
         _mm512_storeu_ps(y + (size_t)t * ldy, acc[t]);
+}
+
+/* q6_K, any nt tokens over 16 packed rows, SPAN at a time. */
+static void gemm_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
+                    float *y, size_t ldy, int nt) {
+    for (int t = 0; t < nt; t += SPAN)
+        span_q6(b, nb, xq + (size_t)t * x_bytes, x_bytes, y + (size_t)t * ldy, ldy,
+                nt - t < SPAN ? nt - t : SPAN);
 }
 
 /* Prefetches packed super-block b + AHEAD (bytes long) into L1, spread over `parts` calls:
@@ -278,38 +285,34 @@ static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_
     _mm512_storeu_ps(y, acc);
 }
 
-void rz_avx512_vec_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
-                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK_K;
-    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q4_kx16 *b =
-            (const rz_block_q4_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
-        if (nt == 1) {
-            gemv_q4_k(b, nb, xq, y + g * RZ_PACK_ROWS);
-            continue;
-        }
-        for (int t = 0; t < nt; t += TOKENS) {
-            const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
-            float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;
+/* q4_K, any nt tokens over 16 packed rows, TOKENS at a time. */
+static void gemm_q4(const rz_block_q4_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
+                    float *y, size_t ldy, int nt) {
+    for (int t = 0; t < nt; t += TOKENS) {
+        const uint8_t *x = xq + (size_t)t * x_bytes;
+        float *out = y + (size_t)t * ldy;
 #define RUN_Q4(N) gemm(b, nb, x, x_bytes, out, ldy, N)
-            RZ_X86_BY_16_TOKENS(nt - t, RUN_Q4)
+        RZ_X86_BY_16_TOKENS(nt - t, RUN_Q4)
 #undef RUN_Q4
-        }
     }
 }
 
-void rz_avx512_vec_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq,
-                                size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const int64_t nb = n / RZ_QK_K;
-    for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {
-        const rz_block_q6_kx16 *b =
-            (const rz_block_q6_kx16 *)((const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes);
-        if (nt == 1) {
-            gemv_q6_k(b, nb, xq, y + g * RZ_PACK_ROWS);
-            continue;
-        }
-        for (int t = 0; t < nt; t += SPAN)
-            gemm_q6(b, nb, (const uint8_t *)xq + (size_t)t * x_bytes, x_bytes,
-                    y + (size_t)t * ldy + g * RZ_PACK_ROWS, ldy, nt - t < SPAN ? nt - t : SPAN);
+/* Defines rz_avx512_vec_gemm_q4_kx16 and rz_avx512_vec_gemm_q6_kx16: groups of 16 rows, one token
+ * by the type's gemv, more by its gemm. */
+#define GEMM_K(name, gemv, gemm)                                                                   \
+    void rz_avx512_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,        \
+                                   size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {      \
+        const int64_t nb = n / RZ_QK_K;                                                            \
+        for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {                                              \
+            const rz_block_##name *b =                                                             \
+                (const rz_block_##name *)((const uint8_t *)w +                                     \
+                                          (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
+            if (nt == 1)                                                                           \
+                gemv(b, nb, xq, y + g * RZ_PACK_ROWS);                                             \
+            else                                                                                   \
+                gemm(b, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, nt);                           \
+        }                                                                                          \
     }
-}
+GEMM_K(q4_kx16, gemv_q4_k, gemm_q4)
+GEMM_K(q6_kx16, gemv_q6_k, gemm_q6)
+#undef GEMM_K
