@@ -180,8 +180,7 @@ static void report_file(rzb_result *r, file_run *fr, double gbs, double before, 
         fr->n_long, s[RZ_LONG]->summary.p50, s[LL_LONG]->summary.p50, pl.ratio, pl.lo, pl.hi,
         roof_ms, gbs, before, after,
         roof_ms > rz_p50 || roof_ms > ll_p50
-            ? "; a decode above 100% of it means the bandwidth rose above every probe during the "
-              "file: that % is no bound"
+            ? "; a decode above 100% of it means the bandwidth rose above every probe during the file: that % is no bound"
             : "");
 }
 
