@@ -7,6 +7,7 @@
 
 #include "backends/activations.h"
 #include "backends/backend.h"
+#include "engine/models/llama_ops.h"
 #include "tests/support/tiny_llama.h"
 
 enum { MAX = 300 };
@@ -52,6 +53,16 @@ Test(softmax, every_isa_within_a_few_ulp_of_the_exact_softmax) {
                     cr_assert_leq(fabs(total - 1.0), 1e-5, "%s n %d: sum %g", be->name, n, total);
                 }
     }
+}
+
+/* rz_softmax, the CUDA tests' reference, is the scalar kernel at scale 1: the same bits. */
+Test(softmax, rz_softmax_is_the_scalar_kernel) {
+    float want[37], got[37];
+    for (int i = 0; i < 37; i++)
+        want[i] = got[i] = 0.37f * (float)(i % 11) - 1.5f;
+    rz_scalar_softmax(want, 37, 1.0f);
+    rz_softmax(got, 37);
+    cr_assert_arr_eq(got, want, sizeof want);
 }
 
 /* Each ISA's kernel by its own name is the one its table holds. */
