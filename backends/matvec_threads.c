@@ -41,8 +41,9 @@ static void share(job *j, int n) {
         atomic_init(&j->part[p].next, (long long)(j->per * p));
 }
 
-/* Claims rows [r0, r1) of part p: a quarter of what the part has left, in whole chunks; false
- * when it has none. */
+/* Claims rows [r0, r1) of part p: a quarter of what the part has left rounded up to whole
+ * chunks, plus one chunk (so a run is never empty), cut at the part's end; false when it has
+ * none. */
 static bool claim(job *j, int p, int64_t *r0, int64_t *r1) {
     const int64_t end = j->per * (p + 1) < j->rows ? j->per * (p + 1) : j->rows;
     long long at = atomic_load_explicit(&j->part[p].next, memory_order_relaxed);

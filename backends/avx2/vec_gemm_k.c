@@ -8,8 +8,7 @@
  * likewise over 16-element groups of 6-bit levels, less 32 times the scales dotted with the bsums,
  * each super-block's levels unpacked once for SPAN tokens (TinyLlama-shape Q6_K prompt on Zen 4:
  * +11% against once per 4 tokens, SPAN 128 against 64 +1.5%; runs of 8 tokens instead of 4 were
- * 2% slower). Tokens go 4 at
- * a time. */
+ * 2% slower). Tokens go 4 at a time. */
 #include <immintrin.h>
 #include <string.h>
 
