@@ -65,7 +65,7 @@ rzb_slurm_status rzb_slurm_run(char *const argv[], const char *input, char **out
             argv[0], err);
         return RZB_SLURM_MISSING;
     }
-    if (input) fputs(input, c.to);
+    if (input) rzb_child_send(&c, input); /* a tool that fails reads nothing: its status says */
     fclose(c.to);
     c.to = NULL;
     *out = rzb_child_read_all(&c);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <spawn.h>
@@ -113,6 +114,7 @@ bool rzb_child_start(char *const argv[], const rzb_cpus *cpus, rzb_child *c, cha
     }
     if (!rzb_cpus_of_pid(c->pid, c->cpus, sizeof c->cpus)) snprintf(c->cpus, sizeof c->cpus, "?");
     c->to = fdopen(in[1], "w");
+    if (c->to) setvbuf(c->to, NULL, _IONBF, 0); /* nothing left behind a failed send for fclose */
     c->from = fdopen(out[0], "r");
     c->errors = errors;
     return true;
@@ -159,8 +161,24 @@ char *rzb_child_read_all(rzb_child *c) {
     return buf;
 }
 
+bool rzb_child_send(rzb_child *c, const char *text) {
+    sigset_t pipe_only, before;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &before);
+    bool sent = fputs(text, c->to) >= 0 && fflush(c->to) == 0;
+    int write_errno = errno;
+    if (!sent && write_errno == EPIPE && !sigismember(&before, SIGPIPE)) {
+        const struct timespec now = {0, 0};
+        sigtimedwait(&pipe_only, NULL, &now); /* the SIGPIPE this write raised, if it is pending */
+    }
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    errno = write_errno;
+    return sent;
+}
+
 const char *rzb_child_ask(rzb_child *c, const char *request) {
-    if (fprintf(c->to, "%s\n", request) < 0 || fflush(c->to) != 0) return NULL;
+    if (!rzb_child_send(c, request) || !rzb_child_send(c, "\n")) return NULL;
     return rzb_child_read(c);
 }
 

@@ -51,6 +51,10 @@ bool rzb_child_start(char *const argv[], const rzb_cpus *cpus, rzb_child *c, cha
 bool rzb_child_start_rss(char *const argv[], const rzb_cpus *cpus, rzb_child *c, char *err,
                          size_t cap);
 
+/* Writes text to the child's stdin and flushes it. False (errno EPIPE) when the child has closed
+ * its stdin or exited: a child that stops reading never kills the caller with SIGPIPE. */
+bool rzb_child_send(rzb_child *c, const char *text);
+
 /* Sends one line (a newline is appended) and reads one reply line; NULL at end of file. */
 const char *rzb_child_ask(rzb_child *c, const char *request);
 

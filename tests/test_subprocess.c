@@ -1,6 +1,7 @@
 /* Processes that rzbench starts run on explicit CPU sets: never the measuring thread's pin by
  * inheritance. Read back from the kernel (/proc/PID/status, Cpus_allowed_list). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -158,6 +159,24 @@ Test(subprocess, line_protocol_ask_and_read) {
     fclose(c.to);
     c.to = NULL;
     cr_expect_null(rzb_child_read(&c), "end of file once the child is done");
+    cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
+}
+
+/* A child that exits without reading its stdin: sending to it fails with EPIPE, SIGPIPE does not
+ * kill the sender (its default action here), and nothing is left for fclose to write. */
+Test(subprocess, a_send_to_a_child_that_stopped_reading_fails_without_sigpipe) {
+    char *argv[] = {"true", NULL}, err[256];
+    rzb_child c;
+    cr_assert(rzb_child_start(argv, NULL, &c, err, sizeof err), "%s", err);
+    siginfo_t info;
+    cr_assert_eq(waitid(P_PID, (id_t)c.pid, &info, WEXITED | WNOWAIT), 0, "the child has exited");
+    cr_assert_eq(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+    cr_expect_not(rzb_child_send(&c, "nobody reads this\n"));
+    cr_expect_eq(errno, EPIPE);
+    cr_expect_null(rzb_child_ask(&c, "nor this"));
+    sigset_t pending;
+    sigpending(&pending);
+    cr_expect_not(sigismember(&pending, SIGPIPE), "no SIGPIPE is left pending");
     cr_expect_eq(rzb_child_finish(&c, NULL, 0), 0);
 }
 
