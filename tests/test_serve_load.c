@@ -218,11 +218,16 @@ static void put(int fd, const char *s) {
     cr_assert_eq(send(fd, s, strlen(s), MSG_NOSIGNAL), (ssize_t)strlen(s));
 }
 
-static void chunk(int fd, const char *s) {
+/* A chunk's size line and data, without the line end that closes it. */
+static void chunk_open(int fd, const char *s) {
     char head[16];
     snprintf(head, sizeof head, "%zx\r\n", strlen(s));
     put(fd, head);
     put(fd, s);
+}
+
+static void chunk(int fd, const char *s) {
+    chunk_open(fd, s);
     put(fd, "\r\n");
 }
 
@@ -266,8 +271,10 @@ static void stream(fake *f, int fd, int idx) {
         "data: {\"choices\":[{\"text\":\"\",\"finish_reason\":\"length\"}],\"usage\":{\"completion_tokens\":%d}}\n\n",
         f->k);
     chunk(fd, usage);
-    chunk(fd, "data: [DONE]\n\n");
-    put(fd, "0\r\n\r\n");
+    chunk_open(fd, "data: [DONE]\n\n");
+    /* A client may close once it has [DONE] (rzbench does, as OpenAI's clients do): the bytes that
+     * end the body can meet a closed connection, so their send is not checked. */
+    (void)send(fd, "\r\n0\r\n\r\n", 7, MSG_NOSIGNAL);
 }
 
 static void *serve_one(void *arg) {
