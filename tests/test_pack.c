@@ -1,4 +1,4 @@
-/* Packed weights (backends/pack.h) and their gemm kernels.
+/* Packed weights (backends/pack.h) and their gemm kernels (AMX's on a model of the tiles too).
  * 1. rz_pack_rows refuses what it cannot pack and writes nothing then; its output holds every
  *    block's bytes where the layout says (row r's scale in d[r], its qs bytes 4 j..4 j + 3 at
  *    qs[j][4 r..4 r + 3]).
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/amx/amx.h"
 #include "backends/avx2/vec_dot.h"
 #include "backends/avx512/vec_dot.h"
 #include "backends/matvec_threads.h"
@@ -19,6 +20,7 @@
 #include "engine/core/pool.h"
 #include "engine/types/kernels.h"
 #include "engine/types/kquant.h"
+#include "tests/support/amx_model.h"
 #include "tests/support/types_data.h"
 
 /* 64-byte aligned memory for n bytes (aligned_alloc wants a whole number of 64). */
@@ -26,36 +28,51 @@ static void *alloc64(size_t n) {
     return aligned_alloc(64, (n + 63) / 64 * 64);
 }
 
-/* The file types with a packed form, their packed types, scalar dots and gemms per ISA. */
+/* The file types with a packed form, their packed types, scalar dots and gemms per ISA; for
+ * q4_0 and q8_0 also the AMX kernels on the tile model (tests/support/amx_model.h, wherever the
+ * CPU has AVX-512) and on the real tiles (where rz_amx_usable). */
 static const struct {
     uint32_t type, packed;
     rz_vec_dot_fn dot;
     rz_vec_tile_fn gemm[RZ_ISA_COUNT];
+    rz_vec_tile_fn amx_model, amx_tiles;
 } kinds[] = {
     {RZ_TYPE_Q4_0,
      RZ_TYPE_Q4_0_X16,
      rz_scalar_vec_dot_q4_0,
-     {rz_scalar_vec_gemm_q4_0x16, rz_avx2_vec_gemm_q4_0x16, rz_avx512_vec_gemm_q4_0x16}},
+     {rz_scalar_vec_gemm_q4_0x16, rz_avx2_vec_gemm_q4_0x16, rz_avx512_vec_gemm_q4_0x16},
+     amx_model_gemm_q4_0x16,
+     rz_amx_tiles_gemm_q4_0x16},
     {RZ_TYPE_Q4_1,
      RZ_TYPE_Q4_1_X16,
      rz_scalar_vec_dot_q4_1,
-     {rz_scalar_vec_gemm_q4_1x16, rz_avx2_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q4_1x16}},
+     {rz_scalar_vec_gemm_q4_1x16, rz_avx2_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q4_1x16},
+     NULL,
+     NULL},
     {RZ_TYPE_Q5_0,
      RZ_TYPE_Q5_0_X16,
      rz_scalar_vec_dot_q5_0,
-     {rz_scalar_vec_gemm_q5_0x16, rz_avx2_vec_gemm_q5_0x16, rz_avx512_vec_gemm_q5_0x16}},
+     {rz_scalar_vec_gemm_q5_0x16, rz_avx2_vec_gemm_q5_0x16, rz_avx512_vec_gemm_q5_0x16},
+     NULL,
+     NULL},
     {RZ_TYPE_Q8_0,
      RZ_TYPE_Q8_0_X16,
      rz_scalar_vec_dot_q8_0,
-     {rz_scalar_vec_gemm_q8_0x16, rz_avx2_vec_gemm_q8_0x16, rz_avx512_vec_gemm_q8_0x16}},
+     {rz_scalar_vec_gemm_q8_0x16, rz_avx2_vec_gemm_q8_0x16, rz_avx512_vec_gemm_q8_0x16},
+     amx_model_gemm_q8_0x16,
+     rz_amx_tiles_gemm_q8_0x16},
     {RZ_TYPE_Q4_K,
      RZ_TYPE_Q4_K_X16,
      rz_scalar_vec_dot_q4_k,
-     {rz_scalar_vec_gemm_q4_kx16, rz_avx2_vec_gemm_q4_kx16, rz_avx512_vec_gemm_q4_kx16}},
+     {rz_scalar_vec_gemm_q4_kx16, rz_avx2_vec_gemm_q4_kx16, rz_avx512_vec_gemm_q4_kx16},
+     NULL,
+     NULL},
     {RZ_TYPE_Q6_K,
      RZ_TYPE_Q6_K_X16,
      rz_scalar_vec_dot_q6_k,
-     {rz_scalar_vec_gemm_q6_kx16, rz_avx2_vec_gemm_q6_kx16, rz_avx512_vec_gemm_q6_kx16}},
+     {rz_scalar_vec_gemm_q6_kx16, rz_avx2_vec_gemm_q6_kx16, rz_avx512_vec_gemm_q6_kx16},
+     NULL,
+     NULL},
 };
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 
@@ -224,11 +241,30 @@ static float *reference(int kind, const uint8_t *w, int64_t rows, int64_t cols, 
 }
 
 static void expect_bits(const float *got, const float *want, size_t n, const char *what, int kind,
-                        int isa, long long cols) {
+                        const char *kernel, long long cols) {
     for (size_t i = 0; i < n; i++)
         cr_assert(!memcmp(&got[i], &want[i], sizeof *got),
-                  "%s of %s, isa %d, cols %lld: element %zu is %.9g, the reference %.9g", what,
-                  rz_type_get(kinds[kind].type)->name, isa, cols, i, got[i], want[i]);
+                  "%s of %s, %s, cols %lld: element %zu is %.9g, the reference %.9g", what,
+                  rz_type_get(kinds[kind].type)->name, kernel, cols, i, got[i], want[i]);
+}
+
+/* The gemms of one kind to run here, with their names: n of them. */
+static int gemms_here(int kind, rz_vec_tile_fn fn[RZ_ISA_COUNT + 2], const char *name[]) {
+    int n = 0;
+    for (int isa = 0; isa < RZ_ISA_COUNT; isa++)
+        if (rz_backend_for((rz_isa)isa)) {
+            fn[n] = kinds[kind].gemm[isa];
+            name[n++] = rz_backend_for((rz_isa)isa)->name;
+        }
+    if (kinds[kind].amx_model && rz_cpu_supports(RZ_ISA_AVX512)) {
+        fn[n] = kinds[kind].amx_model;
+        name[n++] = "AMX on the tile model";
+    }
+    if (kinds[kind].amx_tiles && rz_amx_usable()) {
+        fn[n] = kinds[kind].amx_tiles;
+        name[n++] = "AMX tiles";
+    }
+    return n;
 }
 
 /* Token counts for the gemms: every one up to 17, then each side of the kernels' runs of 16
@@ -251,17 +287,20 @@ Test(pack, every_gemm_gives_the_scalar_bits) {
             float *x;
             uint8_t *xq = activations(partner(kind), cols, MAX_TOKENS, 100 + c, &x);
             float *want = reference(kind, w, rows, cols, xq, MAX_TOKENS);
-            for (int isa = 0; isa < RZ_ISA_COUNT; isa++) {
-                if (!rz_backend_for((rz_isa)isa)) continue;
+            rz_vec_tile_fn gemm[RZ_ISA_COUNT + 2];
+            const char *name[RZ_ISA_COUNT + 2];
+            for (int g = 0, n = gemms_here(kind, gemm, name); g < n; g++)
                 for (size_t i = 0; i < sizeof counts / sizeof *counts; i++) {
                     const int nt = counts[i];
                     float got[32 * MAX_TOKENS];
                     memset(got, 0xff, sizeof got);
-                    kinds[kind].gemm[isa](p, packed_row_bytes(kinds[kind].packed, cols), (int)rows,
-                                          xq, xb, nt, got, rows, cols);
-                    expect_bits(got, want, (size_t)(nt * rows), "gemm", kind, isa, (long long)cols);
+                    gemm[g](p, packed_row_bytes(kinds[kind].packed, cols), (int)rows, xq, xb, nt,
+                            got, rows, cols);
+                    expect_bits(got, want, (size_t)(nt * rows), "gemm", kind, name[g],
+                                (long long)cols);
+                    char why[160];
+                    cr_assert_eq(amx_model_refusals(why, sizeof why), 0, "%s: %s", name[g], why);
                 }
-            }
             free(w);
             free(p);
             free(x);
@@ -291,12 +330,12 @@ Test(pack, matvec_and_matmul_give_the_scalar_bits) {
                 if (!be) continue;
                 for (int pi = 0; pi < 3; pi++) {
                     rz_matvec_mt(be, pools[pi], kinds[kind].packed, p, x, got, rows, cols);
-                    expect_bits(got, want, (size_t)rows, "matvec", kind, isa, (long long)cols);
+                    expect_bits(got, want, (size_t)rows, "matvec", kind, be->name, (long long)cols);
                     for (size_t ti = 0; ti < sizeof tokens_of / sizeof *tokens_of; ti++) {
                         const int nt = tokens_of[ti];
                         rz_matmul_mt(be, pools[pi], kinds[kind].packed, p, x, got, rows, cols, nt,
                                      NULL);
-                        expect_bits(got, want, (size_t)(nt * rows), "matmul", kind, isa,
+                        expect_bits(got, want, (size_t)(nt * rows), "matmul", kind, be->name,
                                     (long long)cols);
                     }
                 }

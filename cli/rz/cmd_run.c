@@ -7,6 +7,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "backends/amx/amx.h"
+#include "backends/backend.h"
 #include "cli/common/arg_number.h"
 #include "cli/common/error_report.h"
 #include "cli/rz/cache_type.h"
@@ -112,6 +114,7 @@ static void report(const rz_generate_stats *s, const run_args *a, const rz_llama
             a->threads == 1 ? "" : "s");
     if (a->threads > 1) fprintf(stderr, " (workers pinned to cores by hwloc: %d)", st->pinned);
     fprintf(stderr, ", seed %lld\n", a->seed);
+    if (st->be->isa == RZ_ISA_AVX512) fprintf(stderr, "%s\n", rz_amx_status());
     fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s)\n", s->n_prompt, s->prompt_s,
             s->prompt_s > 0 ? s->n_prompt / s->prompt_s : 0.0);
     fprintf(stderr, "decode: %d tokens in %.3f s (%.1f tokens/s)%s\n", s->n_decoded, s->decode_s,

@@ -1,0 +1,29 @@
+/* rz_amx: Intel AMX int8 tiles for prompt gemms of the packed q8_0 and q4_0 types.
+ * Contract: rz_amx_usable() is true when CPUID has AMX-TILE and AMX-INT8, the OS saves the tile
+ * state (XCR0) and granted this process the tile data (arch_prctl), and RZ_AMX is not "0"; it is
+ * decided once. The AVX-512 backend's q8_0 and q4_0 gemm slots are rz_amx_gemm_*: tiles for two
+ * or more tokens where usable, else (and for one token, a decode) the VNNI kernels; both give the
+ * scalar reference's bits. rz_amx_tiles_gemm_* run tiles only (callers check usable first). */
+#ifndef RZ_BACKENDS_AMX_AMX_H
+#define RZ_BACKENDS_AMX_AMX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+bool rz_amx_usable(void);
+
+/* One line for reports: whether prompts use AMX tiles here, and if not, why. */
+const char *rz_amx_status(void);
+
+/* Defines the gemm contract of backends/vec_dot.h. */
+void rz_amx_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n);
+void rz_amx_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n);
+void rz_amx_tiles_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
+                               size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+void rz_amx_tiles_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
+                               size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
+
+#endif

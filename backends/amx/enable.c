@@ -1,0 +1,51 @@
+/* Whether this process may run AMX tiles: CPUID, the OS's saved state (XCR0) and, on Linux, the
+ * permission for the tile data that a process must ask for before its first tile instruction. */
+#include "backends/amx/amx.h"
+
+#include <cpuid.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { XTILECFG = 17, XTILEDATA = 18, ARCH_REQ_XCOMP_PERM = 0x1023 };
+
+static bool usable;
+static const char *status;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static unsigned long long xcr0(void) {
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+
+static void decide(void) {
+    unsigned a, b, c, d;
+    const char *env = getenv("RZ_AMX");
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(d & (1u << 24)) || !(d & (1u << 25)))
+        status = "AMX int8 tiles: not on this CPU (prompts use AVX-512 VNNI)";
+    else if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)) /* OSXSAVE: xgetbv */ ||
+             (xcr0() & (3ull << XTILECFG)) != (3ull << XTILECFG))
+        status = "AMX int8 tiles: the OS does not save the tile state (prompts use AVX-512 VNNI)";
+    else if (env && !strcmp(env, "0"))
+        status = "AMX int8 tiles: off (RZ_AMX=0; prompts use AVX-512 VNNI)";
+    else if (syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XTILEDATA) != 0)
+        status =
+            "AMX int8 tiles: the kernel refused the tile data (arch_prctl; prompts use AVX-512 VNNI)";
+    else {
+        usable = true;
+        status = "AMX int8 tiles: used for q8_0 and q4_0 prompts";
+    }
+}
+
+bool rz_amx_usable(void) {
+    pthread_once(&once, decide);
+    return usable;
+}
+
+const char *rz_amx_status(void) {
+    pthread_once(&once, decide);
+    return status;
+}

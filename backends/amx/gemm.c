@@ -1,0 +1,33 @@
+/* The AMX tile kernels (backends/x86/amx_gemm_body.h on the real tiles) and the q8_0 and q4_0
+ * gemm slots of the AVX-512 table that choose between them and VNNI. */
+#include "backends/amx/amx.h"
+
+#include <immintrin.h>
+
+#include "backends/avx512/vec_dot.h"
+
+/* Defines rz_amx_tiles_gemm_q8_0x16 and rz_amx_tiles_gemm_q4_0x16. */
+#define AMX_NAME(x) rz_amx_tiles_##x
+#define AMX_LOADCONFIG(cfg) _tile_loadconfig(cfg)
+#define AMX_ZERO(t) _tile_zero(t)
+#define AMX_LOAD(t, base, stride) _tile_loadd(t, base, stride)
+#define AMX_DPBSSD(c, a, b) _tile_dpbssd(c, a, b)
+#define AMX_STORE(t, base, stride) _tile_stored(t, base, stride)
+#define AMX_RELEASE() _tile_release()
+#include "backends/x86/amx_gemm_body.h"
+
+void rz_amx_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n) {
+    if (nt > 1 && rz_amx_usable())
+        rz_amx_tiles_gemm_q8_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
+    else
+        rz_avx512_vec_gemm_q8_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
+}
+
+void rz_amx_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n) {
+    if (nt > 1 && rz_amx_usable())
+        rz_amx_tiles_gemm_q4_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
+    else
+        rz_avx512_vec_gemm_q4_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
+}

@@ -1,0 +1,12 @@
+/* backends/x86/amx_gemm_body.h on the tile model (tests/support/amx_model.h). Defines
+ * amx_model_gemm_q8_0x16 and amx_model_gemm_q4_0x16. */
+#include "tests/support/amx_model.h"
+
+#define AMX_NAME(x) amx_model_##x
+#define AMX_LOADCONFIG(cfg) amx_model_loadconfig(cfg)
+#define AMX_ZERO(t) amx_model_zero(t)
+#define AMX_LOAD(t, base, stride) amx_model_load(t, base, stride)
+#define AMX_DPBSSD(c, a, b) amx_model_dpbssd(c, a, b)
+#define AMX_STORE(t, base, stride) amx_model_store(t, base, stride)
+#define AMX_RELEASE() amx_model_release()
+#include "backends/x86/amx_gemm_body.h"
