@@ -47,10 +47,12 @@ typedef struct {
 typedef struct {
     const rzb_context *ctx;
     rzb_logreg_workload *w;
-    double work_ns;       /* the workload's calibrated median time per call */
+    double work_ns; /* the workload's median ns per call: the calibration's, then side A's in the
+                       repetition before, so that a delay stays its share of what A takes now */
     double foreign_bound; /* the runner's load bound for this run */
     tally t[N_SCENARIOS];
     rzb_series *load; /* other work during each repetition, every scenario */
+    rzb_series *work; /* side A's median per call in each repetition, every scenario */
 } selftest;
 
 static bool is_hit(const scenario *sc, rzb_verdict v) {
@@ -112,6 +114,8 @@ static void repeat(selftest *st) {
             rzb_selftest_outcome o = repetition(side, &plan, st->foreign_bound, mini);
             count(&st->t[i], &scenarios[i], &o, rep);
             rzb_series_push(st->load, rep, o.foreign_cpus);
+            rzb_series_push(st->work, rep, o.a_ns);
+            if (isfinite(o.a_ns) && o.a_ns > 0) st->work_ns = o.a_ns;
         }
     free(mini);
 }
@@ -197,12 +201,13 @@ static void calibration_report(rzb_result *r, const rzb_context *ctx, const rzb_
                                double work_ns) {
     rzb_result_metric(r, "workload time per call (calibration median)", work_ns, "ns");
     for (int i = 1; i < N_SCENARIOS; i++)
-        metric(r, &scenarios[i], "delay per call", scenarios[i].slowdown * work_ns, "ns");
+        metric(r, &scenarios[i], "delay per call, first repetition",
+               scenarios[i].slowdown * work_ns, "ns");
     rzb_result_metric(r, "repetitions per scenario", ctx->runs, "");
     rzb_result_metric(r, "timer overhead (one clock pair)", rzb_timer_overhead_ns(), "ns");
     rzb_result_note(
         r,
-        "workload: rz predict on %s (backend %s), batched samples of %llu calls; side B adds a spin on the monotonic clock of the calibrated share of the workload's time per call (claims/workloads/selftest_delay.c only)",
+        "workload: rz predict on %s (backend %s), batched samples of %llu calls; side B adds a spin on the monotonic clock of the scenario's share of the workload's median time per call: side A's in the repetition before (the calibration's for the first), which keeps the injected slowdown what it says when the workload's speed drifts (claims/workloads/selftest_delay.c only)",
         w->path, w->backend->name, (unsigned long long)ctx->batch);
     rzb_result_note(
         r,
@@ -227,6 +232,8 @@ static void run(const rzb_context *ctx, rzb_result *r) {
     }
     st.load = rzb_result_series(r, "other work during a repetition", "CPUs",
                                 "/proc/stat less rzbench's own time, every scenario");
+    st.work = rzb_result_series(r, "side A per call", "ns",
+                                "median of one repetition's samples, every scenario");
     repeat(&st);
     rzb_logreg_workload_close(&w);
     for (int i = 0; i < N_SCENARIOS; i++)
@@ -241,7 +248,7 @@ const rzb_claim rzb_claim_h1_harness_selftest = {
         "A/A: rz against itself, at least 20 repetitions of a short workload, calls a difference at most 5% of the time; injected slowdowns of 5%, 20% and 2x are detected at least 95%, 100% and 100% of the time",
     .source = "rzbench's own acceptance criterion (the harness tests itself)",
     .workload =
-        "P1's workload (rz predict on mnist_784x2.apr, batched samples) on both sides; side B adds a delay that spins on the monotonic clock for 0%, 5%, 20% or 100% of the workload's calibrated median time, in a selftest-only workload",
+        "P1's workload (rz predict on mnist_784x2.apr, batched samples) on both sides; side B adds a delay that spins on the monotonic clock for 0%, 5%, 20% or 100% of the workload's median time per call (side A's in the repetition before; a calibration's for the first), in a selftest-only workload",
     .baseline = "rz itself (A/A), or rz slowed by the calibrated delay, in the same repetition",
     .threshold =
         "A/A: differences called in <= 5% of repetitions; detections >= 95% (5%), 100% (20%), 100% (2x)",

@@ -98,6 +98,7 @@ Test(selftest, detects_a_2x_slowdown) {
     cr_expect_eq(o.test, RZB_SUPPORTED);
     cr_expect_eq(o.verdict, RZB_SUPPORTED, "%s", r.reason);
     cr_expect_float_eq(o.ratio, 2.0, 0.01, "ratio %.4f", o.ratio);
+    cr_expect_float_eq(o.a_ns, 100, 1, "side A's median %.3f ns", o.a_ns);
     cr_expect(o.lo > 1.9 && o.hi < 2.1 && o.p_slower < 0.001, "[%g, %g]", o.lo, o.hi);
 }
 

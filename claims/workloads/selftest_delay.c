@@ -4,6 +4,7 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
+#include "harness/stats.h"
 #include "harness/timer.h"
 
 void rzb_selftest_spin(uint64_t ns) {
@@ -42,6 +43,7 @@ rzb_selftest_outcome rzb_selftest_judge(rzb_result *r, double alpha) {
         .p_slower = c->p,
         .p_faster = c->p_below,
         .ratio_cv = c->ratio_cv,
+        .a_ns = rzb_median(r->series[0].values, r->series[0].n),
         .foreign_cpus = r->foreign_cpus,
         .busy = r->foreign_cpus > (r->foreign_bound > 0 ? r->foreign_bound : RZB_MAX_FOREIGN_CPUS),
     };

@@ -36,6 +36,7 @@ typedef struct {
     double ratio, lo, hi; /* geometric mean of the per-run ratios, CI at level 1 - 2 alpha */
     double p_slower, p_faster; /* one-sided p of "B is not slower", "B is not faster" */
     double ratio_cv;           /* sd of the per-run log-ratios */
+    double a_ns;               /* side A's median ns per call over the repetition */
     double foreign_cpus;       /* r->foreign_cpus, as the runner's load rule read it */
     bool busy;                 /* foreign_cpus above the runner's bound: its load rule applies */
 } rzb_selftest_outcome;
