@@ -4,19 +4,16 @@
  * reported beside it, not judged: llama.cpp's loader repacks weights there, rz's touches none.
  * A cold sample is taken only after the file's pages are evicted and mincore() shows that they
  * are gone. */
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "engine/models/llama_forward.h"
 #include "engine/tokenizer/gguf_vocab.h"
 #include "harness/baseline.h"
 #include "harness/claim.h"
 #include "harness/models.h"
+#include "harness/page_cache.h"
 #include "harness/probe_threads.h"
 #include "harness/timer.h"
 #include "harness/why.h"
@@ -43,42 +40,10 @@ typedef struct {
     char why[1024];
 } file_run;
 
-/* The fraction of the file's pages in the page cache (mincore over a fresh mapping, which
- * faults nothing in); NaN when it cannot be checked. */
-static double resident_fraction(const char *path) {
-    int fd = open(path, O_RDONLY);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) || st.st_size == 0) {
-        if (fd >= 0) close(fd);
-        return NAN;
-    }
-    size_t len = (size_t)st.st_size, page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t pages = (len + page - 1) / page, in = 0;
-    void *map = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-    unsigned char *vec = malloc(pages);
-    close(fd);
-    bool ok = map != MAP_FAILED && vec && mincore(map, len, vec) == 0;
-    for (size_t i = 0; ok && i < pages; i++)
-        in += vec[i] & 1;
-    free(vec);
-    if (map != MAP_FAILED) munmap(map, len);
-    return ok ? (double)in / (double)pages : NAN;
-}
-
-/* Writes back and drops the file's pages (no root needed), then returns the resident fraction
- * left (NaN: eviction or the check failed). */
-static double evict(const char *path) {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return NAN;
-    bool ok = fdatasync(fd) == 0 && posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0;
-    close(fd);
-    return ok ? resident_fraction(path) : NAN;
-}
-
 /* Evicts before a cold sample and records what stayed resident (unchecked counts as all);
  * false when eviction did not hold. */
 static bool make_cold(file_run *fr) {
-    double left = evict(fr->f->path);
+    double left = rzb_page_cache_evict(fr->f->path);
     if (isnan(left)) left = 1;
     if (left > fr->max_resident) fr->max_resident = left;
     return left <= MAX_RESIDENT;

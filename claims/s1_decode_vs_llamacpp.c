@@ -10,6 +10,7 @@
 #include "harness/llama_bench.h"
 #include "harness/llama_tools.h"
 #include "harness/models.h"
+#include "harness/page_cache.h"
 #include "harness/probe_bandwidth.h"
 #include "harness/probe_threads.h"
 
@@ -25,11 +26,13 @@ typedef struct {
 } model_file;
 
 /* One file's measurement: rz's two workloads (the 128-token prompt with decode, the long prompt
- * alone), the three llama-bench tests, the result's series. */
+ * alone; open only during rz's turn in a run), the three llama-bench tests, the result's series. */
 typedef struct {
     const rzb_context *ctx;
     const model_file *f;
-    int n_long; /* tokens of the long prompt */
+    int n_long;          /* tokens of the long prompt */
+    uint64_t file_bytes; /* the file's size, for the roofline */
+    int threads;
     rzb_decode d, d_long;
     rzb_llama_bench_args prompt, decode, prompt_long;
     rzb_llama_bench_test last_prompt, last_decode, last_long; /* the latest llama-bench output */
@@ -78,11 +81,30 @@ static void llama_args(file_run *fr, const char *bin, int threads) {
     fr->decode.n_depth = N_PROMPT;
 }
 
-/* rz's run: the 128-token prompt and the decode steps, then the long prompt (no decode step). */
+/* rz's two workloads on the file: both open, or neither (false with the reason). */
+static bool open_workloads(file_run *fr, char *why, size_t cap) {
+    const char *path = fr->f->path;
+    if (!rzb_decode_open(&fr->d, path, fr->threads, N_PROMPT, fr->ctx->iterations, why, cap))
+        return false;
+    if (rzb_decode_open(&fr->d_long, path, fr->threads, fr->n_long, 0, why, cap)) return true;
+    rzb_decode_close(&fr->d);
+    return false;
+}
+
+static void close_workloads(file_run *fr) {
+    rzb_decode_close(&fr->d);
+    rzb_decode_close(&fr->d_long);
+}
+
+/* rz's run on a model loaded for it from a file read anew (the page cache dropped first), then
+ * closed: the 128-token prompt and the decode steps, then the long prompt (no decode step). */
 static bool rz_side(file_run *fr, int run, char *why, size_t cap) {
+    rzb_page_cache_evict(fr->f->path);
+    if (!open_workloads(fr, why, cap)) return false;
     double prompt_ms, long_ms, *ms = malloc((size_t)fr->ctx->iterations * sizeof *ms);
     bool ok = ms && rzb_decode_run(&fr->d, &prompt_ms, ms, NULL, why, cap) &&
               rzb_decode_run(&fr->d_long, &long_ms, NULL, NULL, why, cap);
+    close_workloads(fr);
     if (!ms) snprintf(why, cap, "out of memory");
     for (int k = 0; ok && k < fr->ctx->iterations; k++)
         rzb_series_push(fr->s[RZ_TOK], run, ms[k]);
@@ -97,9 +119,11 @@ static void push_all(rzb_series *s, int run, const double *v, size_t n) {
         rzb_series_push(s, run, v[i]);
 }
 
-/* llama-bench's run, in the same order as rz's: the prompt, decode, the long prompt. */
+/* llama-bench's run, in the same order as rz's, on the file read anew (the page cache dropped
+ * first): the prompt, decode, the long prompt. */
 static bool llama_side(file_run *fr, int run, char *why, size_t cap) {
     rzb_llama_bench_test *p = &fr->last_prompt, *d = &fr->last_decode, *l = &fr->last_long;
+    rzb_page_cache_evict(fr->f->path);
     if (!rzb_llama_bench_run(&fr->prompt, p, why, cap) ||
         !rzb_llama_bench_run(&fr->decode, d, why, cap) ||
         !rzb_llama_bench_run(&fr->prompt_long, l, why, cap))
@@ -165,7 +189,7 @@ static void report_file(rzb_result *r, file_run *fr, double gbs, double before, 
     const rzb_comparison *dec = rzb_result_compare(r, s[RZ_TOK], s[LL_TOK], 1.0, ALPHA, what);
     const rzb_paired pp = prompt_ratio(s[RZ_PROMPT], s[LL_PROMPT]);
     const rzb_paired pl = prompt_ratio(s[RZ_LONG], s[LL_LONG]);
-    const double roof_ms = (double)fr->d.file_bytes / (gbs * 1e6);
+    const double roof_ms = (double)fr->file_bytes / (gbs * 1e6);
     const double rz_p50 = s[RZ_TOK]->summary.p50, ll_p50 = s[LL_TOK]->summary.p50;
     metric(r, fr->f, "decode llama.cpp / rz", dec->ratio, "x");
     metric(r, fr->f, "prompt llama.cpp / rz", pp.ratio, "x");
@@ -223,25 +247,18 @@ static bool locate(const rzb_context *ctx, model_file *f, char *why, size_t cap)
     return rzb_model_synth(ctx, f->like, f->type, f->path, sizeof f->path, why, cap);
 }
 
-/* rz's two workloads on the file: both open, or neither (false with the reason). */
-static bool open_workloads(file_run *fr, int threads, char *why, size_t cap) {
-    const char *path = fr->f->path;
-    if (!rzb_decode_open(&fr->d, path, threads, N_PROMPT, fr->ctx->iterations, why, cap))
-        return false;
-    if (rzb_decode_open(&fr->d_long, path, threads, fr->n_long, 0, why, cap)) return true;
-    rzb_decode_close(&fr->d);
-    return false;
-}
-
 /* Measures one file end to end; false (verdict SKIPPED with the reason) when it cannot. */
 static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const char *bin,
                     bool first, int threads, double gbs) {
     char why[1024];
-    file_run fr = {.ctx = ctx, .f = f, .n_long = (int)rzb_sized(ctx, N_LONG, 32)};
-    if (!locate(ctx, f, why, sizeof why) || !open_workloads(&fr, threads, why, sizeof why)) {
+    file_run fr = {
+        .ctx = ctx, .f = f, .n_long = (int)rzb_sized(ctx, N_LONG, 32), .threads = threads};
+    if (!locate(ctx, f, why, sizeof why) || !open_workloads(&fr, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
         return false;
     }
+    fr.file_bytes = fr.d.file_bytes;
+    close_workloads(&fr); /* each rz run loads its own */
     series_init(r, &fr);
     llama_args(&fr, bin, threads);
     const double before = probe(ctx, threads);
@@ -251,8 +268,6 @@ static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const 
     if (ok) report_file(r, &fr, fmax(gbs, fmax(before, after)), before, after);
     if (ok) report_memory(ctx, r, &fr, threads);
     if (!ok) rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
-    rzb_decode_close(&fr.d);
-    rzb_decode_close(&fr.d_long);
     return ok;
 }
 
@@ -276,7 +291,7 @@ static bool setup(const rzb_context *ctx, rzb_result *r, int threads, char *bin,
     rzb_llama_note_build(r);
     rzb_result_note(
         r,
-        "%d threads on both sides (rz: one per CPU, backend %s; llama-bench: -t %d on every CPU); load average %.2f at start; roofline = file bytes / the best STREAM triad of the start (%.2f GB/s) and the probes around the file",
+        "%d threads on both sides (rz: one per CPU, backend %s; llama-bench: -t %d on every CPU); load average %.2f at start; roofline = file bytes / the best STREAM triad of the start (%.2f GB/s) and the probes around the file; every run places both sides' weights afresh: the file's page cache is dropped before each side, and rz loads the model for its run and closes it after",
         threads, rz_backend_active()->name, threads, load[0], bw->best_gbs);
     rzb_result_note(
         r,
@@ -317,7 +332,7 @@ const rzb_claim rzb_claim_s1_decode_vs_llamacpp = {
         "llama.cpp's own llama-bench, built natively from the same source as llama-cpp-python (scripts/build-llama-cpp), started on every CPU with the same -t; per file and run one prompt test (-m FILE -p 128 -n 0 -d 0 -r 3 -o json), one decode test at rz's depth (-p 0 -n ITERATIONS -d 128 -r 3 -o json) and one long prompt test (-p 512 -n 0 -d 0 -r 3 -o json), alternating with rz in ABBA order; llama-bench's defaults otherwise",
     .threshold = "decode time ratio llama.cpp / rz >= 1 for every file",
     .test =
-        "per file and run: rz times its 128-token prompt (to the first token) and ITERATIONS decode steps (forward + argmax), then a 512-token prompt from position 0 (to the first token); llama-bench's samples_ns give each prompt's time per sample and, divided by n_gen, the decode time per token; per-run medians paired by run, t CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios (128 and 512 tokens), % of the bandwidth roofline and peak RSS (rz run against llama-bench's decode process, each the child's own peak resident set by GNU time, at llama-bench's decode context) reported beside, not judged",
+        "per file and run, each side on the file read anew (its page cache dropped first) and rz on a model loaded for that run, so that every run places both sides' weights afresh (a VM's read bandwidth can differ from one memory region to another, and one placement kept for every run would tilt the ratio either way): rz times its 128-token prompt (to the first token) and ITERATIONS decode steps (forward + argmax), then a 512-token prompt from position 0 (to the first token); llama-bench's samples_ns give each prompt's time per sample and, divided by n_gen, the decode time per token; per-run medians paired by run, t CI (runs - 1 df) on log(llama.cpp / rz); prompt ratios (128 and 512 tokens), % of the bandwidth roofline and peak RSS (rz run against llama-bench's decode process, each the child's own peak resident set by GNU time, at llama-bench's decode context) reported beside, not judged",
     .verdict_rule =
         "one decode comparison per file, one-sided at alpha 0.025 (CI95): SUPPORTED when every file's CI lower bound >= 1; FALSIFIED when any file's upper bound < 1; INCONCLUSIVE otherwise, or by the runner's rules (fewer than 5 runs, per-run ratio CV above 10%, other load on the machine); SKIPPED without llama-bench or a model, or when llama-bench fails, with the reason",
     .default_runs = 5,
