@@ -82,7 +82,7 @@ Test(amx, tile_configurations_are_constants_not_stack_stores) {
         n++;
     }
     cr_expect_geq(n, 1, "librz has its AMX kernels");
-    const char *sym = objdump("-t", "rz_amx_tiles_configs");
+    const char *sym = objdump("-t", " tiles_configs");
     cr_expect(strstr(sym, " .rodata\t"), "the configurations are read-only data: %s", sym);
 }
 

@@ -29,20 +29,20 @@ static void *alloc64(size_t n) {
 }
 
 /* The file types with a packed form, their packed types, scalar dots and gemms per ISA; for
- * q4_0 and q8_0 also the AMX kernels on the tile model (tests/support/amx_model.h, wherever the
- * CPU has AVX-512) and on the real tiles (where rz_amx_usable). */
+ * q4_0 and q8_0 also the AMX kernel body on the tile model (tests/support/amx_model.h) and the
+ * AVX-512 table's AMX-or-VNNI gemm (tiles where rz_amx_usable), wherever the CPU has AVX-512. */
 static const struct {
     uint32_t type, packed;
     rz_vec_dot_fn dot;
     rz_vec_tile_fn gemm[RZ_ISA_COUNT];
-    rz_vec_tile_fn amx_model, amx_tiles;
+    rz_vec_tile_fn amx_model, amx_or_vnni;
 } kinds[] = {
     {RZ_TYPE_Q4_0,
      RZ_TYPE_Q4_0_X16,
      rz_scalar_vec_dot_q4_0,
      {rz_scalar_vec_gemm_q4_0x16, rz_avx2_vec_gemm_q4_0x16, rz_avx512_vec_gemm_q4_0x16},
      amx_model_gemm_q4_0x16,
-     rz_amx_tiles_gemm_q4_0x16},
+     rz_amx_gemm_q4_0x16},
     {RZ_TYPE_Q4_1,
      RZ_TYPE_Q4_1_X16,
      rz_scalar_vec_dot_q4_1,
@@ -60,7 +60,7 @@ static const struct {
      rz_scalar_vec_dot_q8_0,
      {rz_scalar_vec_gemm_q8_0x16, rz_avx2_vec_gemm_q8_0x16, rz_avx512_vec_gemm_q8_0x16},
      amx_model_gemm_q8_0x16,
-     rz_amx_tiles_gemm_q8_0x16},
+     rz_amx_gemm_q8_0x16},
     {RZ_TYPE_Q4_K,
      RZ_TYPE_Q4_K_X16,
      rz_scalar_vec_dot_q4_k,
@@ -259,10 +259,8 @@ static int gemms_here(int kind, rz_vec_tile_fn fn[RZ_ISA_COUNT + 2], const char 
     if (kinds[kind].amx_model && rz_cpu_supports(RZ_ISA_AVX512)) {
         fn[n] = kinds[kind].amx_model;
         name[n++] = "AMX on the tile model";
-    }
-    if (kinds[kind].amx_tiles && rz_amx_usable()) {
-        fn[n] = kinds[kind].amx_tiles;
-        name[n++] = "AMX tiles";
+        fn[n] = kinds[kind].amx_or_vnni;
+        name[n++] = rz_amx_usable() ? "AMX tiles" : "rz_amx_gemm without AMX (VNNI)";
     }
     return n;
 }

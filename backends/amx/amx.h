@@ -3,7 +3,7 @@
  * state (XCR0) and granted this process the tile data (arch_prctl), and RZ_AMX is not "0"; it is
  * decided once. The AVX-512 backend's q8_0 and q4_0 gemm slots are rz_amx_gemm_*: tiles for two
  * or more tokens where usable, else (and for one token, a decode) the VNNI kernels; both give the
- * scalar reference's bits. rz_amx_tiles_gemm_* run tiles only (callers check usable first). */
+ * scalar reference's bits. */
 #ifndef RZ_BACKENDS_AMX_AMX_H
 #define RZ_BACKENDS_AMX_AMX_H
 
@@ -21,9 +21,5 @@ void rz_amx_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq
                          int nt, float *y, size_t ldy, int64_t n);
 void rz_amx_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                          int nt, float *y, size_t ldy, int64_t n);
-void rz_amx_tiles_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
-                               size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
-void rz_amx_tiles_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq,
-                               size_t x_bytes, int nt, float *y, size_t ldy, int64_t n);
 
 #endif

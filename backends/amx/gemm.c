@@ -6,8 +6,9 @@
 
 #include "backends/avx512/vec_dot.h"
 
-/* Defines rz_amx_tiles_gemm_q8_0x16 and rz_amx_tiles_gemm_q4_0x16. */
-#define AMX_NAME(x) rz_amx_tiles_##x
+/* Defines tiles_gemm_q8_0x16 and tiles_gemm_q4_0x16 (static). */
+#define AMX_SCOPE static
+#define AMX_NAME(x) tiles_##x
 #define AMX_LOADCONFIG(cfg) _tile_loadconfig(cfg)
 #define AMX_ZERO(t) _tile_zero(t)
 #define AMX_LOAD(t, base, stride) _tile_loadd(t, base, stride)
@@ -16,18 +17,16 @@
 #define AMX_RELEASE() _tile_release()
 #include "backends/x86/amx_gemm_body.h"
 
-void rz_amx_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
-                         int nt, float *y, size_t ldy, int64_t n) {
-    if (nt > 1 && rz_amx_usable())
-        rz_amx_tiles_gemm_q8_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
-    else
-        rz_avx512_vec_gemm_q8_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
-}
-
-void rz_amx_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
-                         int nt, float *y, size_t ldy, int64_t n) {
-    if (nt > 1 && rz_amx_usable())
-        rz_amx_tiles_gemm_q4_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
-    else
-        rz_avx512_vec_gemm_q4_0x16(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
-}
+/* Defines rz_amx_gemm_q8_0x16 and rz_amx_gemm_q4_0x16: tiles for two or more tokens where usable,
+ * else AVX-512 VNNI. */
+#define AMX_OR_VNNI(name)                                                                          \
+    void rz_amx_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,               \
+                            size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {             \
+        if (nt > 1 && rz_amx_usable())                                                             \
+            tiles_gemm_##name(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);                       \
+        else                                                                                       \
+            rz_avx512_vec_gemm_##name(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);               \
+    }
+AMX_OR_VNNI(q8_0x16)
+AMX_OR_VNNI(q4_0x16)
+#undef AMX_OR_VNNI

@@ -13,12 +13,17 @@
  *
  * Hooks (defined by the includer, #undef'd at the end): AMX_NAME(x) the prefix of the functions
  * defined, AMX_LOADCONFIG(cfg), AMX_ZERO(t), AMX_LOAD(t, base, stride), AMX_DPBSSD(c, a, b),
- * AMX_STORE(t, base, stride), AMX_RELEASE(). Defines AMX_NAME(gemm_q8_0x16) and
- * AMX_NAME(gemm_q4_0x16) with the gemm contract of backends/vec_dot.h (any nt >= 1). */
+ * AMX_STORE(t, base, stride), AMX_RELEASE(), and optionally AMX_SCOPE (static, or nothing).
+ * Defines AMX_NAME(gemm_q8_0x16) and AMX_NAME(gemm_q4_0x16) with the gemm contract of
+ * backends/vec_dot.h (any nt >= 1). */
 #if !defined(AMX_NAME) || !defined(AMX_LOADCONFIG) || !defined(AMX_ZERO) || !defined(AMX_LOAD) ||  \
     !defined(AMX_DPBSSD) || !defined(AMX_STORE) || !defined(AMX_RELEASE)
 #error                                                                                             \
     "amx_gemm_body.h needs AMX_NAME, AMX_LOADCONFIG, AMX_ZERO, AMX_LOAD, AMX_DPBSSD, AMX_STORE, AMX_RELEASE"
+#endif
+
+#ifndef AMX_SCOPE
+#define AMX_SCOPE
 #endif
 
 #include <immintrin.h>
@@ -92,16 +97,17 @@ static void AMX_NAME(gemm)(bool q8, const void *w, size_t row_bytes, int nr, con
     AMX_RELEASE();
 }
 
-void AMX_NAME(gemm_q8_0x16)(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
-                            int nt, float *y, size_t ldy, int64_t n) {
+AMX_SCOPE void AMX_NAME(gemm_q8_0x16)(const void *w, size_t row_bytes, int nr, const void *xq,
+                                      size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
     AMX_NAME(gemm)(true, w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
 }
 
-void AMX_NAME(gemm_q4_0x16)(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
-                            int nt, float *y, size_t ldy, int64_t n) {
+AMX_SCOPE void AMX_NAME(gemm_q4_0x16)(const void *w, size_t row_bytes, int nr, const void *xq,
+                                      size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
     AMX_NAME(gemm)(false, w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);
 }
 
+#undef AMX_SCOPE
 #undef AMX_NAME
 #undef AMX_LOADCONFIG
 #undef AMX_ZERO
