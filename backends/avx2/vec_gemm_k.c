@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "backends/avx2/vec_dot.h"
+#include "backends/x86/gemm_k_groups.h"
 #include "backends/x86/tile_shapes.h"
 
 /* AHEAD: the one-token kernels prefetch the super-block that many ahead (as on AVX-512). */
@@ -304,22 +305,6 @@ static void gemm_q4(const rz_block_q4_kx16 *b, int64_t nb, const uint8_t *xq, si
         }
 }
 
-/* Defines rz_avx2_vec_gemm_q4_kx16 and rz_avx2_vec_gemm_q6_kx16: groups of 16 rows, one token by
- * the type's gemv, more by its gemm. */
-#define GEMM_K(name, gemv, gemm)                                                                   \
-    void rz_avx2_vec_gemm_##name(const void *w, size_t row_bytes, int nr, const void *xq,          \
-                                 size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {        \
-        const int64_t nb = n / RZ_QK_K;                                                            \
-        for (int g = 0; g < nr / RZ_PACK_ROWS; g++) {                                              \
-            const rz_block_##name *b =                                                             \
-                (const rz_block_##name *)((const uint8_t *)w +                                     \
-                                          (size_t)g * RZ_PACK_ROWS * row_bytes);                   \
-            if (nt == 1)                                                                           \
-                gemv(b, nb, xq, y + g * RZ_PACK_ROWS);                                             \
-            else                                                                                   \
-                gemm(b, nb, xq, x_bytes, y + g * RZ_PACK_ROWS, ldy, nt);                           \
-        }                                                                                          \
-    }
-GEMM_K(q4_kx16, gemv_q4_k, gemm_q4)
-GEMM_K(q6_kx16, gemv_q6_k, gemm_q6)
-#undef GEMM_K
+/* Defines rz_avx2_vec_gemm_q4_kx16 and rz_avx2_vec_gemm_q6_kx16. */
+RZ_X86_GEMM_K(avx2, q4_kx16, gemv_q4_k, gemm_q4)
+RZ_X86_GEMM_K(avx2, q6_kx16, gemv_q6_k, gemm_q6)
