@@ -5,6 +5,7 @@
 
 #include "backends/matvec_threads.h"
 #include "engine/core/pool_pin.h"
+#include "engine/formats/map.h"
 #include "engine/models/llama_attention.h"
 #include "engine/models/llama_ops.h"
 #include "engine/types/half.h"
@@ -236,7 +237,9 @@ static void ffn_block(const rz_llama_model *m, rz_llama_state *s, int l, int n) 
     add_rows(s->x, s->xb2, c->has_post_norms ? L->ffn_post : NULL, n, c->dim, c->norm_eps);
 }
 
-/* Checks the batch and loads its token embeddings into s->x. */
+/* Checks the batch and loads its token embeddings into s->x. A mapped table read only here is
+ * released from the resident set after: the kernel maps a whole large folio of the file per row
+ * read (Gemma 3 270M: 29 MiB of its 170 MiB table after 38 tokens). */
 static rz_status embed(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens, int n,
                        int pos0, rz_error *err) {
     const rz_llama_config *c = &m->config;
@@ -260,6 +263,9 @@ static rz_status embed(const rz_llama_model *m, rz_llama_state *s, const int32_t
             for (int i = 0; i < c->dim; i++)
                 x[i] *= c->embed_scale;
     }
+    const rz_llama_matrix *out = &m->weights.output;
+    if (m->gguf.mapped && (out->data != embd->data || out->packed))
+        rz_map_release(embd->data, (size_t)embd->rows * embd->row_bytes);
     return RZ_OK;
 }
 

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "engine/formats/map.h"
 #include "engine/models/llama_pack.h"
 
 rz_status rz_llama_model_from_gguf(rz_gguf *g, rz_llama_model *m, rz_error *err) {
@@ -10,6 +11,10 @@ rz_status rz_llama_model_from_gguf(rz_gguf *g, rz_llama_model *m, rz_error *err)
     rz_status st = rz_llama_config_read(&m->gguf, &m->config, err);
     if (!st) st = rz_llama_weights_bind(&m->gguf, &m->config, &m->weights, err);
     if (!st) st = rz_llama_weights_pack(&m->weights, &m->gguf, err);
+    /* Whatever load left mapped of the tensors (pages two tensors share; whole large folios the
+     * kernel mapped for a small read) leaves the resident set: what a token reads faults back. */
+    if (!st && m->gguf.mapped)
+        rz_map_release(m->gguf.base + m->gguf.data_offset, m->gguf.size - m->gguf.data_offset);
     if (st) rz_llama_model_close(m);
     return st;
 }

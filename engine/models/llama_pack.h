@@ -5,7 +5,7 @@
  * packed_arena; the others keep packed NULL. The GGUF bytes stay each matrix's data (the CUDA
  * upload and the embedding lookup read them); when the GGUF is a file mapping, the pages of a
  * packed matrix's bytes leave the resident set once packed (a tied output's too: the embedding
- * lookup faults back in only the rows of the tokens it reads). */
+ * lookup releases the rows it reads after each batch, engine/models/llama_forward.c). */
 #ifndef RZ_MODELS_LLAMA_PACK_H
 #define RZ_MODELS_LLAMA_PACK_H
 

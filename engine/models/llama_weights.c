@@ -39,9 +39,9 @@ static rz_status bind_matrix(const rz_gguf *g, const char *name, int64_t rows, i
     return RZ_OK;
 }
 
-/* An F32 vector of n elements. */
+/* An F32 vector of n elements, copied to *at (which then moves past it). */
 static rz_status bind_vector(const rz_gguf *g, const char *name, int64_t n, const float **v,
-                             rz_error *err) {
+                             float **at, rz_error *err) {
     const rz_gguf_tensor *t = need_tensor(g, name, err);
     if (!t) return RZ_EFORMAT;
     if (t->type != RZ_TYPE_F32)
@@ -53,12 +53,14 @@ static rz_status bind_vector(const rz_gguf *g, const char *name, int64_t n, cons
     if ((uintptr_t)t->data % alignof(float))
         return rz_fail(err, RZ_EFORMAT, "%s: tensor %s: data is not 4-byte aligned", g->source,
                        name);
-    *v = (const float *)t->data;
+    memcpy(*at, t->data, (size_t)n * sizeof **at);
+    *v = *at;
+    *at += n;
     return RZ_OK;
 }
 
 static rz_status bind_layer(const rz_gguf *g, const rz_llama_config *c, int l, rz_llama_layer *L,
-                            rz_error *err) {
+                            float **at, rz_error *err) {
     char n[96];
     const int64_t dim = c->dim, hid = c->hidden_dim;
     const int64_t q_out = (int64_t)c->n_heads * c->head_dim;
@@ -66,8 +68,8 @@ static rz_status bind_layer(const rz_gguf *g, const rz_llama_config *c, int l, r
     const int64_t v_out = (int64_t)c->n_kv_heads * c->head_dim_v;
     const int64_t o_in = (int64_t)c->n_heads * c->head_dim_v;
 #define NAME(s) (snprintf(n, sizeof n, "blk.%d." s ".weight", l), n)
-    rz_status st = bind_vector(g, NAME("attn_norm"), dim, &L->attn_norm, err);
-    if (!st) st = bind_vector(g, NAME("ffn_norm"), dim, &L->ffn_norm, err);
+    rz_status st = bind_vector(g, NAME("attn_norm"), dim, &L->attn_norm, at, err);
+    if (!st) st = bind_vector(g, NAME("ffn_norm"), dim, &L->ffn_norm, at, err);
     if (!st) st = bind_matrix(g, NAME("attn_q"), q_out, dim, &L->wq, err);
     if (!st) st = bind_matrix(g, NAME("attn_k"), k_out, dim, &L->wk, err);
     if (!st) st = bind_matrix(g, NAME("attn_v"), v_out, dim, &L->wv, err);
@@ -76,15 +78,22 @@ static rz_status bind_layer(const rz_gguf *g, const rz_llama_config *c, int l, r
     if (!st) st = bind_matrix(g, NAME("ffn_up"), hid, dim, &L->ffn_up, err);
     if (!st) st = bind_matrix(g, NAME("ffn_down"), dim, hid, &L->ffn_down, err);
     if (!st && c->has_qk_norm)
-        st = bind_vector(g, NAME("attn_q_norm"), c->head_dim, &L->q_norm, err);
+        st = bind_vector(g, NAME("attn_q_norm"), c->head_dim, &L->q_norm, at, err);
     if (!st && c->has_qk_norm)
-        st = bind_vector(g, NAME("attn_k_norm"), c->head_dim, &L->k_norm, err);
+        st = bind_vector(g, NAME("attn_k_norm"), c->head_dim, &L->k_norm, at, err);
     if (!st && c->has_post_norms)
-        st = bind_vector(g, NAME("post_attention_norm"), dim, &L->attn_post, err);
+        st = bind_vector(g, NAME("post_attention_norm"), dim, &L->attn_post, at, err);
     if (!st && c->has_post_norms)
-        st = bind_vector(g, NAME("post_ffw_norm"), dim, &L->ffn_post, err);
+        st = bind_vector(g, NAME("post_ffw_norm"), dim, &L->ffn_post, at, err);
 #undef NAME
     return st;
+}
+
+/* Floats of every norm vector the config implies. */
+static size_t vector_floats(const rz_llama_config *c) {
+    const size_t per_layer = 2 * (size_t)c->dim + (c->has_qk_norm ? 2 * (size_t)c->head_dim : 0) +
+                             (c->has_post_norms ? 2 * (size_t)c->dim : 0);
+    return (size_t)c->dim + (size_t)c->n_layers * per_layer;
 }
 
 rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_llama_weights *w,
@@ -94,19 +103,22 @@ rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_l
         return rz_fail(err, RZ_EUNSUPPORTED,
                        "%s: tensor rope_freqs.weight (per-frequency RoPE factors) is not supported",
                        g->source);
+    w->vectors = malloc(vector_floats(c) * sizeof *w->vectors);
+    w->layers = calloc((size_t)c->n_layers, sizeof *w->layers);
+    if (!w->vectors || !w->layers) {
+        rz_llama_weights_free(w);
+        return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %d layers", g->source, c->n_layers);
+    }
+    w->n_layers = c->n_layers;
+    float *at = w->vectors;
     rz_status st = bind_matrix(g, "token_embd.weight", c->vocab_size, c->dim, &w->token_embd, err);
-    if (!st) st = bind_vector(g, "output_norm.weight", c->dim, &w->output_norm, err);
+    if (!st) st = bind_vector(g, "output_norm.weight", c->dim, &w->output_norm, &at, err);
     if (!st && rz_gguf_find_tensor(g, "output.weight"))
         st = bind_matrix(g, "output.weight", c->vocab_size, c->dim, &w->output, err);
     else if (!st)
         w->output = w->token_embd;
-    if (st) return st;
-    w->layers = calloc((size_t)c->n_layers, sizeof *w->layers);
-    if (!w->layers)
-        return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %d layers", g->source, c->n_layers);
-    w->n_layers = c->n_layers;
     for (int l = 0; l < c->n_layers && !st; l++)
-        st = bind_layer(g, c, l, &w->layers[l], err);
+        st = bind_layer(g, c, l, &w->layers[l], &at, err);
     if (st) rz_llama_weights_free(w);
     return st;
 }
@@ -114,5 +126,7 @@ rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_l
 void rz_llama_weights_free(rz_llama_weights *w) {
     rz_llama_weights_unpack(w);
     free(w->layers);
+    free(w->vectors);
     w->layers = NULL;
+    w->vectors = NULL;
 }

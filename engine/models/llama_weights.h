@@ -1,6 +1,7 @@
-/* rz_llama_weights: pointers to a llama-family model's tensors inside an open GGUF (zero copy).
- * Contract: the weights borrow the GGUF's memory, so the GGUF must stay open while they are
- * used. */
+/* rz_llama_weights: pointers to a llama-family model's matrices inside an open GGUF (zero copy)
+ * and copies of its norm vectors. Contract: the matrices borrow the GGUF's memory, so the GGUF
+ * must stay open while they are used; the norm vectors, read every token, are owned copies, so
+ * that nothing of a file mapping but the matrices' pages is touched after load. */
 #ifndef RZ_MODELS_LLAMA_WEIGHTS_H
 #define RZ_MODELS_LLAMA_WEIGHTS_H
 
@@ -43,6 +44,7 @@ typedef struct {
     rz_llama_matrix output;     /* vocab_size x dim; token_embd when tied */
     const float *output_norm;   /* [dim] */
     rz_llama_layer *layers;     /* n_layers, owned */
+    float *vectors;             /* every norm vector's copy, owned */
     int n_layers;
     void *packed_arena; /* every matrix's packed copy, owned; NULL when none is packed */
 } rz_llama_weights;
