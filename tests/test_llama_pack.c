@@ -8,9 +8,15 @@
  *    prompt one token at a time, bit for bit, and close to the scalar ones (within 5%: the
  *    projections give the same bits on every ISA, the attention and norm kernels do not, and
  *    the random weights of a synthetic model amplify that order; a wrong kernel moves logits by
- *    their own size). */
+ *    their own size);
+ * 4. the norm vectors are copies of the file's, and after a forward pass no page of the file's
+ *    tensors stays mapped in but the two the data section shares with the header and the file's
+ *    end (the resident set holds what rz reads per token: the packed copies and the norms), read
+ *    from /proc/self/pagemap. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +152,44 @@ Test(llama_pack, every_isa_batches_bit_identically) {
         }
         cr_expect_lt(worst, 5e-2, "%s: SIMD against scalar logits: relative error %g",
                      files[f].spec, worst);
+        rz_llama_model_close(&m);
+    }
+}
+
+/* Pages of [p, p + len) mapped into this process (pagemap's "present" bit). */
+static long mapped_pages(const void *p, size_t len) {
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), from = (uintptr_t)p / page;
+    const uintptr_t to = ((uintptr_t)p + len + page - 1) / page;
+    const int fd = open("/proc/self/pagemap", O_RDONLY);
+    cr_assert_geq(fd, 0, "/proc/self/pagemap");
+    long n = 0;
+    for (uintptr_t v = from; v < to; v++) {
+        uint64_t e = 0;
+        cr_assert_eq(pread(fd, &e, sizeof e, (off_t)(v * sizeof e)), (ssize_t)sizeof e);
+        n += (long)(e >> 63);
+    }
+    close(fd);
+    return n;
+}
+
+Test(llama_pack, no_file_page_stays_mapped) {
+    static float logits[N * VOCAB];
+    for (int f = 0; f < N_FILES; f++) {
+        rz_llama_model m;
+        open_model(f, &m);
+        cr_assert(m.gguf.mapped);
+        const rz_gguf_tensor *t = rz_gguf_find_tensor(&m.gguf, "blk.1.ffn_norm.weight");
+        const float *norm = m.weights.layers[1].ffn_norm;
+        cr_assert_not_null(t);
+        cr_expect((const uint8_t *)norm < m.gguf.base ||
+                      (const uint8_t *)norm >= m.gguf.base + m.gguf.size,
+                  "%s: the norm is a copy", files[f].spec);
+        logits_of(&m, rz_backend_active(), 2, true, logits);
+        const uint8_t *data = m.gguf.base + m.gguf.data_offset;
+        cr_expect_leq(mapped_pages(data, m.gguf.size - m.gguf.data_offset), 2, /* partial pages */
+                      "%s: %ld file pages still mapped after a forward pass", files[f].spec,
+                      mapped_pages(data, m.gguf.size - m.gguf.data_offset));
+        cr_expect_arr_eq(norm, t->data, t->size, "%s", files[f].spec);
         rz_llama_model_close(&m);
     }
 }

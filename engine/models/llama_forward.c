@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backends/matvec_threads.h"
+#include "engine/core/huge.h"
 #include "engine/core/pool_pin.h"
 #include "engine/formats/map.h"
 #include "engine/models/llama_attention.h"
@@ -237,9 +238,21 @@ static void ffn_block(const rz_llama_model *m, rz_llama_state *s, int l, int n) 
     add_rows(s->x, s->xb2, c->has_post_norms ? L->ffn_post : NULL, n, c->dim, c->norm_eps);
 }
 
-/* Checks the batch and loads its token embeddings into s->x. A mapped table read only here is
- * released from the resident set after: the kernel maps a whole large folio of the file per row
- * read (Gemma 3 270M: 29 MiB of its 170 MiB table after 38 tokens). */
+/* Drops a mapped embedding table's pages from the resident set, unless the output projection
+ * reads it unpacked: a lookup of one row maps in the fault-around window or the whole large
+ * folio around it (Gemma 3 270M: 29 MiB of its 170 MiB table after 38 tokens), which can reach
+ * up to a huge page past either end of the table. */
+static void release_embeddings(const rz_llama_model *m) {
+    const rz_llama_matrix *e = &m->weights.token_embd, *out = &m->weights.output;
+    if (!m->gguf.mapped || (out->data == e->data && !out->packed)) return;
+    const uint8_t *lo = m->gguf.base + m->gguf.data_offset, *hi = m->gguf.base + m->gguf.size;
+    const uint8_t *from = e->data, *to = from + (size_t)e->rows * e->row_bytes;
+    from = from - lo > RZ_HUGE_PAGE ? from - RZ_HUGE_PAGE : lo;
+    to = hi - to > RZ_HUGE_PAGE ? to + RZ_HUGE_PAGE : hi;
+    rz_map_release(from, (size_t)(to - from));
+}
+
+/* Checks the batch and loads its token embeddings into s->x. */
 static rz_status embed(const rz_llama_model *m, rz_llama_state *s, const int32_t *tokens, int n,
                        int pos0, rz_error *err) {
     const rz_llama_config *c = &m->config;
@@ -263,9 +276,7 @@ static rz_status embed(const rz_llama_model *m, rz_llama_state *s, const int32_t
             for (int i = 0; i < c->dim; i++)
                 x[i] *= c->embed_scale;
     }
-    const rz_llama_matrix *out = &m->weights.output;
-    if (m->gguf.mapped && (out->data != embd->data || out->packed))
-        rz_map_release(embd->data, (size_t)embd->rows * embd->row_bytes);
+    release_embeddings(m);
     return RZ_OK;
 }
 
