@@ -222,7 +222,7 @@ static void notes(rzb_result *r, const bench *b, int n, int placed) {
                         isa_names[isa]);
     rzb_result_note(
         r,
-        "prompt shape: Y = X W^T, X %d x %d, W %d x %d then %d x %d (rz_matmul_mt), %.3g G ops (2 per multiply-add); decode shape: y = W x on the same weights (rz_matvec_mt), copies cycled so each sample reads its weights from memory",
+        "prompt shape: Y = X W^T, X %d x %d, W %d x %d then %d x %d (rz_matmul_mt), %.3g G ops (2 per multiply-add), W and X on 64-byte lines as rz's activation buffers are (a GGUF file's F32 tensor is on the file's alignment, 32 bytes by default, where the F32 tile takes its slower two-row kernel); decode shape: y = W x on the same weights (rz_matvec_mt), copies cycled so each sample reads its weights from memory",
         b->n_tokens, DIM / b->shrink, DIM / b->shrink, DIM / b->shrink, HIDDEN / b->shrink,
         DIM / b->shrink, gemm_gop(b));
     rzb_result_note(

@@ -12,8 +12,9 @@
  * 2. rz_matvec_mt (no pool, pools of 2 and 3), rz_matmul_mt and rz_vec_dot_rows equal the
  * row-by-row dot exactly, rz_matmul_shared its projections' own calls, for rows that are no
  * multiple of the chunk or tile; every tile kernel, of every shape, equals its ISA's dot exactly,
- * for block counts that are no multiple of 8, and that dot is within the tolerance of 1. of the
- * scalar one.
+ * for block counts that are no multiple of 8 (float rows of 8 to 152 elements, no multiple of 32
+ * among them), with its operands on 64-byte lines and 16 bytes past them, and that dot is within
+ * the tolerance of 1. of the scalar one.
  * 3. The quantized matvec stays within the error that quantizing x explains of rz_matvec_ref,
  *    which dots dequantized weights with float x: |x - x8| <= d/2 + 127*|d - f16(d)| per element,
  *    bounded by 0.6 * amax(block) / 127 + 127 * 2^-24 (the f16 scale's relative and subnormal
@@ -468,7 +469,7 @@ Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
             if (!k->tile) continue;
             tiles++;
             const int64_t bs =
-                rz_type_get(types[ti])->quantized ? rz_type_get(types[ti])->block_size : 32;
+                rz_type_get(types[ti])->quantized ? rz_type_get(types[ti])->block_size : 8;
             for (int64_t cols = bs; cols <= 19 * bs; cols += 3 * bs) {
                 const size_t row_bytes = bytes_of(types[ti], cols);
                 uint8_t *w = make_weights(types[ti], ROWS * cols, (uint64_t)cols);
@@ -493,17 +494,28 @@ Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
                     }
                     free(xq);
                 }
-                for (int nr = 1; nr <= ROWS; nr++)
-                    for (int nt = 1; nt <= TOKENS; nt++) {
-                        memset(got, 0, sizeof got);
-                        k->tile(w, row_bytes, nr, xs, xb, nt, got, ROWS, cols);
-                        for (int t = 0; t < nt; t++)
-                            for (int r = 0; r < nr; r++)
-                                cr_assert(!memcmp(&got[t * ROWS + r], &want[t][r], sizeof(float)),
-                                          "isa %d %s cols %lld tile %dx%d: (%d, %d) is %a, want %a",
-                                          isa, rz_type_get(types[ti])->name, (long long)cols, nr,
-                                          nt, r, t, got[t * ROWS + r], want[t][r]);
-                    }
+                /* Both operands on 64-byte lines, then 16 bytes past them (the float tiles
+                 * choose their kernel by that). */
+                uint8_t *wa = aligned_alloc(64, (ROWS * row_bytes + 127) / 64 * 64);
+                uint8_t *xa = aligned_alloc(64, (TOKENS * xb + 127) / 64 * 64);
+                for (int shift = 0; shift <= 16; shift += 16) {
+                    memcpy(wa + shift, w, ROWS * row_bytes);
+                    memcpy(xa + shift, xs, TOKENS * xb);
+                    for (int nr = 1; nr <= ROWS; nr++)
+                        for (int nt = 1; nt <= TOKENS; nt++) {
+                            memset(got, 0, sizeof got);
+                            k->tile(wa + shift, row_bytes, nr, xa + shift, xb, nt, got, ROWS, cols);
+                            for (int t = 0; t < nt; t++)
+                                for (int r = 0; r < nr; r++)
+                                    cr_assert(
+                                        !memcmp(&got[t * ROWS + r], &want[t][r], sizeof(float)),
+                                        "isa %d %s cols %lld shift %d tile %dx%d: (%d, %d) is %a, want %a",
+                                        isa, rz_type_get(types[ti])->name, (long long)cols, shift,
+                                        nr, nt, r, t, got[t * ROWS + r], want[t][r]);
+                        }
+                }
+                free(wa);
+                free(xa);
                 free(xs);
                 free(seen);
                 free(X);

@@ -1,6 +1,8 @@
 /* AVX-512 dots of the float weight types with float activations: 16 lanes, two accumulators,
  * the tail as one masked load. */
 #include <immintrin.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "backends/avx512/vec_dot.h"
 
@@ -40,10 +42,11 @@ RZ_DOT(rz_avx512_vec_dot_f32, load_f32, 4)
 RZ_DOT(rz_avx512_vec_dot_f16, load_f16, 2)
 RZ_DOT(rz_avx512_vec_dot_bf16, load_bf16, 2)
 
-/* Tiles: two rows by four tokens at a time, each (row, token) pair with its own two accumulators
- * fed in the dot's order, so that every pair gets the dot's bits; a short tile repeats its last
- * row or token and drops the extra results. Each weight load serves four tokens. The
- * accumulators are named variables (arrays of them get spilled to the stack). */
+/* Tiles, each (row, token) pair with the dot's two accumulators fed in the dot's order, so that
+ * every pair gets the dot's bits; a short tile repeats its last row or token and drops the extra
+ * results. The accumulators are named variables (arrays of them get spilled to the stack).
+ * name##_pairs: two rows by four tokens at a time, both accumulators at once; each weight load
+ * serves four tokens and each activation load two rows. */
 enum { TILE_R = 2, TILE_T = 4 };
 
 /* a_r_t += lo * xa_t (x_t[i..i+16)), b_r_t += hi * xb_t (x_t[i+16..i+32)), the activations
@@ -85,8 +88,8 @@ enum { TILE_R = 2, TILE_T = 4 };
         out[0] = SUM(0, 0), out[1] = SUM(0, 1), out[2] = SUM(0, 2), out[3] = SUM(0, 3);            \
         out[4] = SUM(1, 0), out[5] = SUM(1, 1), out[6] = SUM(1, 2), out[7] = SUM(1, 3);            \
     }                                                                                              \
-    void name(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes, int nt,     \
-              float *y, size_t ldy, int64_t n) {                                                   \
+    static void name##_pairs(const void *w, size_t row_bytes, int nr, const void *xq,              \
+                             size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {            \
         const float *x[TILE_T];                                                                    \
         for (int t = 0; t < TILE_T; t++)                                                           \
             x[t] = (const float *)((const unsigned char *)xq +                                     \
@@ -101,6 +104,85 @@ enum { TILE_R = 2, TILE_T = 4 };
         }                                                                                          \
     }
 
+/* name##_quads, for weights and activations whose rows all start on 64-byte lines: four rows by
+ * four tokens, in two passes over the row, the first summing each pair's first accumulator (the
+ * first 16 of every 32 elements, then the tail), the second its second (the other 16). A pass
+ * holds 16 accumulators, four activation vectors and a weight vector, every load serves four
+ * multiply-adds, and each pass reads only its own half of the lines. Measured on the F32 prompt
+ * GEMM (2048 x 2048, 128 tokens, 2 threads): 160 GFLOP/s against the pairs' 128; with rows on
+ * 16- or 32-byte boundaries a load spans two lines, both passes read every line, and the quads
+ * fell to 93 against the pairs' 100-123, hence the choice in name. */
+enum { QUAD_R = 4 };
+
+#define QFMA4(r, w, x)                                                                             \
+    do {                                                                                           \
+        q##r##0 = _mm512_fmadd_ps(w, x##0, q##r##0);                                               \
+        q##r##1 = _mm512_fmadd_ps(w, x##1, q##r##1);                                               \
+        q##r##2 = _mm512_fmadd_ps(w, x##2, q##r##2);                                               \
+        q##r##3 = _mm512_fmadd_ps(w, x##3, q##r##3);                                               \
+    } while (0)
+#define QSTEP(load, size, m, at)                                                                   \
+    do {                                                                                           \
+        LOAD4(xv, m, at);                                                                          \
+        QFMA4(0, load(w0 + size * (at), m), xv);                                                   \
+        QFMA4(1, load(w1 + size * (at), m), xv);                                                   \
+        QFMA4(2, load(w2 + size * (at), m), xv);                                                   \
+        QFMA4(3, load(w3 + size * (at), m), xv);                                                   \
+    } while (0)
+#define QOUT4(r)                                                                                   \
+    acc[4 * r] = q##r##0, acc[4 * r + 1] = q##r##1, acc[4 * r + 2] = q##r##2,                      \
+            acc[4 * r + 3] = q##r##3
+
+#define RZ_TILE_QUADS(name, load, size)                                                            \
+    /* acc[4 r + t] = the accumulator of (row r, token t) over half 0 (and the tail) or 16. */     \
+    static inline __attribute__((always_inline)) void name##_pass(                                 \
+        const unsigned char *const *w, const float *const *x, int64_t n, int half, __m512 *acc) {  \
+        const unsigned char *w0 = w[0], *w1 = w[1], *w2 = w[2], *w3 = w[3];                        \
+        const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];                                \
+        __m512 z = _mm512_setzero_ps();                                                            \
+        __m512 q00 = z, q01 = z, q02 = z, q03 = z, q10 = z, q11 = z, q12 = z, q13 = z;             \
+        __m512 q20 = z, q21 = z, q22 = z, q23 = z, q30 = z, q31 = z, q32 = z, q33 = z;             \
+        int64_t i = 0;                                                                             \
+        for (; i + 32 <= n; i += 32)                                                               \
+            QSTEP(load, size, 0xffff, i + half);                                                   \
+        for (; !half && i < n; i += 16) {                                                          \
+            __mmask16 m = n - i >= 16 ? 0xffff : (__mmask16)((1u << (n - i)) - 1u);                \
+            QSTEP(load, size, m, i);                                                               \
+        }                                                                                          \
+        QOUT4(0), QOUT4(1), QOUT4(2), QOUT4(3);                                                    \
+    }                                                                                              \
+    static void name##_quads(const void *w, size_t row_bytes, int nr, const void *xq,              \
+                             size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {            \
+        const float *x[TILE_T];                                                                    \
+        for (int t = 0; t < TILE_T; t++)                                                           \
+            x[t] = (const float *)((const unsigned char *)xq +                                     \
+                                   (size_t)(t < nt ? t : nt - 1) * x_bytes);                       \
+        for (int r0 = 0; r0 < nr; r0 += QUAD_R) {                                                  \
+            const unsigned char *wr[QUAD_R];                                                       \
+            for (int r = 0; r < QUAD_R; r++)                                                       \
+                wr[r] = (const unsigned char *)w +                                                 \
+                        (size_t)(r0 + r < nr ? r0 + r : nr - 1) * row_bytes;                       \
+            __m512 first[QUAD_R * TILE_T], second[QUAD_R * TILE_T];                                \
+            name##_pass(wr, x, n, 0, first);                                                       \
+            name##_pass(wr, x, n, 16, second);                                                     \
+            for (int r = 0; r < QUAD_R && r0 + r < nr; r++)                                        \
+                for (int t = 0; t < nt; t++)                                                       \
+                    y[(size_t)t * ldy + (size_t)(r0 + r)] = _mm512_reduce_add_ps(                  \
+                        _mm512_add_ps(first[r * TILE_T + t], second[r * TILE_T + t]));             \
+        }                                                                                          \
+    }                                                                                              \
+    void name(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes, int nt,     \
+              float *y, size_t ldy, int64_t n) {                                                   \
+        const bool lines = ((uintptr_t)w | row_bytes | (uintptr_t)xq | x_bytes) % 64 == 0;         \
+        (lines ? name##_quads : name##_pairs)(w, row_bytes, nr, xq, x_bytes, nt, y, ldy, n);       \
+    }
+
+/* RZ_TILE defines the static rz_avx512_vec_tile_<type>_pairs, RZ_TILE_QUADS the static _quads and
+ * the public rz_avx512_vec_tile_f32, rz_avx512_vec_tile_f16 and rz_avx512_vec_tile_bf16, which
+ * choose between the two. */
 RZ_TILE(rz_avx512_vec_tile_f32, load_f32, 4)
 RZ_TILE(rz_avx512_vec_tile_f16, load_f16, 2)
 RZ_TILE(rz_avx512_vec_tile_bf16, load_bf16, 2)
+RZ_TILE_QUADS(rz_avx512_vec_tile_f32, load_f32, 4)
+RZ_TILE_QUADS(rz_avx512_vec_tile_f16, load_f16, 2)
+RZ_TILE_QUADS(rz_avx512_vec_tile_bf16, load_bf16, 2)

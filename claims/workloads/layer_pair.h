@@ -33,7 +33,8 @@ void rzb_layer_pair_product(const rzb_layer_pair *p, rz_pool *pool, int c, const
 
 void rzb_layer_pair_free(rzb_layer_pair *p);
 
-/* n floats uniform in [-0.05, 0.05) from a fixed xorshift seed; NULL when out of memory. */
+/* n floats uniform in [-0.05, 0.05) from a fixed xorshift seed, on 64-byte lines (as the
+ * weights of rzb_layer_pair_make are); NULL when out of memory. */
 float *rzb_random_floats(size_t n, uint64_t seed);
 
 #endif

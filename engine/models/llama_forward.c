@@ -11,8 +11,13 @@
 #include "engine/models/llama_ops.h"
 #include "engine/types/half.h"
 
+/* Zeroed floats on 64-byte lines: a vector load of a row then never spans two cache lines, and
+ * the float tiles take their four-row kernel (backends/avx512/vec_dot_f.c). */
 static float *floats(size_t rows, size_t cols) {
-    return calloc(rows * cols, sizeof(float));
+    const size_t bytes = (rows * cols * sizeof(float) + 63) / 64 * 64;
+    float *p = aligned_alloc(64, bytes ? bytes : 64);
+    if (p) memset(p, 0, bytes);
+    return p;
 }
 
 rz_status rz_llama_state_init(const rz_llama_config *c, int n_ctx, const rz_backend *be,
