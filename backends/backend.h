@@ -1,6 +1,6 @@
 /* rz_backend: the table of kernels the engine calls; the model code never names an ISA.
- * Contract: one table per ISA (scalar reference, AVX2, AVX-512; the AVX-512 table's q8_0 and
- * q4_0 gemm slots run AMX tiles where usable, backends/amx/amx.h). rz_backend_select picks one
+ * Contract: one table per ISA (scalar reference, AVX2, AVX-512; the AVX-512 table's packed gemm
+ * slots run AMX tiles where usable, backends/amx/amx.h). rz_backend_select picks one
  * once at start, from a name, from RZ_BACKEND=scalar|avx2|avx512, or from CPUID (the widest ISA
  * the CPU and OS support). It is the only mutable global state in librz beside whether AMX is
  * usable, decided once (backends/amx/enable.c). Every fast kernel must agree with the scalar one

@@ -28,9 +28,9 @@ static void *alloc64(size_t n) {
     return aligned_alloc(64, (n + 63) / 64 * 64);
 }
 
-/* The file types with a packed form, their packed types, scalar dots and gemms per ISA; for
- * q4_0 and q8_0 also the AMX kernel body on the tile model (tests/support/amx_model.h) and the
- * AVX-512 table's AMX-or-VNNI gemm (tiles where rz_amx_usable), wherever the CPU has AVX-512. */
+/* The file types with a packed form, their packed types, scalar dots and gemms per ISA, the AMX
+ * kernel body on the tile model (tests/support/amx_model.h) and the AVX-512 table's AMX-or-VNNI
+ * gemm (tiles where rz_amx_usable), wherever the CPU has AVX-512. */
 static const struct {
     uint32_t type, packed;
     rz_vec_dot_fn dot;
@@ -47,14 +47,14 @@ static const struct {
      RZ_TYPE_Q4_1_X16,
      rz_scalar_vec_dot_q4_1,
      {rz_scalar_vec_gemm_q4_1x16, rz_avx2_vec_gemm_q4_1x16, rz_avx512_vec_gemm_q4_1x16},
-     NULL,
-     NULL},
+     amx_model_gemm_q4_1x16,
+     rz_amx_gemm_q4_1x16},
     {RZ_TYPE_Q5_0,
      RZ_TYPE_Q5_0_X16,
      rz_scalar_vec_dot_q5_0,
      {rz_scalar_vec_gemm_q5_0x16, rz_avx2_vec_gemm_q5_0x16, rz_avx512_vec_gemm_q5_0x16},
-     NULL,
-     NULL},
+     amx_model_gemm_q5_0x16,
+     rz_amx_gemm_q5_0x16},
     {RZ_TYPE_Q8_0,
      RZ_TYPE_Q8_0_X16,
      rz_scalar_vec_dot_q8_0,
@@ -65,14 +65,14 @@ static const struct {
      RZ_TYPE_Q4_K_X16,
      rz_scalar_vec_dot_q4_k,
      {rz_scalar_vec_gemm_q4_kx16, rz_avx2_vec_gemm_q4_kx16, rz_avx512_vec_gemm_q4_kx16},
-     NULL,
-     NULL},
+     amx_model_gemm_q4_kx16,
+     rz_amx_gemm_q4_kx16},
     {RZ_TYPE_Q6_K,
      RZ_TYPE_Q6_K_X16,
      rz_scalar_vec_dot_q6_k,
      {rz_scalar_vec_gemm_q6_kx16, rz_avx2_vec_gemm_q6_kx16, rz_avx512_vec_gemm_q6_kx16},
-     NULL,
-     NULL},
+     amx_model_gemm_q6_kx16,
+     rz_amx_gemm_q6_kx16},
 };
 enum { N_KINDS = sizeof kinds / sizeof kinds[0] };
 

@@ -1,7 +1,8 @@
-/* rz_amx: Intel AMX int8 tiles for prompt gemms of the packed q8_0 and q4_0 types.
+/* rz_amx: Intel AMX int8 tiles for prompt gemms of the packed types (q4_0, q4_1, q5_0, q8_0, q4_K,
+ * q6_K).
  * Contract: rz_amx_usable() is true when CPUID has AMX-TILE and AMX-INT8, the OS saves the tile
  * state (XCR0) and granted this process the tile data (arch_prctl), and RZ_AMX is not "0"; it is
- * decided once. The AVX-512 backend's q8_0 and q4_0 gemm slots are rz_amx_gemm_*: tiles for two
+ * decided once. The AVX-512 backend's packed gemm slots are rz_amx_gemm_*: tiles for two
  * or more tokens where usable, else (and for one token, a decode) the VNNI kernels; both give the
  * scalar reference's bits. */
 #ifndef RZ_BACKENDS_AMX_AMX_H
@@ -16,10 +17,18 @@ bool rz_amx_usable(void);
 /* One line for reports: whether prompts use AMX tiles here, and if not, why. */
 const char *rz_amx_status(void);
 
-/* Defines the gemm contract of backends/vec_dot.h. */
+/* The gemm contract of backends/vec_dot.h. */
+void rz_amx_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n);
+void rz_amx_gemm_q4_1x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n);
+void rz_amx_gemm_q5_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n);
 void rz_amx_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                          int nt, float *y, size_t ldy, int64_t n);
-void rz_amx_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+void rz_amx_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                         int nt, float *y, size_t ldy, int64_t n);
+void rz_amx_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                          int nt, float *y, size_t ldy, int64_t n);
 
 #endif

@@ -36,7 +36,8 @@ static void decide(void) {
             "AMX int8 tiles: the kernel refused the tile data (arch_prctl; prompts use AVX-512 VNNI)";
     else {
         usable = true;
-        status = "AMX int8 tiles: used for q8_0 and q4_0 prompts";
+        status =
+            "AMX int8 tiles: used for the prompts of packed q4_0, q4_1, q5_0, q8_0, q4_K and q6_K";
     }
 }
 

@@ -1,5 +1,5 @@
 /* The AVX-512 kernel table: dot, tile, partner type and its quantizer per weight type
- * (rz_vec_kernel, backends/backend.h); the q8_0 and q4_0 gemm slots are the AMX-or-VNNI ones of
+ * (rz_vec_kernel, backends/backend.h); the packed types' gemm slots are the AMX-or-VNNI ones of
  * backends/amx/amx.h. */
 #include "backends/avx512/vec_dot.h"
 
@@ -26,13 +26,9 @@ const rz_vec_kernel rz_avx512_vec[RZ_VEC_TYPE_LIMIT] = {
     [RZ_TYPE_Q6_K] = {rz_avx512_vec_dot_q6_k, rz_avx512_vec_tile_q6_k, RZ_TYPE_Q8_K,
                       rz_avx512_quantize_q8_k},
     [RZ_TYPE_Q4_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0, rz_amx_gemm_q4_0x16},
-    [RZ_TYPE_Q4_1_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0,
-                          rz_avx512_vec_gemm_q4_1x16},
-    [RZ_TYPE_Q5_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0,
-                          rz_avx512_vec_gemm_q5_0x16},
+    [RZ_TYPE_Q4_1_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0, rz_amx_gemm_q4_1x16},
+    [RZ_TYPE_Q5_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0, rz_amx_gemm_q5_0x16},
     [RZ_TYPE_Q8_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0, rz_amx_gemm_q8_0x16},
-    [RZ_TYPE_Q4_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx512_quantize_q8_k,
-                          rz_avx512_vec_gemm_q4_kx16},
-    [RZ_TYPE_Q6_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx512_quantize_q8_k,
-                          rz_avx512_vec_gemm_q6_kx16},
+    [RZ_TYPE_Q4_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx512_quantize_q8_k, rz_amx_gemm_q4_kx16},
+    [RZ_TYPE_Q6_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx512_quantize_q8_k, rz_amx_gemm_q6_kx16},
 };

@@ -3,8 +3,8 @@
  * tdpbssd, tilestored, tilerelease, one thread at a time. It checks what the hardware would
  * refuse (an unconfigured tile, a palette other than 1, a shape over the limits, tdpbssd operands
  * whose shapes do not chain) and counts each refusal instead of faulting.
- * amx_model_gemm_q8_0x16 and amx_model_gemm_q4_0x16 are the body's kernels on this model (built
- * with the AVX-512 flags: call them only where the CPU has AVX-512). */
+ * amx_model_gemm_<packed type> are the body's kernels on this model (built with the AVX-512 flags:
+ * call them only where the CPU has AVX-512). */
 #ifndef RZ_TESTS_SUPPORT_AMX_MODEL_H
 #define RZ_TESTS_SUPPORT_AMX_MODEL_H
 
@@ -21,9 +21,17 @@ void amx_model_release(void);
 /* Refusals since the last call, and the first one's reason (""); then both are reset. */
 int amx_model_refusals(char *why, size_t cap);
 
+void amx_model_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                            int nt, float *y, size_t ldy, int64_t n);
+void amx_model_gemm_q4_1x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                            int nt, float *y, size_t ldy, int64_t n);
+void amx_model_gemm_q5_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                            int nt, float *y, size_t ldy, int64_t n);
 void amx_model_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                             int nt, float *y, size_t ldy, int64_t n);
-void amx_model_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+void amx_model_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                            int nt, float *y, size_t ldy, int64_t n);
+void amx_model_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                             int nt, float *y, size_t ldy, int64_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /* backends/x86/amx_gemm_body.h on the tile model (tests/support/amx_model.h). Defines
- * amx_model_gemm_q8_0x16 and amx_model_gemm_q4_0x16. */
+ * amx_model_gemm_q4_0x16, _q4_1x16, _q5_0x16, _q8_0x16, _q4_kx16 and _q6_kx16. */
 #include "tests/support/amx_model.h"
 
 #define AMX_NAME(x) amx_model_##x
