@@ -45,7 +45,7 @@ static bool sample(const rzb_context *ctx, rzb_result *r, model_file *f, int thr
     for (int run = 0; ok && run < ctx->runs; run++) {
         rzb_progress(ctx, "%s, run %d/%d", f->label, run + 1, ctx->runs);
         double first_ms;
-        ok = rzb_decode_run(d, &first_ms, ms, NULL, why, cap);
+        ok = rzb_decode_run(d, d->n_prompt, d->n_decode, &first_ms, ms, NULL, why, cap);
         for (int k = 0; ok && k < ctx->iterations; k++)
             rzb_series_push(tok, run, ms[k]);
         if (ok) rzb_series_push(first, run, first_ms);

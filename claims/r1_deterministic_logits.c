@@ -46,7 +46,8 @@ static bool logits_of(const rzb_context *ctx, const char *path, int threads, int
     bool ok = ms != NULL;
     for (int run = 0; ok && run < runs; run++) {
         out[run] = malloc((size_t)(ctx->iterations + 1) * *vocab * sizeof(float));
-        ok = out[run] && rzb_decode_run(&d, &prompt_ms, ms, out[run], why, cap);
+        ok = out[run] &&
+             rzb_decode_run(&d, d.n_prompt, d.n_decode, &prompt_ms, ms, out[run], why, cap);
     }
     if (!ms) snprintf(why, cap, "out of memory");
     free(ms);

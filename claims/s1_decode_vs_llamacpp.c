@@ -25,15 +25,16 @@ typedef struct {
     char path[4096];
 } model_file;
 
-/* One file's measurement: rz's two workloads (the 128-token prompt with decode, the long prompt
- * alone; open only during rz's turn in a run), the three llama-bench tests, the result's series. */
+/* One file's measurement: rz's workload (ids for the long prompt, positions for the 128-token
+ * prompt and its decode steps; open only during rz's turn in a run), the three llama-bench tests,
+ * the result's series. */
 typedef struct {
     const rzb_context *ctx;
     const model_file *f;
     int n_long;          /* tokens of the long prompt */
     uint64_t file_bytes; /* the file's size, for the roofline */
     int threads;
-    rzb_decode d, d_long;
+    rzb_decode d;
     rzb_llama_bench_args prompt, decode, prompt_long;
     rzb_llama_bench_test last_prompt, last_decode, last_long; /* the latest llama-bench output */
     rzb_series *s[N_SERIES];
@@ -81,30 +82,23 @@ static void llama_args(file_run *fr, const char *bin, int threads) {
     fr->decode.n_depth = N_PROMPT;
 }
 
-/* rz's two workloads on the file: both open, or neither (false with the reason). */
-static bool open_workloads(file_run *fr, char *why, size_t cap) {
-    const char *path = fr->f->path;
-    if (!rzb_decode_open(&fr->d, path, fr->threads, N_PROMPT, fr->ctx->iterations, why, cap))
-        return false;
-    if (rzb_decode_open(&fr->d_long, path, fr->threads, fr->n_long, 0, why, cap)) return true;
-    rzb_decode_close(&fr->d);
-    return false;
-}
-
-static void close_workloads(file_run *fr) {
-    rzb_decode_close(&fr->d);
-    rzb_decode_close(&fr->d_long);
+/* rz's workload on the file: one model, a state for the longer prompt or the shorter one and its
+ * decode steps; false with the reason. */
+static bool open_workload(file_run *fr, char *why, size_t cap) {
+    const int n = fr->n_long > N_PROMPT ? fr->n_long : N_PROMPT;
+    return rzb_decode_open(&fr->d, fr->f->path, fr->threads, n, fr->ctx->iterations, why, cap);
 }
 
 /* rz's run on a model loaded for it from a file read anew (the page cache dropped first), then
  * closed: the 128-token prompt and the decode steps, then the long prompt (no decode step). */
 static bool rz_side(file_run *fr, int run, char *why, size_t cap) {
     rzb_page_cache_evict(fr->f->path);
-    if (!open_workloads(fr, why, cap)) return false;
-    double prompt_ms, long_ms, *ms = malloc((size_t)fr->ctx->iterations * sizeof *ms);
-    bool ok = ms && rzb_decode_run(&fr->d, &prompt_ms, ms, NULL, why, cap) &&
-              rzb_decode_run(&fr->d_long, &long_ms, NULL, NULL, why, cap);
-    close_workloads(fr);
+    if (!open_workload(fr, why, cap)) return false;
+    const int steps = fr->ctx->iterations;
+    double prompt_ms, long_ms, *ms = malloc((size_t)steps * sizeof *ms);
+    bool ok = ms && rzb_decode_run(&fr->d, N_PROMPT, steps, &prompt_ms, ms, NULL, why, cap) &&
+              rzb_decode_run(&fr->d, fr->n_long, 0, &long_ms, NULL, NULL, why, cap);
+    rzb_decode_close(&fr->d);
     if (!ms) snprintf(why, cap, "out of memory");
     for (int k = 0; ok && k < fr->ctx->iterations; k++)
         rzb_series_push(fr->s[RZ_TOK], run, ms[k]);
@@ -253,12 +247,12 @@ static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const 
     char why[1024];
     file_run fr = {
         .ctx = ctx, .f = f, .n_long = (int)rzb_sized(ctx, N_LONG, 32), .threads = threads};
-    if (!locate(ctx, f, why, sizeof why) || !open_workloads(&fr, why, sizeof why)) {
+    if (!locate(ctx, f, why, sizeof why) || !open_workload(&fr, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
         return false;
     }
     fr.file_bytes = fr.d.file_bytes;
-    close_workloads(&fr); /* each rz run loads its own */
+    rzb_decode_close(&fr.d); /* each rz run loads its own */
     series_init(r, &fr);
     llama_args(&fr, bin, threads);
     const double before = probe(ctx, threads);

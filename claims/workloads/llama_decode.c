@@ -57,20 +57,25 @@ bool rzb_decode_open(rzb_decode *d, const char *path, int n_threads, int n_promp
     return true;
 }
 
-bool rzb_decode_run(rzb_decode *d, double *prompt_ms, double *token_ms, float *logits, char *why,
-                    size_t cap) {
+bool rzb_decode_run(rzb_decode *d, int n_prompt, int n_decode, double *prompt_ms, double *token_ms,
+                    float *logits, char *why, size_t cap) {
     const int vocab = d->model.config.vocab_size;
     rz_error err;
+    if (n_prompt < 1 || n_prompt > d->n_prompt || n_decode < 0 || n_decode > d->n_decode) {
+        snprintf(why, cap, "%d prompt ids and %d steps: the workload holds %d and %d", n_prompt,
+                 n_decode, d->n_prompt, d->n_decode);
+        return false;
+    }
     uint64_t t0 = rz_now_ns();
-    rz_status st = rz_llama_forward_prompt(&d->model, &d->state, d->prompt, d->n_prompt, 0, &err);
+    rz_status st = rz_llama_forward_prompt(&d->model, &d->state, d->prompt, n_prompt, 0, &err);
     int32_t next = st ? 0 : rz_argmax(d->state.logits, vocab);
     *prompt_ms = (double)(rz_now_ns() - t0) / 1e6;
-    for (int k = 0; !st && k <= d->n_decode; k++) {
+    for (int k = 0; !st && k <= n_decode; k++) {
         if (logits)
             memcpy(logits + (size_t)k * vocab, d->state.logits, (size_t)vocab * sizeof *logits);
-        if (k == d->n_decode) break;
+        if (k == n_decode) break;
         t0 = rz_now_ns();
-        st = rz_llama_forward(&d->model, &d->state, next, d->n_prompt + k, &err);
+        st = rz_llama_forward(&d->model, &d->state, next, n_prompt + k, &err);
         next = rz_argmax(d->state.logits, vocab);
         token_ms[k] = (double)(rz_now_ns() - t0) / 1e6;
     }

@@ -26,13 +26,14 @@ typedef struct {
 bool rzb_decode_open(rzb_decode *d, const char *path, int n_threads, int n_prompt, int n_decode,
                      char *why, size_t cap);
 
-/* One run, starting again from position 0: it times the prompt plus the choice of the first
- * token (time to first token), then n_decode greedy steps, each a forward pass plus argmax.
- * prompt_ms gets the time to first token; token_ms[k] (n_decode entries) the time of
- * decode step k. When logits is non-NULL it receives (n_decode + 1) x vocab_size floats: the
- * logits after the prompt, then after each step. False with the engine's message in why. */
-bool rzb_decode_run(rzb_decode *d, double *prompt_ms, double *token_ms, float *logits, char *why,
-                    size_t cap);
+/* One run, starting again from position 0: it times the first n_prompt ids of the prompt
+ * (n_prompt <= d->n_prompt) plus the choice of the first token (time to first token), then
+ * n_decode greedy steps (n_decode <= d->n_decode), each a forward pass plus argmax. prompt_ms
+ * gets the time to first token; token_ms[k] (n_decode entries) the time of decode step k. When
+ * logits is non-NULL it receives (n_decode + 1) x vocab_size floats: the logits after the
+ * prompt, then after each step. False with the engine's message in why. */
+bool rzb_decode_run(rzb_decode *d, int n_prompt, int n_decode, double *prompt_ms, double *token_ms,
+                    float *logits, char *why, size_t cap);
 
 void rzb_decode_close(rzb_decode *d);
 
