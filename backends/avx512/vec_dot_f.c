@@ -49,8 +49,15 @@ RZ_DOT(rz_avx512_vec_dot_bf16, load_bf16, 2)
  * serves four tokens and each activation load two rows. */
 enum { TILE_R = 2, TILE_T = 4 };
 
-/* a_r_t += lo * xa_t (x_t[i..i+16)), b_r_t += hi * xb_t (x_t[i+16..i+32)), the activations
- * loaded once for both rows. */
+/* The TILE_T tokens' activation rows, the last of nt repeated. */
+static inline void tokens_of(const void *xq, size_t x_bytes, int nt, const float *x[TILE_T]) {
+    for (int t = 0; t < TILE_T; t++)
+        x[t] = (const float *)((const unsigned char *)xq + (size_t)(t < nt ? t : nt - 1) * x_bytes);
+}
+
+/* acc_r_t += w * x_t for the four tokens of row r (the pairs: a_r_t += lo * xa_t over
+ * x_t[i..i+16), b_r_t += hi * xb_t over x_t[i+16..i+32), the activations loaded once for both
+ * rows; the quads: q_r_t). */
 #define FMA4(acc, r, w, x)                                                                         \
     do {                                                                                           \
         acc##r##0 = _mm512_fmadd_ps(w, x##0, acc##r##0);                                           \
@@ -91,9 +98,7 @@ enum { TILE_R = 2, TILE_T = 4 };
     static void name##_pairs(const void *w, size_t row_bytes, int nr, const void *xq,              \
                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {            \
         const float *x[TILE_T];                                                                    \
-        for (int t = 0; t < TILE_T; t++)                                                           \
-            x[t] = (const float *)((const unsigned char *)xq +                                     \
-                                   (size_t)(t < nt ? t : nt - 1) * x_bytes);                       \
+        tokens_of(xq, x_bytes, nt, x);                                                             \
         for (int r0 = 0; r0 < nr; r0 += TILE_R) {                                                  \
             const unsigned char *w0 = (const unsigned char *)w + (size_t)r0 * row_bytes;           \
             float out[TILE_R * TILE_T];                                                            \
@@ -114,20 +119,13 @@ enum { TILE_R = 2, TILE_T = 4 };
  * fell to 93 against the pairs' 100-123, hence the choice in name. */
 enum { QUAD_R = 4 };
 
-#define QFMA4(r, w, x)                                                                             \
-    do {                                                                                           \
-        q##r##0 = _mm512_fmadd_ps(w, x##0, q##r##0);                                               \
-        q##r##1 = _mm512_fmadd_ps(w, x##1, q##r##1);                                               \
-        q##r##2 = _mm512_fmadd_ps(w, x##2, q##r##2);                                               \
-        q##r##3 = _mm512_fmadd_ps(w, x##3, q##r##3);                                               \
-    } while (0)
 #define QSTEP(load, size, m, at)                                                                   \
     do {                                                                                           \
         LOAD4(xv, m, at);                                                                          \
-        QFMA4(0, load(w0 + size * (at), m), xv);                                                   \
-        QFMA4(1, load(w1 + size * (at), m), xv);                                                   \
-        QFMA4(2, load(w2 + size * (at), m), xv);                                                   \
-        QFMA4(3, load(w3 + size * (at), m), xv);                                                   \
+        FMA4(q, 0, load(w0 + size * (at), m), xv);                                                 \
+        FMA4(q, 1, load(w1 + size * (at), m), xv);                                                 \
+        FMA4(q, 2, load(w2 + size * (at), m), xv);                                                 \
+        FMA4(q, 3, load(w3 + size * (at), m), xv);                                                 \
     } while (0)
 #define QOUT4(r)                                                                                   \
     acc[4 * r] = q##r##0, acc[4 * r + 1] = q##r##1, acc[4 * r + 2] = q##r##2,                      \
@@ -154,9 +152,7 @@ enum { QUAD_R = 4 };
     static void name##_quads(const void *w, size_t row_bytes, int nr, const void *xq,              \
                              size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {            \
         const float *x[TILE_T];                                                                    \
-        for (int t = 0; t < TILE_T; t++)                                                           \
-            x[t] = (const float *)((const unsigned char *)xq +                                     \
-                                   (size_t)(t < nt ? t : nt - 1) * x_bytes);                       \
+        tokens_of(xq, x_bytes, nt, x);                                                             \
         for (int r0 = 0; r0 < nr; r0 += QUAD_R) {                                                  \
             const unsigned char *wr[QUAD_R];                                                       \
             for (int r = 0; r < QUAD_R; r++)                                                       \
