@@ -9,6 +9,7 @@
 #include <immintrin.h>
 #include <string.h>
 
+#include "backends/avx512/packed_blocks.h"
 #include "backends/avx512/vec_dot.h"
 #include "backends/x86/tile_shapes.h"
 
@@ -19,51 +20,15 @@ static inline __m512i quad(const int8_t *q) {
     return _mm512_set1_epi32(v);
 }
 
-/* Block p's 8 registers of levels, u[i] pairing with activation quants 4 i..4 i + 3; `type` is a
- * constant after inlining. */
-static inline __attribute__((always_inline)) void levels(const uint8_t *p, uint32_t type,
-                                                         __m512i u[8]) {
-    if (type == RZ_TYPE_Q8_0_X16) {
-        const rz_block_q8_0x16 *b = (const rz_block_q8_0x16 *)p;
-        for (int i = 0; i < 8; i++)
-            u[i] = _mm512_xor_si512(_mm512_loadu_si512(b->qs[i]), _mm512_set1_epi8((char)0x80));
-        return;
-    }
-    const uint8_t(*qs)[4 * RZ_PACK_ROWS] =
-        type == RZ_TYPE_Q4_0_X16   ? ((const rz_block_q4_0x16 *)p)->qs
-        : type == RZ_TYPE_Q5_0_X16 ? ((const rz_block_q5_0x16 *)p)->qs
-                                   : ((const rz_block_q4_1x16 *)p)->qs;
-    const __m512i low = _mm512_set1_epi8(0x0f);
-    for (int j = 0; j < 4; j++) {
-        const __m512i v = _mm512_loadu_si512(qs[j]);
-        u[j] = _mm512_and_si512(v, low);
-        u[j + 4] = _mm512_and_si512(_mm512_srli_epi16(v, 4), low);
-    }
-    if (type != RZ_TYPE_Q5_0_X16) return;
-    const __m512i h = _mm512_loadu_si512(((const rz_block_q5_0x16 *)p)->qh);
-    const __m512i bit4 = _mm512_set1_epi8(0x10);
-    for (int i = 0; i < 8; i++) { /* chunk i's fifth bits to bit 4 of each byte */
-        const __m512i f = i < 4 ? _mm512_slli_epi32(h, 4 - i) : _mm512_srli_epi32(h, i - 4);
-        u[i] = _mm512_or_si512(u[i], _mm512_and_si512(f, bit4));
-    }
-}
-
 /* AHEAD: one token prefetches the packed weights that many bytes ahead (decode on Zen 4, packed
  * weights on huge pages: 1 KiB 76 t/s, 4 KiB 80, 16 KiB 75 for Q4_0). */
 enum { AHEAD = 4096, TOKENS = 16 }; /* TOKENS: per call of gemm */
-
-static inline size_t block_bytes(uint32_t type) {
-    return type == RZ_TYPE_Q4_0_X16   ? sizeof(rz_block_q4_0x16)
-           : type == RZ_TYPE_Q4_1_X16 ? sizeof(rz_block_q4_1x16)
-           : type == RZ_TYPE_Q5_0_X16 ? sizeof(rz_block_q5_0x16)
-                                      : sizeof(rz_block_q8_0x16);
-}
 
 /* NT tokens (a constant after inlining) over 16 packed rows. */
 static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_t type, int64_t nb,
                                                        const uint8_t *xq, size_t x_bytes, float *y,
                                                        size_t ldy, const int NT) {
-    const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = block_bytes(type);
+    const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = rz_avx512_block_bytes(type);
     const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
     const int offset = type == RZ_TYPE_Q4_0_X16   ? 8
                        : type == RZ_TYPE_Q5_0_X16 ? 16
@@ -78,7 +43,7 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
                 _mm_prefetch((const char *)p + AHEAD + l, _MM_HINT_T0);
         const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p));
         __m512i u[8];
-        levels(p, type, u);
+        rz_avx512_block_levels(p, type, u);
         for (int t = 0; t < NT; t++) {
             const uint8_t *xt = xq + (size_t)t * x_bytes;
             const int8_t *q = ((const rz_block_q8_0 *)xt)[k].qs;
@@ -89,16 +54,8 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
                 i0 = _mm512_dpbusd_epi32(i0, u[j], quad(q + 4 * j));
                 i1 = _mm512_dpbusd_epi32(i1, u[j + 4], quad(q + 16 + 4 * j));
             }
-            const __m512 dy = _mm512_set1_ps(dx[k]);
-            __m512 prod =
-                _mm512_mul_ps(_mm512_mul_ps(dw, dy), _mm512_cvtepi32_ps(_mm512_add_epi32(i0, i1)));
-            if (type == RZ_TYPE_Q4_1_X16) {
-                const __m512 m = _mm512_cvtph_ps(
-                    _mm256_loadu_si256((const __m256i *)((const rz_block_q4_1x16 *)p)->m));
-                prod = _mm512_add_ps(
-                    prod, _mm512_mul_ps(_mm512_mul_ps(m, dy), _mm512_set1_ps((float)qsum)));
-            }
-            acc[t] = _mm512_add_ps(acc[t], prod);
+            acc[t] = _mm512_add_ps(
+                acc[t], rz_avx512_block_term(p, type, dw, dx[k], _mm512_add_epi32(i0, i1), qsum));
         }
     }
     for (int t = 0; t < NT; t++)

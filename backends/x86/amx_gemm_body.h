@@ -6,10 +6,11 @@
  * rows, int32) = A (the tokens' K activation quants) times B (the group's 16 rows in AMX's 4-byte
  * pairing, which is the packed layout itself) by tdpbssd: the exact int32 dot of the scalar
  * reference. B holds q8_0's quants as they are and the other types' levels unsigned (the nibbles,
- * q5_0's with the fifth bit, q4_K's nibbles, q6_K's six bits), all below 128.
+ * q5_0's with the fifth bit, as backends/avx512/packed_blocks.h unpacks them for VNNI; q4_K's
+ * nibbles, q6_K's six bits), all below 128.
  * - q4_0, q4_1, q5_0, q8_0 (K = 32, tiles 1 and 2): isum = C - offset x the block's quant sum
  *   (offset 8 for q4_0, 16 for q5_0), then acc += (d_w * d_x) * (float)isum, plus
- *   (m * d_x) * (float)(quant sum) for q4_1.
+ *   (m * d_x) * (float)(quant sum) for q4_1 (packed_blocks.h's term, shared with VNNI).
  * - q4_K (K = 32 per 32-element group g): isum += sc[g] * C, msum += m[g] * (the group's quant
  *   sum), then acc += (d_x * d_w) * (float)isum - (d_x * dmin) * (float)msum per super-block.
  * - q6_K (K = 16 per 16-element group g, tiles 3 and 4): isum += sc[g] * (C - 32 bsums[g]), then
@@ -39,6 +40,7 @@
 #include <stddef.h>
 
 #include "backends/amx/tile_config.h"
+#include "backends/avx512/packed_blocks.h"
 #include "backends/pack.h"
 #include "backends/vec_dot.h"
 
@@ -71,32 +73,10 @@ static inline void AMX_NAME(product)(const void *x, size_t x_bytes, const void *
     AMX_STORE(0, c, sizeof c[0]);
 }
 
-/* B of a 32-element block of q4_0, q4_1 or q5_0 at p: chunk j the low nibbles of qs[j], chunk
- * j + 4 their high ones, q5_0's fifth bits at bit 4. */
-static inline void AMX_NAME(levels)(const uint8_t *p, uint32_t type, int8_t b[8][64]) {
-    const uint8_t(*qs)[4 * RZ_PACK_ROWS] =
-        type == RZ_TYPE_Q4_0_X16   ? ((const rz_block_q4_0x16 *)p)->qs
-        : type == RZ_TYPE_Q5_0_X16 ? ((const rz_block_q5_0x16 *)p)->qs
-                                   : ((const rz_block_q4_1x16 *)p)->qs;
-    const __m512i low = _mm512_set1_epi8(0x0f), bit4 = _mm512_set1_epi8(0x10);
-    const __m512i h = type == RZ_TYPE_Q5_0_X16
-                          ? _mm512_loadu_si512(((const rz_block_q5_0x16 *)p)->qh)
-                          : _mm512_setzero_si512();
-    for (int i = 0; i < 8; i++) {
-        const __m512i v = _mm512_loadu_si512(qs[i % 4]);
-        const __m512i nib = _mm512_and_si512(i < 4 ? v : _mm512_srli_epi16(v, 4), low);
-        const __m512i f = i < 4 ? _mm512_slli_epi32(h, 4 - i) : _mm512_srli_epi32(h, i - 4);
-        _mm512_store_si512(b[i], _mm512_or_si512(nib, _mm512_and_si512(f, bit4)));
-    }
-}
-
 /* m <= 16 tokens from xq over one group's nb 32-element blocks at p. */
 static void AMX_NAME(tokens_32)(const uint8_t *p, uint32_t type, int64_t nb, const uint8_t *xq,
                                 size_t x_bytes, float *y, size_t ldy, int m) {
-    const size_t bytes = type == RZ_TYPE_Q4_0_X16   ? sizeof(rz_block_q4_0x16)
-                         : type == RZ_TYPE_Q4_1_X16 ? sizeof(rz_block_q4_1x16)
-                         : type == RZ_TYPE_Q5_0_X16 ? sizeof(rz_block_q5_0x16)
-                                                    : sizeof(rz_block_q8_0x16);
+    const size_t bytes = rz_avx512_block_bytes(type);
     const int offset = type == RZ_TYPE_Q4_0_X16 ? 8 : type == RZ_TYPE_Q5_0_X16 ? 16 : 0;
     const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK);
     const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
@@ -107,9 +87,12 @@ static void AMX_NAME(tokens_32)(const uint8_t *p, uint32_t type, int64_t nb, con
         acc[t] = _mm512_setzero_ps();
     AMX_LOADCONFIG(&AMX_NAME(configs)[m - 1]);
     for (int64_t k = 0; k < nb; k++, p += bytes) {
-        const void *levels = ((const rz_block_q8_0x16 *)p)->qs;
+        const void *levels = ((const rz_block_q8_0x16 *)p)->qs; /* signed, as they are */
         if (type != RZ_TYPE_Q8_0_X16) {
-            AMX_NAME(levels)(p, type, b);
+            __m512i u[8];
+            rz_avx512_block_levels(p, type, u);
+            for (int i = 0; i < 8; i++)
+                _mm512_store_si512(b[i], u[i]);
             levels = b;
         }
         AMX_NAME(product)(((const rz_block_q8_0 *)xq)[k].qs, x_bytes, levels, 32, c);
@@ -119,15 +102,7 @@ static void AMX_NAME(tokens_32)(const uint8_t *p, uint32_t type, int64_t nb, con
             const int32_t qsum = ((const int32_t *)(dx + 2 * padded))[k];
             const __m512i isum =
                 _mm512_sub_epi32(_mm512_load_si512(c[t]), _mm512_set1_epi32(offset * qsum));
-            const __m512 dy = _mm512_set1_ps(dx[k]);
-            __m512 prod = _mm512_mul_ps(_mm512_mul_ps(dw, dy), _mm512_cvtepi32_ps(isum));
-            if (type == RZ_TYPE_Q4_1_X16) {
-                const __m512 mw = _mm512_cvtph_ps(
-                    _mm256_loadu_si256((const __m256i *)((const rz_block_q4_1x16 *)p)->m));
-                prod = _mm512_add_ps(
-                    prod, _mm512_mul_ps(_mm512_mul_ps(mw, dy), _mm512_set1_ps((float)qsum)));
-            }
-            acc[t] = _mm512_add_ps(acc[t], prod);
+            acc[t] = _mm512_add_ps(acc[t], rz_avx512_block_term(p, type, dw, dx[k], isum, qsum));
         }
     }
     for (int t = 0; t < m; t++)
@@ -224,14 +199,13 @@ static void AMX_NAME(tokens_k)(const uint8_t *p, bool q6, int64_t nb, const uint
  * q6_K, the super-block ones. */
 static void AMX_NAME(gemm)(uint32_t type, const void *w, size_t row_bytes, int nr, const void *xq,
                            size_t x_bytes, int nt, float *y, size_t ldy, int64_t n) {
-    const bool k_quant = type == RZ_TYPE_Q4_K_X16 || type == RZ_TYPE_Q6_K_X16;
+    const bool q6 = type == RZ_TYPE_Q6_K_X16, k_quant = q6 || type == RZ_TYPE_Q4_K_X16;
     for (int g = 0; g < nr / RZ_PACK_ROWS; g++)
         for (int t = 0; t < nt; t += RZ_PACK_ROWS) {
             const uint8_t *p = (const uint8_t *)w + (size_t)g * RZ_PACK_ROWS * row_bytes;
             const uint8_t *x = (const uint8_t *)xq + (size_t)t * x_bytes;
             float *out = y + (size_t)t * ldy + g * RZ_PACK_ROWS;
             const int m = nt - t < RZ_PACK_ROWS ? nt - t : RZ_PACK_ROWS;
-            const bool q6 = type == RZ_TYPE_Q6_K_X16;
             if (k_quant) {
                 AMX_NAME(tokens_k)(p, q6, n / RZ_QK_K, x, x_bytes, out, ldy, m);
             } else {
