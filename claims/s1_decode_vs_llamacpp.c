@@ -32,7 +32,7 @@ typedef struct {
     const rzb_context *ctx;
     const model_file *f;
     int n_long;          /* tokens of the long prompt */
-    uint64_t file_bytes; /* the file's size, for the roofline */
+    uint64_t file_bytes; /* the file's size, for the roofline (from rz's workload) */
     int threads;
     rzb_decode d;
     rzb_llama_bench_args prompt, decode, prompt_long;
@@ -94,6 +94,7 @@ static bool open_workload(file_run *fr, char *why, size_t cap) {
 static bool rz_side(file_run *fr, int run, char *why, size_t cap) {
     rzb_page_cache_evict(fr->f->path);
     if (!open_workload(fr, why, cap)) return false;
+    fr->file_bytes = fr->d.file_bytes;
     const int steps = fr->ctx->iterations;
     double prompt_ms, long_ms, *ms = malloc((size_t)steps * sizeof *ms);
     bool ok = ms && rzb_decode_run(&fr->d, N_PROMPT, steps, &prompt_ms, ms, NULL, why, cap) &&
@@ -247,12 +248,10 @@ static bool measure(const rzb_context *ctx, rzb_result *r, model_file *f, const 
     char why[1024];
     file_run fr = {
         .ctx = ctx, .f = f, .n_long = (int)rzb_sized(ctx, N_LONG, 32), .threads = threads};
-    if (!locate(ctx, f, why, sizeof why) || !open_workload(&fr, why, sizeof why)) {
+    if (!locate(ctx, f, why, sizeof why)) {
         rzb_result_verdict(r, RZB_SKIPPED, "%s: %s", f->label, why);
         return false;
     }
-    fr.file_bytes = fr.d.file_bytes;
-    rzb_decode_close(&fr.d); /* each rz run loads its own */
     series_init(r, &fr);
     llama_args(&fr, bin, threads);
     const double before = probe(ctx, threads);
