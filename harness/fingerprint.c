@@ -114,10 +114,10 @@ void rzb_fingerprint_collect(rzb_fingerprint *fp, const rzb_pin *pin) {
     put(fp, "cpu", "%s", buf);
     isa_flags(buf, sizeof buf);
     put(fp, "isa_available", "%s", buf);
+    const char *amx = rz_amx_status_of(rz_backend_active());
     put(fp, "isa_used", "%s (RZ_BACKEND=%s); %s", rz_backend_active()->name,
         getenv("RZ_BACKEND") ? getenv("RZ_BACKEND") : "unset",
-        rz_backend_active()->isa == RZ_ISA_AVX512 ? rz_amx_status()
-                                                  : "AMX int8 tiles: not with this backend");
+        amx ? amx : "AMX int8 tiles: not with this backend");
     put(fp, "cores", "%d cores, %d PUs (hwloc); %ld online", pin->n_cores, pin->n_pus,
         sysconf(_SC_NPROCESSORS_ONLN));
     hypervisor(buf, sizeof buf);

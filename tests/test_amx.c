@@ -4,7 +4,8 @@
  * 2. GCC 12 deletes stores to a tile configuration on the stack (it cannot see ldtilecfg read
  *    them): every ldtilecfg in librz reads a constant configuration, not the stack, and the
  *    configurations are in read-only data.
- * 3. RZ_AMX=0 turns the tiles off, and the status line says why they are off or on. */
+ * 3. RZ_AMX=0 turns the tiles off, and the status line says why they are off or on; only the
+ *    AVX-512 table, which holds the AMX slots, reports it. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,4 +94,7 @@ Test(amx, rz_amx_0_turns_the_tiles_off) {
     cr_expect(strstr(rz_amx_status(), "not on this CPU") || strstr(rz_amx_status(), "RZ_AMX=0") ||
                   strstr(rz_amx_status(), "OS"),
               "%s", rz_amx_status());
+    cr_expect_eq(rz_amx_status_of(&rz_backend_scalar), NULL, "the scalar table has no AMX slots");
+    const rz_backend *avx512 = rz_backend_for(RZ_ISA_AVX512);
+    if (avx512) cr_expect_eq(rz_amx_status_of(avx512), rz_amx_status());
 }

@@ -12,10 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backends/backend.h"
+
 bool rz_amx_usable(void);
 
 /* One line for reports: whether prompts use AMX tiles here, and if not, why. */
 const char *rz_amx_status(void);
+
+/* rz_amx_status() for a backend whose table has the AMX slots (AVX-512's), NULL for the others. */
+const char *rz_amx_status_of(const rz_backend *be);
 
 /* The gemm contract of backends/vec_dot.h. */
 void rz_amx_gemm_q4_0x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,

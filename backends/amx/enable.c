@@ -50,3 +50,7 @@ const char *rz_amx_status(void) {
     pthread_once(&once, decide);
     return status;
 }
+
+const char *rz_amx_status_of(const rz_backend *be) {
+    return be->isa == RZ_ISA_AVX512 ? rz_amx_status() : NULL;
+}

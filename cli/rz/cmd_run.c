@@ -114,7 +114,8 @@ static void report(const rz_generate_stats *s, const run_args *a, const rz_llama
             a->threads == 1 ? "" : "s");
     if (a->threads > 1) fprintf(stderr, " (workers pinned to cores by hwloc: %d)", st->pinned);
     fprintf(stderr, ", seed %lld\n", a->seed);
-    if (st->be->isa == RZ_ISA_AVX512) fprintf(stderr, "%s\n", rz_amx_status());
+    const char *amx = rz_amx_status_of(st->be);
+    if (amx) fprintf(stderr, "%s\n", amx);
     fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s)\n", s->n_prompt, s->prompt_s,
             s->prompt_s > 0 ? s->n_prompt / s->prompt_s : 0.0);
     fprintf(stderr, "decode: %d tokens in %.3f s (%.1f tokens/s)%s\n", s->n_decoded, s->decode_s,
