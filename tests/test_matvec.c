@@ -31,6 +31,7 @@
 #include "backends/avx512/vec_dot.h"
 #include "backends/scalar/vec_dot.h"
 #include "backends/vec_dot.h"
+#include "engine/core/lines.h"
 #include "engine/core/pool.h"
 #include "engine/types/half.h"
 #include "engine/types/kernels.h"
@@ -496,8 +497,8 @@ Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
                 }
                 /* Both operands on 64-byte lines, then 16 bytes past them (the float tiles
                  * choose their kernel by that). */
-                uint8_t *wa = aligned_alloc(64, (ROWS * row_bytes + 127) / 64 * 64);
-                uint8_t *xa = aligned_alloc(64, (TOKENS * xb + 127) / 64 * 64);
+                uint8_t *wa = rz_alloc_lines(ROWS * row_bytes + 64);
+                uint8_t *xa = rz_alloc_lines(TOKENS * xb + 64);
                 for (int shift = 0; shift <= 16; shift += 16) {
                     memcpy(wa + shift, w, ROWS * row_bytes);
                     memcpy(xa + shift, xs, TOKENS * xb);

@@ -17,16 +17,12 @@
 #include "backends/matvec_threads.h"
 #include "backends/pack.h"
 #include "backends/scalar/vec_dot.h"
+#include "engine/core/lines.h"
 #include "engine/core/pool.h"
 #include "engine/types/kernels.h"
 #include "engine/types/kquant.h"
 #include "tests/support/amx_model.h"
 #include "tests/support/types_data.h"
-
-/* 64-byte aligned memory for n bytes (aligned_alloc wants a whole number of 64). */
-static void *alloc64(size_t n) {
-    return aligned_alloc(64, (n + 63) / 64 * 64);
-}
 
 /* The file types with a packed form, their packed types, scalar dots and gemms per ISA, the AMX
  * kernel body on the tile model (tests/support/amx_model.h) and the AVX-512 table's AMX-or-VNNI
@@ -98,7 +94,7 @@ static int partner(int kind) {
 /* rows x cols of type: random blocks (odd seeds) or quantized floats, 64-byte aligned. */
 static uint8_t *rows_of(uint32_t type, int64_t rows, int64_t cols, uint64_t seed) {
     const int64_t n = rows * cols;
-    uint8_t *w = alloc64((size_t)rows * row_bytes(type, cols) + 64);
+    uint8_t *w = rz_alloc_lines((size_t)rows * row_bytes(type, cols) + 64);
     if (seed % 2) {
         rzt_fill_blocks(type, w, n / rz_type_get(type)->block_size, seed);
     } else {
@@ -111,7 +107,8 @@ static uint8_t *rows_of(uint32_t type, int64_t rows, int64_t cols, uint64_t seed
 }
 
 static void *packed(uint32_t type, const uint8_t *w, int64_t rows, int64_t cols) {
-    void *p = alloc64((size_t)rows * packed_row_bytes((uint32_t)rz_pack_type_of(type), cols) + 64);
+    void *p =
+        rz_alloc_lines((size_t)rows * packed_row_bytes((uint32_t)rz_pack_type_of(type), cols) + 64);
     cr_assert(rz_pack_rows(type, w, rows, cols, p));
     return p;
 }
@@ -120,7 +117,7 @@ static void *packed(uint32_t type, const uint8_t *w, int64_t rows, int64_t cols)
 static uint8_t *activations(int vdt, int64_t cols, int n_tokens, uint64_t seed, float **x_out) {
     const size_t xb = rz_vec_dot_x_bytes(vdt, cols);
     float *x = malloc((size_t)(cols * n_tokens) * sizeof *x);
-    uint8_t *xq = alloc64(xb * (size_t)n_tokens + 64);
+    uint8_t *xq = rz_alloc_lines(xb * (size_t)n_tokens + 64);
     rzt_fill_weights(x, cols * n_tokens, seed);
     const rz_vec_kernel *k =
         rz_vec_kernel_for(&rz_backend_scalar, vdt == RZ_TYPE_Q8_K ? RZ_TYPE_Q4_K : RZ_TYPE_Q4_0);

@@ -4,14 +4,10 @@
 #include <string.h>
 
 #include "backends/matvec_threads.h"
-
-/* n bytes on 64-byte lines, as rz's activation buffers are (engine/models/llama_forward.c). */
-static void *lines(size_t n) {
-    return aligned_alloc(64, (n + 63) / 64 * 64);
-}
+#include "engine/core/lines.h"
 
 float *rzb_random_floats(size_t n, uint64_t seed) {
-    float *f = lines(n * sizeof *f);
+    float *f = rz_alloc_lines(n * sizeof *f);
     for (size_t i = 0; f && i < n; i++) {
         seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
         f[i] = (float)((double)(seed >> 11) / 9007199254740992.0 - 0.5) * 0.1f;
@@ -29,7 +25,7 @@ bool rzb_layer_pair_make(rzb_layer_pair *p, uint32_t type, int copies, int shrin
     const size_t n = (size_t)(dim + hidden) * dim;
     *p = (rzb_layer_pair){type, NULL, dim * row, (dim + hidden) * row, copies, dim, hidden};
     float *f = rzb_random_floats(n, 0x9E3779B97F4A7C15u);
-    p->data = f ? lines(p->pair_bytes * (size_t)copies) : NULL;
+    p->data = f ? rz_alloc_lines(p->pair_bytes * (size_t)copies) : NULL;
     if (p->data) {
         t->from_float(f, p->data, (int64_t)n);
         for (int c = 1; c < copies; c++)

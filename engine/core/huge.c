@@ -5,10 +5,13 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "engine/core/lines.h"
+
 void *rz_huge_alloc(size_t bytes) {
-    const size_t align = bytes >= RZ_HUGE_PAGE ? RZ_HUGE_PAGE : 64;
-    if (bytes > SIZE_MAX - align) return NULL;
-    void *p = aligned_alloc(align, (bytes + align - 1) / align * align);
-    if (p && align == RZ_HUGE_PAGE) madvise(p, (bytes + align - 1) / align * align, MADV_HUGEPAGE);
+    if (bytes < RZ_HUGE_PAGE) return rz_alloc_lines(bytes);
+    if (bytes > SIZE_MAX - RZ_HUGE_PAGE) return NULL;
+    const size_t size = (bytes + RZ_HUGE_PAGE - 1) / RZ_HUGE_PAGE * RZ_HUGE_PAGE;
+    void *p = aligned_alloc(RZ_HUGE_PAGE, size);
+    if (p) madvise(p, size, MADV_HUGEPAGE);
     return p;
 }

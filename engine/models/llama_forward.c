@@ -5,6 +5,7 @@
 
 #include "backends/matvec_threads.h"
 #include "engine/core/huge.h"
+#include "engine/core/lines.h"
 #include "engine/core/pool_pin.h"
 #include "engine/formats/map.h"
 #include "engine/models/llama_attention.h"
@@ -14,9 +15,8 @@
 /* Zeroed floats on 64-byte lines: a vector load of a row then never spans two cache lines, and
  * the float tiles take their four-row kernel (backends/avx512/vec_dot_f.c). */
 static float *floats(size_t rows, size_t cols) {
-    const size_t bytes = (rows * cols * sizeof(float) + 63) / 64 * 64;
-    float *p = aligned_alloc(64, bytes ? bytes : 64);
-    if (p) memset(p, 0, bytes);
+    float *p = rz_alloc_lines(rows * cols * sizeof(float));
+    if (p) memset(p, 0, rows * cols * sizeof(float));
     return p;
 }
 

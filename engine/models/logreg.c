@@ -6,6 +6,7 @@
 
 #include "engine/core/file.h"
 #include "engine/core/le.h"
+#include "engine/core/lines.h"
 
 /* The payload's fixed-width fields around the weight vector. */
 enum { TAG_SIZE = 1, COUNT_SIZE = 8, TRAILER_SIZE = 4 + 4 + 8 + 4 };
@@ -46,7 +47,7 @@ rz_status rz_logreg_from_apr(const rz_apr_file *apr, const char *source, rz_logr
                        source, base + TAG_SIZE);
 
     size_t bytes = ((size_t)n * sizeof(float) + 63) & ~(size_t)63;
-    float *w = aligned_alloc(64, bytes);
+    float *w = rz_alloc_lines(bytes);
     if (!w) return rz_fail(err, RZ_ENOMEM, "%s: cannot allocate %zu weights", source, (size_t)n);
     memset(w, 0, bytes);
     const uint8_t *q = p + TAG_SIZE + COUNT_SIZE;
