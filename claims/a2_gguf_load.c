@@ -73,8 +73,8 @@ static double rz_first_ms(const char *path, int threads, float *logit0, rz_error
     return st ? -1 : (double)(t1 - t0) / 1e6;
 }
 
-/* rz's open stage: map, parse and validate, bind every weight (zero copy: no weight page is
- * touched), build the tokenizer vocabulary. Returns ms, -1 on failure. */
+/* rz's open stage: map, parse and validate, bind every weight, pack those the kernels read
+ * packed (reading each once), build the tokenizer vocabulary. Returns ms, -1 on failure. */
 static double rz_open_ms(const char *path, rz_error *err) {
     uint64_t t0 = rz_now_ns();
     rz_llama_model m;
@@ -259,11 +259,11 @@ static void notes(rzb_result *r, const model_file *files, int threads) {
                     files[1].path);
     rzb_result_note(
         r,
-        "time to first logits (the verdict's stage, the same on both sides, in-process: process start and Python import excluded): rz = map, parse, bind weights, tokenizer vocabulary, state of %d positions on %d threads, one token (id %d) through rz_llama_forward, logit 0 read; llama.cpp = llama_model_load_from_file (its CPU backend may repack weights), llama_init_from_model (n_ctx %d, %d threads), llama_decode of token %d, llama_get_logits_ith; frees untimed on both sides",
+        "time to first logits (the verdict's stage, the same on both sides, in-process: process start and Python import excluded): rz = map, parse, bind and pack weights, tokenizer vocabulary, state of %d positions on %d threads, one token (id %d) through rz_llama_forward, logit 0 read; llama.cpp = llama_model_load_from_file (its CPU backend may repack weights), llama_init_from_model (n_ctx %d, %d threads), llama_decode of token %d, llama_get_logits_ith; frees untimed on both sides",
         N_CTX, threads, TOKEN, N_CTX, threads, TOKEN);
     rzb_result_note(
         r,
-        "open stage (reported, not judged: not the same work): rz = map, parse, bind (no weight page touched), vocabulary; llama.cpp = llama_model_load_from_file, which parses, maps and may repack every weight");
+        "open stage (reported, not judged: not the same work): rz = map, parse, bind, pack the weights its kernels read packed (reading the file ahead on a thread of its own), vocabulary; llama.cpp = llama_model_load_from_file, which parses, maps and may repack every weight");
     rzb_result_note(
         r,
         "cold: before every cold sample on either side rzbench writes back and evicts the file (posix_fadvise DONTNEED), then maps it and counts resident pages with mincore(); a comparison is kept only while at most %.0f%% were",

@@ -37,6 +37,12 @@ void rz_map_release(const void *p, size_t len) {
     if (to > from) madvise((void *)from, to - from, MADV_DONTNEED);
 }
 
+void rz_map_will_read(const void *p, size_t len) {
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), at = (uintptr_t)p;
+    const uintptr_t from = at / page * page;
+    if (len) madvise((void *)from, at + len - from, MADV_WILLNEED);
+}
+
 void rz_unmap_file(const uint8_t *base, size_t len) {
     if (len) munmap((void *)base, len);
 }

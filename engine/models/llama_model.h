@@ -16,8 +16,9 @@ typedef struct {
 } rz_llama_model;
 
 /* Maps the file, reads the config, binds the weights and packs those the CPU kernels read packed
- * (engine/models/llama_pack.h), then drops the mapping's tensor pages from the resident set
- * (they stay readable); on failure nothing stays open. */
+ * (engine/models/llama_pack.h), with the file read into the page cache ahead of packing on a
+ * thread of its own (engine/formats/prefetch.h), then drops the mapping's tensor pages from the
+ * resident set (they stay readable); on failure nothing stays open. */
 rz_status rz_llama_model_open(const char *path, rz_llama_model *m, rz_error *err);
 /* Takes ownership of an already parsed g (also on failure). */
 rz_status rz_llama_model_from_gguf(rz_gguf *g, rz_llama_model *m, rz_error *err);
