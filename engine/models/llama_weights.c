@@ -39,9 +39,15 @@ static rz_status bind_matrix(const rz_gguf *g, const char *name, int64_t rows, i
     return RZ_OK;
 }
 
-/* An F32 vector of n elements, copied to *at (which then moves past it). */
+/* Where bind puts the norm vectors' copies: a first walk with base NULL only counts. */
+typedef struct {
+    float *base;
+    size_t used; /* floats */
+} vector_copies;
+
+/* An F32 vector of n elements, copied into *to (when it has a base). */
 static rz_status bind_vector(const rz_gguf *g, const char *name, int64_t n, const float **v,
-                             float **at, rz_error *err) {
+                             vector_copies *to, rz_error *err) {
     const rz_gguf_tensor *t = need_tensor(g, name, err);
     if (!t) return RZ_EFORMAT;
     if (t->type != RZ_TYPE_F32)
@@ -53,14 +59,16 @@ static rz_status bind_vector(const rz_gguf *g, const char *name, int64_t n, cons
     if ((uintptr_t)t->data % alignof(float))
         return rz_fail(err, RZ_EFORMAT, "%s: tensor %s: data is not 4-byte aligned", g->source,
                        name);
-    memcpy(*at, t->data, (size_t)n * sizeof **at);
-    *v = *at;
-    *at += n;
+    if (to->base) {
+        memcpy(to->base + to->used, t->data, (size_t)n * sizeof *to->base);
+        *v = to->base + to->used;
+    }
+    to->used += (size_t)n;
     return RZ_OK;
 }
 
 static rz_status bind_layer(const rz_gguf *g, const rz_llama_config *c, int l, rz_llama_layer *L,
-                            float **at, rz_error *err) {
+                            vector_copies *at, rz_error *err) {
     char n[96];
     const int64_t dim = c->dim, hid = c->hidden_dim;
     const int64_t q_out = (int64_t)c->n_heads * c->head_dim;
@@ -89,11 +97,18 @@ static rz_status bind_layer(const rz_gguf *g, const rz_llama_config *c, int l, r
     return st;
 }
 
-/* Floats of every norm vector the config implies. */
-static size_t vector_floats(const rz_llama_config *c) {
-    const size_t per_layer = 2 * (size_t)c->dim + (c->has_qk_norm ? 2 * (size_t)c->head_dim : 0) +
-                             (c->has_post_norms ? 2 * (size_t)c->dim : 0);
-    return (size_t)c->dim + (size_t)c->n_layers * per_layer;
+/* Binds every tensor the config implies into w (layers allocated), the norm vectors into *at. */
+static rz_status bind_all(const rz_gguf *g, const rz_llama_config *c, rz_llama_weights *w,
+                          vector_copies *at, rz_error *err) {
+    rz_status st = bind_matrix(g, "token_embd.weight", c->vocab_size, c->dim, &w->token_embd, err);
+    if (!st) st = bind_vector(g, "output_norm.weight", c->dim, &w->output_norm, at, err);
+    if (!st && rz_gguf_find_tensor(g, "output.weight"))
+        st = bind_matrix(g, "output.weight", c->vocab_size, c->dim, &w->output, err);
+    else if (!st)
+        w->output = w->token_embd;
+    for (int l = 0; l < c->n_layers && !st; l++)
+        st = bind_layer(g, c, l, &w->layers[l], at, err);
+    return st;
 }
 
 rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_llama_weights *w,
@@ -103,22 +118,18 @@ rz_status rz_llama_weights_bind(const rz_gguf *g, const rz_llama_config *c, rz_l
         return rz_fail(err, RZ_EUNSUPPORTED,
                        "%s: tensor rope_freqs.weight (per-frequency RoPE factors) is not supported",
                        g->source);
-    w->vectors = malloc(vector_floats(c) * sizeof *w->vectors);
     w->layers = calloc((size_t)c->n_layers, sizeof *w->layers);
-    if (!w->vectors || !w->layers) {
-        rz_llama_weights_free(w);
+    if (!w->layers)
         return rz_fail(err, RZ_ENOMEM, "%s: out of memory for %d layers", g->source, c->n_layers);
-    }
     w->n_layers = c->n_layers;
-    float *at = w->vectors;
-    rz_status st = bind_matrix(g, "token_embd.weight", c->vocab_size, c->dim, &w->token_embd, err);
-    if (!st) st = bind_vector(g, "output_norm.weight", c->dim, &w->output_norm, &at, err);
-    if (!st && rz_gguf_find_tensor(g, "output.weight"))
-        st = bind_matrix(g, "output.weight", c->vocab_size, c->dim, &w->output, err);
-    else if (!st)
-        w->output = w->token_embd;
-    for (int l = 0; l < c->n_layers && !st; l++)
-        st = bind_layer(g, c, l, &w->layers[l], &at, err);
+    vector_copies count = {0};
+    rz_status st = bind_all(g, c, w, &count, err);
+    vector_copies copies = {.base = st ? NULL : malloc(count.used * sizeof *copies.base)};
+    if (!st && !copies.base)
+        st =
+            rz_fail(err, RZ_ENOMEM, "%s: out of memory for %zu norm floats", g->source, count.used);
+    w->vectors = copies.base;
+    if (!st) st = bind_all(g, c, w, &copies, err);
     if (st) rz_llama_weights_free(w);
     return st;
 }
