@@ -93,3 +93,33 @@ Test(prefetch, will_read_brings_a_mapped_piece_in_without_a_touch) {
     cr_expect_eq(in, piece / (size_t)sysconf(_SC_PAGESIZE), "%zu pages in", in);
     rz_unmap_file(base, len);
 }
+
+/* Bytes this process has read through read-like calls (/proc/self/io rchar). */
+static unsigned long long bytes_read(void) {
+    FILE *f = fopen("/proc/self/io", "r");
+    cr_assert_not_null(f);
+    char line[128];
+    unsigned long long n = 0;
+    while (fgets(line, sizeof line, f) && sscanf(line, "rchar: %llu", &n) != 1)
+        ;
+    fclose(f);
+    return n;
+}
+
+Test(prefetch, skips_what_the_page_cache_holds) {
+    snprintf(path, sizeof path, "%s/prefetch_warm.bin",
+             getenv("RZ_BUILD_DIR") ? getenv("RZ_BUILD_DIR") : "build");
+    char *data = calloc(1, BYTES);
+    FILE *f = fopen(path, "wb");
+    cr_assert(data && f, "%s", path);
+    cr_assert_eq(fwrite(data, 1, BYTES, f), (size_t)BYTES);
+    cr_assert_eq(fclose(f), 0);
+    free(data);
+    cr_assert_eq(rzb_page_cache_resident(path), 1, "a file just written is cached");
+    const unsigned long long before = bytes_read();
+    rz_prefetch *p = rz_prefetch_start(path, 0, BYTES);
+    cr_assert_not_null(p);
+    sleep_ms(100);
+    cr_expect_eq(rz_prefetch_end(p), (uint64_t)BYTES, "every piece found cached");
+    cr_expect_lt(bytes_read() - before, 4096, "%llu bytes read", bytes_read() - before);
+}
