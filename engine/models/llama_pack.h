@@ -13,7 +13,8 @@
 #include "engine/formats/gguf.h"
 #include "engine/models/llama_weights.h"
 
-/* Packs w's matrices as above; fails with RZ_ENOMEM (nothing packed then). */
+/* Packs w's matrices as above, on rz_default_threads() threads (engine/core/pool_pin.h) taking
+ * chunks of rows in file order; fails with RZ_ENOMEM (nothing packed then). */
 rz_status rz_llama_weights_pack(rz_llama_weights *w, const rz_gguf *g, rz_error *err);
 
 /* Frees the packed arena (every packed NULL again); for weights never packed, nothing. */
