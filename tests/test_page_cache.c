@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "harness/page_cache.h"
+#include "tests/support/support.h"
 
 static char path[512];
 
@@ -21,17 +22,13 @@ static void remove_file(void) {
 TestSuite(page_cache, .fini = remove_file);
 
 Test(page_cache, a_read_file_is_resident_and_eviction_drops_it) {
-    snprintf(path, sizeof path, "%s/page_cache_test.bin",
-             getenv("RZ_BUILD_DIR") ? getenv("RZ_BUILD_DIR") : "build");
     enum { BYTES = 4 << 20 };
+    const char *written = rzt_write_build_file("page_cache_test.bin", BYTES, 7);
+    cr_assert_not_null(written);
+    snprintf(path, sizeof path, "%s", written);
     char *data = malloc(BYTES);
     cr_assert_not_null(data);
-    memset(data, 7, BYTES);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "%s", path);
-    cr_assert_eq(fwrite(data, 1, BYTES, f), (size_t)BYTES);
-    cr_assert_eq(fclose(f), 0);
-    f = fopen(path, "rb");
+    FILE *f = fopen(path, "rb");
     cr_assert_eq(fread(data, 1, BYTES, f), (size_t)BYTES);
     fclose(f);
     free(data);

@@ -13,6 +13,7 @@
 #include "engine/formats/map.h"
 #include "engine/formats/prefetch.h"
 #include "harness/page_cache.h"
+#include "tests/support/support.h"
 
 enum { BYTES = 8 << 20 };
 
@@ -27,16 +28,9 @@ TestSuite(prefetch, .fini = remove_file);
 /* Writes BYTES to a file named `name` in the build folder and evicts it; skips when eviction
  * does not hold. */
 static void write_cold_file(const char *name) {
-    snprintf(path, sizeof path, "%s/%s", getenv("RZ_BUILD_DIR") ? getenv("RZ_BUILD_DIR") : "build",
-             name);
-    char *data = malloc(BYTES);
-    cr_assert_not_null(data);
-    memset(data, 5, BYTES);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "%s", path);
-    cr_assert_eq(fwrite(data, 1, BYTES, f), (size_t)BYTES);
-    cr_assert_eq(fclose(f), 0);
-    free(data);
+    const char *written = rzt_write_build_file(name, BYTES, 5);
+    cr_assert_not_null(written, "%s", name);
+    snprintf(path, sizeof path, "%s", written);
     const double left = rzb_page_cache_evict(path);
     if (!(left < 0.01)) cr_skip_test("eviction does not hold here (%g of the pages left)", left);
 }
@@ -107,14 +101,9 @@ static unsigned long long bytes_read(void) {
 }
 
 Test(prefetch, skips_what_the_page_cache_holds) {
-    snprintf(path, sizeof path, "%s/prefetch_warm.bin",
-             getenv("RZ_BUILD_DIR") ? getenv("RZ_BUILD_DIR") : "build");
-    char *data = calloc(1, BYTES);
-    FILE *f = fopen(path, "wb");
-    cr_assert(data && f, "%s", path);
-    cr_assert_eq(fwrite(data, 1, BYTES, f), (size_t)BYTES);
-    cr_assert_eq(fclose(f), 0);
-    free(data);
+    const char *written = rzt_write_build_file("prefetch_warm.bin", BYTES, 0);
+    cr_assert_not_null(written);
+    snprintf(path, sizeof path, "%s", written);
     cr_assert_eq(rzb_page_cache_resident(path), 1, "a file just written is cached");
     const unsigned long long before = bytes_read();
     rz_prefetch *p = rz_prefetch_start(path, 0, BYTES);

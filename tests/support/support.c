@@ -1,6 +1,7 @@
 #include "tests/support/support.h"
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,22 @@ uint8_t *rzt_apr_image(size_t n, float b, size_t *len) {
 
 void rzt_apr_fix_crc(uint8_t *buf, size_t len) {
     put32(buf + len - 4, rz_crc32(buf, len - 4));
+}
+
+const char *rzt_write_build_file(const char *name, size_t bytes, int byte) {
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", getenv("RZ_BUILD_DIR") ? getenv("RZ_BUILD_DIR") : "build",
+             name);
+    char *data = malloc(bytes ? bytes : 1);
+    FILE *f = fopen(path, "wb");
+    bool ok = data && f;
+    if (ok) {
+        memset(data, byte, bytes);
+        ok = fwrite(data, 1, bytes, f) == bytes;
+    }
+    if (f && fclose(f)) ok = false;
+    free(data);
+    return ok ? path : NULL;
 }
 
 const char *rzt_write_temp(const void *buf, size_t len, const char *suffix) {

@@ -26,6 +26,11 @@ const char *rzt_apr_file(void);
 /* Recomputes the trailing CRC32 of an APR image after a test edited it. */
 void rzt_apr_fix_crc(uint8_t *buf, size_t len);
 
+/* Writes `bytes` bytes of value `byte` to RZ_BUILD_DIR/name ("build" without it: a file system
+ * with a page cache, where /tmp may be a tmpfs); returns its path (static buffer), NULL when the
+ * write failed. */
+const char *rzt_write_build_file(const char *name, size_t bytes, int byte);
+
 /* Writes buf to a fresh temporary file; returns its path (static buffer). */
 const char *rzt_write_temp(const void *buf, size_t len, const char *suffix);
 
