@@ -28,7 +28,7 @@ enum { AHEAD = 4096, TOKENS = 16 }; /* TOKENS: per call of gemm */
 static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_t type, int64_t nb,
                                                        const uint8_t *xq, size_t x_bytes, float *y,
                                                        size_t ldy, const int NT) {
-    const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = rz_avx512_block_bytes(type);
+    const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK), bytes = avx512_block_bytes(type);
     const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
     const int offset = type == RZ_TYPE_Q4_0_X16   ? 8
                        : type == RZ_TYPE_Q5_0_X16 ? 16
@@ -43,7 +43,7 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
                 _mm_prefetch((const char *)p + AHEAD + l, _MM_HINT_T0);
         const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p));
         __m512i u[8];
-        rz_avx512_block_levels(p, type, u);
+        avx512_block_levels(p, type, u);
         for (int t = 0; t < NT; t++) {
             const uint8_t *xt = xq + (size_t)t * x_bytes;
             const int8_t *q = ((const rz_block_q8_0 *)xt)[k].qs;
@@ -55,7 +55,7 @@ static inline __attribute__((always_inline)) void gemm(const uint8_t *p, uint32_
                 i1 = _mm512_dpbusd_epi32(i1, u[j + 4], quad(q + 16 + 4 * j));
             }
             acc[t] = _mm512_add_ps(
-                acc[t], rz_avx512_block_term(p, type, dw, dx[k], _mm512_add_epi32(i0, i1), qsum));
+                acc[t], avx512_block_term(p, type, dw, dx[k], _mm512_add_epi32(i0, i1), qsum));
         }
     }
     for (int t = 0; t < NT; t++)

@@ -76,7 +76,7 @@ static inline void AMX_NAME(product)(const void *x, size_t x_bytes, const void *
 /* m <= 16 tokens from xq over one group's nb 32-element blocks at p. */
 static void AMX_NAME(tokens_32)(const uint8_t *p, uint32_t type, int64_t nb, const uint8_t *xq,
                                 size_t x_bytes, float *y, size_t ldy, int m) {
-    const size_t bytes = rz_avx512_block_bytes(type);
+    const size_t bytes = avx512_block_bytes(type);
     const int offset = type == RZ_TYPE_Q4_0_X16 ? 8 : type == RZ_TYPE_Q5_0_X16 ? 16 : 0;
     const size_t tail = rz_vec_dot_q8_0_tail(nb * RZ_QK);
     const int64_t padded = rz_vec_dot_q8_0_padded(nb * RZ_QK);
@@ -90,7 +90,7 @@ static void AMX_NAME(tokens_32)(const uint8_t *p, uint32_t type, int64_t nb, con
         const void *levels = ((const rz_block_q8_0x16 *)p)->qs; /* signed, as they are */
         if (type != RZ_TYPE_Q8_0_X16) {
             __m512i u[8];
-            rz_avx512_block_levels(p, type, u);
+            avx512_block_levels(p, type, u);
             for (int i = 0; i < 8; i++)
                 _mm512_store_si512(b[i], u[i]);
             levels = b;
@@ -102,7 +102,7 @@ static void AMX_NAME(tokens_32)(const uint8_t *p, uint32_t type, int64_t nb, con
             const int32_t qsum = ((const int32_t *)(dx + 2 * padded))[k];
             const __m512i isum =
                 _mm512_sub_epi32(_mm512_load_si512(c[t]), _mm512_set1_epi32(offset * qsum));
-            acc[t] = _mm512_add_ps(acc[t], rz_avx512_block_term(p, type, dw, dx[k], isum, qsum));
+            acc[t] = _mm512_add_ps(acc[t], avx512_block_term(p, type, dw, dx[k], isum, qsum));
         }
     }
     for (int t = 0; t < m; t++)
