@@ -5,11 +5,12 @@
  * (a[i] = b[i] + s*c[i] on doubles, 3 * 8 bytes per element) measured in the same run with the
  * same threads. Each figure is the best of ROUNDS rounds. Threads are not pinned; the 1-minute
  * load average is printed before and after, with a warning when other work shared the CPU.
- * Usage: matvec_bench [--hot] [--cpu-time] [type ...] (default: every type with a dot kernel).
- * --hot keeps one copy, so the weights come from cache: the kernels' compute speed, not a
- * bandwidth. --cpu-time divides the process CPU time by the thread count instead of reading the
- * wall clock: on a shared machine it leaves out the time other processes took the cores (not
- * their memory traffic); on an idle machine both agree. */
+ * Usage: matvec_bench [--hot] [--cpu-time] [--packed] [type ...] (default: every type with a
+ * dot kernel). --packed times the packed layout a loaded model decodes with (backends/pack.h),
+ * for the types that have one. --hot keeps one copy, so the weights come from cache: the kernels'
+ * compute speed, not a bandwidth. --cpu-time divides the process CPU time by the thread count
+ * instead of reading the wall clock: on a shared machine it leaves out the time other processes
+ * took the cores (not their memory traffic); on an idle machine both agree. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,13 @@
 
 #include "backends/backend.h"
 #include "backends/matvec_threads.h"
+#include "backends/pack.h"
 #include "backends/vec_dot.h"
 #include "engine/core/pool.h"
 
 enum { ROUNDS = 5, TRIAD_N = 32 << 20, HOT_REPS = 200 };
 static size_t working_set = (size_t)768 << 20;
-static int cpu_time;
+static int cpu_time, packed;
 
 /* Seconds on the wall clock, or process CPU seconds per thread of the pool with --cpu-time. */
 static double now(const rz_pool *pool) {
@@ -86,8 +88,8 @@ static void fill(uint32_t type, uint8_t *w, int64_t rows, int64_t cols) {
  * through the copies; a triad pass before each round, its best in *bw (same threads, same
  * moment, so the ratio holds even when other work shares the machine). */
 static double matvec(const rz_backend *be, rz_pool *pool, triad_job *t, double *bw, uint32_t type,
-                     const uint8_t *w, size_t bytes, int copies, int reps, int64_t rows,
-                     int64_t cols) {
+                     const uint8_t *w, size_t bytes, size_t stride, int copies, int reps,
+                     int64_t rows, int64_t cols) {
     float *x = malloc((size_t)cols * sizeof *x), *y = malloc((size_t)rows * sizeof *y);
     for (int64_t c = 0; c < cols; c++)
         x[c] = (float)(c % 17) * 0.1f - 0.8f;
@@ -98,13 +100,25 @@ static double matvec(const rz_backend *be, rz_pool *pool, triad_job *t, double *
         *bw = tb > *bw ? tb : *bw;
         double t0 = now(pool);
         for (int k = 0; k < reps; k++)
-            rz_matvec_mt(be, pool, type, w + (size_t)(k % copies) * bytes, x, y, rows, cols);
+            rz_matvec_mt(be, pool, type, w + (size_t)(k % copies) * stride, x, y, rows, cols);
         double gbs = (double)bytes * reps / (now(pool) - t0) / 1e9;
         best = gbs > best ? gbs : best;
     }
     free(x);
     free(y);
     return best;
+}
+
+/* Bytes of a row of cols elements of file type `type`. */
+static size_t file_row_bytes(uint32_t type, int64_t cols) {
+    uint64_t bytes = 0;
+    rz_type_row_bytes(type, (uint64_t)cols, &bytes);
+    return (size_t)bytes;
+}
+
+/* The type the bench times for file type `type`: its packed type with --packed, when it has one. */
+static uint32_t matrix_type(uint32_t type) {
+    return packed && rz_pack_type_of(type) >= 0 ? (uint32_t)rz_pack_type_of(type) : type;
 }
 
 /* A DRAM figure above the triad's is above the physical bound: a measurement problem. */
@@ -133,6 +147,10 @@ int main(int argc, char **argv) {
         }
         if (!strcmp(argv[i], "--cpu-time")) {
             cpu_time = 1;
+            continue;
+        }
+        if (!strcmp(argv[i], "--packed")) {
+            packed = 1;
             continue;
         }
         int t = rz_type_from_name(argv[i]);
@@ -171,26 +189,35 @@ int main(int argc, char **argv) {
     for (int ti = 0; ti < n_types; ti++) {
         for (int s = 0; s < 2; s++) {
             const int64_t rows = shapes[s][0], cols = shapes[s][1];
-            uint64_t row_bytes;
-            rz_type_row_bytes(types[ti], (uint64_t)cols, &row_bytes);
-            const size_t bytes = (size_t)(row_bytes * (uint64_t)rows);
+            const uint32_t type = matrix_type(types[ti]);
+            uint8_t *src = malloc(file_row_bytes(types[ti], cols) * (size_t)rows);
+            size_t row_bytes = file_row_bytes(type, cols);
+            if (type != types[ti]) rz_pack_row_bytes(type, cols, &row_bytes);
+            const size_t bytes = row_bytes * (size_t)rows, stride = (bytes + 63) / 64 * 64;
             const int copies = working_set ? (int)((working_set + bytes - 1) / bytes) : 1;
-            uint8_t *w = malloc(bytes * (size_t)copies);
-            if (!w) {
+            uint8_t *w = aligned_alloc(64, stride * (size_t)copies);
+            if (!w || !src) {
                 fprintf(stderr, "matvec_bench: out of memory\n");
                 return 1;
             }
-            fill(types[ti], w, rows, cols);
+            fill(types[ti], src, rows, cols);
+            if (type == types[ti])
+                memcpy(w, src, bytes);
+            else
+                rz_pack_rows(types[ti], src, rows, cols, w);
+            free(src);
             for (int k = 1; k < copies; k++)
-                memcpy(w + (size_t)k * bytes, w, bytes);
+                memcpy(w + (size_t)k * stride, w, bytes);
             double g[2], bw[2];
             for (int p = 0; p < 2; p++)
-                g[p] = matvec(be, pools[p], &tj, &bw[p], types[ti], w, bytes, copies,
+                g[p] = matvec(be, pools[p], &tj, &bw[p], type, w, bytes, stride, copies,
                               working_set ? copies : HOT_REPS, rows, cols);
-            printf("| %s | %lldx%lld | %.2f | %.1f | %.1f | %.0f%%%s | %.1f | %.1f | %.0f%%%s |\n",
-                   rz_type_get(types[ti])->name, (long long)rows, (long long)cols, bytes / 1e6,
-                   g[0], bw[0], 100 * g[0] / bw[0], over(working_set, g[0], bw[0]), g[1], bw[1],
-                   100 * g[1] / bw[1], over(working_set, g[1], bw[1]));
+            printf(
+                "| %s%s | %lldx%lld | %.2f | %.1f | %.1f | %.0f%%%s | %.1f | %.1f | %.0f%%%s |\n",
+                rz_type_get(types[ti])->name, type != types[ti] ? " packed" : "", (long long)rows,
+                (long long)cols, bytes / 1e6, g[0], bw[0], 100 * g[0] / bw[0],
+                over(working_set, g[0], bw[0]), g[1], bw[1], 100 * g[1] / bw[1],
+                over(working_set, g[1], bw[1]));
             fflush(stdout);
             free(w);
         }
