@@ -20,6 +20,7 @@
 #include "engine/formats/safetensors.h"
 #include "engine/types/types.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 Test(api_formats, apr_model_type_names) {
     cr_expect_str_eq(rz_apr_model_type_name(RZ_APR_LINEAR_REGRESSION), "LinearRegression");

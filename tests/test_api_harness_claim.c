@@ -12,6 +12,7 @@
 #include "harness/data.h"
 #include "harness/models.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static rzb_context seen; /* what the fake claim's run function was given */
 
@@ -94,7 +95,7 @@ Test(claim, progress_only_when_asked) {
 
 Test(data, found_in_the_shared_dir_or_the_places_named) {
     char dir[] = "/tmp/rzt-data-XXXXXX", path[256], out[4096], why[8192];
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     snprintf(path, sizeof path, "%s/models", dir);
     cr_assert_eq(mkdir(path, 0755), 0);
     snprintf(path, sizeof path, "%s/models/x.bin", dir);
@@ -125,7 +126,7 @@ static void remove_scripts(const rzb_context *ctx) {
 static void fake_find_models(rzb_context *ctx, const char *line) {
     char dir[] = "/tmp/rzt-scripts-XXXXXX", path[256];
     if (ctx->scripts_dir[0]) remove_scripts(ctx);
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     snprintf(path, sizeof path, "%s/find-models", dir);
     FILE *f = fopen(path, "w");
     fprintf(f, "#!/bin/sh\necho '%s'\n", line);

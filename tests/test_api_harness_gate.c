@@ -24,6 +24,7 @@
 #include "harness/gate_run.h"
 #include "harness/http_probe.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static char temps[4][64]; /* the folders a test made, removed after it */
 static int n_temps;
@@ -33,7 +34,7 @@ static const char *temp_dir(void) {
     cr_assert_lt(n_temps, 4);
     char *dir = temps[n_temps++];
     snprintf(dir, sizeof temps[0], "/tmp/rzt-gate-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     return dir;
 }
 

@@ -15,6 +15,7 @@
 #include "harness/instructions.h"
 #include "harness/pin.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 /* A loop the compiler keeps: a dependency chain through a volatile. */
 static void busy(int n) {
@@ -67,7 +68,7 @@ Test(instructions, valgrind_version_or_not_installed) {
     else
         cr_expect_str_eq(v, "valgrind is not installed (not found on PATH)");
     char empty[] = "/tmp/rzt-empty-path-XXXXXX";
-    cr_assert_not_null(mkdtemp(empty));
+    cr_assert_not_null(rzt_temp_dir(empty));
     setenv("PATH", empty, 1);
     cr_expect_not(rzb_instr_valgrind_version(v, sizeof v));
     cr_expect_str_eq(v, "valgrind is not installed (not found on PATH)");
@@ -76,7 +77,7 @@ Test(instructions, valgrind_version_or_not_installed) {
 
 Test(instructions, callgrind_files_in_tmpdir) {
     char dir[] = "/tmp/rzt-callgrind-XXXXXX", path[256], why[512];
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     setenv("TMPDIR", dir, 1);
     cr_assert(rzb_instr_callgrind_file(path, sizeof path, why, sizeof why), "%s", why);
     char want[128];

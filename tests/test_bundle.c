@@ -1,13 +1,13 @@
 /* Run bundles in-process: the round trip of rzb_bundle_write and rzb_bundle_open, and the precise
  * error for a tampered, truncated, garbage or unknown-version archive (never a crash). */
 #include <criterion/criterion.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness/bundle.h"
+#include "tests/support/temp.h"
 
 static char dir[64];
 
@@ -41,7 +41,7 @@ static const char *at(const char *name) {
 /* Five report files of claim R2 in dir, each with its own marker, and a bundle of them. */
 static void setup(void) {
     snprintf(dir, sizeof dir, "/tmp/rzt-bundle-XXXXXX");
-    cr_assert(mkdtemp(dir));
+    cr_assert(rzt_temp_dir(dir));
     const char *suffixes[] = {"json", "html", "summary.csv", "verdicts.csv", "samples.csv"};
     for (int i = 0; i < 5; i++) {
         char name[64], text[128];
@@ -84,17 +84,7 @@ static void expect_error(const char *path, const char *want) {
     cr_expect(strncmp(err, path, strlen(path)) == 0, "the message names the file: %s", err);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-/* Removes the test's folder and everything in it. */
-static void teardown(void) {
-    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-TestSuite(bundle, .init = setup, .fini = teardown);
+TestSuite(bundle, .init = setup);
 
 Test(bundle, round_trip) {
     char err[1024];

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static char out[65536], err[65536];
 

@@ -21,6 +21,7 @@
 #include "engine/types/types.h"
 #include "tests/support/st_image.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static char out[8192], errbuf[8192];
 
@@ -33,6 +34,7 @@ static int rz(const char *a1, const char *a2, const char *a3, const char *a4, co
 static const char *tmp_path(const char *stem) {
     static char path[128];
     snprintf(path, sizeof path, "/tmp/rzt-%s-%d.gguf", stem, (int)getpid());
+    rzt_remove_at_exit(path);
     return path;
 }
 
@@ -243,7 +245,7 @@ static void write_hf(const char *dir) {
 
 Test(convert, hf_checkpoint) {
     char dir[] = "/tmp/rzt-hf-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     write_hf(dir);
     const char *path = tmp_path("hf");
     cr_assert_eq(rz("convert", dir, path, NULL, NULL), 0, "%s", errbuf);
@@ -467,7 +469,7 @@ Test(convert_parts, convert_write) {
 
 Test(convert_parts, convert_hf_direct) {
     char dir[] = "/tmp/rzt-hfd-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     write_hf(dir);
     rz_convert_target target = {.spec = rz_quant_spec_find("F16"), .n_threads = 1};
     rz_error err;

@@ -9,6 +9,7 @@
 
 #include "tests/support/support.h"
 #include "tests/support/tiny_bert.h"
+#include "tests/support/temp.h"
 
 static char out[1 << 16], errbuf[1 << 14];
 

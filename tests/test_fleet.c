@@ -13,6 +13,7 @@
 #include "harness/fleet_slurm.h"
 #include "harness/fleet_status.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static char out[1 << 16], err[1 << 16];
 
@@ -51,7 +52,7 @@ static const char *temp_dir(void) {
     cr_assert_lt(n_temps, 4);
     char *dir = temps[n_temps++];
     snprintf(dir, sizeof temps[0], "/tmp/rzt-fleet-XXXXXX");
-    cr_assert(mkdtemp(dir));
+    cr_assert(rzt_temp_dir(dir));
     return dir;
 }
 

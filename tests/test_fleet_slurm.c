@@ -12,6 +12,7 @@
 
 #include "harness/subprocess.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 enum { WAIT_S = 480 }; /* each node builds rz first: minutes on a loaded 2-core machine */
 
@@ -74,7 +75,7 @@ Test(fleet_slurm, two_tasks_give_two_rows, .init = own_cluster, .fini = stop_clu
 
     char dir[64];
     snprintf(dir, sizeof dir, "/tmp/rzt-fleet-XXXXXX");
-    cr_assert(mkdtemp(dir));
+    cr_assert(rzt_temp_dir(dir));
     char *submit[] = {"fleet", "submit",       "--nodes", "2",     "--claims", "P1,R1", "--runs",
                       "1",     "--iterations", "1",       "--out", dir,        NULL};
     cr_assert_eq(rzbench(submit), 0, "%s", err);

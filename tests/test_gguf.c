@@ -13,6 +13,7 @@
 #include "engine/formats/gguf_write.h"
 #include "engine/types/types.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
@@ -329,7 +330,7 @@ Test(gguf, failed_write_keeps_old_file) {
     rz_gguf_writer *w = new_writer();
     rz_error err;
     char dir[] = "/tmp/rzt-gguf-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     char path[256];
     snprintf(path, sizeof path, "%s/m.gguf", dir);
     rz_gguf_writer_add_str(w, "general.name", "one", &err);

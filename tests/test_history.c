@@ -17,6 +17,7 @@
 #include "harness/history_print.h"
 #include "harness/history_read.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 enum { PER_RUN = 5 };
 
@@ -26,7 +27,7 @@ static const char FP_JSON[] = "{\"cpu\":\"Test CPU 3000\",\"isa_available\":\"av
 static const char *temp_path(const char *name) {
     static char path[512];
     char dir[] = "/tmp/rzt-history-XXXXXX";
-    cr_assert(mkdtemp(dir) != NULL);
+    cr_assert(rzt_temp_dir(dir) != NULL);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     return path;
 }

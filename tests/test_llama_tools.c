@@ -7,11 +7,12 @@
 #include <sys/stat.h>
 
 #include "harness/llama_tools.h"
+#include "tests/support/temp.h"
 
 static char dir[] = "/tmp/rzt-llama-XXXXXX";
 
 static void make_tools(void) {
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
     char path[256];
     snprintf(path, sizeof path, "%s/bin", dir);
     cr_assert_eq(mkdir(path, 0755), 0);

@@ -10,6 +10,7 @@
 #include "backends/backend.h"
 #include "engine/models/logreg.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 Test(logreg, p1_input_on_every_backend) {
     const char *path = rzt_shared("models/mnist_784x2.apr");

@@ -2,7 +2,6 @@
  * against the stand-in baseline of tests/data/fake_scripts (a slow one: SUPPORTED, a fast one:
  * FALSIFIED) and of claim R2; a copy re-packed with another commit or ISA in its manifest. */
 #include <criterion/criterion.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "harness/merge.h"
 #include "harness/reverify.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static char out[1 << 20], err[65536], dir[64];
 
@@ -35,7 +35,7 @@ static const char *at(const char *name) {
 
 static void setup(void) {
     snprintf(dir, sizeof dir, "/tmp/rzt-merge-XXXXXX");
-    cr_assert(mkdtemp(dir));
+    cr_assert(rzt_temp_dir(dir));
     char scripts[4096];
     snprintf(scripts, sizeof scripts, "%s/tests/data/fake_scripts", getenv("RZ_SOURCE_DIR"));
     setenv("RZB_SCRIPTS_DIR", scripts, 1);
@@ -61,17 +61,7 @@ static void repack(const char *from, const char *to, const char *key, const char
     rzb_bundle_close(&b);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-/* Removes the test's folder and everything in it. */
-static void teardown(void) {
-    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-TestSuite(merge, .init = setup, .fini = teardown);
+TestSuite(merge, .init = setup);
 
 Test(merge, help_and_usage_errors) {
     const char *help[][2] = {{"merge", "--help"}, {"reverify", "--help"}};

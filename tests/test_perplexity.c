@@ -16,6 +16,7 @@
 #include "engine/tokenizer/gguf_vocab.h"
 #include "tests/support/support.h"
 #include "tests/support/tiny_llama.h"
+#include "tests/support/temp.h"
 
 enum { CTX = 8, CHUNKS = 3, N_TOKENS = CTX * CHUNKS + 5 };
 

@@ -16,6 +16,7 @@
 #include "harness/json_number.h"
 #include "harness/json_print.h"
 #include "harness/report.h"
+#include "tests/support/temp.h"
 
 static const rzb_claim fake = {
     .id = "X1",
@@ -54,14 +55,11 @@ static void setup(void) {
     strcpy(fp.key[0], "cpu");
     strcpy(fp.value[0], "test cpu");
     strcpy(dir, "/tmp/rzt-report-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(rzt_temp_dir(dir));
 }
 
 static void teardown(void) {
     rzb_result_free(&results[0]);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_expect_eq(system(cmd), 0);
 }
 
 static const rzb_report rep = {"unit", "rzbench test", &fp, results, 2};

@@ -10,6 +10,7 @@
 #include "engine/formats/safetensors.h"
 #include "tests/support/st_image.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static const char two_tensors[] =
     "{\"__metadata__\":{\"format\":\"pt\",\"k\":\"v\"},\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[24,28]},\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}}  ";

@@ -13,6 +13,7 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static char errbuf[65536];
 
@@ -145,7 +146,7 @@ Test(serve_auth, https_with_a_self_signed_certificate, .timeout = 60) {
     const char *openssl = "/usr/bin/openssl", *curl = "/usr/bin/curl";
     if (!have(openssl) || !have(curl)) cr_skip_test("the openssl or curl CLI is absent");
     char dir[] = "/tmp/rzt-tls-XXXXXX", cert[64], key[64], out[4096];
-    cr_assert(mkdtemp(dir) != NULL);
+    cr_assert(rzt_temp_dir(dir) != NULL);
     snprintf(cert, sizeof cert, "%s/cert.pem", dir);
     snprintf(key, sizeof key, "%s/key.pem", dir);
     char *make[] = {(char *)openssl,

@@ -15,6 +15,7 @@
 #include "tests/support/serve_front.h"
 #include "tests/support/support.h"
 #include "tests/support/tiny_bert.h"
+#include "tests/support/temp.h"
 
 static void expect_error(int port, const char *body, int status, const char *code,
                          const char *in_message) {

@@ -10,6 +10,7 @@
 
 #include "tests/support/support.h"
 #include "tests/support/serve_model.h"
+#include "tests/support/temp.h"
 
 enum { TINY_VOCAB = 300, TINY_CTX = 256 };
 
@@ -35,7 +36,7 @@ Test(serve_load_e2e, rz_serve_on_a_tiny_model, .timeout = 120) {
     const char *text = rzt_shared("datasets/wikitext-2-raw/wiki.test.raw");
     if (!text) cr_skip_test("WikiText-2 absent (../shared/datasets/wikitext-2-raw)");
     char dir[] = "/tmp/rzt-serve-load-XXXXXX", json[64], csv[64];
-    cr_assert(mkdtemp(dir));
+    cr_assert(rzt_temp_dir(dir));
     snprintf(json, sizeof json, "%s/r.json", dir);
     snprintf(csv, sizeof csv, "%s/r.csv", dir);
     char *argv[] = {(char *)rzt_bin("rzbench"),

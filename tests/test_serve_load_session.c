@@ -19,6 +19,7 @@
 #include "harness/serve_load_session.h"
 #include "tests/support/serve_model.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 enum { TEXT_BYTES = 8192 };
 

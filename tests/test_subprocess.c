@@ -16,6 +16,7 @@
 #include "harness/load.h"
 #include "harness/subprocess.h"
 #include "harness/timer.h"
+#include "tests/support/temp.h"
 
 /* Pins the calling thread to the last CPU it may use; returns that CPU. */
 static int pin_last(void) {
@@ -197,7 +198,7 @@ Test(subprocess, a_timed_process_gives_status_output_and_time) {
 static void fake_helper(rzb_context *ctx, const char *name, const char *body) {
     if (!ctx->scripts_dir[0]) {
         char dir[] = "/tmp/rzt-baselines-XXXXXX", sub[64];
-        cr_assert_not_null(mkdtemp(dir));
+        cr_assert_not_null(rzt_temp_dir(dir));
         snprintf(sub, sizeof sub, "%s/baselines", dir);
         cr_assert_eq(mkdir(sub, 0755), 0);
         snprintf(ctx->scripts_dir, sizeof ctx->scripts_dir, "%s", dir);

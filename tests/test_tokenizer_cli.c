@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 static char out[1 << 16], err[1 << 12];
 

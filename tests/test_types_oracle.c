@@ -15,6 +15,7 @@
 #include "engine/types/types.h"
 #include "tests/support/support.h"
 #include "tests/support/types_data.h"
+#include "tests/support/temp.h"
 
 enum { SKIP = 77, N = 256 * 64 };
 

@@ -9,6 +9,7 @@
 #include "engine/formats/gguf_write.h"
 #include "engine/synth/vocab.h"
 #include "tests/support/support.h"
+#include "tests/support/temp.h"
 
 /* Copies every key of g but the context length and every tensor into w. */
 static void copy_model(const rz_gguf *g, rz_gguf_writer *w) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/core/crc32.h"
+#include "tests/support/temp.h"
 
 const char *rzt_shared(const char *relpath) {
     static char path[4096];
@@ -132,16 +133,6 @@ const char *rzt_write_build_file(const char *name, size_t bytes, int byte) {
     if (f && fclose(f)) ok = false;
     free(data);
     return ok ? path : NULL;
-}
-
-const char *rzt_write_temp(const void *buf, size_t len, const char *suffix) {
-    static char path[256];
-    snprintf(path, sizeof path, "/tmp/rzt-XXXXXX%s", suffix);
-    int fd = mkstemps(path, (int)strlen(suffix));
-    if (fd < 0) return NULL;
-    ssize_t w = write(fd, buf, len);
-    close(fd);
-    return w == (ssize_t)len ? path : NULL;
 }
 
 const char *rzt_apr_file(void) {

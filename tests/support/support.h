@@ -31,7 +31,4 @@ void rzt_apr_fix_crc(uint8_t *buf, size_t len);
  * write failed. */
 const char *rzt_write_build_file(const char *name, size_t bytes, int byte);
 
-/* Writes buf to a fresh temporary file; returns its path (static buffer). */
-const char *rzt_write_temp(const void *buf, size_t len, const char *suffix);
-
 #endif

@@ -9,6 +9,7 @@
 
 #include "engine/types/half.h"
 #include "tests/support/st_image.h"
+#include "tests/support/temp.h"
 
 const char rzt_bert_vocab[] =
     "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n"
@@ -154,7 +155,7 @@ static int write_all(const char *dir, const rzt_bert_options *o) {
 const char *rzt_tiny_bert(const rzt_bert_options *o) {
     static char dir[64];
     snprintf(dir, sizeof dir, "/tmp/rzt-bert-XXXXXX");
-    if (!mkdtemp(dir)) return NULL;
+    if (!rzt_temp_dir(dir)) return NULL;
     if (write_all(dir, o)) {
         rzt_tiny_bert_remove(dir);
         return NULL;
