@@ -339,15 +339,19 @@ Test(tokenizer_parts, reserve_doubles_from_64_and_ids_push) {
     rz_tok_ids_free(&ids);
 }
 
+static int32_t put(rz_tok_map *m, const char *key, size_t len, int32_t value) {
+    return rz_tok_map_put_hashed(m, key, len, rz_tok_map_hash(key, len), value);
+}
+
 Test(tokenizer_parts, map_put_get_and_pairs) {
     rz_tok_map m;
     rz_error err;
     cr_assert_eq(rz_tok_map_init(&m, 3, &err), RZ_OK);
     cr_expect_eq(m.mask + 1, 16, "the smallest capacity");
-    cr_expect_eq(rz_tok_map_put(&m, "ab", 2, 5), 5);
-    cr_expect_eq(rz_tok_map_put(&m, "ab", 2, 7), 5, "the older value stays");
-    cr_expect_eq(rz_tok_map_put(&m, "left right", 10, 9), 9);
-    cr_expect_eq(rz_tok_map_put(&m, "", 0, 0), 0);
+    cr_expect_eq(put(&m, "ab", 2, 5), 5);
+    cr_expect_eq(put(&m, "ab", 2, 7), 5, "the older value stays");
+    cr_expect_eq(put(&m, "left right", 10, 9), 9);
+    cr_expect_eq(put(&m, "", 0, 0), 0);
     cr_expect_eq(m.n, 3);
     cr_expect_eq(rz_tok_map_get(&m, "ab", 2), 5);
     cr_expect_eq(rz_tok_map_get(&m, "abc", 2), 5, "len bounds the key");
@@ -363,10 +367,31 @@ Test(tokenizer_parts, map_put_get_and_pairs) {
     char keys[1000][8];
     for (int i = 0; i < 1000; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d", i);
-        rz_tok_map_put(&m, keys[i], strlen(keys[i]), i);
+        put(&m, keys[i], strlen(keys[i]), i);
     }
     for (int i = 0; i < 1000; i++)
         cr_expect_eq(rz_tok_map_get(&m, keys[i], strlen(keys[i])), i);
+    rz_tok_map_deinit(&m);
+}
+
+Test(tokenizer_parts, map_hash_and_prefetch_agree_with_get) {
+    rz_tok_map m;
+    rz_error err;
+    cr_assert_eq(rz_tok_map_init(&m, 100, &err), RZ_OK);
+    cr_expect_eq(rz_tok_map_hash("ab", 2), rz_tok_map_hash("abc", 2), "len bounds the key");
+    cr_expect_neq(rz_tok_map_hash("ab", 2), rz_tok_map_hash("ba", 2));
+    char keys[100][8];
+    uint32_t h[100];
+    for (int i = 0; i < 100; i++) {
+        snprintf(keys[i], sizeof keys[i], "t%d", i);
+        h[i] = rz_tok_map_hash(keys[i], strlen(keys[i]));
+        rz_tok_map_prefetch(&m, h[i]);
+    }
+    for (int i = 0; i < 100; i++)
+        cr_expect_eq(rz_tok_map_put_hashed(&m, keys[i], strlen(keys[i]), h[i], 2 * i), 2 * i);
+    for (int i = 0; i < 100; i++)
+        cr_expect_eq(rz_tok_map_get(&m, keys[i], strlen(keys[i])), 2 * i, "%s", keys[i]);
+    rz_tok_map_prefetch(&m, UINT32_MAX);
     rz_tok_map_deinit(&m);
 }
 

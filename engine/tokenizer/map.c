@@ -38,8 +38,12 @@ void rz_tok_map_deinit(rz_tok_map *m) {
     m->mask = m->n = 0;
 }
 
-int32_t rz_tok_map_put(rz_tok_map *m, const char *key, size_t len, int32_t value) {
-    uint32_t h = finish(fnv(FNV_BASIS, key, len));
+uint32_t rz_tok_map_hash(const char *key, size_t len) {
+    return finish(fnv(FNV_BASIS, key, len));
+}
+
+int32_t rz_tok_map_put_hashed(rz_tok_map *m, const char *key, size_t len, uint32_t h,
+                              int32_t value) {
     for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
         rz_tok_map_slot *s = &m->slots[i];
         if (s->value < 0) {
@@ -51,8 +55,12 @@ int32_t rz_tok_map_put(rz_tok_map *m, const char *key, size_t len, int32_t value
     }
 }
 
+void rz_tok_map_prefetch(const rz_tok_map *m, uint32_t hash) {
+    __builtin_prefetch(&m->slots[hash & m->mask], 1);
+}
+
 int32_t rz_tok_map_get(const rz_tok_map *m, const char *key, size_t len) {
-    uint32_t h = finish(fnv(FNV_BASIS, key, len));
+    uint32_t h = rz_tok_map_hash(key, len);
     for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
         const rz_tok_map_slot *s = &m->slots[i];
         if (s->value < 0) return -1;

@@ -27,9 +27,18 @@ typedef struct {
 rz_status rz_tok_map_init(rz_tok_map *m, size_t max_keys, rz_error *err);
 void rz_tok_map_deinit(rz_tok_map *m);
 
-/* Inserts key -> value (value >= 0) unless key is already present; returns the value now stored
- * under key (the older one when it was present). The map must have room (see init). */
-int32_t rz_tok_map_put(rz_tok_map *m, const char *key, size_t len, int32_t value);
+/* key's hash, for rz_tok_map_put_hashed and rz_tok_map_prefetch. */
+uint32_t rz_tok_map_hash(const char *key, size_t len);
+
+/* Inserts key -> value (value >= 0) unless key is already present, hash being key's
+ * rz_tok_map_hash; returns the value now stored under key (the older one when it was present).
+ * The map must have room (see init). */
+int32_t rz_tok_map_put_hashed(rz_tok_map *m, const char *key, size_t len, uint32_t hash,
+                              int32_t value);
+
+/* Starts fetching the slot where a key of that hash is probed first: a loop of puts into a large
+ * map calls it for the key some puts ahead, so that the slots' cache misses overlap. */
+void rz_tok_map_prefetch(const rz_tok_map *m, uint32_t hash);
 
 /* The value under key, or -1. */
 int32_t rz_tok_map_get(const rz_tok_map *m, const char *key, size_t len);
