@@ -81,11 +81,49 @@ static rz_status set_model(rz_tok_vocab *v, const rz_tok_spec *s, rz_error *err)
  * (Gemma 3's 262144 tokens on Zen 4: the vocabulary built in 37-41 ms without, 29-33 with). */
 enum { PUT_AHEAD = 16 };
 
-/* The hash of a key PUT_AHEAD puts ahead into m, its slot on its way into the cache. */
-static uint32_t hash_ahead(const rz_tok_map *m, const char *key, size_t len) {
+/* The keys of a loop of puts into map: key(keys, i, &len) is put i's. */
+typedef struct {
+    const rz_tok_map *map;
+    const char *(*key)(const void *keys, uint32_t i, size_t *len);
+    const void *keys;
+    uint32_t n;
+    uint32_t hash[PUT_AHEAD]; /* put j's key's at j % PUT_AHEAD */
+} puts_ahead;
+
+/* Put i's key's hash, its slot on its way into the cache. */
+static uint32_t hash_ahead(const puts_ahead *a, uint32_t i) {
+    size_t len;
+    const char *key = a->key(a->keys, i, &len);
     const uint32_t h = rz_tok_map_hash(key, len);
-    rz_tok_map_prefetch(m, h);
+    rz_tok_map_prefetch(a->map, h);
     return h;
+}
+
+static void ahead_init(puts_ahead *a, const rz_tok_map *map,
+                       const char *(*key)(const void *, uint32_t, size_t *), const void *keys,
+                       uint32_t n) {
+    *a = (puts_ahead){.map = map, .key = key, .keys = keys, .n = n};
+    for (uint32_t j = 0; j < PUT_AHEAD && j < n; j++)
+        a->hash[j] = hash_ahead(a, j);
+}
+
+/* Put i's key's hash (the puts in order 0, 1, ...), the key PUT_AHEAD puts later hashed. */
+static uint32_t ahead_take(puts_ahead *a, uint32_t i) {
+    const uint32_t h = a->hash[i % PUT_AHEAD];
+    if (i + PUT_AHEAD < a->n) a->hash[i % PUT_AHEAD] = hash_ahead(a, i + PUT_AHEAD);
+    return h;
+}
+
+static const char *token_key(const void *keys, uint32_t i, size_t *len) {
+    const rz_tok_token *t = (const rz_tok_token *)keys + i;
+    *len = t->len;
+    return t->text;
+}
+
+static const char *text_key(const void *keys, uint32_t i, size_t *len) {
+    const rz_tok_text *t = (const rz_tok_text *)keys + i;
+    *len = t->len;
+    return t->text;
 }
 
 static rz_status copy_tokens(rz_tok_vocab *v, const rz_tok_spec *s, rz_error *err) {
@@ -117,15 +155,12 @@ static rz_status copy_tokens(rz_tok_vocab *v, const rz_tok_spec *s, rz_error *er
              (p = memmem(p + 1, t->len - (size_t)(p + 1 - t->text), "\xE2\x96\x81", 3));)
             v->joins_space[(uint8_t)p[-1] >> 3] |= (uint8_t)(1u << ((uint8_t)p[-1] & 7));
     }
-    const rz_tok_token *t = v->tokens;
-    uint32_t ahead[PUT_AHEAD]; /* token j's hash at j % PUT_AHEAD */
-    for (uint32_t j = 0; j < PUT_AHEAD && j < s->n_tokens; j++)
-        ahead[j] = hash_ahead(&v->ids, t[j].text, t[j].len);
-    for (uint32_t i = 0; i < s->n_tokens; i++, t++) {
-        const uint32_t h = ahead[i % PUT_AHEAD];
-        if (i + PUT_AHEAD < s->n_tokens)
-            ahead[i % PUT_AHEAD] = hash_ahead(&v->ids, t[PUT_AHEAD].text, t[PUT_AHEAD].len);
-        int32_t had = rz_tok_map_put_hashed(&v->ids, t->text, t->len, h, (int32_t)i);
+    puts_ahead a;
+    ahead_init(&a, &v->ids, token_key, v->tokens, s->n_tokens);
+    for (uint32_t i = 0; i < s->n_tokens; i++) {
+        const rz_tok_token *t = &v->tokens[i];
+        int32_t had =
+            rz_tok_map_put_hashed(&v->ids, t->text, t->len, ahead_take(&a, i), (int32_t)i);
         if (had != (int32_t)i)
             return rz_fail(err, RZ_EFORMAT,
                            "tokenizer.ggml.tokens: token %u ('%.*s') duplicates token %d", i,
@@ -144,14 +179,11 @@ static rz_status copy_merges(rz_tok_vocab *v, const rz_tok_spec *s, rz_error *er
     if (st) return st;
     if (!v->merge_arena) return rz_fail(err, RZ_ENOMEM, "tokenizer: out of memory");
     char *o = v->merge_arena;
-    const rz_tok_text *m = s->merges;
-    uint32_t ahead[PUT_AHEAD]; /* merge j's hash at j % PUT_AHEAD */
-    for (uint32_t j = 0; j < PUT_AHEAD && j < s->n_merges; j++)
-        ahead[j] = hash_ahead(&v->merges, m[j].text, m[j].len);
-    for (uint32_t i = 0; i < s->n_merges; i++, m++) {
-        const uint32_t h = ahead[i % PUT_AHEAD];
-        if (i + PUT_AHEAD < s->n_merges)
-            ahead[i % PUT_AHEAD] = hash_ahead(&v->merges, m[PUT_AHEAD].text, m[PUT_AHEAD].len);
+    puts_ahead a;
+    ahead_init(&a, &v->merges, text_key, s->merges, s->n_merges);
+    for (uint32_t i = 0; i < s->n_merges; i++) {
+        const rz_tok_text *m = &s->merges[i];
+        const uint32_t h = ahead_take(&a, i);
         const char *sp = m->len > 1 ? memchr(m->text + 1, ' ', m->len - 1) : NULL;
         if (!sp) continue;
         memcpy(o, m->text, m->len);
