@@ -68,7 +68,7 @@ Test(serve_limits, a_trickling_client_is_cut_at_the_deadline, .timeout = 30) {
 static void keep_alive_health(int fd) {
     const char *req = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
     cr_assert_eq(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
-    char buf[1024];
+    char buf[1024] = "";
     size_t used = 0;
     while (used < sizeof buf - 1 && !strstr(buf, "{\"status\":\"ok\"}")) {
         ssize_t n = read(fd, buf + used, sizeof buf - 1 - used);
