@@ -495,17 +495,21 @@ Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
                     }
                     free(xq);
                 }
-                /* Both operands on 64-byte lines, then 16 bytes past them (the float tiles
-                 * choose their kernel by that). */
+                /* Both operands on 64-byte lines, then 16 bytes past them, then the weights
+                 * 32 bytes past theirs (a GGUF's alignment: the float tiles choose their kernel
+                 * by the operands' alignment). */
                 uint8_t *wa = rz_alloc_lines(ROWS * row_bytes + 64);
                 uint8_t *xa = rz_alloc_lines(TOKENS * xb + 64);
-                for (int shift = 0; shift <= 16; shift += 16) {
+                static const int shifts[3][2] = {{0, 0}, {16, 16}, {32, 0}}; /* weights, x */
+                for (int s = 0; s < 3; s++) {
+                    const int shift = shifts[s][0];
                     memcpy(wa + shift, w, ROWS * row_bytes);
-                    memcpy(xa + shift, xs, TOKENS * xb);
+                    memcpy(xa + shifts[s][1], xs, TOKENS * xb);
                     for (int nr = 1; nr <= ROWS; nr++)
                         for (int nt = 1; nt <= TOKENS; nt++) {
                             memset(got, 0, sizeof got);
-                            k->tile(wa + shift, row_bytes, nr, xa + shift, xb, nt, got, ROWS, cols);
+                            k->tile(wa + shift, row_bytes, nr, xa + shifts[s][1], xb, nt, got, ROWS,
+                                    cols);
                             for (int t = 0; t < nt; t++)
                                 for (int r = 0; r < nr; r++)
                                     cr_assert(
