@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "backends/matvec_threads.h"
+#include "engine/core/lines.h"
 #include "engine/types/types.h"
 
 rz_status rz_bert_state_init(const rz_bert_config *c, const rz_backend *be, int n_threads,
@@ -14,13 +15,13 @@ rz_status rz_bert_state_init(const rz_bert_config *c, const rz_backend *be, int 
     s->n_threads = n_threads < 1 ? 1 : n_threads;
     s->max_tokens = c->max_seq;
     size_t td = (size_t)c->max_seq * (size_t)c->dim;
-    s->x = malloc(td * sizeof *s->x);
-    s->q = malloc(td * sizeof *s->q);
-    s->k = malloc(td * sizeof *s->k);
-    s->v = malloc(td * sizeof *s->v);
-    s->ctx = malloc(td * sizeof *s->ctx);
-    s->proj = malloc(td * sizeof *s->proj);
-    s->hidden = malloc((size_t)c->max_seq * (size_t)c->hidden_dim * sizeof *s->hidden);
+    s->x = rz_alloc_lines(td * sizeof *s->x);
+    s->q = rz_alloc_lines(td * sizeof *s->q);
+    s->k = rz_alloc_lines(td * sizeof *s->k);
+    s->v = rz_alloc_lines(td * sizeof *s->v);
+    s->ctx = rz_alloc_lines(td * sizeof *s->ctx);
+    s->proj = rz_alloc_lines(td * sizeof *s->proj);
+    s->hidden = rz_alloc_lines((size_t)c->max_seq * (size_t)c->hidden_dim * sizeof *s->hidden);
     s->scores = malloc((size_t)s->n_threads * (size_t)c->max_seq * sizeof *s->scores);
     rz_status st = RZ_OK;
     if (!s->x || !s->q || !s->k || !s->v || !s->ctx || !s->proj || !s->hidden || !s->scores)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/lines.h"
+
 /* One tensor: where it goes, its names (a %d is the layer) and its shape. */
 typedef enum { DIM, HIDDEN, VOCAB, POSITIONS, TYPES, ONE } extent;
 typedef struct {
@@ -95,7 +97,7 @@ rz_status rz_bert_weights_load(const rz_bert_config *c, rz_bert_fetch_fn fetch, 
         total += floats_of(c, &globals[i]);
     for (int i = 0; i < N_PER_LAYER; i++)
         total += floats_of(c, &per_layer[i]) * (size_t)c->n_layers;
-    w->arena = malloc(total * sizeof *w->arena);
+    w->arena = rz_alloc_lines(total * sizeof *w->arena);
     w->layers = calloc((size_t)c->n_layers, sizeof *w->layers);
     if (!w->arena || !w->layers) {
         rz_bert_weights_free(w);
