@@ -78,7 +78,8 @@ static rz_status set_model(rz_tok_vocab *v, const rz_tok_spec *s, rz_error *err)
 }
 
 /* PUT_AHEAD: a loop of map puts hashes the key that many puts ahead and prefetches its slot
- * (Gemma 3's 262144 tokens on Zen 4: the vocabulary built in 37-41 ms without, 29-33 with). */
+ * (Gemma 3's 262144 tokens on Zen 4, interleaved processes: the vocabulary built in 37-53 ms
+ * without, 28-39 with). */
 enum { PUT_AHEAD = 16 };
 
 /* The keys of a loop of puts into map: key(keys, i, &len) is put i's. */
