@@ -191,8 +191,11 @@ int main(int argc, char **argv) {
             const int64_t rows = shapes[s][0], cols = shapes[s][1];
             const uint32_t type = matrix_type(types[ti]);
             uint8_t *src = malloc(file_row_bytes(types[ti], cols) * (size_t)rows);
-            size_t row_bytes = file_row_bytes(type, cols);
-            if (type != types[ti]) rz_pack_row_bytes(type, cols, &row_bytes);
+            size_t row_bytes;
+            if (type == types[ti])
+                row_bytes = file_row_bytes(type, cols);
+            else
+                rz_pack_row_bytes(type, cols, &row_bytes);
             const size_t bytes = row_bytes * (size_t)rows, stride = (bytes + 63) / 64 * 64;
             const int copies = working_set ? (int)((working_set + bytes - 1) / bytes) : 1;
             uint8_t *w = aligned_alloc(64, stride * (size_t)copies);

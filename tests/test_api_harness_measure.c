@@ -72,7 +72,6 @@ Test(instructions, valgrind_version_or_not_installed) {
     setenv("PATH", empty, 1);
     cr_expect_not(rzb_instr_valgrind_version(v, sizeof v));
     cr_expect_str_eq(v, "valgrind is not installed (not found on PATH)");
-    rmdir(empty);
 }
 
 Test(instructions, callgrind_files_in_tmpdir) {
@@ -84,8 +83,6 @@ Test(instructions, callgrind_files_in_tmpdir) {
     snprintf(want, sizeof want, "%s/rzb-callgrind-", dir);
     cr_expect(!strncmp(path, want, strlen(want)), "%s", path);
     cr_expect_eq(access(path, R_OK | W_OK), 0, "the file exists");
-    remove(path);
-    rmdir(dir);
     setenv("TMPDIR", "/nonexistent/rzt", 1);
     cr_expect_not(rzb_instr_callgrind_file(path, sizeof path, why, sizeof why));
     cr_expect(strstr(why, "cannot create a temporary file /nonexistent/rzt/rzb-callgrind-") == why,

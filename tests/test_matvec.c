@@ -502,21 +502,20 @@ Test(matvec, tiles_equal_the_dot_whatever_their_shape) {
                 uint8_t *xa = rz_alloc_lines(TOKENS * xb + 64);
                 static const int shifts[3][2] = {{0, 0}, {16, 16}, {32, 0}}; /* weights, x */
                 for (int s = 0; s < 3; s++) {
-                    const int shift = shifts[s][0];
-                    memcpy(wa + shift, w, ROWS * row_bytes);
-                    memcpy(xa + shifts[s][1], xs, TOKENS * xb);
+                    const int w_at = shifts[s][0], x_at = shifts[s][1];
+                    memcpy(wa + w_at, w, ROWS * row_bytes);
+                    memcpy(xa + x_at, xs, TOKENS * xb);
                     for (int nr = 1; nr <= ROWS; nr++)
                         for (int nt = 1; nt <= TOKENS; nt++) {
                             memset(got, 0, sizeof got);
-                            k->tile(wa + shift, row_bytes, nr, xa + shifts[s][1], xb, nt, got, ROWS,
-                                    cols);
+                            k->tile(wa + w_at, row_bytes, nr, xa + x_at, xb, nt, got, ROWS, cols);
                             for (int t = 0; t < nt; t++)
                                 for (int r = 0; r < nr; r++)
                                     cr_assert(
                                         !memcmp(&got[t * ROWS + r], &want[t][r], sizeof(float)),
-                                        "isa %d %s cols %lld shift %d tile %dx%d: (%d, %d) is %a, want %a",
-                                        isa, rz_type_get(types[ti])->name, (long long)cols, shift,
-                                        nr, nt, r, t, got[t * ROWS + r], want[t][r]);
+                                        "isa %d %s cols %lld weights at +%d, x at +%d, tile %dx%d: (%d, %d) is %a, want %a",
+                                        isa, rz_type_get(types[ti])->name, (long long)cols, w_at,
+                                        x_at, nr, nt, r, t, got[t * ROWS + r], want[t][r]);
                         }
                 }
                 free(wa);

@@ -196,7 +196,4 @@ Test(serve_auth, https_with_a_self_signed_certificate, .timeout = 60) {
     cr_expect_neq(rzt_http(s.port, "GET", "/health", NULL, &r), 0, "plain HTTP on the TLS port");
     rzt_http_free(&r);
     cr_expect_eq(rzt_server_stop(&s, SIGTERM, errbuf, sizeof errbuf), 0, "%s", errbuf);
-    unlink(cert);
-    unlink(key);
-    rmdir(dir);
 }

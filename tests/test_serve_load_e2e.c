@@ -83,9 +83,6 @@ Test(serve_load_e2e, rz_serve_on_a_tiny_model, .timeout = 120) {
     const char *c = slurp(csv);
     cr_expect(strstr(c, "\ntarget,rate_req_per_s,") != NULL, "%s", c);
     cr_expect(strstr(c, "\nrz,4,1,8,8,0,") != NULL, "%s", c);
-    unlink(json);
-    unlink(csv);
-    rmdir(dir);
 }
 
 Test(serve_load_e2e, usage_errors) {
