@@ -28,8 +28,9 @@ typedef void (*rz_vec_quantize_fn)(const float *x, void *xq, int64_t n);
 /* An ISA's traits for one weight type, as ggml's type traits: dot and tile kernels (dot NULL
  * where the ISA cannot dot the type, tile NULL where it has no tile kernel), the partner type
  * vdt the activations are quantized to (RZ_TYPE_Q8_0, RZ_TYPE_Q8_K, or RZ_TYPE_F32 for float
- * weights, which dot x itself), this ISA's quantizer to it (NULL for RZ_TYPE_F32) and, for the
- * packed types of backends/pack.h only, gemm (then dot and tile are NULL). */
+ * weights, which dot x itself; RZ_TYPE_BF16 for AMX's packed bf16), this ISA's quantizer to it
+ * (NULL for RZ_TYPE_F32) and, for the packed types of backends/pack.h only, gemm (then dot and
+ * tile are NULL). */
 typedef struct {
     rz_vec_dot_fn dot;
     rz_vec_tile_fn tile;

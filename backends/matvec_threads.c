@@ -143,7 +143,9 @@ static void quantize_part(void *ctx, int i, int n) {
 size_t rz_matmul_scratch_bytes(int64_t cols, int64_t n_tokens) {
     const size_t q8_0 = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
     const size_t q8_k = rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, cols);
-    return (q8_0 > q8_k ? q8_0 : q8_k) * (size_t)(n_tokens > 0 ? n_tokens : 0);
+    const size_t bf16 = rz_vec_dot_x_bytes(RZ_TYPE_BF16, cols);
+    const size_t most = q8_0 > q8_k ? (q8_0 > bf16 ? q8_0 : bf16) : (q8_k > bf16 ? q8_k : bf16);
+    return most * (size_t)(n_tokens > 0 ? n_tokens : 0);
 }
 
 void rz_matmul_mt(const rz_backend *be, rz_pool *pool, uint32_t type, const void *w, const float *X,

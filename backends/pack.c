@@ -19,6 +19,8 @@ int rz_pack_type_of(uint32_t type) {
         return RZ_TYPE_Q4_K_X16;
     case RZ_TYPE_Q6_K:
         return RZ_TYPE_Q6_K_X16;
+    case RZ_TYPE_BF16:
+        return RZ_TYPE_BF16_X16;
     default:
         return -1;
     }
@@ -38,6 +40,8 @@ uint32_t rz_pack_source(uint32_t type) {
         return RZ_TYPE_Q4_K;
     case RZ_TYPE_Q6_K_X16:
         return RZ_TYPE_Q6_K;
+    case RZ_TYPE_BF16_X16:
+        return RZ_TYPE_BF16;
     default:
         return type;
     }
@@ -57,6 +61,7 @@ bool rz_pack_row_bytes(uint32_t type, int64_t cols, size_t *bytes) {
     const uint32_t src = rz_pack_source(type);
     uint64_t b;
     if (src == type || cols <= 0 || !rz_type_row_bytes(src, (uint64_t)cols, &b)) return false;
+    if (type == RZ_TYPE_BF16_X16 && cols % 32) return false;
     *bytes = type == RZ_TYPE_Q4_K_X16 ? (size_t)cols / RZ_QK_K * 148 : (size_t)b;
     return true;
 }
@@ -129,19 +134,32 @@ static void pack_block(uint32_t type, const uint8_t *b, size_t bytes, int64_t nb
     }
 }
 
+/* 16 rows' elements 32 k..32 k + 31 of bf16 (rows cols elements apart, src at element 32 k of the
+ * first) into one packed block. */
+static void pack_bf16(const uint16_t *src, int64_t cols, rz_block_bf16x16 *dst) {
+    for (int r = 0; r < RZ_PACK_ROWS; r++)
+        for (int i = 0; i < 16; i++)
+            memcpy(&dst->pairs[i][2 * r], src + (size_t)r * (size_t)cols + 2 * i, 4);
+}
+
 bool rz_pack_rows(uint32_t type, const void *src, int64_t rows, int64_t cols, void *dst) {
     const int packed = rz_pack_type_of(type);
     size_t row_bytes;
     if (packed < 0 || rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)packed, cols, &row_bytes))
         return false;
     const rz_type_traits *t = rz_type_get(type);
-    const int64_t nb = cols / t->block_size;
+    const int64_t nb = type == RZ_TYPE_BF16 ? cols / 32 : cols / t->block_size;
     const uint8_t *s = src;
     for (int64_t g = 0; g < rows / RZ_PACK_ROWS; g++)
         for (int64_t k = 0; k < nb; k++) {
-            const uint8_t *b = s + ((size_t)g * RZ_PACK_ROWS * nb + (size_t)k) * t->block_bytes;
             uint8_t *out = (uint8_t *)dst + (size_t)g * RZ_PACK_ROWS * row_bytes +
                            (size_t)k * RZ_PACK_ROWS * (row_bytes / (size_t)nb);
+            if (type == RZ_TYPE_BF16) {
+                pack_bf16((const uint16_t *)s + ((size_t)g * RZ_PACK_ROWS * cols + 32 * k), cols,
+                          (rz_block_bf16x16 *)out);
+                continue;
+            }
+            const uint8_t *b = s + ((size_t)g * RZ_PACK_ROWS * nb + (size_t)k) * t->block_bytes;
             if (type == RZ_TYPE_Q4_K)
                 pack_q4_k((const rz_block_q4_k *)b, nb, (rz_block_q4_kx16 *)out);
             else if (type == RZ_TYPE_Q6_K)

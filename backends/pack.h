@@ -6,7 +6,8 @@
  * name it; rz_type_get knows none of them) and rz_pack_row_bytes bytes per row; a packed matrix
  * has a multiple of RZ_PACK_ROWS rows, groups of RZ_PACK_ROWS rows back to back.
  * Its kernels (rz_vec_kernel.gemm, backends/backend.h) give each (row, token) the bits of the
- * scalar reference dot of the source type. */
+ * scalar reference dot of the source type, except bf16's: only AMX has a kernel for it, and that
+ * kernel dots bf16 activations (backends/amx/amx.h). */
 #ifndef RZ_BACKENDS_PACK_H
 #define RZ_BACKENDS_PACK_H
 
@@ -25,6 +26,7 @@ typedef enum {
     RZ_TYPE_Q8_0_X16,                    /* q8_0: rz_block_q8_0x16 */
     RZ_TYPE_Q4_K_X16,                    /* q4_K: rz_block_q4_kx16 */
     RZ_TYPE_Q6_K_X16,                    /* q6_K: rz_block_q6_kx16 */
+    RZ_TYPE_BF16_X16,                    /* bf16: rz_block_bf16x16 */
     RZ_VEC_TYPE_LIMIT                    /* the kernel tables' size */
 } rz_pack_type;
 
@@ -80,6 +82,15 @@ _Static_assert(sizeof(rz_block_q4_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q4_0) 
                    sizeof(rz_block_q5_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q5_0) &&
                    sizeof(rz_block_q8_0x16) == RZ_PACK_ROWS * sizeof(rz_block_q8_0),
                "a packed block holds 16 rows' blocks, byte for byte");
+
+/* Block k (elements 32 k..32 k + 31) of 16 rows of bf16 in AMX's pairing, the B operand of
+ * tdpbf16ps as it is: pairs[i][2 r + e] is element 32 k + 2 i + e of row r. A packed row has the
+ * file's bytes, and a whole number of blocks. */
+typedef struct {
+    uint16_t pairs[16][2 * RZ_PACK_ROWS];
+} rz_block_bf16x16;
+_Static_assert(sizeof(rz_block_bf16x16) == RZ_PACK_ROWS * 32 * sizeof(uint16_t),
+               "bf16 packed: 16 rows of 32 elements");
 
 /* The packed type of file type `type`, or -1 when it has none. */
 int rz_pack_type_of(uint32_t type);

@@ -5,10 +5,12 @@
 #include <assert.h>
 #include <string.h>
 
+#include "backends/amx/amx.h"
 #include "engine/types/blocks.h"
 
 const rz_vec_kernel *rz_vec_kernel_for(const rz_backend *be, uint32_t type) {
     static const rz_vec_kernel none = {NULL, NULL, -1, NULL, NULL};
+    if (type == RZ_TYPE_BF16_X16 && !rz_amx_bf16_usable()) return &none;
     return type < RZ_VEC_TYPE_LIMIT && (be->vec[type].dot || be->vec[type].gemm) ? &be->vec[type]
                                                                                  : &none;
 }
@@ -23,6 +25,8 @@ size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
         return rz_vec_dot_q8_0_tail(n) + 3 * sizeof(float) * (size_t)rz_vec_dot_q8_0_padded(n);
     case RZ_TYPE_Q8_K:
         return (size_t)(n / RZ_QK_K) * (sizeof(rz_block_q8_k) + 8 * sizeof(int16_t));
+    case RZ_TYPE_BF16:
+        return (size_t)n * sizeof(uint16_t);
     default:
         return (size_t)n * sizeof(float);
     }

@@ -1,7 +1,8 @@
 /* Dot kernels for the decode matvec: a row of weights of one type times the activations
  * quantized once to that type's partner ("vec-dot") type, as llama.cpp pairs them: q8_0 blocks
  * for q4_0, q4_1, q5_0, q5_1 and q8_0; q8_K super-blocks (with bsums) for q4_K, q5_K and q6_K;
- * the float activations themselves for f32, f16 and bf16.
+ * the float activations themselves for f32, f16 and bf16 (bf16 activations for packed bf16 on
+ * AMX, backends/amx/amx.h).
  * Contract: a rz_vec_dot_fn(w, xq, n) returns the sum over i < n of w[i] * x[i]; n is a multiple
  * of the weight type's block size, w holds n / block_size blocks (at their struct's alignment,
  * engine/types/blocks.h) and xq the n activations as rz_vec_dot_quantize writes them (4-byte

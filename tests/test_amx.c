@@ -1,5 +1,6 @@
-/* AMX (backends/amx): what can be checked on any CPU. Its kernels' bits are test_pack's (on the
- * tile model everywhere with AVX-512, on the tiles where rz_amx_usable).
+/* AMX (backends/amx): what can be checked on any CPU. Its kernels' bits are test_pack's (int8)
+ * and test_amx_bf16's (bf16), on the tile model everywhere with AVX-512, on the tiles where
+ * rz_amx_usable.
  * 1. The tile model refuses what the hardware would, so its passing runs mean something.
  * 2. GCC 12 deletes stores to a tile configuration on the stack (it cannot see ldtilecfg read
  *    them): every ldtilecfg in librz reads a constant configuration, not the stack, and the
@@ -33,6 +34,9 @@ Test(amx, the_tile_model_refuses_what_the_hardware_would) {
     amx_model_dpbssd(0, 2, 1);
     cr_expect_eq(amx_model_refusals(why, sizeof why), 1);
     cr_expect(strstr(why, "do not chain"), "%s", why);
+    amx_model_dpbf16ps(0, 2, 1);
+    cr_expect_eq(amx_model_refusals(why, sizeof why), 1);
+    cr_expect(strstr(why, "tdpbf16ps shapes do not chain"), "%s", why);
     amx_model_load(3, a, sizeof a[0]);
     cr_expect_eq(amx_model_refusals(why, sizeof why), 1);
     cr_expect(strstr(why, "not configured"), "%s", why);
@@ -85,6 +89,8 @@ Test(amx, tile_configurations_are_constants_not_stack_stores) {
     cr_expect_geq(n, 1, "librz has its AMX kernels");
     const char *sym = objdump("-t", " tiles_configs");
     cr_expect(strstr(sym, " .rodata\t"), "the configurations are read-only data: %s", sym);
+    sym = objdump("-t", " rz_amx_bf16_configs");
+    cr_expect(strstr(sym, " .rodata\t"), "the bf16 configurations are read-only data: %s", sym);
 }
 
 Test(amx, rz_amx_0_turns_the_tiles_off) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backends/matvec_threads.h"
+#include "backends/vec_dot.h"
 #include "engine/core/huge.h"
 #include "engine/core/lines.h"
 #include "engine/core/pool_pin.h"
@@ -109,17 +110,19 @@ void rz_llama_state_deinit(rz_llama_state *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* W's matrix as rz_matmul_shared takes it (the packed copy where there is one), into Y. */
-static rz_projection projection(const rz_llama_matrix *w, float *Y) {
-    return (rz_projection){.type = w->packed ? w->packed_type : w->type,
-                           .w = w->packed ? w->packed : w->data,
+/* W's matrix as rz_matmul_shared takes it (the packed copy where there is one and be has a kernel
+ * for it: packed bf16 has AMX's alone; the file's rows stay readable), into Y. */
+static rz_projection projection(const rz_backend *be, const rz_llama_matrix *w, float *Y) {
+    const bool packed = w->packed && rz_vec_kernel_for(be, w->packed_type)->gemm;
+    return (rz_projection){.type = packed ? w->packed_type : w->type,
+                           .w = packed ? w->packed : w->data,
                            .y = Y,
                            .rows = w->rows};
 }
 
 /* Y[t] = W X[t] for n tokens, rows split across the pool's threads. */
 static void project(rz_llama_state *s, const rz_llama_matrix *w, const float *X, float *Y, int n) {
-    const rz_projection p = projection(w, Y);
+    const rz_projection p = projection(s->be, w, Y);
     rz_matmul_shared(s->be, s->pool, X, w->cols, n, &p, 1, s->xq);
 }
 
@@ -129,7 +132,7 @@ static void project_shared(rz_llama_state *s, const float *X, int n,
                            const rz_llama_matrix *const *w, float *const *Y, int count) {
     rz_projection p[3];
     for (int i = 0; i < count; i++)
-        p[i] = projection(w[i], Y[i]);
+        p[i] = projection(s->be, w[i], Y[i]);
     rz_matmul_shared(s->be, s->pool, X, w[0]->cols, n, p, count, s->xq);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "backends/pack.h"
+#include "backends/vec_dot.h"
 #include "engine/core/huge.h"
 #include "engine/core/pool_pin.h"
 #include "engine/formats/map.h"
@@ -27,10 +28,11 @@ static int matrices(rz_llama_weights *w, int l, rz_llama_matrix *out[MATRICES_PE
 }
 
 /* Bytes of m's packed copy rounded up to 64, and its packed row's bytes; 0 when m has no packed
- * form. */
+ * form or the active backend no kernel for it (packed bf16 without AMX). */
 static size_t packed_bytes(const rz_llama_matrix *m, size_t *row) {
     const int type = rz_pack_type_of(m->type);
-    if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, row))
+    if (type < 0 || m->rows % RZ_PACK_ROWS || !rz_pack_row_bytes((uint32_t)type, m->cols, row) ||
+        !rz_vec_kernel_for(rz_backend_active(), (uint32_t)type)->gemm)
         return 0;
     return ((size_t)m->rows * *row + 63) / 64 * 64;
 }

@@ -1,10 +1,12 @@
 #include "tests/support/amx_model.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "backends/amx/tile_config.h"
+#include "engine/types/half.h"
 
 enum { TILES = 8, MAX_ROWS = 16, MAX_COLSB = 64 };
 
@@ -64,6 +66,44 @@ void amx_model_dpbssd(int c, int a, int b) {
             for (int l = 0; l < k; l++)
                 for (int e = 0; e < 4; e++)
                     sum += m.tile[a][i][4 * l + e] * m.tile[b][l][4 * j + e];
+            memcpy(&m.tile[c][i][4 * j], &sum, sizeof sum);
+        }
+}
+
+/* x with a denormal flushed to a zero of its sign. */
+static float flushed(float x) {
+    return fpclassify(x) == FP_SUBNORMAL ? copysignf(0.0f, x) : x;
+}
+
+static float bf16_daz(uint16_t h) {
+    return flushed(rz_bf16_to_f32(h));
+}
+
+float amx_model_bf16_dot(float c, const uint16_t *a, const uint16_t *b, int k) {
+    float even = 0.0f, odd = 0.0f;
+    for (int l = 0; l < k; l++) {
+        even = flushed(fmaf(bf16_daz(a[2 * l]), bf16_daz(b[2 * l]), even));
+        odd = flushed(fmaf(bf16_daz(a[2 * l + 1]), bf16_daz(b[2 * l + 1]), odd));
+    }
+    return flushed(flushed(c) + flushed(even + odd));
+}
+
+void amx_model_dpbf16ps(int c, int a, int b) {
+    if (!usable(c) || !usable(a) || !usable(b)) return;
+    const int rows = m.cfg.rows[c], n = m.cfg.colsb[c] / 4, k = m.cfg.colsb[a] / 4;
+    if (m.cfg.rows[a] != rows || m.cfg.colsb[b] != m.cfg.colsb[c] || m.cfg.rows[b] != k) {
+        refuse("tdpbf16ps shapes do not chain (C m x n, A m x k, B k/4 x n)", c);
+        return;
+    }
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < n; j++) {
+            uint16_t x[2 * MAX_ROWS], w[2 * MAX_ROWS];
+            float sum;
+            memcpy(x, m.tile[a][i], 4 * (size_t)k);
+            for (int l = 0; l < k; l++)
+                memcpy(&w[2 * l], &m.tile[b][l][4 * j], 4);
+            memcpy(&sum, &m.tile[c][i][4 * j], sizeof sum);
+            sum = amx_model_bf16_dot(sum, x, w, k);
             memcpy(&m.tile[c][i][4 * j], &sum, sizeof sum);
         }
 }
