@@ -116,9 +116,13 @@ static size_t file_row_bytes(uint32_t type, int64_t cols) {
     return (size_t)bytes;
 }
 
-/* The type the bench times for file type `type`: its packed type with --packed, when it has one. */
+/* The type the bench times for file type `type`: its packed type with --packed, when it has one
+ * and the active backend a kernel for it (as a model load decides: packed bf16 needs AMX). */
 static uint32_t matrix_type(uint32_t type) {
-    return packed && rz_pack_type_of(type) >= 0 ? (uint32_t)rz_pack_type_of(type) : type;
+    const int p = rz_pack_type_of(type);
+    return packed && p >= 0 && rz_vec_kernel_for(rz_backend_active(), (uint32_t)p)->gemm
+               ? (uint32_t)p
+               : type;
 }
 
 /* A DRAM figure above the triad's is above the physical bound: a measurement problem. */
