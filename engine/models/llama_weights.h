@@ -13,7 +13,8 @@
 
 /* A row-major matrix: rows of cols elements of a ggml type, each row_bytes long, in the GGUF;
  * packed, when not NULL, is a copy of it in the packed type packed_type inside the weights'
- * packed_arena (engine/models/llama_pack.h), which the CPU kernels read instead. */
+ * packed_arena (engine/models/llama_pack.h), which the CPU kernels read instead where their
+ * backend has a kernel for packed_type. */
 typedef struct {
     uint32_t type;
     const void *data;
