@@ -10,7 +10,8 @@
 
 const rz_vec_kernel *rz_vec_kernel_for(const rz_backend *be, uint32_t type) {
     static const rz_vec_kernel none = {NULL, NULL, -1, NULL, NULL};
-    if (type == RZ_TYPE_BF16_X16 && !rz_amx_bf16_usable()) return &none;
+    if (type == RZ_TYPE_BF16_X16)
+        return be->isa == RZ_ISA_AVX512 && rz_amx_bf16_usable() ? &rz_amx_vec_bf16x16 : &none;
     return type < RZ_VEC_TYPE_LIMIT && (be->vec[type].dot || be->vec[type].gemm) ? &be->vec[type]
                                                                                  : &none;
 }

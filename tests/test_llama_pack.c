@@ -9,7 +9,10 @@
  *    projections give the same bits on every ISA, the attention and norm kernels do not, and
  *    the random weights of a synthetic model amplify that order; a wrong kernel moves logits by
  *    their own size);
- * 4. the norm vectors are copies of the file's, and after a forward pass no page of the file's
+ * 4. a BF16 model packs its projections only where the active backend runs AMX-BF16 (packed bf16
+ *    has no other kernel); its batched logits are those of one token at a time, close to the
+ *    scalar ones, wherever it is packed or not;
+ * 5. the norm vectors are copies of the file's, and after a forward pass no page of the file's
  *    tensors stays mapped in but the two the data section shares with the header and the file's
  *    end (the resident set holds what rz reads per token: the packed copies and the norms), read
  *    from /proc/self/pagemap. */
@@ -22,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backends/amx/amx.h"
 #include "backends/backend.h"
 #include "backends/pack.h"
 #include "engine/models/llama_forward.h"
@@ -29,6 +33,7 @@
 #include "engine/models/llama_pack.h"
 #include "engine/quantize/plan.h"
 #include "engine/synth/synth.h"
+#include "tests/support/temp.h"
 
 enum { N = 40, VOCAB = 512 };
 
@@ -154,6 +159,39 @@ Test(llama_pack, every_isa_batches_bit_identically) {
                      files[f].spec, worst);
         rz_llama_model_close(&m);
     }
+}
+
+Test(llama_pack, bf16_packs_only_where_amx_bf16) {
+    char dir[] = "/tmp/rzt-pack-bf16-XXXXXX", file[64];
+    cr_assert_not_null(rzt_temp_dir(dir));
+    snprintf(file, sizeof file, "%s/tiny-bf16.gguf", dir);
+    rz_synth_options o = {.preset = rz_synth_preset_find("tiny-2l"),
+                          .spec = rz_quant_spec_find("BF16"),
+                          .pure = true,
+                          .seed = 11,
+                          .n_threads = 1};
+    rz_synth_stats st;
+    rz_error err;
+    cr_assert_eq(rz_synth_write(file, &o, &st, &err), RZ_OK, "%s", err.msg);
+    rz_llama_model m;
+    cr_assert_eq(rz_llama_model_open(file, &m, &err), RZ_OK, "%s", err.msg);
+    const rz_llama_matrix *wq = &m.weights.layers[1].wq;
+    cr_assert_eq(wq->type, RZ_TYPE_BF16);
+    const rz_backend *be = rz_backend_active();
+    const bool amx = rz_amx_bf16_usable() && be == &rz_backend_avx512;
+    cr_expect_eq(wq->packed != NULL, amx, "packed where the active backend runs AMX-BF16");
+    static float scalar[N * VOCAB], one[N * VOCAB], batched[N * VOCAB];
+    logits_of(&m, &rz_backend_scalar, 1, false, scalar);
+    logits_of(&m, be, 1, false, one);
+    logits_of(&m, be, 3, true, batched);
+    cr_assert_arr_eq(batched, one, sizeof one, "%s: batches against one token at a time", be->name);
+    double worst = 0;
+    for (int i = 0; i < N * VOCAB; i++) {
+        const double e = fabs(one[i] - scalar[i]) / (1 + fabs(scalar[i]));
+        worst = e > worst ? e : worst;
+    }
+    cr_expect_lt(worst, 5e-2, "%s against scalar logits: relative error %g", be->name, worst);
+    rz_llama_model_close(&m);
 }
 
 /* Pages of [p, p + len) mapped into this process (pagemap's "present" bit). */

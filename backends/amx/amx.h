@@ -6,7 +6,7 @@
  * backend's packed gemm slots are rz_amx_gemm_*: int8 tiles for two or more tokens where usable,
  * else (and for one token, a decode) the VNNI kernels; both give the scalar reference's bits.
  * BF16 weights are packed (rz_block_bf16x16) only where rz_amx_bf16_usable(): then every
- * projection of them, a decode's too, runs rz_amx_gemm_bf16x16 on activations rounded to bf16
+ * projection of them, a decode's too, runs rz_amx_vec_bf16x16's gemm on activations rounded to bf16
  * by rz_amx_quantize_bf16 (as ggml rounds them for its bf16 dot), so its bits are tdpbf16ps's,
  * not the scalar reference's, but the same for every batching and thread count. Elsewhere BF16
  * weights stay unpacked and dot f32 activations. */
@@ -42,10 +42,10 @@ void rz_amx_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq
 void rz_amx_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                          int nt, float *y, size_t ldy, int64_t n);
 
-/* Only where rz_amx_bf16_usable(): packed bf16 rows times bf16 activations
- * (backends/x86/amx_bf16_gemm_body.h). */
-void rz_amx_gemm_bf16x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
-                         int nt, float *y, size_t ldy, int64_t n);
+/* The traits of packed bf16 on the tiles: the gemm of backends/x86/amx_bf16_gemm_body.h, bf16
+ * activations by rz_amx_quantize_bf16. rz_vec_kernel_for gives it for the AVX-512 table where
+ * rz_amx_bf16_usable(), and no table holds it. */
+extern const rz_vec_kernel rz_amx_vec_bf16x16;
 
 /* The n floats at x as bf16 (engine/types/half.h's rz_f32_to_bf16) at xq; any n. */
 void rz_amx_quantize_bf16(const float *x, void *xq, int64_t n);

@@ -5,7 +5,8 @@
 #include "backends/amx/amx.h"
 #include "engine/types/half.h"
 
-/* Defines rz_amx_gemm_bf16x16. */
+/* Defines rz_amx_gemm_bf16x16 (static). */
+#define AMX_SCOPE static
 #define AMX_NAME(x) rz_amx_##x
 #define AMX_LOADCONFIG(cfg) _tile_loadconfig(cfg)
 #define AMX_ZERO(t) _tile_zero(t)
@@ -35,3 +36,6 @@ void rz_amx_quantize_bf16(const float *x, void *xq, int64_t n) {
     for (; i < n; i++)
         q[i] = rz_f32_to_bf16(x[i]);
 }
+
+const rz_vec_kernel rz_amx_vec_bf16x16 = {NULL, NULL, RZ_TYPE_BF16, rz_amx_quantize_bf16,
+                                          rz_amx_gemm_bf16x16};

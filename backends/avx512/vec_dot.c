@@ -1,7 +1,6 @@
 /* The AVX-512 kernel table: dot, tile, partner type and its quantizer per weight type
  * (rz_vec_kernel, backends/backend.h); the packed types' gemm slots are the AMX-or-VNNI ones of
- * backends/amx/amx.h, and packed bf16's is AMX's alone (rz_vec_kernel_for hides it where AMX-BF16
- * is not usable). */
+ * backends/amx/amx.h. Packed bf16 has no entry: AMX's alone (rz_amx_vec_bf16x16). */
 #include "backends/avx512/vec_dot.h"
 
 #include "backends/amx/amx.h"
@@ -32,5 +31,4 @@ const rz_vec_kernel rz_avx512_vec[RZ_VEC_TYPE_LIMIT] = {
     [RZ_TYPE_Q8_0_X16] = {NULL, NULL, RZ_TYPE_Q8_0, rz_avx512_quantize_q8_0, rz_amx_gemm_q8_0x16},
     [RZ_TYPE_Q4_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx512_quantize_q8_k, rz_amx_gemm_q4_kx16},
     [RZ_TYPE_Q6_K_X16] = {NULL, NULL, RZ_TYPE_Q8_K, rz_avx512_quantize_q8_k, rz_amx_gemm_q6_kx16},
-    [RZ_TYPE_BF16_X16] = {NULL, NULL, RZ_TYPE_BF16, rz_amx_quantize_bf16, rz_amx_gemm_bf16x16},
 };

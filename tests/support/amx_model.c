@@ -52,13 +52,21 @@ void amx_model_load(int t, const void *base, size_t stride) {
         memcpy(m.tile[t][r], (const uint8_t *)base + (size_t)r * stride, m.cfg.colsb[t]);
 }
 
+/* Whether tiles c, a and b are configured and chain as instruction op's operands (C m x n, A
+ * m x k, B k/4 x n); a refusal otherwise. */
+static bool chained(const char *op, int c, int a, int b) {
+    if (!usable(c) || !usable(a) || !usable(b)) return false;
+    if (m.cfg.rows[a] == m.cfg.rows[c] && m.cfg.colsb[b] == m.cfg.colsb[c] &&
+        m.cfg.rows[b] == m.cfg.colsb[a] / 4)
+        return true;
+    char what[96];
+    snprintf(what, sizeof what, "%s shapes do not chain (C m x n, A m x k, B k/4 x n)", op);
+    return refuse(what, c);
+}
+
 void amx_model_dpbssd(int c, int a, int b) {
-    if (!usable(c) || !usable(a) || !usable(b)) return;
+    if (!chained("tdpbssd", c, a, b)) return;
     const int rows = m.cfg.rows[c], n = m.cfg.colsb[c] / 4, k = m.cfg.colsb[a] / 4;
-    if (m.cfg.rows[a] != rows || m.cfg.colsb[b] != m.cfg.colsb[c] || m.cfg.rows[b] != k) {
-        refuse("tdpbssd shapes do not chain (C m x n, A m x k, B k/4 x n)", c);
-        return;
-    }
     for (int i = 0; i < rows; i++)
         for (int j = 0; j < n; j++) {
             int32_t sum;
@@ -89,15 +97,11 @@ float amx_model_bf16_dot(float c, const uint16_t *a, const uint16_t *b, int k) {
 }
 
 void amx_model_dpbf16ps(int c, int a, int b) {
-    if (!usable(c) || !usable(a) || !usable(b)) return;
+    if (!chained("tdpbf16ps", c, a, b)) return;
     const int rows = m.cfg.rows[c], n = m.cfg.colsb[c] / 4, k = m.cfg.colsb[a] / 4;
-    if (m.cfg.rows[a] != rows || m.cfg.colsb[b] != m.cfg.colsb[c] || m.cfg.rows[b] != k) {
-        refuse("tdpbf16ps shapes do not chain (C m x n, A m x k, B k/4 x n)", c);
-        return;
-    }
     for (int i = 0; i < rows; i++)
         for (int j = 0; j < n; j++) {
-            uint16_t x[2 * MAX_ROWS], w[2 * MAX_ROWS];
+            uint16_t x[MAX_COLSB / 2], w[MAX_COLSB / 2];
             float sum;
             memcpy(x, m.tile[a][i], 4 * (size_t)k);
             for (int l = 0; l < k; l++)
