@@ -128,7 +128,9 @@ static inline __m512i scale(const rz_block_q6_kx16 *b, int g) {
 }
 
 /* q6_K, super-block b (levels lv) for NT tokens (a constant after inlining) from xq, the
- * super-block's index k: per 16-element group the int32 dots times the group's scales; then less
+ * super-block's index k: per 16-element group the int32 dots (one chain of 4 vpdpbusd: against
+ * two chains and their sum, 133 against 129 GMAC/s on one Emerald Rapids core, 64 tokens, 2048 x
+ * 2048) times the group's scales; then less
  * 32 times the scales dotted with the bsums (vpdpwssd); acc[t] += (d_x * d) * isum. */
 static inline __attribute__((always_inline)) void
 q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], int64_t k,
@@ -143,11 +145,11 @@ q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], i
         const __m512i sc = scale(b, g);
         for (int t = 0; t < NT; t++) {
             const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 16 * g;
-            __m512i s0 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[0], quad(q));
-            __m512i s1 = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[1], quad(q + 4));
-            s0 = _mm512_dpbusd_epi32(s0, u[2], quad(q + 8));
-            s1 = _mm512_dpbusd_epi32(s1, u[3], quad(q + 12));
-            isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(_mm512_add_epi32(s0, s1), sc));
+            __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[0], quad(q));
+            s = _mm512_dpbusd_epi32(s, u[1], quad(q + 4));
+            s = _mm512_dpbusd_epi32(s, u[2], quad(q + 8));
+            s = _mm512_dpbusd_epi32(s, u[3], quad(q + 12));
+            isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(s, sc));
         }
     }
     const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
