@@ -141,10 +141,12 @@ static void quantize_part(void *ctx, int i, int n) {
 }
 
 size_t rz_matmul_scratch_bytes(int64_t cols, int64_t n_tokens) {
-    const size_t q8_0 = rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, cols);
-    const size_t q8_k = rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, cols);
-    const size_t bf16 = rz_vec_dot_x_bytes(RZ_TYPE_BF16, cols);
-    const size_t most = q8_0 > q8_k ? (q8_0 > bf16 ? q8_0 : bf16) : (q8_k > bf16 ? q8_k : bf16);
+    static const int partners[] = {RZ_TYPE_Q8_0, RZ_TYPE_Q8_K, RZ_TYPE_BF16}; /* quantized ones */
+    size_t most = 0;
+    for (size_t i = 0; i < sizeof partners / sizeof *partners; i++) {
+        const size_t bytes = rz_vec_dot_x_bytes(partners[i], cols);
+        most = bytes > most ? bytes : most;
+    }
     return most * (size_t)(n_tokens > 0 ? n_tokens : 0);
 }
 

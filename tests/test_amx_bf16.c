@@ -32,8 +32,7 @@ static uint16_t *bf16_rows(int64_t rows, int64_t cols, uint64_t seed) {
     uint16_t *w = rz_alloc_lines((size_t)(rows * cols) * sizeof *w + 64);
     cr_assert(f && w);
     rzt_fill_weights(f, rows * cols, seed);
-    for (int64_t i = 0; i < rows * cols; i++)
-        w[i] = rz_f32_to_bf16(f[i]);
+    rz_type_get(RZ_TYPE_BF16)->from_float(f, w, rows * cols);
     free(f);
     return w;
 }
@@ -115,11 +114,8 @@ Test(amx_bf16, model_tdpbf16ps_is_the_sdms) {
 /* The model's element (row, token): amx_model_bf16_dot over the blocks from zero. */
 static float tile_dot(const uint16_t *w, const uint16_t *x, int64_t cols) {
     float c = 0.0f;
-    for (int64_t k = 0; k < cols / 32; k++) {
-        uint16_t pair_w[32];
-        memcpy(pair_w, w + 32 * k, sizeof pair_w);
-        c = amx_model_bf16_dot(c, x + 32 * k, pair_w, 16);
-    }
+    for (int64_t k = 0; k < cols / 32; k++)
+        c = amx_model_bf16_dot(c, x + 32 * k, w + 32 * k, 16);
     return c;
 }
 

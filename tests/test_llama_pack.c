@@ -93,6 +93,16 @@ static void logits_of(const rz_llama_model *m, const rz_backend *be, int threads
     rz_llama_state_deinit(&s);
 }
 
+/* The largest |got - want| / (1 + |want|) over a prompt's logits. */
+static double worst_error(const float *got, const float *want) {
+    double worst = 0;
+    for (int i = 0; i < N * VOCAB; i++) {
+        const double e = fabs(got[i] - want[i]) / (1 + fabs(want[i]));
+        worst = e > worst ? e : worst;
+    }
+    return worst;
+}
+
 Test(llama_pack, projections_are_packed) {
     for (int f = 0; f < N_FILES; f++) {
         rz_llama_model m;
@@ -150,10 +160,8 @@ Test(llama_pack, every_isa_batches_bit_identically) {
             logits_of(&m, be, 1, false, one);
             logits_of(&m, be, 3, true, batched);
             cr_assert_arr_eq(batched, one, sizeof one, "%s on %s", files[f].spec, be->name);
-            for (int i = 0; i < N * VOCAB; i++) {
-                const double e = fabs(one[i] - scalar[i]) / (1 + fabs(scalar[i]));
-                worst = e > worst ? e : worst;
-            }
+            const double e = worst_error(one, scalar);
+            worst = e > worst ? e : worst;
         }
         cr_expect_lt(worst, 5e-2, "%s: SIMD against scalar logits: relative error %g",
                      files[f].spec, worst);
@@ -185,11 +193,7 @@ Test(llama_pack, bf16_packs_only_where_amx_bf16) {
     logits_of(&m, be, 1, false, one);
     logits_of(&m, be, 3, true, batched);
     cr_assert_arr_eq(batched, one, sizeof one, "%s: batches against one token at a time", be->name);
-    double worst = 0;
-    for (int i = 0; i < N * VOCAB; i++) {
-        const double e = fabs(one[i] - scalar[i]) / (1 + fabs(scalar[i]));
-        worst = e > worst ? e : worst;
-    }
+    const double worst = worst_error(one, scalar);
     cr_expect_lt(worst, 5e-2, "%s against scalar logits: relative error %g", be->name, worst);
     rz_llama_model_close(&m);
 }

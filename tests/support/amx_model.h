@@ -34,6 +34,8 @@ void amx_model_gemm_q8_0x16(const void *w, size_t row_bytes, int nr, const void 
                             int nt, float *y, size_t ldy, int64_t n);
 void amx_model_gemm_q4_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                             int nt, float *y, size_t ldy, int64_t n);
+void amx_model_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
+                            int nt, float *y, size_t ldy, int64_t n);
 void amx_model_gemm_bf16x16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
                             int nt, float *y, size_t ldy, int64_t n);
 
@@ -42,8 +44,5 @@ void amx_model_gemm_bf16x16(const void *w, size_t row_bytes, int nr, const void 
  * nearest even, denormal inputs read as zero, denormal results flushed), then their sum added
  * to c. */
 float amx_model_bf16_dot(float c, const uint16_t *a, const uint16_t *b, int k);
-
-void amx_model_gemm_q6_kx16(const void *w, size_t row_bytes, int nr, const void *xq, size_t x_bytes,
-                            int nt, float *y, size_t ldy, int64_t n);
 
 #endif
