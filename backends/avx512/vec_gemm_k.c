@@ -4,11 +4,13 @@
  * products into s_g per row; isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the
  * token's group sums (vpdpwssd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) *
  * isum - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K likewise over
- * 16-element groups of 6-bit levels, less 32 times the scales dotted with the bsums. Tokens go
- * TOKENS at a time. */
+ * 16-element groups of 6-bit levels, with the -32 folded in as -32 times the group's quant sum:
+ * the start of each group's chain in a gemm, the scales dotted with the bsums in a decode. Tokens
+ * go TOKENS at a time. */
 #include <immintrin.h>
 #include <string.h>
 
+#include "backends/avx512/q6_k_isum8.h"
 #include "backends/avx512/vec_dot.h"
 #include "backends/x86/gemm_k_groups.h"
 #include "backends/x86/tile_shapes.h"
@@ -21,7 +23,7 @@
  * prefetch the super-block that many ahead (q6_K decode on Zen 4, weights on huge pages: 55 t/s
  * with 1, 57 with 2, 52 with 4). */
 enum { TOKENS = 16, Q6_TOKENS = 8, SPAN = 128, AHEAD = 2 };
-_Static_assert(Q6_TOKENS == 8, "span_q6 switches by RZ_X86_BY_8_TOKENS");
+_Static_assert(Q6_TOKENS == 8, "span_q6 switches by RZ_X86_BY_8_TOKENS; q6_k_isum8 takes 8");
 
 static inline __m512i quad(const int8_t *q) {
     int32_t v;
@@ -128,49 +130,48 @@ static inline __m512i scale(const rz_block_q6_kx16 *b, int g) {
 }
 
 /* q6_K, super-block b (levels lv) for NT tokens (a constant after inlining) from xq, the
- * super-block's index k: per 16-element group the int32 dots (one chain of 4 vpdpbusd: against
- * two chains and their sum, 133 against 129 GMAC/s on one Emerald Rapids core, 64 tokens, 2048 x
- * 2048) times the group's scales; then less
- * 32 times the scales dotted with the bsums (vpdpwssd); acc[t] += (d_x * d) * isum. */
+ * super-block's index k: per 16-element group the int32 dots, each a chain of 4 vpdpbusd that
+ * starts at the token's minus32 (-32 times the group's quant sum), times the group's scales; then
+ * acc[t] += (d_x * d) * isum. Runs of 8 tokens take the scheduled assembly of q6_k_isum8, the
+ * same integers. */
 static inline __attribute__((always_inline)) void
 q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], int64_t k,
-          const uint8_t *xq, size_t x_bytes, __m512 *acc, const int NT) {
+          const uint8_t *xq, size_t x_bytes, const int32_t (*minus32)[16], __m512 *acc,
+          const int NT) {
     __m512i isum[Q6_TOKENS];
-    for (int t = 0; t < NT; t++)
-        isum[t] = _mm512_setzero_si512();
-    for (int g = 0; g < 16; g++) { /* 16-element groups: 4 registers of levels each */
-        __m512i u[4];
-        for (int c = 0; c < 4; c++)
-            u[c] = _mm512_load_si512(lv[g / 2][4 * (g % 2) + c]);
-        const __m512i sc = scale(b, g);
-        for (int t = 0; t < NT; t++) {
-            const int8_t *q = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs + 16 * g;
-            __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), u[0], quad(q));
-            s = _mm512_dpbusd_epi32(s, u[1], quad(q + 4));
-            s = _mm512_dpbusd_epi32(s, u[2], quad(q + 8));
-            s = _mm512_dpbusd_epi32(s, u[3], quad(q + 12));
-            isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(s, sc));
-        }
-    }
-    const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
-    __m512i pairs[8];
-    for (int i = 0; i < 8; i++)
-        pairs[i] = scale_pair(b, i);
+    const int8_t *x[Q6_TOKENS];
     for (int t = 0; t < NT; t++) {
-        const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
-        __m512i off = _mm512_setzero_si512();
-        for (int i = 0; i < 8; i++)
-            off = _mm512_dpwssd_epi32(off, pairs[i], quad((const int8_t *)(x->bsums + 2 * i)));
-        const __m512i exact = _mm512_sub_epi32(isum[t], _mm512_slli_epi32(off, 5));
-        const __m512 dx = _mm512_set1_ps(x->d);
-        acc[t] =
-            _mm512_add_ps(acc[t], _mm512_mul_ps(_mm512_mul_ps(dx, dw), _mm512_cvtepi32_ps(exact)));
+        isum[t] = _mm512_setzero_si512();
+        x[t] = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs;
+    }
+    if (NT == Q6_TOKENS)
+        q6_k_isum8(lv[0][0], b->sc[0], minus32, x, isum);
+    else
+        for (int g = 0; g < 16; g++) { /* 16-element groups: 4 registers of levels each */
+            __m512i u[4];
+            for (int c = 0; c < 4; c++)
+                u[c] = _mm512_load_si512(lv[g / 2][4 * (g % 2) + c]);
+            const __m512i sc = scale(b, g);
+            for (int t = 0; t < NT; t++) {
+                const int8_t *q = x[t] + 16 * g;
+                __m512i s = _mm512_dpbusd_epi32(_mm512_set1_epi32(minus32[t][g]), u[0], quad(q));
+                s = _mm512_dpbusd_epi32(s, u[1], quad(q + 4));
+                s = _mm512_dpbusd_epi32(s, u[2], quad(q + 8));
+                s = _mm512_dpbusd_epi32(s, u[3], quad(q + 12));
+                isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(s, sc));
+            }
+        }
+    const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
+    for (int t = 0; t < NT; t++) {
+        const __m512 dx = _mm512_set1_ps(((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].d);
+        acc[t] = _mm512_add_ps(acc[t],
+                               _mm512_mul_ps(_mm512_mul_ps(dx, dw), _mm512_cvtepi32_ps(isum[t])));
     }
 }
 
 /* q6_K, nt <= SPAN tokens over 16 packed rows: each super-block's levels unpacked once for all
- * of them (q6_unpack) while the next one is fetched, then Q6_TOKENS at a time; the accumulators
- * in memory. */
+ * of them (q6_unpack) and their minus32 computed while the next one is fetched, then Q6_TOKENS
+ * at a time; the accumulators in memory. */
 static void span_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
                     float *y, size_t ldy, int nt) {
     __m512 acc[SPAN];
@@ -181,9 +182,17 @@ static void span_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, si
         q6_unpack(b, lv);
         for (size_t l = 0; l < sizeof *b; l += 64)
             _mm_prefetch((const char *)(b + 1) + l, _MM_HINT_T0);
+        _Alignas(64) int32_t minus32[SPAN][16];
+        for (int t = 0; t < nt; t++) {
+            const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
+            const __m512i sums =
+                _mm512_cvtepi16_epi32(_mm256_loadu_si256((const __m256i *)x->bsums));
+            _mm512_store_si512(
+                minus32[t], _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(sums, 5)));
+        }
         for (int t = 0; t < nt; t += Q6_TOKENS) {
             const uint8_t *x = xq + (size_t)t * x_bytes;
-#define RUN_Q6(N) q6_tokens(b, lv, k, x, x_bytes, acc + t, N)
+#define RUN_Q6(N) q6_tokens(b, lv, k, x, x_bytes, minus32 + t, acc + t, N)
             RZ_X86_BY_8_TOKENS(nt - t, RUN_Q6)
 #undef RUN_Q6
         }
