@@ -25,7 +25,8 @@ size_t rz_vec_dot_x_bytes(int vdt, int64_t n) {
     case RZ_TYPE_Q8_0:
         return rz_vec_dot_q8_0_tail(n) + 3 * sizeof(float) * (size_t)rz_vec_dot_q8_0_padded(n);
     case RZ_TYPE_Q8_K:
-        return (size_t)(n / RZ_QK_K) * (sizeof(rz_block_q8_k) + 8 * sizeof(int16_t));
+        return (size_t)(n / RZ_QK_K) *
+               (sizeof(rz_block_q8_k) + 8 * sizeof(int16_t) + 16 * sizeof(int32_t));
     case RZ_TYPE_BF16:
         return (size_t)n * sizeof(uint16_t);
     default:

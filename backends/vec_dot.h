@@ -59,19 +59,28 @@ static inline size_t rz_vec_dot_q8_0_tail(int64_t n) {
 
 /* Activations of partner type q8_K (n elements, nb = n / 256 super-blocks): the nb q8_K blocks,
  * then nb x 8 int16 sums of each 32-element group's quants (bsums[2 g] + bsums[2 g + 1]), for
- * the packed q4_K kernels' mins. The other kernels use the blocks only. */
+ * the packed q4_K kernels' mins, then nb x 16 int32 -32 * bsums[j], q6_K's offset, for the packed
+ * q6_K gemms. The other kernels use the blocks only. */
 static inline int16_t *rz_vec_dot_q8_k_group_sums(void *xq, int64_t n) {
     return (int16_t *)((rz_block_q8_k *)xq + n / RZ_QK_K);
 }
 
-/* Writes the group sums of the n activations' q8_K blocks at xq; every ISA's q8_K quantizer ends
- * with it. */
+static inline int32_t *rz_vec_dot_q8_k_minus32(void *xq, int64_t n) {
+    return (int32_t *)(rz_vec_dot_q8_k_group_sums(xq, n) + 8 * (n / RZ_QK_K));
+}
+
+/* Writes the group sums and the -32 offsets of the n activations' q8_K blocks at xq; every
+ * ISA's q8_K quantizer ends with it. */
 static inline void rz_vec_dot_q8_k_finish(void *xq, int64_t n) {
     const rz_block_q8_k *b = xq;
     int16_t *g = rz_vec_dot_q8_k_group_sums(xq, n);
-    for (int64_t i = 0; i < n / RZ_QK_K; i++)
+    int32_t *m = rz_vec_dot_q8_k_minus32(xq, n);
+    for (int64_t i = 0; i < n / RZ_QK_K; i++) {
         for (int j = 0; j < 8; j++)
             g[8 * i + j] = (int16_t)(b[i].bsums[2 * j] + b[i].bsums[2 * j + 1]);
+        for (int j = 0; j < 16; j++)
+            m[16 * i + j] = -32 * b[i].bsums[j];
+    }
 }
 
 /* Bytes that n activations take in partner type vdt (n a multiple of its block size). */

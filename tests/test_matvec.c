@@ -197,7 +197,7 @@ Test(matvec, tables_and_layouts) {
         cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_0, n),
                      rz_vec_dot_q8_0_tail(n) + 12 * (size_t)padded);
     }
-    cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 512), 2 * (292 + 16));
+    cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 512), 2 * (292 + 16 + 64));
     cr_expect_eq(rz_vec_dot_x_bytes(RZ_TYPE_F32, 10), 40);
     /* The quantizers by name: the entry points the tables hold. */
     float x[256];
@@ -205,16 +205,22 @@ Test(matvec, tables_and_layouts) {
     struct {
         rz_block_q8_k b;
         int16_t group_sums[8];
+        int32_t minus32[16];
     } a, b;
     rz_scalar_quantize_q8_k(x, &a, 256);
     rz_q8_k_from_float(x, &b.b, 256);
     cr_expect(!memcmp(&a.b, &b.b, sizeof a.b));
     for (int g = 0; g < 8; g++)
         cr_expect_eq(a.group_sums[g], a.b.bsums[2 * g] + a.b.bsums[2 * g + 1], "group %d", g);
+    for (int j = 0; j < 16; j++)
+        cr_expect_eq(a.minus32[j], -32 * a.b.bsums[j], "-32 times bsums[%d]", j);
     cr_expect_eq(rz_vec_dot_q8_k_group_sums(&a, 256), a.group_sums);
+    cr_expect_eq(rz_vec_dot_q8_k_minus32(&a, 256), a.minus32);
     memset(a.group_sums, 0, sizeof a.group_sums);
+    memset(a.minus32, 0, sizeof a.minus32);
     rz_vec_dot_q8_k_finish(&a, 256);
     cr_expect_eq(a.group_sums[7], a.b.bsums[14] + a.b.bsums[15], "finish writes the group sums");
+    cr_expect_eq(a.minus32[15], -32 * a.b.bsums[15], "and the -32 offsets");
     cr_assert_eq(sizeof a, rz_vec_dot_x_bytes(RZ_TYPE_Q8_K, 256));
     if (rz_backend_for(RZ_ISA_AVX2)) {
         rz_avx2_quantize_q8_k(x, &b, 256);

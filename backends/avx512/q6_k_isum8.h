@@ -1,23 +1,24 @@
 /* The inner loop of the AVX-512 q6_K gemm (backends/avx512/vec_gemm_k.c) for 8 tokens, written
- * in assembly so that its schedule is the one measured: q6_k_isum8(lv, sc, minus32, x, isum) adds
- * to isum[t] (lane r: row r of the 16 packed rows) the exact int32
- *     sum over 16-element groups g of sc[g][r] * (minus32[t][g] + sum of level * quant)
+ * in assembly so that its schedule is the one measured: q6_k_isum8(lv, sc, to_minus32, x, isum)
+ * adds to isum[t] (lane r: row r of the 16 packed rows) the exact int32
+ *     sum over 16-element groups g of sc[g][r] * (minus32_t[g] + sum of level * quant)
  * for one super-block, where lv is its unpacked levels (group g's 4 registers at lv + 256 g, lane
  * r holding row r's 4 levels that pair with quants 4 c..4 c + 3 of the group in register c),
- * sc[g] the 16 rows' int8 scales of group g, minus32[t][g] = -32 times the sum of token t's 16
- * quants of group g, and x[t] token t's 256 quants. These are the integers the intrinsics loop
- * of vec_gemm_k.c computes for other token counts, so every batching gets the same bits.
+ * sc[g] the 16 rows' int8 scales of group g, x[t] token t's 256 quants and minus32_t, the int32s
+ * at x[t] + to_minus32 bytes, -32 times the sums of its 16-quant groups. These are the integers
+ * the intrinsics loop of vec_gemm_k.c computes for other token counts: every batching gets the
+ * same bits.
  * Why assembly: GCC 12 compiled the same loop from intrinsics with each broadcast a separate
- * instruction, moves after every add and GPRs spilled to vector registers, and it ran at 133
- * GMAC/s on one Emerald Rapids core (2048 x 2048, 64 tokens) against 148-153 for this schedule.
+ * instruction, a move after every add and GPRs spilled to vector registers; on one Emerald Rapids
+ * core (packed 2048 x 2048, 128 tokens) it ran at 135 GMAC/s against 151-155 for this block.
  * The schedule: each group's 8 chains (one per token: a broadcast of minus32, then 4 vpdpbusd
  * with the token's quants as embedded broadcasts) go to one of two register sets, and the
- * previous group's vpmulld and vpaddd are issued after the first vpdpbusd round of the next
- * group, so the 11-cycle multiply never waits at the head of the scheduler. */
+ * previous group's vpmulld and vpaddd come after the first vpdpbusd round of the next group. */
 #ifndef RZ_BACKENDS_AVX512_Q6_K_ISUM8_H
 #define RZ_BACKENDS_AVX512_Q6_K_ISUM8_H
 
 #include <immintrin.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* clang-format off */
@@ -27,8 +28,8 @@
     "vmovdqa64 " #G "*256+128(%[lv]), %%zmm2\n\t"                                                  \
     "vmovdqa64 " #G "*256+192(%[lv]), %%zmm3\n\t"
 #define Q6_SCALE(G, R) "vpmovsxbd " #G "*16(%[sc]), %%zmm" R "\n\t"
-/* Chain S of token T in group G starts at minus32[T][G]; round C adds quants 4 C..4 C + 3. */
-#define Q6_START(G, T, S) "vpbroadcastd " #T "*64+" #G "*4(%[m32]), %%zmm" S "\n\t"
+/* Chain S of token T in group G starts at its minus32_T[G]; round C adds quants 4 C..4 C + 3. */
+#define Q6_START(G, T, S) "vpbroadcastd " #G "*4(%[x" #T "],%[m32],1), %%zmm" S "\n\t"
 #define Q6_ROUND(G, C, T, S)                                                                       \
     "vpdpbusd " #G "*16+" #C "*4(%[x" #T "])%{1to16%}, %%zmm" #C ", %%zmm" S "\n\t"
 /* isum[T] += chain S times the scales in register R. */
@@ -59,7 +60,7 @@
 /* clang-format on */
 
 static inline __attribute__((always_inline)) void q6_k_isum8(const uint8_t *lv, const int8_t *sc,
-                                                             const int32_t (*minus32)[16],
+                                                             ptrdiff_t to_minus32,
                                                              const int8_t *const x[8],
                                                              __m512i isum[8]) {
     /* clang-format off */
@@ -70,7 +71,7 @@ static inline __attribute__((always_inline)) void q6_k_isum8(const uint8_t *lv, 
             Q6_SUM_B
             : [i0] "+v"(isum[0]), [i1] "+v"(isum[1]), [i2] "+v"(isum[2]), [i3] "+v"(isum[3]),
               [i4] "+v"(isum[4]), [i5] "+v"(isum[5]), [i6] "+v"(isum[6]), [i7] "+v"(isum[7])
-            : [lv] "r"(lv), [sc] "r"(sc), [m32] "r"(minus32), [x0] "r"(x[0]), [x1] "r"(x[1]),
+            : [lv] "r"(lv), [sc] "r"(sc), [m32] "r"(to_minus32), [x0] "r"(x[0]), [x1] "r"(x[1]),
               [x2] "r"(x[2]), [x3] "r"(x[3]), [x4] "r"(x[4]), [x5] "r"(x[5]), [x6] "r"(x[6]),
               [x7] "r"(x[7])
             : "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm8", "xmm9", "xmm10",

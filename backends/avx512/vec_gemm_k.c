@@ -5,8 +5,8 @@
  * token's group sums (vpdpwssd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) *
  * isum - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K likewise over
  * 16-element groups of 6-bit levels, with the -32 folded in as -32 times the group's quant sum:
- * the start of each group's chain in a gemm, the scales dotted with the bsums in a decode. Tokens
- * go TOKENS at a time. */
+ * the start of each group's chain in a gemm (from the activations' tail, backends/vec_dot.h), the
+ * scales dotted with the bsums in a decode. Tokens go TOKENS at a time. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -131,13 +131,12 @@ static inline __m512i scale(const rz_block_q6_kx16 *b, int g) {
 
 /* q6_K, super-block b (levels lv) for NT tokens (a constant after inlining) from xq, the
  * super-block's index k: per 16-element group the int32 dots, each a chain of 4 vpdpbusd that
- * starts at the token's minus32 (-32 times the group's quant sum), times the group's scales; then
- * acc[t] += (d_x * d) * isum. Runs of 8 tokens take the scheduled assembly of q6_k_isum8, the
- * same integers. */
+ * starts at the token's -32 times the group's quant sum (its minus32, to_minus32 bytes past its
+ * quants), times the group's scales; then acc[t] += (d_x * d) * isum. Runs of 8 tokens take the
+ * scheduled assembly of q6_k_isum8, the same integers. */
 static inline __attribute__((always_inline)) void
 q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], int64_t k,
-          const uint8_t *xq, size_t x_bytes, const int32_t (*minus32)[16], __m512 *acc,
-          const int NT) {
+          const uint8_t *xq, size_t x_bytes, ptrdiff_t to_minus32, __m512 *acc, const int NT) {
     __m512i isum[Q6_TOKENS];
     const int8_t *x[Q6_TOKENS];
     for (int t = 0; t < NT; t++) {
@@ -145,7 +144,7 @@ q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], i
         x[t] = ((const rz_block_q8_k *)(xq + (size_t)t * x_bytes))[k].qs;
     }
     if (NT == Q6_TOKENS)
-        q6_k_isum8(lv[0][0], b->sc[0], minus32, x, isum);
+        q6_k_isum8(lv[0][0], b->sc[0], to_minus32, x, isum);
     else
         for (int g = 0; g < 16; g++) { /* 16-element groups: 4 registers of levels each */
             __m512i u[4];
@@ -154,7 +153,8 @@ q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], i
             const __m512i sc = scale(b, g);
             for (int t = 0; t < NT; t++) {
                 const int8_t *q = x[t] + 16 * g;
-                __m512i s = _mm512_dpbusd_epi32(_mm512_set1_epi32(minus32[t][g]), u[0], quad(q));
+                const int32_t *minus32 = (const int32_t *)((const char *)x[t] + to_minus32);
+                __m512i s = _mm512_dpbusd_epi32(_mm512_set1_epi32(minus32[g]), u[0], quad(q));
                 s = _mm512_dpbusd_epi32(s, u[1], quad(q + 4));
                 s = _mm512_dpbusd_epi32(s, u[2], quad(q + 8));
                 s = _mm512_dpbusd_epi32(s, u[3], quad(q + 12));
@@ -170,10 +170,12 @@ q6_tokens(const rz_block_q6_kx16 *b, const uint8_t lv[8][8][4 * RZ_PACK_ROWS], i
 }
 
 /* q6_K, nt <= SPAN tokens over 16 packed rows: each super-block's levels unpacked once for all
- * of them (q6_unpack) and their minus32 computed while the next one is fetched, then Q6_TOKENS
- * at a time; the accumulators in memory. */
+ * of them (q6_unpack) while the next one is fetched, then Q6_TOKENS at a time; the accumulators
+ * in memory. */
 static void span_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, size_t x_bytes,
                     float *y, size_t ldy, int nt) {
+    const ptrdiff_t to_minus32 = (const char *)rz_vec_dot_q8_k_minus32((void *)xq, nb * RZ_QK_K) -
+                                 (const char *)((const rz_block_q8_k *)xq)->qs;
     __m512 acc[SPAN];
     for (int t = 0; t < nt; t++)
         acc[t] = _mm512_setzero_ps();
@@ -182,17 +184,11 @@ static void span_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, si
         q6_unpack(b, lv);
         for (size_t l = 0; l < sizeof *b; l += 64)
             _mm_prefetch((const char *)(b + 1) + l, _MM_HINT_T0);
-        _Alignas(64) int32_t minus32[SPAN][16];
-        for (int t = 0; t < nt; t++) {
-            const rz_block_q8_k *x = (const rz_block_q8_k *)(xq + (size_t)t * x_bytes) + k;
-            const __m512i sums =
-                _mm512_cvtepi16_epi32(_mm256_loadu_si256((const __m256i *)x->bsums));
-            _mm512_store_si512(
-                minus32[t], _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(sums, 5)));
-        }
+        /* from block k's quants to its minus32: 16 int32 a block against 292 bytes */
+        const ptrdiff_t at = to_minus32 + (ptrdiff_t)k * (64 - (ptrdiff_t)sizeof(rz_block_q8_k));
         for (int t = 0; t < nt; t += Q6_TOKENS) {
             const uint8_t *x = xq + (size_t)t * x_bytes;
-#define RUN_Q6(N) q6_tokens(b, lv, k, x, x_bytes, minus32 + t, acc + t, N)
+#define RUN_Q6(N) q6_tokens(b, lv, k, x, x_bytes, at, acc + t, N)
             RZ_X86_BY_8_TOKENS(nt - t, RUN_Q6)
 #undef RUN_Q6
         }
