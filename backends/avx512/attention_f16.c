@@ -1,8 +1,8 @@
 /* AVX-512 attention over an F16 cache (rz_backend.dot_f16_heads and axpy_f16_heads,
  * backends/backend.h): up to 8 query heads at a time (GROUP), each cache row widened once, 16
- * elements at a time, for all of them. The dot keeps one accumulator per head over the row's
- * chunks and sums the 8 accumulators' lanes together (sum8); the axpy keeps a 16-element chunk
- * of each head's output in a register over all the rows. */
+ * elements at a time, for all of them. The dot keeps one accumulator per head and row over the
+ * row's chunks, three rows at a time, and sums each row's 8 accumulators' lanes together (sum8);
+ * the axpy keeps a 16-element chunk of each head's output in a register over all the rows. */
 #include <immintrin.h>
 
 #include "backends/avx512/vec_dot.h"
@@ -31,27 +31,45 @@ static inline __m256 sum8(const __m512 v[GROUP]) {
     return _mm512_castps512_ps256(_mm512_permutexvar_ps(order, z));
 }
 
-/* G heads (a constant after inlining) of dot_f16_heads. */
+/* R rows (1 or 3) from row i on of G heads' dot_group: each row's K chunk widened once for the
+ * G heads, each q chunk loaded once for the R rows. */
+static inline __attribute__((always_inline)) void dot_rows(const uint16_t *a, size_t stride, int i,
+                                                           const float *q, size_t n, float *out,
+                                                           size_t ld, const int G, const int R) {
+    __m512 acc[3][GROUP];
+    for (int r = 0; r < R; r++)
+        for (int h = 0; h < GROUP; h++)
+            acc[r][h] = _mm512_setzero_ps();
+    for (size_t at = 0; at < n; at += 16) {
+        const __mmask16 m = mask_at(n, at);
+        __m512 w[3];
+        for (int r = 0; r < R; r++)
+            w[r] = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, a + (size_t)(i + r) * stride + at));
+        for (int h = 0; h < G; h++) {
+            const __m512 qh = _mm512_maskz_loadu_ps(m, q + (size_t)h * n + at);
+            for (int r = 0; r < R; r++)
+                acc[r][h] = _mm512_fmadd_ps(w[r], qh, acc[r][h]);
+        }
+    }
+    for (int r = 0; r < R; r++) {
+        float s[GROUP];
+        _mm256_storeu_ps(s, sum8(acc[r]));
+        for (int h = 0; h < G; h++)
+            out[(size_t)h * ld + (size_t)(i + r)] = s[h];
+    }
+}
+
+/* G heads (a constant after inlining) of dot_f16_heads, three rows at a time (448 rows of 64, 8
+ * heads, one Emerald Rapids core: 9.4 us a row at a time, 7.1 two at a time, 6.6 three; four
+ * would need more than 32 registers). */
 static inline __attribute__((always_inline)) void dot_group(const uint16_t *a, size_t stride,
                                                             int rows, const float *q, size_t n,
                                                             float *out, size_t ld, const int G) {
-    for (int i = 0; i < rows; i++) {
-        const uint16_t *row = a + (size_t)i * stride;
-        __m512 acc[GROUP];
-        for (int h = 0; h < GROUP; h++)
-            acc[h] = _mm512_setzero_ps();
-        for (size_t at = 0; at < n; at += 16) {
-            const __mmask16 m = mask_at(n, at);
-            const __m512 w = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, row + at));
-            for (int h = 0; h < G; h++)
-                acc[h] =
-                    _mm512_fmadd_ps(w, _mm512_maskz_loadu_ps(m, q + (size_t)h * n + at), acc[h]);
-        }
-        float s[GROUP];
-        _mm256_storeu_ps(s, sum8(acc));
-        for (int h = 0; h < G; h++)
-            out[(size_t)h * ld + (size_t)i] = s[h];
-    }
+    int i = 0;
+    for (; i + 3 <= rows; i += 3)
+        dot_rows(a, stride, i, q, n, out, ld, G, 3);
+    for (; i < rows; i++)
+        dot_rows(a, stride, i, q, n, out, ld, G, 1);
 }
 
 /* G heads (a constant after inlining) of axpy_f16_heads. */
