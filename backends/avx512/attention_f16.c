@@ -2,7 +2,7 @@
  * backends/backend.h): up to 8 query heads at a time (GROUP), each cache row widened once, 16
  * elements at a time, for all of them. The dot keeps one accumulator per head and row over the
  * row's chunks, three rows at a time, and sums each row's 8 accumulators' lanes together (sum8);
- * the axpy keeps a 16-element chunk of each head's output in a register over all the rows. */
+ * the axpy keeps two 16-element chunks of each head's output in registers over all the rows. */
 #include <immintrin.h>
 
 #include "backends/avx512/vec_dot.h"
@@ -72,25 +72,45 @@ static inline __attribute__((always_inline)) void dot_group(const uint16_t *a, s
         dot_rows(a, stride, i, q, n, out, ld, G, 1);
 }
 
-/* G heads (a constant after inlining) of axpy_f16_heads. */
+/* C chunks (1 or 2) of 16 elements from element at on of G heads' axpy_group: each head's
+ * chunks in registers over all the rows, each row's weight broadcast once for the C chunks. */
+static inline __attribute__((always_inline)) void axpy_chunks(const float *a, size_t ld,
+                                                              const uint16_t *x, size_t stride,
+                                                              int rows, float *y, size_t n,
+                                                              size_t at, const int G, const int C) {
+    __mmask16 m[2];
+    __m512 acc[2][GROUP];
+    for (int c = 0; c < C; c++) {
+        m[c] = mask_at(n, at + 16 * (size_t)c);
+        for (int h = 0; h < G; h++)
+            acc[c][h] = _mm512_maskz_loadu_ps(m[c], y + (size_t)h * n + at + 16 * (size_t)c);
+    }
+    for (int i = 0; i < rows; i++) {
+        __m512 w[2];
+        for (int c = 0; c < C; c++)
+            w[c] = _mm512_cvtph_ps(
+                _mm256_maskz_loadu_epi16(m[c], x + (size_t)i * stride + at + 16 * (size_t)c));
+        for (int h = 0; h < G; h++) {
+            const __m512 ah = _mm512_set1_ps(a[(size_t)h * ld + (size_t)i]);
+            for (int c = 0; c < C; c++)
+                acc[c][h] = _mm512_fmadd_ps(ah, w[c], acc[c][h]);
+        }
+    }
+    for (int c = 0; c < C; c++)
+        for (int h = 0; h < G; h++)
+            _mm512_mask_storeu_ps(y + (size_t)h * n + at + 16 * (size_t)c, m[c], acc[c][h]);
+}
+
+/* G heads (a constant after inlining) of axpy_f16_heads, two chunks at a time (448 rows of 64, 8
+ * heads, one Emerald Rapids core: 3.7 us a chunk at a time, 3.4 two at a time). */
 static inline __attribute__((always_inline)) void axpy_group(const float *a, size_t ld,
                                                              const uint16_t *x, size_t stride,
                                                              int rows, float *y, size_t n,
                                                              const int G) {
-    for (size_t at = 0; at < n; at += 16) {
-        const __mmask16 m = mask_at(n, at);
-        __m512 acc[GROUP];
-        for (int h = 0; h < G; h++)
-            acc[h] = _mm512_maskz_loadu_ps(m, y + (size_t)h * n + at);
-        for (int i = 0; i < rows; i++) {
-            const __m512 w =
-                _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, x + (size_t)i * stride + at));
-            for (int h = 0; h < G; h++)
-                acc[h] = _mm512_fmadd_ps(_mm512_set1_ps(a[(size_t)h * ld + (size_t)i]), w, acc[h]);
-        }
-        for (int h = 0; h < G; h++)
-            _mm512_mask_storeu_ps(y + (size_t)h * n + at, m, acc[h]);
-    }
+    size_t at = 0;
+    for (; at + 16 < n; at += 32)
+        axpy_chunks(a, ld, x, stride, rows, y, n, at, G, 2);
+    if (at < n) axpy_chunks(a, ld, x, stride, rows, y, n, at, G, 1);
 }
 
 /* Defines rz_avx512_dot_f16_heads and rz_avx512_axpy_f16_heads. */
