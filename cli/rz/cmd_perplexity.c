@@ -26,7 +26,7 @@ static const char help[] =
     "  -f, --file FILE          the text (e.g. WikiText-2's wiki.test.raw)\n"
     "  -c, --ctx-size N         tokens per chunk (default 512; even, >= 4)\n"
     "  --chunks N               score at most N chunks (default: all)\n"
-    "  -b, --batch-size N       tokens per forward batch (default 64, at most the chunk); the\n"
+    "  -b, --batch-size N       tokens per forward batch (default 128, at most the chunk); the\n"
     "                           figures do not depend on it, the speed and memory do\n"
     "  -t, --threads N          threads for the matrix products (default: the\n"
     "                           physical cores this process may use)\n"
