@@ -193,7 +193,7 @@ static void span_q6(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, si
     for (int64_t k = 0; k < nb; k++, b++) {
         _Alignas(64) uint8_t lv[8][8][4 * RZ_PACK_ROWS];
         q6_unpack(b, lv);
-        /* from block k's quants to its minus32: 16 int32 a block against 292 bytes */
+        /* from block k's quants to its minus32 (64 bytes a block there, 292 in the blocks) */
         const ptrdiff_t at = to_minus32 + (ptrdiff_t)k * (64 - (ptrdiff_t)sizeof(rz_block_q8_k));
         for (int t = 0; t < nt; t += Q6_TOKENS) {
             const uint8_t *x = xq + (size_t)t * x_bytes;

@@ -68,8 +68,8 @@ static inline __attribute__((always_inline)) void axpy_heads(const float *a, siz
 
 /* The common head sizes as constants, so that their chunk loops unroll without masks and
  * branches (one Emerald Rapids core, AVX-512, 448 rows of 64, 8 heads: the dot 6.6 us against
- * 7.9 with n a variable, the axpy 3.7 against 4.1). The same operations in the same order as for
- * any other n. */
+ * 7.9 with n a variable, the axpy, then a chunk at a time, 3.7 against 4.1). The same operations
+ * in the same order as for any other n. */
 #define RZ_X86_HEAD_SIZES(call)                                                                    \
     switch (n) {                                                                                   \
     case 64:                                                                                       \
