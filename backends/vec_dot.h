@@ -60,7 +60,7 @@ static inline size_t rz_vec_dot_q8_0_tail(int64_t n) {
 /* Activations of partner type q8_K (n elements, nb = n / 256 super-blocks): the nb q8_K blocks,
  * then nb x 8 int16 sums of each 32-element group's quants (bsums[2 g] + bsums[2 g + 1]), for
  * the packed q4_K kernels' mins, then nb x 16 int32 -32 * bsums[j], q6_K's offset, for the packed
- * q6_K gemms. The other kernels use the blocks only. */
+ * q6_K kernels. The other kernels use the blocks only. */
 static inline int16_t *rz_vec_dot_q8_k_group_sums(void *xq, int64_t n) {
     return (int16_t *)((rz_block_q8_k *)xq + n / RZ_QK_K);
 }

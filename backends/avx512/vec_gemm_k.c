@@ -4,9 +4,9 @@
  * products into s_g per row; isum += sc_g * s_g (vpmulld); the mins' msum = sum of m_g times the
  * token's group sums (vpdpwssd on int16 pairs). Then, as the scalar code does, acc += (d_x * d) *
  * isum - (d_x * dmin) * msum: the reference's bits (integer parts exact). q6_K likewise over
- * 16-element groups of 6-bit levels, with the -32 folded in as -32 times the group's quant sum:
- * the start of each group's chain in a gemm (from the activations' tail, backends/vec_dot.h), the
- * scales dotted with the bsums in a decode. Tokens go TOKENS at a time. */
+ * 16-element groups of 6-bit levels, with the -32 folded in as -32 times the group's quant sum,
+ * the start of each group's chain (from the activations' tail, backends/vec_dot.h). Tokens go
+ * TOKENS at a time. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -115,14 +115,6 @@ static inline void q6_unpack(const rz_block_q6_kx16 *b, uint8_t lv[8][8][4 * RZ_
             _mm512_store_si512(lv[4 * h + 2][c], q6_level(l0, hb, 2));
             _mm512_store_si512(lv[4 * h + 3][c], q6_level(l1, hb, 3));
         }
-}
-
-/* The 16 rows' int8 scales of groups 2 i and 2 i + 1 as int16 pairs. */
-static inline __m512i scale_pair(const rz_block_q6_kx16 *b, int i) {
-    const __m512i lo = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->sc[2 * i]));
-    const __m512i hi = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)b->sc[2 * i + 1]));
-    return _mm512_or_si512(_mm512_and_si512(lo, _mm512_set1_epi32(0xffff)),
-                           _mm512_slli_epi32(hi, 16));
 }
 
 static inline __m512i scale(const rz_block_q6_kx16 *b, int g) {
@@ -252,19 +244,21 @@ static inline void gemv_q4_k(const rz_block_q4_kx16 *b, int64_t nb, const uint8_
 }
 
 /* q6_K for one token (decode): each byte of ql and qh loaded once, the four 32-element groups
- * they hold summed into the sums of their 16-element groups; the next super-blocks prefetched. */
+ * they hold summed into the sums of their 16-element groups, each sum starting at the group's
+ * minus32 as in a gemm; the next super-blocks prefetched. */
 static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_t *xq, float *y) {
     const __m512i low = _mm512_set1_epi8(0x0f), two = _mm512_set1_epi8(3);
+    const int32_t *minus32 = rz_vec_dot_q8_k_minus32((void *)xq, nb * RZ_QK_K);
     __m512 acc = _mm512_setzero_ps();
-    for (int64_t k = 0; k < nb; k++, b++) {
+    for (int64_t k = 0; k < nb; k++, b++, minus32 += 16) {
         const rz_block_q8_k *x = (const rz_block_q8_k *)xq + k;
-        __m512i isum = _mm512_setzero_si512(), off = _mm512_setzero_si512();
+        __m512i isum = _mm512_setzero_si512();
         for (int h = 0; h < 2; h++)
             for (int half = 0; half < 2; half++) {
                 prefetch_part(b + AHEAD, sizeof *b, 2 * h + half, 4);
-                __m512i s[4];
+                __m512i s[4]; /* 16-element group 2 (4 h + kk) + half */
                 for (int kk = 0; kk < 4; kk++)
-                    s[kk] = _mm512_setzero_si512();
+                    s[kk] = _mm512_set1_epi32(minus32[2 * (4 * h + kk) + half]);
                 for (int c = 4 * half; c < 4 * half + 4; c++) {
                     const __m512i l0 = _mm512_loadu_si512(b->ql[2 * h][c]);
                     const __m512i l1 = _mm512_loadu_si512(b->ql[2 * h + 1][c]);
@@ -283,13 +277,9 @@ static inline void gemv_q6_k(const rz_block_q6_kx16 *b, int64_t nb, const uint8_
                     isum = _mm512_add_epi32(
                         isum, _mm512_mullo_epi32(s[kk], scale(b, 2 * (4 * h + kk) + half)));
             }
-        for (int i = 0; i < 8; i++)
-            off = _mm512_dpwssd_epi32(off, scale_pair(b, i),
-                                      quad((const int8_t *)(x->bsums + 2 * i)));
-        const __m512i exact = _mm512_sub_epi32(isum, _mm512_slli_epi32(off, 5));
         const __m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)b->d));
         acc = _mm512_add_ps(
-            acc, _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(x->d), dw), _mm512_cvtepi32_ps(exact)));
+            acc, _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(x->d), dw), _mm512_cvtepi32_ps(isum)));
     }
     _mm512_storeu_ps(y, acc);
 }
